@@ -1,0 +1,111 @@
+package main
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/edge-setup/edge-setup/edgeprops"
+	"github.com/edge-setup/edge-setup/tenantapi/tenantsim"
+)
+
+// The demo tenant's users. They exist only in the in-memory tenant of
+// --demo; printing them is the point.
+const (
+	demoTenantID      = "t1234567"
+	demoUser          = "demo-admin"
+	demoPassword      = "demo-Passw0rd"
+	demoEdgeAdmin     = "admin"
+	demoEdgeAdminPass = "Edge-Admin-1"
+)
+
+// demo is a tenantsim on a loopback port plus a sandbox root.
+type demo struct {
+	root string
+	url  string
+	srv  *http.Server
+	sim  *tenantsim.Sim
+	temp bool
+}
+
+func startDemo(root string) (*demo, error) {
+	d := &demo{root: root}
+	if root == "" || root == "/" {
+		dir, err := os.MkdirTemp("", "edge-setup-demo-")
+		if err != nil {
+			return nil, err
+		}
+		d.root, d.temp = dir, true
+	}
+	bootstrap := randomSecret()
+	d.sim = tenantsim.New(tenantsim.Options{
+		TenantID:          demoTenantID,
+		BootstrapPassword: bootstrap,
+		Users: []tenantsim.User{
+			{Name: demoUser, Password: demoPassword, Roles: tenantsim.AllRoles()},
+			{Name: demoEdgeAdmin, Password: demoEdgeAdminPass, Roles: tenantsim.AllRoles()},
+		},
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("no loopback port for the demo tenant: %w", err)
+	}
+	d.url = "http://" + ln.Addr().String()
+	d.srv = &http.Server{Handler: d.sim, ReadHeaderTimeout: 10 * time.Second}
+	go d.srv.Serve(ln) //nolint:errcheck // ends with Close
+	if err := seedDemoRoot(d.root, bootstrap); err != nil {
+		d.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+// seedDemoRoot presets the bootstrap password (as a platform operator
+// would hand it over) and the system files other options read.
+func seedDemoRoot(root, bootstrap string) error {
+	store := edgeprops.New(root)
+	cfg, err := store.LoadAgentConfig()
+	if err != nil {
+		return err
+	}
+	if cfg.BootstrapPassword == "" {
+		cfg.BootstrapPassword = bootstrap
+		if err := store.SaveAgentConfig(cfg); err != nil {
+			return err
+		}
+	}
+	return seedDemoSystem(root)
+}
+
+func (d *demo) Close() {
+	if d.srv != nil {
+		d.srv.Close()
+	}
+}
+
+func (d *demo) banner() []string {
+	return []string{
+		fmt.Sprintf("DEMO · tenant %s · user %s / %s · Edge admin %s / %s", d.url, demoUser, demoPassword, demoEdgeAdmin, demoEdgeAdminPass),
+		"DEMO · sandbox root " + d.root + " (nothing outside it is touched)",
+	}
+}
+
+func (d *demo) intro() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "edge-setup demo\n  tenant URL:      %s\n  tenant user:     %s / %s\n  Edge admin:      %s / %s (options 2 and 6)\n  sandbox root:    %s\n",
+		d.url, demoUser, demoPassword, demoEdgeAdmin, demoEdgeAdminPass, d.root)
+	return b.String()
+}
+
+func randomSecret() string {
+	b := make([]byte, 12)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return hex.EncodeToString(b)
+}

@@ -1,0 +1,46 @@
+package steps
+
+import (
+	"time"
+
+	"github.com/edge-setup/edge-setup/edgeprops"
+	"github.com/edge-setup/edge-setup/tenantapi"
+)
+
+// Env is what every step gets: the files under the root, the command runner,
+// the environment and a way to reach a tenant. main builds one; tests build
+// their own with a temp root and tenantsim.
+type Env struct {
+	Root    string           // "/" on a real Edge; a sandbox directory in tests and the demo
+	Props   *edgeprops.Store // the Edge's files under Root
+	Runner  *Runner          // every system command goes through it
+	Getenv  func(string) string
+	Now     func() time.Time
+	Version string
+	// NewClient makes a tenant client for baseURL (it carries --ca-cert,
+	// the User-Agent and the debug trace writer).
+	NewClient func(baseURL string) (*tenantapi.Client, error)
+	// EdgeURL is the Edge's own platform API (option 6), default http://localhost:8181.
+	EdgeURL string
+	// Cadence, when set, replaces DefaultCadence for registration polls
+	// (tests and benchmarks use fast or fixed ones).
+	Cadence *Cadence
+}
+
+// Sandboxed reports whether the root is not the real system: commands are
+// then planned, not run.
+func (e *Env) Sandboxed() bool { return e.Root != "/" && e.Root != "" }
+
+func (e *Env) getenv(k string) string {
+	if e.Getenv == nil {
+		return ""
+	}
+	return e.Getenv(k)
+}
+
+func (e *Env) now() time.Time {
+	if e.Now == nil {
+		return time.Now()
+	}
+	return e.Now()
+}

@@ -1,0 +1,94 @@
+package steps
+
+// EventKind says what an Event reports.
+type EventKind int
+
+const (
+	// SubStepStarted: a named sub-step begins.
+	SubStepStarted EventKind = iota
+	// SubStepDone: the named sub-step finished successfully; Detail may add a result.
+	SubStepDone
+	// SubStepFailed: the named sub-step failed; Detail says why and what to do.
+	SubStepFailed
+	// SubStepSkipped: the sub-step was not needed; Detail says why.
+	SubStepSkipped
+	// Info is a message for the operator (what was disabled, what to do next).
+	Info
+	// Warning is something the operator should read but that does not stop the step.
+	Warning
+	// Planned reports a command that was not executed because the root is a
+	// sandbox; Detail is the command line.
+	Planned
+	// Output carries command output worth showing (on failure, usually).
+	Output
+)
+
+func (k EventKind) String() string {
+	switch k {
+	case SubStepStarted:
+		return "started"
+	case SubStepDone:
+		return "done"
+	case SubStepFailed:
+		return "failed"
+	case SubStepSkipped:
+		return "skipped"
+	case Info:
+		return "info"
+	case Warning:
+		return "warning"
+	case Planned:
+		return "planned"
+	case Output:
+		return "output"
+	}
+	return "unknown"
+}
+
+// Event is one report from a running step. It never holds a secret.
+type Event struct {
+	Kind   EventKind
+	Name   string // sub-step name, e.g. "Write edge-agent.properties"
+	Detail string
+}
+
+// Emit receives events from Step.Run. It must be safe to call from the
+// step's goroutine; front ends forward events to their screen.
+type Emit func(Event)
+
+// Tracker turns a sequence of named sub-steps into events.
+type Tracker struct{ emit Emit }
+
+// NewTracker wraps emit; a nil emit discards events.
+func NewTracker(emit Emit) *Tracker {
+	if emit == nil {
+		emit = func(Event) {}
+	}
+	return &Tracker{emit: emit}
+}
+
+// Do runs fn as the sub-step name, emitting started and done/failed.
+func (t *Tracker) Do(name string, fn func() (detail string, err error)) error {
+	t.emit(Event{Kind: SubStepStarted, Name: name})
+	detail, err := fn()
+	if err != nil {
+		t.emit(Event{Kind: SubStepFailed, Name: name, Detail: err.Error()})
+		return err
+	}
+	t.emit(Event{Kind: SubStepDone, Name: name, Detail: detail})
+	return nil
+}
+
+// Skip reports a sub-step that was not needed.
+func (t *Tracker) Skip(name, why string) {
+	t.emit(Event{Kind: SubStepSkipped, Name: name, Detail: why})
+}
+
+// Info reports a message.
+func (t *Tracker) Info(msg string) { t.emit(Event{Kind: Info, Detail: msg}) }
+
+// Warn reports a warning.
+func (t *Tracker) Warn(msg string) { t.emit(Event{Kind: Warning, Detail: msg}) }
+
+// Emit forwards a raw event.
+func (t *Tracker) Emit(e Event) { t.emit(e) }

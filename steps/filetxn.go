@@ -1,0 +1,129 @@
+package steps
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/edge-setup/edge-setup/edgeprops"
+)
+
+// fileTxn writes files under the root and remembers what they held before,
+// so that a failed option can put everything back ("leaves the system as it
+// was"). Paths are host paths ("/etc/netplan/..."); writes are atomic.
+type fileTxn struct {
+	env     *Env
+	saved   []savedFile
+	touched map[string]bool
+}
+
+type savedFile struct {
+	host    string
+	data    []byte
+	mode    fs.FileMode
+	existed bool
+}
+
+func newFileTxn(env *Env) *fileTxn { return &fileTxn{env: env, touched: map[string]bool{}} }
+
+// snapshot remembers the current content of host before something else
+// (edgeprops) rewrites it.
+func (x *fileTxn) snapshot(host string) error {
+	if x.touched[host] {
+		return nil
+	}
+	p := rootPath(x.env, host)
+	s := savedFile{host: host}
+	st, err := os.Stat(p)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		return fmt.Errorf("cannot read %s before changing it: %v", host, err)
+	default:
+		s.data, err = os.ReadFile(p)
+		if err != nil {
+			return fmt.Errorf("cannot read %s before changing it: %v", host, err)
+		}
+		s.mode, s.existed = st.Mode().Perm(), true
+	}
+	x.touched[host] = true
+	x.saved = append(x.saved, s)
+	return nil
+}
+
+// write replaces host with data (mode perm), creating its directory.
+func (x *fileTxn) write(host string, data []byte, perm fs.FileMode) error {
+	if err := x.snapshot(host); err != nil {
+		return err
+	}
+	p := rootPath(x.env, host)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return fmt.Errorf("cannot create the directory of %s: %v", host, err)
+	}
+	if err := edgeprops.WriteFileAtomic(p, data, perm); err != nil {
+		return fmt.Errorf("writing %s: %w", host, err)
+	}
+	return nil
+}
+
+// remove deletes host (nothing when it does not exist).
+func (x *fileTxn) remove(host string) error {
+	if err := x.snapshot(host); err != nil {
+		return err
+	}
+	if err := os.Remove(rootPath(x.env, host)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("removing %s: %v", host, err)
+	}
+	return nil
+}
+
+// backup copies host to host+".bak" (mode 0600: it may be a key) when host
+// exists and differs from next; it returns the backup's host path or "".
+func (x *fileTxn) backup(host string, next []byte) (string, error) {
+	old, err := os.ReadFile(rootPath(x.env, host))
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("cannot read %s to back it up: %v", host, err)
+	}
+	if next != nil && string(old) == string(next) {
+		return "", nil
+	}
+	bak := host + ".bak"
+	return bak, x.write(bak, old, 0o600)
+}
+
+// rollback restores every touched file, newest first. It returns a text
+// for the operator: what was restored, or what could not be.
+func (x *fileTxn) rollback() string {
+	if len(x.saved) == 0 {
+		return "nothing was changed"
+	}
+	var failed []string
+	for i := len(x.saved) - 1; i >= 0; i-- {
+		s := x.saved[i]
+		p := rootPath(x.env, s.host)
+		var err error
+		if s.existed {
+			err = edgeprops.WriteFileAtomic(p, s.data, s.mode)
+		} else if err = os.Remove(p); errors.Is(err, fs.ErrNotExist) {
+			err = nil
+		}
+		if err != nil {
+			failed = append(failed, fmt.Sprintf("%s (%v)", s.host, err))
+		}
+	}
+	if len(failed) > 0 {
+		return "could not restore " + strings.Join(failed, ", ") + ": check these files by hand"
+	}
+	return "the files changed so far were restored, nothing else was changed"
+}
+
+// failed wraps a Run error with the rollback result.
+func (x *fileTxn) failed(err error) error {
+	return fmt.Errorf("%w; %s", err, x.rollback())
+}

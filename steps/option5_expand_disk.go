@@ -1,0 +1,146 @@
+package steps
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"strings"
+	"time"
+)
+
+// ExpandDisk is option 5, "Expand disk size": after the operator enlarged
+// the virtual disk in the hypervisor, the last partition of each disk grows
+// into the new space (growpart) and then its file system (resize2fs,
+// xfs_growfs, or pvresize + lvextend -r for LVM).
+type ExpandDisk struct{}
+
+func (ExpandDisk) Number() int       { return 5 }
+func (ExpandDisk) Title(*Env) string { return "Expand disk size" }
+
+// Available refuses in a sandbox without a disk layout snapshot.
+func (ExpandDisk) Available(env *Env) error {
+	if env.Runner.Execute {
+		return nil
+	}
+	if _, err := os.Stat(rootPath(env, "/"+LsblkSnapshotFile)); errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("the root %s is a sandbox and has no disk layout: put the output of '%s' in %s to simulate one", env.Root, LsblkCommand, rootPath(env, "/"+LsblkSnapshotFile))
+	}
+	return nil
+}
+
+// NextPrompt asks nothing; it reads the disk layout so that a problem shows
+// before the confirmation.
+func (ExpandDisk) NextPrompt(env *Env, a Answers) (*Prompt, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_, err := readBlockDevices(ctx, env)
+	return nil, err
+}
+
+func (ExpandDisk) Confirm(env *Env, a Answers) []string {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	devs, err := readBlockDevices(ctx, env)
+	if err != nil {
+		return []string{err.Error()}
+	}
+	plan := planDiskGrowth(devs)
+	var lines []string
+	growable := 0
+	for _, g := range plan {
+		lines = append(lines, describeGrowth(g))
+		if g.Slack > 0 && g.Problem == "" {
+			growable++
+			for _, c := range g.Commands {
+				lines = append(lines, "  Run "+c.String())
+			}
+		}
+	}
+	if growable == 0 {
+		lines = append(lines, nothingToGrow)
+	}
+	return lines
+}
+
+const nothingToGrow = "Nothing to grow: there is no unallocated space after the last partition. Enlarge the virtual disk in the hypervisor first, restart the VM, then run option 5 again."
+
+func describeGrowth(g partitionGrowth) string {
+	what := devPath(g.Part)
+	var attrs []string
+	if g.Part.FSType != "" {
+		attrs = append(attrs, g.Part.FSType)
+	}
+	if g.Part.Mountpoint != "" {
+		attrs = append(attrs, g.Part.Mountpoint)
+	}
+	for _, lv := range g.LogicalVolumes {
+		attrs = append(attrs, "LV "+devPath(lv))
+	}
+	if len(attrs) > 0 {
+		what += " (" + strings.Join(attrs, ", ") + ")"
+	}
+	what = fmt.Sprintf("Partition %s, %s, on %s (%s)", what, humanBytes(int64(g.Part.Size)), devPath(g.Disk), humanBytes(int64(g.Disk.Size)))
+	switch {
+	case !g.Last:
+		return what + ": cannot grow (another partition follows it)"
+	case g.Slack == 0:
+		return what + ": nothing to grow (less than 1 MiB unallocated after it)"
+	case g.Problem != "":
+		return what + fmt.Sprintf(": %s unallocated after it, but %s", humanBytes(g.Slack), g.Problem)
+	}
+	return what + ": can grow by about " + humanBytes(g.Slack)
+}
+
+func (ExpandDisk) Run(ctx context.Context, env *Env, a Answers, emit Emit) error {
+	t := NewTracker(emit)
+	var plan []partitionGrowth
+	if err := t.Do("Read disks and partitions", func() (string, error) {
+		devs, err := readBlockDevices(ctx, env)
+		if err != nil {
+			return "", err
+		}
+		plan = planDiskGrowth(devs)
+		return fmt.Sprintf("%d partitions", len(plan)), nil
+	}); err != nil {
+		return err
+	}
+	grown := 0
+	for _, g := range plan {
+		if g.Slack == 0 {
+			continue
+		}
+		if g.Problem != "" {
+			t.Warn(describeGrowth(g))
+			continue
+		}
+		for i, c := range g.Commands {
+			err := t.Do("Run "+c.String(), func() (string, error) {
+				out, err := env.Runner.Run(ctx, emit, c)
+				if err != nil && c.Name == "growpart" && strings.Contains(out, "NOCHANGE") {
+					// The partition already fills the space after it; its file system may still grow.
+					return "already full size (growpart: NOCHANGE)", nil
+				}
+				return plannedOr(env, "done"), err
+			})
+			if err != nil {
+				changed := "nothing was changed"
+				if i > 0 {
+					changed = "the partition " + devPath(g.Part) + " already grew, its file system not yet"
+				}
+				return fmt.Errorf("%w; %s: the data is safe; fix the cause shown above and run option 5 again", err, changed)
+			}
+		}
+		grown++
+	}
+	if grown == 0 {
+		t.Skip("Grow partitions", nothingToGrow)
+		return nil
+	}
+	if err := recordDone(env, t, 5); err != nil {
+		return err
+	}
+	t.Info("The disk space is available now; 'df -h' shows the new sizes.")
+	return nil
+}

@@ -1,0 +1,293 @@
+package steps
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/edge-setup/edge-setup/edgeprops"
+	"github.com/edge-setup/edge-setup/tenantapi"
+)
+
+// EdgeAgent is option 7, "Configure Edge Agent": it writes the cloud tenant
+// URL into the Edge agent's configuration, restarts the agent and then
+// (through NewRegistration) registers the Edge with that tenant.
+type EdgeAgent struct{}
+
+// Answer keys of option 7 (also the keys of answer files).
+const (
+	KeyCloudURL          = "cloud_url"
+	KeyBootstrapPassword = "bootstrap_password"
+	KeyTenantUser        = "tenant_user"
+	KeyTenantPassword    = "tenant_password"
+)
+
+// Prompt texts of option 7 beyond the reference's cloud URL prompt.
+const (
+	PromptBootstrapPassword = "* Enter device bootstrap password (from your platform operator):"
+	PromptTenantUser        = "* Enter tenant user to register the device from this console (leave blank to use the tenant's web UI):"
+	PromptTenantPassword    = "* Enter password of tenant user %s:"
+)
+
+// AgentServiceRestart restarts the Edge agent after its configuration changed.
+var AgentServiceRestart = Command{Name: "systemctl", Args: []string{"restart", "edge-agent"}}
+
+func (EdgeAgent) Number() int          { return 7 }
+func (EdgeAgent) Title(*Env) string    { return "Configure Edge Agent" }
+func (EdgeAgent) Available(*Env) error { return nil }
+
+func (EdgeAgent) NextPrompt(env *Env, a Answers) (*Prompt, error) {
+	cfg, err := env.Props.LoadAgentConfig()
+	if err != nil {
+		return nil, err
+	}
+	if !a.Has(KeyCloudURL) {
+		return &Prompt{
+			Key:      KeyCloudURL,
+			Text:     PromptCloudURL,
+			Help:     "The address of your Cumulocity tenant, e.g. https://acme.cumulocity.com",
+			Default:  cfg.URL,
+			Validate: ValidateCloudURL,
+			Verify: func(ctx context.Context, u string) error {
+				if u == "" {
+					return nil
+				}
+				return VerifyTenantURL(ctx, env, u)
+			},
+		}, nil
+	}
+	if a[KeyCloudURL] == "" {
+		return nil, nil
+	}
+	if cfg.WithEnv(env.getenv).BootstrapPassword == "" && !a.Has(KeyBootstrapPassword) {
+		return &Prompt{
+			Key:      KeyBootstrapPassword,
+			Text:     PromptBootstrapPassword,
+			Help:     "Devices ask the tenant for their credentials as " + cfg.BootstrapTenant + "/" + cfg.BootstrapUser + "; it is stored in " + edgeprops.AgentPropsFile + " (mode 0600).",
+			Secret:   true,
+			Validate: required("the bootstrap password"),
+		}, nil
+	}
+	if envTenantUser(env) != nil {
+		return nil, nil
+	}
+	if !a.Has(KeyTenantUser) {
+		return &Prompt{
+			Key:     KeyTenantUser,
+			Text:    PromptTenantUser,
+			Help:    "Optional: a user with device registration rights lets this console create and accept the request. Not stored.",
+			Default: env.getenv("C8Y_USER"),
+			Validate: func(s string) (string, error) {
+				s = strings.TrimSpace(s)
+				if strings.ContainsAny(s, " \t:") {
+					return "", errors.New("a user name has no spaces or ':'; write tenantID/user if the tenant needs it")
+				}
+				return s, nil
+			},
+		}, nil
+	}
+	if a[KeyTenantUser] != "" && !a.Has(KeyTenantPassword) {
+		return &Prompt{
+			Key:      KeyTenantPassword,
+			Text:     fmt.Sprintf(PromptTenantPassword, a[KeyTenantUser]),
+			Secret:   true,
+			Validate: required("the password"),
+			Verify: func(ctx context.Context, pw string) error {
+				cr := tenantUserCredentials(env, a[KeyTenantUser], pw)
+				return VerifyTenantUser(ctx, env, a[KeyCloudURL], cr)
+			},
+		}, nil
+	}
+	return nil, nil
+}
+
+func (EdgeAgent) Confirm(env *Env, a Answers) []string {
+	cfg, _ := env.Props.LoadAgentConfig()
+	url := a[KeyCloudURL]
+	path := edgeprops.AgentPropsFile
+	if url == "" {
+		lines := []string{fmt.Sprintf("Disable remote management: empty c8y.url and set remote.management.enabled=false in %s", path)}
+		if cfg.URL != "" {
+			lines = append(lines, "The Edge stops connecting to "+cfg.URL)
+		}
+		return append(lines, "Keep the device ID", "Restart the edge-agent service")
+	}
+	lines := []string{fmt.Sprintf("Set c8y.url=%s and remote.management.enabled=true in %s", url, path)}
+	if a[KeyBootstrapPassword] != "" {
+		lines = append(lines, "Store the bootstrap password in "+path+" (mode 0600)")
+	}
+	if discardsCredentials(env, cfg, url) {
+		lines = append(lines, fmt.Sprintf("Discard the device credentials for %s: they are of no use at %s", cfg.URL, url))
+	}
+	return append(lines, "Restart the edge-agent service", "Then register this Edge with the tenant")
+}
+
+func (EdgeAgent) Run(ctx context.Context, env *Env, a Answers, emit Emit) error {
+	t := NewTracker(emit)
+	var id string
+	err := t.Do("Read the Edge device ID", func() (string, error) {
+		var created bool
+		var err error
+		id, created, err = env.Props.DeviceID()
+		if created {
+			return id + " (new)", err
+		}
+		return id, err
+	})
+	if err != nil {
+		return err
+	}
+	if err := applyAgentConfig(ctx, env, a[KeyCloudURL], a[KeyBootstrapPassword], t); err != nil {
+		return err
+	}
+	if a[KeyCloudURL] == "" {
+		t.Info(fmt.Sprintf("Remote management is disabled: the Edge does not connect to a cloud tenant. The device ID %s is kept for later.", id))
+	}
+	return recordDone(env, t, 7)
+}
+
+// ApplyCloudURL writes the cloud URL into the agent configuration (blank
+// disables remote management) and restarts the agent when something
+// changed. Option 2 shares it.
+func ApplyCloudURL(ctx context.Context, env *Env, url string, t *Tracker) error {
+	return applyAgentConfig(ctx, env, url, "", t)
+}
+
+func applyAgentConfig(ctx context.Context, env *Env, url, bootstrapPassword string, t *Tracker) error {
+	cfg, err := env.Props.LoadAgentConfig()
+	if err != nil {
+		return err
+	}
+	next := cfg
+	next.URL = url
+	next.RemoteManagement = url != ""
+	if bootstrapPassword != "" {
+		next.BootstrapPassword = bootstrapPassword
+	}
+	if discardsCredentials(env, cfg, url) {
+		err := t.Do("Discard the device credentials of "+cfg.URL, func() (string, error) {
+			return "they are not valid at " + url, env.Props.DeleteCredentials()
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if next == cfg {
+		t.Skip("Write "+edgeprops.AgentPropsFile, "unchanged")
+		t.Skip("Restart the edge-agent service", "configuration unchanged")
+		return nil
+	}
+	err = t.Do("Write "+edgeprops.AgentPropsFile, func() (string, error) {
+		if url == "" {
+			return "remote management disabled", env.Props.SaveAgentConfig(next)
+		}
+		return "c8y.url=" + url, env.Props.SaveAgentConfig(next)
+	})
+	if err != nil {
+		return err
+	}
+	return t.Do("Restart the edge-agent service", func() (string, error) {
+		_, err := env.Runner.Run(ctx, t.emit, AgentServiceRestart)
+		if err != nil {
+			return "", fmt.Errorf("%w; the new configuration is saved and takes effect when the agent restarts", err)
+		}
+		if !env.Runner.Execute {
+			return "planned (sandbox root)", nil
+		}
+		return "", nil
+	})
+}
+
+// discardsCredentials: stored device credentials belong to one tenant; a new
+// host makes them useless.
+func discardsCredentials(env *Env, cfg edgeprops.AgentConfig, url string) bool {
+	if url == "" {
+		return false
+	}
+	creds, ok, err := env.Props.LoadCredentials()
+	if err != nil || !ok {
+		return false
+	}
+	owner := creds.URL
+	if owner == "" {
+		owner = cfg.URL
+	}
+	return owner != "" && !SameHost(owner, url)
+}
+
+// NewRegistration builds the registration workflow for the answers of
+// option 7 and the stored configuration. It returns nil when remote
+// management is disabled.
+func (EdgeAgent) NewRegistration(env *Env, a Answers) (*Registration, error) {
+	cfg, err := env.Props.LoadAgentConfig()
+	if err != nil {
+		return nil, err
+	}
+	cfg = cfg.WithEnv(env.getenv)
+	url := cfg.URL
+	if a.Has(KeyCloudURL) {
+		url = a[KeyCloudURL]
+	}
+	if url == "" {
+		return nil, nil
+	}
+	if cfg.BootstrapPassword == "" {
+		return nil, fmt.Errorf("no bootstrap password is configured: set c8y.bootstrap.password in %s or C8Y_BOOTSTRAP_PASSWORD", edgeprops.AgentPropsFile)
+	}
+	id, _, err := env.Props.DeviceID()
+	if err != nil {
+		return nil, err
+	}
+	client, err := env.NewClient(url)
+	if err != nil {
+		return nil, err
+	}
+	r := &Registration{
+		Env:       env,
+		Client:    client,
+		URL:       url,
+		DeviceID:  id,
+		Bootstrap: tenantapi.Bootstrap(cfg.BootstrapTenant, cfg.BootstrapUser, cfg.BootstrapPassword),
+		Cadence:   DefaultCadence,
+	}
+	if env.Cadence != nil {
+		r.Cadence = *env.Cadence
+	}
+	if cr := envTenantUser(env); cr != nil {
+		r.Tenant = cr
+	} else if a[KeyTenantUser] != "" {
+		cr := tenantUserCredentials(env, a[KeyTenantUser], a[KeyTenantPassword])
+		r.Tenant = &cr
+	}
+	return r, nil
+}
+
+// envTenantUser returns the tenant user from C8Y_USER/C8Y_PASSWORD (and
+// C8Y_TENANT), the names go-c8y-cli uses, or nil.
+func envTenantUser(env *Env) *tenantapi.Credentials {
+	user, pw := env.getenv("C8Y_USER"), env.getenv("C8Y_PASSWORD")
+	if user == "" || pw == "" {
+		return nil
+	}
+	cr := tenantUserCredentials(env, user, pw)
+	return &cr
+}
+
+// tenantUserCredentials accepts "user" or "tenantID/user".
+func tenantUserCredentials(env *Env, user, pw string) tenantapi.Credentials {
+	tenant := env.getenv("C8Y_TENANT")
+	if t, u, ok := strings.Cut(user, "/"); ok {
+		tenant, user = t, u
+	}
+	return tenantapi.Credentials{Tenant: tenant, User: user, Password: pw}
+}
+
+func required(what string) func(string) (string, error) {
+	return func(s string) (string, error) {
+		if s == "" {
+			return "", fmt.Errorf("%s cannot be empty", what)
+		}
+		return s, nil
+	}
+}

@@ -1,0 +1,84 @@
+package steps
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// refuseOverSSH is the rule of options 1 and 4: they cut or restart the
+// network and services a remote session depends on, so they run only from
+// the VM console.
+func refuseOverSSH(env *Env, n int) error {
+	if env.getenv("SSH_CONNECTION") != "" || env.getenv("SSH_TTY") != "" {
+		return fmt.Errorf("option %d must be run from the VM console, not over SSH: it changes the network or restarts services and would cut this session; open the console in your hypervisor and run edge-setup there", n)
+	}
+	return nil
+}
+
+// Microservice hosting needs 4 logical CPUs and 8 GB of RAM. A VM given
+// 8 GB by the hypervisor reports a little less in MemTotal (the kernel and
+// firmware keep some: 7.6 to 7.8 GiB is usual), so 7.5 GiB is accepted as
+// "8 GB".
+const (
+	MinHostingCPUs     = 4
+	MinHostingMemBytes = 7.5 * (1 << 30)
+)
+
+// cpuCount counts the "processor" lines of <root>/proc/cpuinfo.
+func cpuCount(env *Env) (int, error) {
+	data, err := os.ReadFile(rootPath(env, "/proc/cpuinfo"))
+	if err != nil {
+		return 0, fmt.Errorf("cannot read /proc/cpuinfo to count the CPUs: %v", err)
+	}
+	n := 0
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for sc.Scan() {
+		k, _, ok := strings.Cut(sc.Text(), ":")
+		if ok && strings.TrimSpace(k) == "processor" {
+			n++
+		}
+	}
+	if n == 0 {
+		return 0, errors.New("/proc/cpuinfo lists no processor: cannot count the CPUs")
+	}
+	return n, nil
+}
+
+// memTotal reads MemTotal (bytes) from <root>/proc/meminfo.
+func memTotal(env *Env) (int64, error) {
+	data, err := os.ReadFile(rootPath(env, "/proc/meminfo"))
+	if err != nil {
+		return 0, fmt.Errorf("cannot read /proc/meminfo to measure the memory: %v", err)
+	}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		if len(f) >= 2 && f[0] == "MemTotal:" {
+			kb, err := strconv.ParseInt(f[1], 10, 64)
+			if err != nil {
+				break
+			}
+			return kb * 1024, nil // the kernel's "kB" is KiB
+		}
+	}
+	return 0, errors.New("/proc/meminfo has no readable MemTotal line: cannot measure the memory")
+}
+
+// humanBytes prints a size in binary units (1.5 GiB, 512 MiB).
+func humanBytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit && exp < 4; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTP"[exp])
+}

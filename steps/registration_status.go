@@ -1,0 +1,66 @@
+package steps
+
+import (
+	"strings"
+	"time"
+)
+
+// Display texts of the registration states, as the tenant's UI words them.
+const (
+	StatusChecking      = "Checking stored credentials"
+	StatusNotRegistered = "Not registered in the tenant"
+	StatusWaiting       = "Waiting for connection"
+	StatusPending       = "Pending acceptance"
+	StatusAccepted      = "Accepted"
+	StatusConnected     = "Connected"
+	// StatusNotAccepted is all a device without tenant user credentials can
+	// know: the tenant answers 404 whether the request is missing, waiting
+	// or pending.
+	StatusNotAccepted = "Not accepted yet"
+)
+
+// DisplayStatus turns a wire status of a new device request into the words
+// the tenant's UI uses. Unknown statuses are shown, not rejected.
+func DisplayStatus(wire string) string {
+	switch strings.ToUpper(wire) {
+	case "WAITING_FOR_CONNECTION":
+		return StatusWaiting
+	case "PENDING_ACCEPTANCE":
+		return StatusPending
+	case "ACCEPTED":
+		return StatusAccepted
+	case "BLOCKED":
+		return "Blocked"
+	case "":
+		return StatusNotRegistered
+	}
+	w := strings.ToLower(strings.ReplaceAll(wire, "_", " "))
+	return strings.ToUpper(w[:1]) + w[1:]
+}
+
+// StatusChange is one state reached, with when.
+type StatusChange struct {
+	Status string    `json:"status"`
+	At     time.Time `json:"at"`
+}
+
+// Timeline is the list of states a registration went through.
+type Timeline []StatusChange
+
+// Observe appends status when it differs from the last one and reports
+// whether it did.
+func (t *Timeline) Observe(status string, at time.Time) bool {
+	if status == "" || (len(*t) > 0 && (*t)[len(*t)-1].Status == status) {
+		return false
+	}
+	*t = append(*t, StatusChange{Status: status, At: at})
+	return true
+}
+
+// Current is the latest status, or "".
+func (t Timeline) Current() string {
+	if len(t) == 0 {
+		return ""
+	}
+	return t[len(t)-1].Status
+}

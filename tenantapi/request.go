@@ -1,0 +1,163 @@
+package tenantapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/go-resty/resty/v2"
+)
+
+const vndPrefix = "application/vnd.com.nsn.cumulocity."
+
+// mediaType is the vnd JSON media type of a resource ("" = plain JSON).
+func mediaType(name string) string {
+	if name == "" {
+		return "application/json"
+	}
+	return vndPrefix + name + "+json"
+}
+
+// call describes one request.
+type call struct {
+	method string
+	path   string // already escaped
+	query  url.Values
+	cr     *Credentials // nil: no authentication
+	media  string       // resource media type of the body sent and received
+	accept string       // media type of the answer when it differs (collections)
+	body   any          // JSON body; nil sends none
+	out    any          // decode a 2xx answer into this; nil ignores it
+}
+
+// do sends one request (no retries) and turns every failure into *Error,
+// a transport error, ErrBodyTooLarge or ErrMalformedBody.
+func (c *Client) do(ctx context.Context, k call) (*resty.Response, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	req := c.r.R().SetContext(ctx)
+	if k.cr != nil {
+		if strings.Contains(k.cr.Login(), ":") {
+			return nil, fmt.Errorf("the user name %q contains ':', which Basic authentication cannot carry", k.cr.Login())
+		}
+		req.SetBasicAuth(k.cr.Login(), k.cr.Password)
+	}
+	accept := k.accept
+	if accept == "" {
+		accept = k.media
+	}
+	req.SetHeader("Accept", mediaType(accept))
+	if k.body != nil {
+		data, err := json.Marshal(k.body)
+		if err != nil {
+			return nil, fmt.Errorf("cannot encode the request to %s: %w", k.path, err)
+		}
+		req.SetHeader("Content-Type", mediaType(k.media)).SetBody(data)
+	}
+	if k.query != nil {
+		req.SetQueryParamsFromValues(k.query)
+	}
+	start := time.Now()
+	resp, err := req.Execute(k.method, c.base+k.path)
+	c.trace(k, resp, err, time.Since(start))
+	if err != nil {
+		if errors.Is(err, resty.ErrResponseBodyTooLarge) {
+			return nil, fmt.Errorf("%w: the answer to %s %s is larger than %s", ErrBodyTooLarge, k.method, k.path, size(c.maxBody))
+		}
+		return nil, &transportError{Method: k.method, Path: k.path, Host: c.host, Err: err}
+	}
+	if s := resp.StatusCode(); s < 200 || s > 299 {
+		return resp, apiError(k, resp)
+	}
+	if k.out != nil {
+		if err := decode(resp.Body(), k.out); err != nil {
+			return resp, fmt.Errorf("%w: %s %s answered %d with a %s body that is not the expected JSON (%v)", ErrMalformedBody,
+				k.method, k.path, resp.StatusCode(), describeType(resp.Header().Get("Content-Type")), err)
+		}
+	}
+	return resp, nil
+}
+
+func decode(body []byte, out any) error {
+	if len(strings.TrimSpace(string(body))) == 0 {
+		return errors.New("an empty body")
+	}
+	return json.Unmarshal(body, out)
+}
+
+// apiError builds *Error from a non-2xx answer; a body that is not the
+// platform's error JSON (a proxy page) leaves Code and Message empty.
+func apiError(k call, resp *resty.Response) *Error {
+	e := &Error{
+		StatusCode: resp.StatusCode(),
+		Method:     k.method,
+		Path:       k.path,
+		RetryAfter: parseRetryAfter(resp.Header().Get("Retry-After"), time.Now()),
+	}
+	if resp.StatusCode() >= 300 && resp.StatusCode() < 400 {
+		e.Location = oneLine(resp.Header().Get("Location"))
+	}
+	var body struct {
+		Error   string `json:"error"`
+		Message string `json:"message"`
+		Info    string `json:"info"`
+	}
+	if json.Unmarshal(resp.Body(), &body) == nil {
+		e.Code, e.Message, e.Info = oneLine(body.Error), oneLine(body.Message), oneLine(body.Info)
+	}
+	return e
+}
+
+// size names a byte count for people.
+func size(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// describeType names a Content-Type without its parameters.
+func describeType(ct string) string {
+	if ct == "" {
+		return "no content type"
+	}
+	if mt, _, err := mime.ParseMediaType(ct); err == nil {
+		return mt
+	}
+	return oneLine(ct)
+}
+
+// trace writes one redacted line per request to Options.Debug: method,
+// URL, user name, status, duration. Never headers, never bodies.
+func (c *Client) trace(k call, resp *resty.Response, err error, d time.Duration) {
+	if c.debug == nil {
+		return
+	}
+	u := c.base + k.path
+	if len(k.query) > 0 {
+		u += "?" + k.query.Encode()
+	}
+	who := ""
+	if k.cr != nil {
+		who = " as " + k.cr.Login()
+	}
+	var result string
+	switch {
+	case err != nil:
+		result = "failed: " + oneLine(err.Error())
+	case resp != nil:
+		result = fmt.Sprintf("%d %s", resp.StatusCode(), http.StatusText(resp.StatusCode()))
+	}
+	c.debugMu.Lock()
+	defer c.debugMu.Unlock()
+	fmt.Fprintf(c.debug, "http: %s %s%s -> %s (%s)\n", k.method, u, who, result, d.Round(time.Millisecond))
+}

@@ -1,0 +1,214 @@
+package tenantsim
+
+import (
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strconv"
+)
+
+const moType = "managedObject"
+
+// fields the platform owns: a client cannot set or change them.
+var systemFields = []string{"id", "self", "owner", "creationTime", "lastUpdated"}
+
+// canRead / canWrite: users by role, devices only their own objects.
+func canRead(a *account, mo map[string]any) bool {
+	return (!a.isDevice() && a.has(RoleInventoryRead)) || mo["owner"] == a.name
+}
+
+func canWrite(a *account, mo map[string]any) bool {
+	return (!a.isDevice() && a.has(RoleInventoryAdmin)) || mo["owner"] == a.name
+}
+
+func moBody(r *http.Request, mo map[string]any) map[string]any {
+	out := deepCopy(mo)
+	out["self"] = selfURL(r, "/inventory/managedObjects/"+str(mo, "id"))
+	return out
+}
+
+func notFoundMO(w http.ResponseWriter, id string) {
+	writeError(w, http.StatusNotFound, "inventory/Not Found",
+		"Finding device data from database failed : No managedObject for id '"+id+"'!")
+}
+
+// /inventory/managedObjects: GET (list, filters type/fragmentType/owner), POST.
+func (s *Sim) handleManagedObjects(w http.ResponseWriter, r *http.Request) {
+	switch r.Method {
+	case http.MethodGet:
+		a := s.user(w, r)
+		if a == nil || !checkAccept(w, r, moType+"Collection") {
+			return
+		}
+		if !a.isDevice() && !a.has(RoleInventoryRead) {
+			writeForbidden(w)
+			return
+		}
+		cur, size, ok := page(w, r)
+		if !ok {
+			return
+		}
+		q := r.URL.Query()
+		s.mu.Lock()
+		ids := make([]string, 0, len(s.mos))
+		for id, mo := range s.mos {
+			if !canRead(a, mo) ||
+				(q.Get("type") != "" && mo["type"] != q.Get("type")) ||
+				(q.Get("owner") != "" && mo["owner"] != q.Get("owner")) {
+				continue
+			}
+			if f := q.Get("fragmentType"); f != "" {
+				if _, has := mo[f]; !has {
+					continue
+				}
+			}
+			ids = append(ids, id)
+		}
+		slices.SortFunc(ids, byNumber)
+		items := make([]map[string]any, 0, len(ids))
+		for _, id := range ids {
+			items = append(items, moBody(r, s.mos[id]))
+		}
+		s.mu.Unlock()
+		writeJSON(w, r, http.StatusOK, moType+"Collection", collection(r, "managedObjects", items, cur, size))
+	case http.MethodPost:
+		a := s.user(w, r)
+		if a == nil {
+			return
+		}
+		if !a.isDevice() && !a.has(RoleInventoryAdmin) {
+			writeForbidden(w)
+			return
+		}
+		var in map[string]any
+		if !readBody(w, r, moType, &in) {
+			return
+		}
+		for _, k := range systemFields {
+			delete(in, k)
+		}
+		s.mu.Lock()
+		id := s.nextID()
+		now := s.now()
+		in["id"], in["owner"], in["creationTime"], in["lastUpdated"] = id, a.name, now, now
+		s.mos[id] = in
+		body := moBody(r, in)
+		s.mu.Unlock()
+		w.Header().Set("Location", selfURL(r, "/inventory/managedObjects/"+id))
+		writeJSON(w, r, http.StatusCreated, moType, body)
+	default:
+		writeMethodNotAllowed(w, r, http.MethodGet, http.MethodPost)
+	}
+}
+
+// /inventory/managedObjects/{id}: GET, PUT (merge fragments; null removes
+// one), DELETE.
+func (s *Sim) handleManagedObject(w http.ResponseWriter, r *http.Request) {
+	switch r.Method {
+	case http.MethodGet, http.MethodPut, http.MethodDelete:
+	default:
+		writeMethodNotAllowed(w, r, http.MethodGet, http.MethodPut, http.MethodDelete)
+		return
+	}
+	a := s.user(w, r)
+	if a == nil {
+		return
+	}
+	var in map[string]any
+	if r.Method == http.MethodPut && !readBody(w, r, moType, &in) {
+		return
+	}
+	if r.Method == http.MethodGet && !checkAccept(w, r, moType) {
+		return
+	}
+	id := r.PathValue("id")
+	s.mu.Lock()
+	mo := s.mos[id]
+	allowed := mo != nil && ((r.Method == http.MethodGet && canRead(a, mo)) || canWrite(a, mo))
+	if mo == nil || !allowed {
+		s.mu.Unlock()
+		if mo == nil {
+			notFoundMO(w, id)
+		} else {
+			writeForbidden(w)
+		}
+		return
+	}
+	switch r.Method {
+	case http.MethodDelete:
+		delete(s.mos, id)
+		for k, v := range s.extIDs {
+			if v == id {
+				delete(s.extIDs, k)
+			}
+		}
+		delete(s.raConfigs, id)
+		s.mu.Unlock()
+		w.WriteHeader(http.StatusNoContent)
+		return
+	case http.MethodPut:
+		for _, k := range systemFields {
+			delete(in, k)
+		}
+		for k, v := range in {
+			if v == nil {
+				delete(mo, k)
+			} else {
+				mo[k] = v
+			}
+		}
+		mo["lastUpdated"] = s.now()
+	}
+	body := moBody(r, mo)
+	s.mu.Unlock()
+	writeJSON(w, r, http.StatusOK, moType, body)
+}
+
+// ManagedObjectByExternalID is a copy of the object bound to (typ, extID).
+func (s *Sim) ManagedObjectByExternalID(typ, extID string) (map[string]any, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	mo := s.mos[s.extIDs[extKey{typ, extID}]]
+	if mo == nil {
+		return nil, false
+	}
+	return deepCopy(mo), true
+}
+
+// ManagedObject is a copy of the object with the given id.
+func (s *Sim) ManagedObject(id string) (map[string]any, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	mo := s.mos[id]
+	if mo == nil {
+		return nil, false
+	}
+	return deepCopy(mo), true
+}
+
+// deepCopy copies a decoded JSON object so callers never share the sim's maps.
+func deepCopy(m map[string]any) map[string]any {
+	data, err := json.Marshal(m)
+	if err != nil {
+		panic("tenantsim: cannot copy a managed object: " + err.Error())
+	}
+	out := map[string]any{}
+	_ = json.Unmarshal(data, &out)
+	if out == nil { // m was nil
+		out = map[string]any{}
+	}
+	return out
+}
+
+// byNumber orders numeric ids numerically.
+func byNumber(a, b string) int {
+	x, _ := strconv.ParseInt(a, 10, 64)
+	y, _ := strconv.ParseInt(b, 10, 64)
+	switch {
+	case x < y:
+		return -1
+	case x > y:
+		return 1
+	}
+	return 0
+}

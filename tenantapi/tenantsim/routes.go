@@ -1,0 +1,30 @@
+package tenantsim
+
+import "net/http"
+
+// routes maps every path the tenant serves. Patterns carry no method: each
+// handler switches on the method itself so a wrong method gets the
+// platform's 405 error body rather than the ServeMux's plain text.
+func (s *Sim) routes() *http.ServeMux {
+	m := http.NewServeMux()
+	m.HandleFunc("/tenant/loginOptions", s.handleLoginOptions)
+	m.HandleFunc("/tenant/health", s.handleHealth)
+	m.HandleFunc("/tenant/currentTenant", s.handleCurrentTenant)
+	m.HandleFunc("/user/currentUser", s.handleCurrentUser)
+	m.HandleFunc("/user/currentUser/password", s.handleChangePassword)
+
+	m.HandleFunc("/devicecontrol/newDeviceRequests", s.handleNewDeviceRequests)
+	m.HandleFunc("/devicecontrol/newDeviceRequests/{id}", s.handleNewDeviceRequest)
+	m.HandleFunc("/devicecontrol/deviceCredentials", s.handleDeviceCredentials)
+	m.HandleFunc("/devicecontrol/operations", s.handleOperations)
+	m.HandleFunc("/devicecontrol/operations/{id}", s.handleOperation)
+
+	m.HandleFunc("/identity/externalIds/{type}/{value}", s.handleExternalID)
+	m.HandleFunc("/identity/globalIds/{id}/externalIds", s.handleGlobalIDExternalIDs)
+	m.HandleFunc("/inventory/managedObjects", s.handleManagedObjects)
+	m.HandleFunc("/inventory/managedObjects/{id}", s.handleManagedObject)
+
+	m.HandleFunc("/service/remoteaccess/devices/{id}/configurations", s.handleRAConfigs)
+	m.HandleFunc("/service/remoteaccess/devices/{id}/configurations/{cid}", s.handleRAConfig)
+	return m
+}

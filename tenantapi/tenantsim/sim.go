@@ -1,0 +1,108 @@
+// Package tenantsim is an in-memory Cumulocity tenant: an http.Handler that
+// speaks the wire protocol described in the project's REST reference
+// (registration, device credentials, identity, inventory, operations, remote
+// access, users). Tests and the product's demo mode run it behind
+// httptest.NewServer. It is safe for concurrent use.
+package tenantsim
+
+import (
+	"net/http"
+	"sync"
+	"time"
+)
+
+// Options configure a Sim. Zero values get the documented defaults.
+type Options struct {
+	TenantID          string // default "t1234567"
+	DomainName        string // reported by currentTenant; default "demo.cumulocity.local"
+	BootstrapUser     string // default "devicebootstrap" (tenant "management")
+	BootstrapPassword string // required for deviceCredentials; empty refuses every bootstrap call
+	Users             []User // tenant users
+	Now               func() time.Time
+}
+
+// Sim is one simulated tenant.
+type Sim struct {
+	opts Options
+	mux  *http.ServeMux
+
+	mu        sync.Mutex
+	users     map[string]*account // by user name, tenant users and device users
+	requests  map[string]*deviceRequest
+	issued    map[string]issuedCreds // device id -> credentials handed out
+	mos       map[string]map[string]any
+	extIDs    map[extKey]string // (type, value) -> managed object id
+	ops       map[string]*operation
+	raConfigs map[string][]*raConfig // managed object id -> remote access configurations
+	seq       int64                  // id source for managed objects, operations, configs
+	log       []RequestRecord
+
+	faultMu sync.Mutex
+	fault   *activeFault
+}
+
+// New returns a tenant with the given options.
+func New(o Options) *Sim {
+	if o.TenantID == "" {
+		o.TenantID = "t1234567"
+	}
+	if o.DomainName == "" {
+		o.DomainName = "demo.cumulocity.local"
+	}
+	if o.BootstrapUser == "" {
+		o.BootstrapUser = "devicebootstrap"
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	s := &Sim{
+		opts:      o,
+		users:     map[string]*account{},
+		requests:  map[string]*deviceRequest{},
+		issued:    map[string]issuedCreds{},
+		mos:       map[string]map[string]any{},
+		extIDs:    map[extKey]string{},
+		ops:       map[string]*operation{},
+		raConfigs: map[string][]*raConfig{},
+		seq:       10000,
+	}
+	for _, u := range o.Users {
+		s.AddUser(u)
+	}
+	s.mux = s.routes()
+	return s
+}
+
+// TenantID is the simulated tenant's ID.
+func (s *Sim) TenantID() string { return s.opts.TenantID }
+
+// ServeHTTP answers one request like the platform would.
+func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rec := &recorder{ResponseWriter: w}
+	start := s.opts.Now()
+	defer func() { s.record(r, rec, start) }()
+	if s.applyFault(rec, r) {
+		return
+	}
+	s.serve(rec, r)
+}
+
+// serve routes r; unknown paths get the platform's 404 body.
+func (s *Sim) serve(w http.ResponseWriter, r *http.Request) {
+	if _, pattern := s.mux.Handler(r); pattern == "" {
+		writeError(w, http.StatusNotFound, "undefined/Not Found", "Nothing is served at "+r.URL.Path+".")
+		return
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+// nextID hands out the next numeric id; callers hold s.mu.
+func (s *Sim) nextID() string {
+	s.seq++
+	return itoa(s.seq)
+}
+
+// now is the simulated clock formatted like the platform (UTC, milliseconds).
+func (s *Sim) now() string {
+	return s.opts.Now().UTC().Format("2006-01-02T15:04:05.000Z07:00")
+}

@@ -1,0 +1,119 @@
+package tui_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/tui"
+)
+
+// driver is a tiny synchronous Bubble Tea loop for tests: it runs commands in
+// goroutines, feeds their messages back into Update and lets tests read the
+// rendered screen. Spinner ticks are dropped so the loop goes quiet.
+type driver struct {
+	t     *testing.T
+	m     *tui.Model
+	msgs  chan tea.Msg
+	quit  bool
+	width int
+}
+
+func newDriver(t *testing.T, env *steps.Env, w, h int) *driver {
+	d := &driver{t: t, m: tui.New(tui.Options{Env: env}), msgs: make(chan tea.Msg, 256), width: w}
+	d.exec(d.m.Init())
+	d.send(tea.WindowSizeMsg{Width: w, Height: h})
+	return d
+}
+
+func (d *driver) exec(cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	go func() { d.msgs <- cmd() }()
+}
+
+func (d *driver) send(msg tea.Msg) {
+	switch msg := msg.(type) {
+	case nil, spinner.TickMsg:
+		return
+	case tea.BatchMsg:
+		for _, c := range msg {
+			d.exec(c)
+		}
+		return
+	case tea.QuitMsg:
+		d.quit = true
+		return
+	}
+	_, cmd := d.m.Update(msg)
+	d.exec(cmd)
+}
+
+// key types keys: single characters, or names such as "enter", "esc", "ctrl+c".
+func (d *driver) key(keys ...string) {
+	for _, k := range keys {
+		d.send(keyMsg(k))
+		d.settle()
+	}
+}
+
+func (d *driver) typeText(s string) {
+	for _, r := range s {
+		d.send(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+}
+
+func keyMsg(k string) tea.KeyPressMsg {
+	switch k {
+	case "enter":
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "up":
+		return tea.KeyPressMsg{Code: tea.KeyUp}
+	case "down":
+		return tea.KeyPressMsg{Code: tea.KeyDown}
+	case "ctrl+c":
+		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+	}
+	r := []rune(k)[0]
+	return tea.KeyPressMsg{Code: r, Text: k}
+}
+
+// settle processes the messages that arrive within a short pause (bounded:
+// a polling screen never goes quiet).
+func (d *driver) settle() {
+	deadline := time.After(50 * time.Millisecond)
+	for {
+		select {
+		case msg := <-d.msgs:
+			d.send(msg)
+		case <-deadline:
+			return
+		}
+	}
+}
+
+// screen is the current frame without styles.
+func (d *driver) screen() string { return ansi.Strip(d.m.Render()) }
+
+// waitFor processes messages until the screen contains want.
+func (d *driver) waitFor(want string) {
+	d.t.Helper()
+	deadline := time.After(10 * time.Second)
+	for !strings.Contains(d.screen(), want) {
+		select {
+		case msg := <-d.msgs:
+			d.send(msg)
+		case <-time.After(20 * time.Millisecond):
+		case <-deadline:
+			d.t.Fatalf("screen never showed %q; it shows:\n%s", want, d.screen())
+		}
+	}
+}

@@ -1,0 +1,263 @@
+// Package plain is the line-prompt front end: the same menu, prompts and
+// step statuses as the TUI, as plain lines without escape codes, for serial
+// consoles, dumb terminals and answers piped into stdin.
+package plain
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/x/term"
+
+	"github.com/edge-setup/edge-setup/steps"
+)
+
+// ErrInputEnded means stdin closed before the operator chose Exit.
+var ErrInputEnded = errors.New("input ended")
+
+// Options configure the plain front end.
+type Options struct {
+	Env    *steps.Env
+	In     io.Reader
+	Out    io.Writer
+	Banner []string
+}
+
+// UI is a running plain front end.
+type UI struct {
+	env    *steps.Env
+	in     *bufio.Reader
+	inFile *os.File // set when stdin is a terminal: secrets are read without echo
+	out    io.Writer
+	banner []string
+}
+
+// New returns the plain front end.
+func New(o Options) *UI {
+	u := &UI{env: o.Env, in: bufio.NewReader(o.In), out: o.Out, banner: o.Banner}
+	if f, ok := o.In.(*os.File); ok && term.IsTerminal(f.Fd()) {
+		u.inFile = f
+	}
+	return u
+}
+
+// Run shows the menu until the operator chooses Exit (nil) or input ends.
+func (u *UI) Run(ctx context.Context) error {
+	for _, b := range u.banner {
+		u.println(b)
+	}
+	for {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		u.menu()
+		line, err := u.readLine("Enter option [1-9]: ")
+		if err != nil {
+			return err
+		}
+		line = strings.TrimSpace(line)
+		n, convErr := strconv.Atoi(line)
+		switch {
+		case line == "q" || n == steps.ExitNumber:
+			u.println("Bye.")
+			return nil
+		case convErr != nil || steps.ByNumber(n) == nil:
+			u.println("  x Enter a number from 1 to 9.")
+			continue
+		}
+		if err := u.RunStep(ctx, steps.ByNumber(n)); err != nil {
+			if errors.Is(err, ErrInputEnded) || ctx.Err() != nil {
+				return err
+			}
+		}
+	}
+}
+
+func (u *UI) menu() {
+	u.println("")
+	u.println("Cumulocity IoT Edge post-installation")
+	for _, s := range steps.All() {
+		u.printf("%d. %s\n", s.Number(), s.Title(u.env))
+	}
+	u.printf("%d. Exit\n", steps.ExitNumber)
+	for _, r := range steps.MenuRules {
+		u.println("- " + r)
+	}
+}
+
+// RunStep drives one option: prerequisites, prompts, confirmation, run.
+// It returns the step's error (already shown).
+func (u *UI) RunStep(ctx context.Context, s steps.Step) error {
+	u.printf("\n%d - %s\n", s.Number(), s.Title(u.env))
+	if err := s.Available(u.env); err != nil {
+		u.println("  x Not available now: " + err.Error())
+		return err
+	}
+	a := steps.Answers{}
+	if err := u.ask(ctx, s, a); err != nil {
+		return err
+	}
+	u.println("This will:")
+	for _, l := range s.Confirm(u.env, a) {
+		u.println("  - " + l)
+	}
+	yes, err := u.yesNo("Proceed? [y/N]: ", false)
+	if err != nil {
+		return err
+	}
+	if !yes {
+		u.println("Cancelled: nothing was changed.")
+		return steps.ErrCancelled
+	}
+	err = s.Run(ctx, u.env, a, u.event)
+	if err != nil {
+		u.println("  x Stopped: " + err.Error())
+		return err
+	}
+	u.println("Done.")
+	if rs, ok := s.(interface {
+		NewRegistration(*steps.Env, steps.Answers) (*steps.Registration, error)
+	}); ok {
+		reg, err := rs.NewRegistration(u.env, a)
+		if err != nil {
+			u.println("  x " + err.Error())
+			return err
+		}
+		if reg != nil {
+			return u.register(ctx, reg)
+		}
+	}
+	return nil
+}
+
+// ask loops over the step's prompts with validation and verification.
+func (u *UI) ask(ctx context.Context, s steps.Step, a steps.Answers) error {
+	for {
+		p, err := s.NextPrompt(u.env, a)
+		if err != nil {
+			u.println("  x " + err.Error())
+			return err
+		}
+		if p == nil {
+			return nil
+		}
+		if p.Note != "" {
+			u.println("  ! " + p.Note)
+		}
+		for {
+			text := p.Text
+			if p.Default != "" && !p.Secret {
+				text += " [" + p.Default + "]"
+			}
+			in, err := u.readAnswer(text+" ", p.Secret)
+			if err != nil {
+				return err
+			}
+			if in == "" && p.Default != "" {
+				in = p.Default
+			}
+			v, err := p.Check(in)
+			if err != nil {
+				u.println("  x " + err.Error())
+				continue
+			}
+			if p.Verify != nil {
+				if verr := p.Verify(ctx, v); verr != nil {
+					u.println("  x " + verr.Error())
+					keep, err := u.yesNo("  Keep this value anyway? [y/N]: ", false)
+					if err != nil {
+						return err
+					}
+					if !keep {
+						continue
+					}
+				}
+			}
+			a[p.Key] = v
+			break
+		}
+	}
+}
+
+func (u *UI) event(e steps.Event) {
+	switch e.Kind {
+	case steps.SubStepStarted:
+		return
+	case steps.SubStepDone:
+		u.println("  [ok]      " + withDetail(e))
+	case steps.SubStepFailed:
+		u.println("  [FAILED]  " + e.Name + ": " + e.Detail)
+	case steps.SubStepSkipped:
+		u.println("  [skipped] " + withDetail(e))
+	case steps.Planned:
+		u.println("  [planned] would run: " + e.Detail + " (not executed under a sandbox root)")
+	case steps.Warning:
+		u.println("  [warning] " + e.Detail)
+	case steps.Output:
+		for _, l := range strings.Split(e.Detail, "\n") {
+			u.println("            " + l)
+		}
+	default:
+		u.println("  [info]    " + e.Detail)
+	}
+}
+
+func withDetail(e steps.Event) string {
+	if e.Detail == "" {
+		return e.Name
+	}
+	return e.Name + " - " + e.Detail
+}
+
+func (u *UI) yesNo(prompt string, def bool) (bool, error) {
+	for {
+		in, err := u.readLine(prompt)
+		if err != nil {
+			return false, err
+		}
+		switch strings.ToLower(strings.TrimSpace(in)) {
+		case "":
+			return def, nil
+		case "y", "yes":
+			return true, nil
+		case "n", "no":
+			return false, nil
+		}
+		u.println("  x Answer y or n.")
+	}
+}
+
+func (u *UI) readAnswer(prompt string, secret bool) (string, error) {
+	if secret && u.inFile != nil {
+		fmt.Fprint(u.out, prompt)
+		b, err := term.ReadPassword(u.inFile.Fd())
+		fmt.Fprintln(u.out)
+		if err != nil {
+			return "", ErrInputEnded
+		}
+		return string(b), nil
+	}
+	return u.readLine(prompt)
+}
+
+func (u *UI) readLine(prompt string) (string, error) {
+	fmt.Fprint(u.out, prompt)
+	line, err := u.in.ReadString('\n')
+	if err != nil && (line == "" || !errors.Is(err, io.EOF)) {
+		fmt.Fprintln(u.out)
+		return "", ErrInputEnded
+	}
+	if u.inFile == nil {
+		fmt.Fprintln(u.out) // piped input is not echoed: end the prompt line
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+func (u *UI) println(s string)             { fmt.Fprintln(u.out, s) }
+func (u *UI) printf(f string, args ...any) { fmt.Fprintf(u.out, f, args...) }

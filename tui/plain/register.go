@@ -1,0 +1,78 @@
+package plain
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/edge-setup/edge-setup/steps"
+)
+
+// register waits for the registration, printing one line per status change.
+// With a tenant user it offers to create the request and to accept it.
+func (u *UI) register(ctx context.Context, reg *steps.Registration) error {
+	u.println("")
+	u.println("Edge device ID: " + reg.DeviceID)
+	u.println("Tenant:         " + reg.URL)
+	u.println("Register it at: " + reg.RegisterLink())
+	create, accept := false, false
+	if reg.CanManage() {
+		var err error
+		if create, err = u.yesNo("Create the registration request from this console if there is none? [Y/n]: ", true); err != nil {
+			return err
+		}
+		if accept, err = u.yesNo("Accept the device from this console once it is pending? [Y/n]: ", true); err != nil {
+			return err
+		}
+	} else {
+		u.println("No tenant user was given: this console only learns that the device is accepted.")
+		u.println("Register the ID in Device Management > Registration and accept it there; this waits by itself.")
+	}
+	u.println("Waiting (Ctrl+C stops waiting; the configuration stays saved).")
+	conn, err := reg.Wait(ctx, func(up steps.WaitUpdate) {
+		switch {
+		case up.Retrying != nil:
+			u.printf("%s  ! %s (retrying in %s)\n", u.clock(), up.Retrying, up.Next.Round(time.Second))
+		case up.Warning != nil:
+			u.printf("%s  ! %s\n", u.clock(), up.Warning)
+		case up.Status != "":
+			u.printf("%s  %s\n", u.clock(), up.Status)
+			if up.Status == steps.StatusNotRegistered && create {
+				create = false
+				u.act("registration request created", reg.CreateRequest(ctx))
+			}
+			if up.Status == steps.StatusPending && accept {
+				u.act("accepted from this console", reg.Accept(ctx))
+			}
+		}
+	}, nil)
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			u.println("Stopped waiting; choose 7 again to continue.")
+		} else {
+			u.println("  x Registration stopped: " + err.Error())
+		}
+		return err
+	}
+	how := "found in the inventory"
+	if conn.CreatedDevice {
+		how = "created in the inventory"
+	}
+	u.printf("Connected to tenant %s as %s; managed object %s (%s).\n", conn.TenantID, conn.Username, conn.ManagedObjectID, how)
+	return nil
+}
+
+func (u *UI) act(done string, err error) {
+	if err != nil {
+		u.printf("%s  x %s\n", u.clock(), err)
+		return
+	}
+	u.printf("%s  %s\n", u.clock(), done)
+}
+
+func (u *UI) clock() string {
+	if u.env.Now == nil {
+		return time.Now().Format("15:04:05")
+	}
+	return u.env.Now().Format("15:04:05")
+}

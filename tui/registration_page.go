@@ -1,0 +1,330 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/tenantapi"
+)
+
+// regPage is the registration screen of option 7. The poll loop lives here
+// as a chain of commands: every answer schedules the next poll with a tick
+// carrying a sequence number, so "check now" and leaving the screen simply
+// make older ticks stale.
+type regPage struct {
+	c      *common
+	id     int64
+	reg    *steps.Registration
+	notice string
+
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	phase    regPhase
+	timeline steps.Timeline
+	started  time.Time // first poll
+	seq      int       // current poll chain
+	failures int
+	nextAt   time.Time
+	checking bool // a request is in flight
+
+	requestExists bool
+	retrying      string // transient failure being retried
+	tenantWarning string
+	fatal         string
+	action        string // "create" / "accept" in flight
+	actionErr     string
+	conn          *steps.Connection
+	completeErr   string
+
+	spinner spinner.Model
+}
+
+type regPhase int
+
+const (
+	regChecking regPhase = iota
+	regPolling
+	regCompleting
+	regConnected
+	regFailed
+)
+
+type (
+	regExistingMsg struct {
+		page int64
+		conn *steps.Connection
+		err  error
+	}
+	regPollMsg struct {
+		page int64
+		seq  int
+		out  steps.PollOutcome
+	}
+	regTickMsg struct {
+		page int64
+		seq  int
+	}
+	regCompleteMsg struct {
+		page int64
+		conn *steps.Connection
+		err  error
+		dc   *tenantapi.DeviceCredentials
+	}
+	regActionMsg struct {
+		page int64
+		err  error
+	}
+	regRecheckMsg struct{ page int64 }
+)
+
+func newRegPage(c *common, reg *steps.Registration, notice string) *regPage {
+	ctx, cancel := context.WithCancel(context.Background())
+	p := &regPage{c: c, id: nextPageID(), reg: reg, notice: notice, ctx: ctx, cancel: cancel}
+	p.spinner = spinner.New(spinner.WithSpinner(spinner.MiniDot))
+	return p
+}
+
+func (p *regPage) now() time.Time {
+	if p.c.env.Now != nil {
+		return p.c.env.Now()
+	}
+	return time.Now()
+}
+
+func (p *regPage) Init() tea.Cmd {
+	p.timeline.Observe(steps.StatusChecking, p.now())
+	return tea.Batch(p.spinner.Tick, p.checkExisting())
+}
+
+func (p *regPage) checkExisting() tea.Cmd {
+	p.checking = true
+	ctx, reg, id := p.ctx, p.reg, p.id
+	return func() tea.Msg {
+		conn, err := reg.CheckExisting(ctx)
+		return regExistingMsg{page: id, conn: conn, err: err}
+	}
+}
+
+// poll sends one poll now and starts a new chain.
+func (p *regPage) poll() tea.Cmd {
+	p.seq++
+	p.checking = true
+	if p.started.IsZero() {
+		p.started = p.now()
+	}
+	ctx, reg, id, seq := p.ctx, p.reg, p.id, p.seq
+	elapsed, failures := p.now().Sub(p.started), p.failures
+	return func() tea.Msg {
+		return regPollMsg{page: id, seq: seq, out: reg.PollOnce(ctx, elapsed, failures)}
+	}
+}
+
+func (p *regPage) schedule(d time.Duration) tea.Cmd {
+	p.nextAt = p.now().Add(d)
+	id, seq := p.id, p.seq
+	return tea.Tick(d, func(time.Time) tea.Msg { return regTickMsg{page: id, seq: seq} })
+}
+
+func (p *regPage) Update(msg tea.Msg) (page, tea.Cmd) {
+	switch msg := msg.(type) {
+	case spinner.TickMsg:
+		var cmd tea.Cmd
+		p.spinner, cmd = p.spinner.Update(msg)
+		return p, cmd
+	case regExistingMsg:
+		if msg.page == p.id {
+			return p, p.onExisting(msg)
+		}
+	case regRecheckMsg:
+		if msg.page == p.id && p.ctx.Err() == nil {
+			return p, p.checkExisting()
+		}
+	case regPollMsg:
+		if msg.page == p.id && msg.seq == p.seq {
+			return p, p.onPoll(msg.out)
+		}
+	case regTickMsg:
+		if msg.page == p.id && msg.seq == p.seq && p.phase == regPolling && p.ctx.Err() == nil {
+			return p, p.poll()
+		}
+	case regCompleteMsg:
+		if msg.page == p.id {
+			return p, p.onComplete(msg)
+		}
+	case regActionMsg:
+		if msg.page == p.id {
+			p.action = ""
+			if msg.err != nil {
+				p.actionErr = msg.err.Error()
+				return p, nil
+			}
+			p.actionErr = ""
+			return p, p.poll()
+		}
+	case tea.KeyPressMsg:
+		return p, p.onKey(msg)
+	}
+	return p, nil
+}
+
+func (p *regPage) onExisting(msg regExistingMsg) tea.Cmd {
+	p.checking = false
+	switch {
+	case msg.err == nil:
+		p.phase, p.conn = regConnected, msg.conn
+		p.timeline.Observe(steps.StatusConnected, p.now())
+		return nil
+	case errors.Is(msg.err, steps.ErrNoCredentials):
+		p.phase = regPolling
+		return p.poll()
+	case errors.Is(msg.err, steps.ErrCredentialsInvalid):
+		p.notice = msg.err.Error()
+		p.phase = regPolling
+		return p.poll()
+	case errors.Is(msg.err, context.Canceled):
+		return nil
+	}
+	// The tenant could not be asked: try again later, without polling for
+	// credentials the device may already have.
+	p.failures++
+	p.retrying = msg.err.Error()
+	d := p.reg.Cadence.Retry(p.failures, 0)
+	p.nextAt = p.now().Add(d)
+	id := p.id
+	return tea.Tick(d, func(time.Time) tea.Msg { return regRecheckMsg{page: id} })
+}
+
+func (p *regPage) onPoll(out steps.PollOutcome) tea.Cmd {
+	p.checking = false
+	now := p.now()
+	switch {
+	case out.Fatal != nil:
+		if errors.Is(out.Fatal, context.Canceled) {
+			return nil
+		}
+		p.phase, p.fatal = regFailed, out.Fatal.Error()
+		return nil
+	case out.Retrying != nil:
+		p.failures++
+		p.retrying = out.Retrying.Error()
+		return p.schedule(out.Next)
+	case out.Credentials != nil:
+		p.failures, p.retrying = 0, ""
+		p.timeline.Observe(steps.StatusAccepted, now)
+		p.phase = regCompleting
+		return p.complete(out.Credentials)
+	}
+	p.failures, p.retrying = 0, ""
+	p.requestExists = out.RequestExists
+	p.tenantWarning = ""
+	if out.TenantWarning != nil {
+		p.tenantWarning = out.TenantWarning.Error()
+	}
+	p.timeline.Observe(out.Status, now)
+	return p.schedule(out.Next)
+}
+
+func (p *regPage) complete(dc *tenantapi.DeviceCredentials) tea.Cmd {
+	ctx, reg, id := p.ctx, p.reg, p.id
+	return func() tea.Msg {
+		conn, err := reg.Complete(ctx, dc)
+		return regCompleteMsg{page: id, conn: conn, err: err, dc: dc}
+	}
+}
+
+func (p *regPage) onComplete(msg regCompleteMsg) tea.Cmd {
+	if msg.err == nil {
+		p.phase, p.conn, p.completeErr, p.retrying = regConnected, msg.conn, "", ""
+		p.timeline.Observe(steps.StatusConnected, p.now())
+		return nil
+	}
+	if errors.Is(msg.err, context.Canceled) {
+		return nil
+	}
+	if retry, after := tenantapi.Retryable(msg.err); retry {
+		p.failures++
+		p.retrying = msg.err.Error()
+		d := p.reg.Cadence.Retry(p.failures, after)
+		p.nextAt = p.now().Add(d)
+		dc := msg.dc
+		return tea.Tick(d, func(time.Time) tea.Msg {
+			return p.complete(dc)()
+		})
+	}
+	p.phase, p.fatal = regFailed, msg.err.Error()
+	return nil
+}
+
+func (p *regPage) onKey(k tea.KeyPressMsg) tea.Cmd {
+	switch {
+	case key.Matches(k, keys.Back):
+		return gotoMenu(p.leaveNotice())
+	case p.phase == regConnected || p.phase == regFailed:
+		if key.Matches(k, keys.Continue) {
+			return gotoMenu(p.leaveNotice())
+		}
+	case p.phase != regPolling || p.action != "":
+	case key.Matches(k, keys.CheckNow):
+		if !p.checking {
+			return p.poll()
+		}
+	case key.Matches(k, keys.Create) && p.canCreate():
+		return p.act("create", p.reg.CreateRequest)
+	case key.Matches(k, keys.Accept) && p.canAccept():
+		return p.act("accept", p.reg.Accept)
+	}
+	return nil
+}
+
+func (p *regPage) act(name string, fn func(context.Context) error) tea.Cmd {
+	p.action, p.actionErr = name, ""
+	ctx, id := p.ctx, p.id
+	return func() tea.Msg { return regActionMsg{page: id, err: fn(ctx)} }
+}
+
+func (p *regPage) canCreate() bool {
+	return p.reg.CanManage() && p.timeline.Current() == steps.StatusNotRegistered
+}
+
+func (p *regPage) canAccept() bool {
+	return p.reg.CanManage() && p.timeline.Current() == steps.StatusPending
+}
+
+func (p *regPage) leaveNotice() string {
+	s := p.c.styles
+	switch p.phase {
+	case regConnected:
+		return s.Success.Render(symDone+" ") + "The Edge is connected to " + p.reg.URL + "."
+	case regFailed:
+		return s.Error.Render(symFailed+" ") + "Registration stopped: " + p.fatal
+	}
+	return "Registration left before the device was accepted; choose 7 again to continue waiting."
+}
+
+func (p *regPage) Busy() bool { return false }
+func (p *regPage) Close()     { p.cancel() }
+
+func (p *regPage) ShortHelp() []key.Binding {
+	switch p.phase {
+	case regConnected, regFailed:
+		return []key.Binding{keys.Continue}
+	}
+	var b []key.Binding
+	if p.canCreate() {
+		b = append(b, keys.Create)
+	}
+	if p.canAccept() {
+		b = append(b, keys.Accept)
+	}
+	if p.phase == regPolling {
+		b = append(b, keys.CheckNow)
+	}
+	return append(b, keys.Back)
+}

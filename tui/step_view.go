@@ -1,0 +1,98 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/edge-setup/edge-setup/steps"
+)
+
+func (p *stepPage) View() string {
+	s := p.c.styles
+	var b strings.Builder
+	b.WriteString(s.Subtitle.Render(fmt.Sprintf("%d - %s", p.step.Number(), p.step.Title(p.c.env))) + "\n\n")
+	switch p.phase {
+	case phaseLoading:
+		b.WriteString(p.spinner.View() + " Reading the current configuration…")
+	case phaseUnavailable:
+		b.WriteString(s.Error.Render(symFailed+" Not available now") + "\n" + p.c.wrap(p.unavailErr, 0))
+	case phasePrompt, phaseChecking, phaseVerifyFailed:
+		b.WriteString(p.promptView())
+	case phaseConfirm:
+		b.WriteString("This will:\n")
+		for _, l := range p.confirm {
+			b.WriteString(p.c.wrap("  • "+l, 4) + "\n")
+		}
+		b.WriteString("\n" + s.Subtitle.Render("Proceed? [y/N]"))
+	case phaseRunning, phaseDone, phaseFailed:
+		b.WriteString(p.runView())
+	}
+	return b.String()
+}
+
+func (p *stepPage) promptView() string {
+	s := p.c.styles
+	pr := p.prompt
+	var b strings.Builder
+	if pr.Note != "" {
+		b.WriteString(s.Warning.Render(p.c.wrap(symWarn+" "+pr.Note, 0)) + "\n\n")
+	}
+	b.WriteString(p.c.wrap(pr.Text, 0) + "\n")
+	b.WriteString(p.input.View() + "\n")
+	switch {
+	case p.phase == phaseChecking && pr.Verify != nil:
+		b.WriteString(p.spinner.View() + " Checking…")
+	case p.phase == phaseVerifyFailed:
+		b.WriteString(s.Error.Render(symFailed+" ") + p.c.wrap(p.verifyErr, 2) + "\n")
+		b.WriteString(s.Dim.Render("Press e to correct it, s to keep it anyway, esc to cancel."))
+	case p.inputErr != "":
+		b.WriteString(s.Error.Render(symFailed+" ") + p.c.wrap(p.inputErr, 2))
+	case pr.Help != "":
+		b.WriteString(s.Dim.Render(p.c.wrap(pr.Help, 0)))
+	}
+	return b.String()
+}
+
+func (p *stepPage) runView() string {
+	s := p.c.styles
+	var b strings.Builder
+	for _, e := range p.events {
+		b.WriteString(p.eventLine(e) + "\n")
+	}
+	if p.running != "" {
+		b.WriteString(p.spinner.View() + " " + p.running + "…\n")
+	}
+	switch p.phase {
+	case phaseDone:
+		b.WriteString("\n" + s.Success.Render(symDone+" Done."))
+	case phaseFailed:
+		b.WriteString("\n" + s.Error.Render(symFailed+" Stopped: ") + p.c.wrap(p.runErr.Error(), 10))
+	}
+	return b.String()
+}
+
+func (p *stepPage) eventLine(e steps.Event) string {
+	s := p.c.styles
+	withDetail := func(sym, name, detail string) string {
+		if detail != "" {
+			name += s.Dim.Render(" · " + detail)
+		}
+		return p.c.wrap(sym+" "+name, 2)
+	}
+	switch e.Kind {
+	case steps.SubStepDone:
+		return withDetail(s.Success.Render(symDone), e.Name, e.Detail)
+	case steps.SubStepFailed:
+		return withDetail(s.Error.Render(symFailed), e.Name, "")
+	case steps.SubStepSkipped:
+		return withDetail(s.Dim.Render(symSkipped), e.Name, e.Detail)
+	case steps.Planned:
+		return withDetail(s.Dim.Render(symPlanned), "would run: "+e.Detail, "not executed under a sandbox root")
+	case steps.Warning:
+		return s.Warning.Render(symWarn) + " " + p.c.wrap(e.Detail, 2)
+	case steps.Output:
+		return s.Dim.Render(p.c.wrap(e.Detail, 4))
+	default:
+		return s.Dim.Render(symInfo) + " " + p.c.wrap(e.Detail, 2)
+	}
+}

@@ -1,0 +1,245 @@
+package tui_test
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/stepstest"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func TestMenuShowsTheNineOptionsAndRules(t *testing.T) {
+	w := stepstest.New(t)
+	d := newDriver(t, w.Env, 100, 30)
+	s := d.screen()
+	for _, want := range []string{"1. Configure network", "2. Run post-installation", "3. Update license and SSL certificates",
+		"4. Run post-upgrade", "5. Expand disk size", "6. Update tenant password", "7. Configure Edge Agent",
+		"8. Enable microservice hosting feature", "9. Exit", "Options 3, 4 and 6 work only after option 2"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("menu lacks %q:\n%s", want, s)
+		}
+	}
+}
+
+func TestScreensFitTheWindow(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {100, 30}, {60, 20}} {
+		w := stepstest.New(t)
+		d := newDriver(t, w.Env, size[0], size[1])
+		check := func(where string) {
+			lines := strings.Split(d.m.Render(), "\n")
+			if len(lines) > size[1] {
+				t.Errorf("%dx%d %s: %d lines", size[0], size[1], where, len(lines))
+			}
+			for _, l := range lines {
+				if ansi.StringWidth(l) > size[0] {
+					t.Errorf("%dx%d %s: line wider than the window: %q", size[0], size[1], where, ansi.Strip(l))
+				}
+			}
+		}
+		check("menu")
+		d.key("7")
+		d.waitFor("Enter cloud URL")
+		check("prompt")
+	}
+}
+
+func TestMenuGolden(t *testing.T) {
+	w := stepstest.New(t)
+	d := newDriver(t, w.Env, 80, 24)
+	got := d.screen()
+	path := filepath.Join("testdata", "menu-80x24.golden")
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./tui -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("menu differs from %s:\n--- got\n%s\n--- want\n%s", path, got, want)
+	}
+}
+
+func TestArrowsAndEnterSelect(t *testing.T) {
+	w := stepstest.New(t)
+	d := newDriver(t, w.Env, 100, 30)
+	d.key("up", "down", "enter") // the cursor starts on 7
+	d.waitFor(steps.PromptCloudURL)
+}
+
+func TestQuitKeys(t *testing.T) {
+	for _, k := range []string{"q", "9", "ctrl+c"} {
+		w := stepstest.New(t)
+		d := newDriver(t, w.Env, 80, 24)
+		d.key(k)
+		if !d.quit {
+			t.Errorf("%s did not quit", k)
+		}
+	}
+}
+
+func TestOption7FullRegistrationFromTheConsole(t *testing.T) {
+	w := stepstest.New(t)
+	d := newDriver(t, w.Env, 100, 30)
+	d.key("7")
+	d.waitFor(steps.PromptCloudURL)
+	d.typeText(w.URL)
+	d.key("enter")
+	d.waitFor("Enter tenant user")
+	d.typeText(stepstest.AdminUser)
+	d.key("enter")
+	d.waitFor("Enter password of tenant user")
+	d.typeText(stepstest.AdminPassword)
+	if strings.Contains(d.screen(), stepstest.AdminPassword) {
+		t.Fatal("the password is echoed")
+	}
+	d.key("enter")
+	d.waitFor("Proceed? [y/N]")
+	d.key("y")
+	d.waitFor(steps.StatusNotRegistered)
+	id, _, _ := w.Env.Props.DeviceID()
+	s := d.screen()
+	for _, want := range []string{id, w.URL + "/apps/devicemanagement/index.html#/deviceregistration", "c create request"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("registration screen lacks %q:\n%s", want, s)
+		}
+	}
+	d.key("c")
+	d.waitFor(steps.StatusPending)
+	d.key("a")
+	d.waitFor("Connected to tenant " + stepstest.TenantID)
+	if !strings.Contains(d.screen(), "Managed object") {
+		t.Errorf("no managed object on screen:\n%s", d.screen())
+	}
+	if strings.Contains(d.screen(), stepstest.AdminPassword) {
+		t.Error("a secret is on screen")
+	}
+	d.key("enter")
+	d.waitFor("The Edge is connected to " + w.URL)
+
+	// Choosing 7 again shows the connection without polling for credentials.
+	polls := w.Sim.CountRequests("POST", "/devicecontrol/deviceCredentials")
+	d.key("7")
+	d.waitFor(steps.PromptCloudURL)
+	d.key("enter") // keep the prefilled URL
+	d.waitFor("Enter tenant user")
+	d.key("enter") // no tenant user
+	d.waitFor("Proceed? [y/N]")
+	if !strings.Contains(d.screen(), "Set c8y.url="+w.URL) {
+		t.Errorf("confirmation:\n%s", d.screen())
+	}
+	d.key("y")
+	d.waitFor("Connected to tenant")
+	if n := w.Sim.CountRequests("POST", "/devicecontrol/deviceCredentials"); n != polls {
+		t.Errorf("choosing 7 on a registered Edge polled %d more times", n-polls)
+	}
+}
+
+func TestOption7WithoutTenantUserCompletesWhenAcceptedInTheTenant(t *testing.T) {
+	w := stepstest.New(t)
+	d := newDriver(t, w.Env, 80, 24)
+	d.key("7")
+	d.waitFor(steps.PromptCloudURL)
+	d.typeText(w.URL)
+	d.key("enter")
+	d.waitFor("Enter tenant user")
+	d.key("enter", "y")
+	d.waitFor(steps.StatusNotAccepted)
+	if !strings.Contains(d.screen(), "no tenant user") {
+		t.Errorf("screen does not say what the device cannot know:\n%s", d.screen())
+	}
+	id, _, _ := w.Env.Props.DeviceID()
+	if err := w.Sim.CreateRequest(id); err != nil {
+		t.Fatal(err)
+	}
+	for st := ""; st != "PENDING_ACCEPTANCE"; st, _ = w.Sim.RequestStatus(id) {
+		d.settle()
+	}
+	if err := w.Sim.Accept(id); err != nil {
+		t.Fatal(err)
+	}
+	d.waitFor("Connected to tenant")
+}
+
+func TestOption7BadURLShowsReasonAndStays(t *testing.T) {
+	w := stepstest.New(t)
+	d := newDriver(t, w.Env, 100, 30)
+	d.key("7")
+	d.waitFor(steps.PromptCloudURL)
+	d.typeText("ftp://acme.cumulocity.com")
+	d.key("enter")
+	d.waitFor("use https://")
+	d.key("esc")
+	d.waitFor("nothing was changed")
+	if cfg, _ := w.Env.Props.LoadAgentConfig(); cfg.URL != "" {
+		t.Errorf("url saved: %q", cfg.URL)
+	}
+}
+
+func TestOption7UnreachableTenantOffersCorrectOrKeep(t *testing.T) {
+	w := stepstest.New(t)
+	d := newDriver(t, w.Env, 100, 30)
+	d.key("7")
+	d.waitFor(steps.PromptCloudURL)
+	d.typeText("http://127.0.0.1:1")
+	d.key("enter")
+	d.waitFor("s to keep it anyway")
+	d.key("e")
+	d.waitFor(steps.PromptCloudURL)
+}
+
+func TestWrongBootstrapPasswordStopsTheRegistration(t *testing.T) {
+	w := stepstest.New(t)
+	w.Vars["C8Y_BOOTSTRAP_PASSWORD"] = "wrong-one"
+	d := newDriver(t, w.Env, 100, 30)
+	d.key("7")
+	d.waitFor(steps.PromptCloudURL)
+	d.typeText(w.URL)
+	d.key("enter")
+	d.waitFor("Enter tenant user")
+	d.key("enter", "y")
+	d.waitFor("Registration stopped")
+	if !strings.Contains(d.screen(), "bootstrap password") || strings.Contains(d.screen(), "wrong-one") {
+		t.Errorf("screen:\n%s", d.screen())
+	}
+}
+
+func TestEscStopsThePoll(t *testing.T) {
+	w := stepstest.New(t)
+	d := newDriver(t, w.Env, 100, 30)
+	d.key("7")
+	d.waitFor(steps.PromptCloudURL)
+	d.typeText(w.URL)
+	d.key("enter")
+	d.waitFor("Enter tenant user")
+	d.key("enter", "y")
+	d.waitFor(steps.StatusNotAccepted)
+	d.key("esc")
+	d.waitFor("Choose an option")
+	before := w.Sim.CountRequests("POST", "/devicecontrol/deviceCredentials")
+	for range 10 {
+		d.settle()
+	}
+	if after := w.Sim.CountRequests("POST", "/devicecontrol/deviceCredentials"); after != before {
+		t.Errorf("%d polls after leaving the screen", after-before)
+	}
+}
+
+func TestOption3BeforeOption2IsRefused(t *testing.T) {
+	w := stepstest.New(t)
+	d := newDriver(t, w.Env, 100, 30)
+	d.key("3")
+	d.waitFor("Not available now")
+	d.waitFor("option 2")
+	d.key("enter")
+	d.waitFor("Choose an option")
+}
