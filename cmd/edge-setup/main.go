@@ -10,56 +10,61 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sort"
 	"syscall"
-	"time"
-
-	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/term"
-
-	"github.com/edge-setup/edge-setup/edgeprops"
-	"github.com/edge-setup/edge-setup/steps"
-	"github.com/edge-setup/edge-setup/tenantapi"
-	"github.com/edge-setup/edge-setup/tui"
-	"github.com/edge-setup/edge-setup/tui/plain"
 )
-
-func isTerminal(f *os.File) bool { return term.IsTerminal(f.Fd()) }
 
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "0.1.0-dev"
 
-// Exit codes (documented in the README).
+// Exit codes (the README lists them).
 const (
-	exitOK       = 0
-	exitFailed   = 1
-	exitUsage    = 2
-	exitLocked   = 3
-	exitCanceled = 130
+	exitOK          = 0
+	exitFailed      = 1 // a step or command failed; the message says why
+	exitUsage       = 2 // wrong flags or arguments
+	exitLocked      = 3 // another edge-setup holds the lock
+	exitInvalidFile = 4 // an answers file has errors; nothing was changed
+	exitTimeout     = 5 // register --wait: not connected within --timeout
+	exitCanceled    = 130
 )
 
-type config struct {
+// globals are the flags every command accepts.
+type globals struct {
 	root    string
 	demo    bool
 	caCert  string
 	edgeURL string
 	debug   bool
-	version bool
 	plain   bool
 }
+
+func (g *globals) bind(fs *flag.FlagSet) {
+	fs.StringVar(&g.root, "root", "/", "root `directory`: every file the tool reads or writes is under it; commands run only when it is /")
+	fs.BoolVar(&g.demo, "demo", false, "use a built-in demo tenant and a sandbox root in a temporary directory")
+	fs.StringVar(&g.caCert, "ca-cert", "", "extra trusted CA certificate `file` (PEM) for the tenant; the system store and SSL_CERT_FILE keep working")
+	fs.StringVar(&g.edgeURL, "edge-url", "http://localhost:8181", "the Edge's own platform API `URL` (option 6)")
+	fs.BoolVar(&g.debug, "debug", false, "add redacted HTTP traces to var/log/edge-setup-debug.log under the root")
+	fs.BoolVar(&g.plain, "plain", false, "plain line prompts without screen drawing (automatic when stdin or stdout is not a terminal, or TERM=dumb)")
+}
+
+// command is a subcommand such as "status".
+type command struct {
+	summary string
+	run     func(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) int
+}
+
+// commands are filled in by the cmd_*.go files.
+var commands = map[string]command{}
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
 func run(args []string, stdout, stderr io.Writer) int {
-	var cfg config
+	var g globals
+	var showVersion bool
 	fs := flag.NewFlagSet("edge-setup", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&cfg.root, "root", "/", "root `directory`: every file the tool reads or writes is under it; commands run only when it is /")
-	fs.BoolVar(&cfg.demo, "demo", false, "run against a built-in demo tenant with a sandbox root in a temporary directory")
-	fs.StringVar(&cfg.caCert, "ca-cert", "", "extra trusted CA certificate `file` (PEM) for the tenant; the system store and SSL_CERT_FILE keep working")
-	fs.StringVar(&cfg.edgeURL, "edge-url", "http://localhost:8181", "the Edge's own platform API `URL` (option 6)")
-	fs.BoolVar(&cfg.debug, "debug", false, "write redacted HTTP traces to var/log/edge-setup-debug.log under the root")
-	fs.BoolVar(&cfg.version, "version", false, "print the version and exit")
-	fs.BoolVar(&cfg.plain, "plain", false, "plain line prompts without screen drawing (automatic when stdin or stdout is not a terminal, or TERM=dumb)")
+	g.bind(fs)
+	fs.BoolVar(&showVersion, "version", false, "print the version and exit")
 	fs.Usage = func() { usage(fs) }
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -67,112 +72,81 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		return exitUsage
 	}
-	if cfg.version {
+	if showVersion {
 		fmt.Fprintln(stdout, "edge-setup", version)
 		return exitOK
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "edge-setup: unknown argument %q (see edge-setup --help)\n", fs.Arg(0))
-		return exitUsage
-	}
-
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
-
-	var banner []string
-	if cfg.demo {
-		d, err := startDemo(cfg.root)
-		if err != nil {
-			fmt.Fprintln(stderr, "edge-setup: starting the demo:", err)
-			return exitFailed
+	if fs.NArg() > 0 {
+		c, ok := commands[fs.Arg(0)]
+		if !ok {
+			fmt.Fprintf(stderr, "edge-setup: unknown command %q (see edge-setup --help)\n", fs.Arg(0))
+			return exitUsage
 		}
-		defer d.Close()
-		cfg.root, cfg.edgeURL, banner = d.root, d.url, d.banner()
-		fmt.Fprintln(stdout, d.intro())
+		return c.run(ctx, &g, fs.Args()[1:], stdout, stderr)
 	}
-	root, err := filepath.Abs(cfg.root)
-	if err != nil {
-		fmt.Fprintln(stderr, "edge-setup:", err)
-		return exitUsage
-	}
-	env, closeEnv, err := newEnv(root, cfg)
-	if err != nil {
-		fmt.Fprintln(stderr, "edge-setup:", err)
-		return exitFailed
-	}
-	defer closeEnv()
-
-	unlock, err := env.Props.Lock()
-	if err != nil {
-		fmt.Fprintln(stderr, "edge-setup:", err)
-		return exitLocked
-	}
-	defer unlock()
-
-	if cfg.plain || !isTerminal(os.Stdin) || !isTerminal(os.Stdout) || os.Getenv("TERM") == "dumb" {
-		ctx, stopInt := signal.NotifyContext(ctx, os.Interrupt)
-		defer stopInt()
-		err := plain.New(plain.Options{Env: env, In: os.Stdin, Out: stdout, Banner: banner}).Run(ctx)
-		switch {
-		case err == nil:
-		case errors.Is(err, plain.ErrInputEnded):
-			return exitOK
-		case ctx.Err() != nil:
-			return exitCanceled
-		default:
-			fmt.Fprintln(stderr, "edge-setup:", err)
-			return exitFailed
-		}
-	} else {
-		m := tui.New(tui.Options{Env: env, Banner: banner, AltScreen: true})
-		p := tea.NewProgram(m, tea.WithContext(ctx))
-		if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, tea.ErrInterrupted) {
-			fmt.Fprintln(stderr, "edge-setup:", err)
-			return exitFailed
-		}
-	}
-	if cfg.demo {
-		fmt.Fprintln(stdout, "Demo finished; its sandbox root was", root)
-	}
-	if ctx.Err() != nil {
-		return exitCanceled
-	}
-	return exitOK
+	return runMenu(ctx, &g, stdout, stderr)
 }
 
-// newEnv wires the steps' environment for a root directory.
-func newEnv(root string, cfg config) (*steps.Env, func(), error) {
-	var debug io.Writer
-	closeFn := func() {}
-	if cfg.debug {
-		path := filepath.Join(root, "var/log/edge-setup-debug.log")
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			return nil, nil, err
+// parseCommandFlags parses a subcommand's flags, the global ones included
+// (so both "edge-setup --root R status" and "edge-setup status --root R" work).
+func parseCommandFlags(name string, g *globals, args []string, stderr io.Writer, define func(fs *flag.FlagSet)) (*flag.FlagSet, int, bool) {
+	fs := flag.NewFlagSet("edge-setup "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	root, caCert, edgeURL := g.root, g.caCert, g.edgeURL
+	g.bind(fs)
+	// Keep values given before the command name unless repeated after it.
+	fs.Set("root", root)
+	if caCert != "" {
+		fs.Set("ca-cert", caCert)
+	}
+	fs.Set("edge-url", edgeURL)
+	if define != nil {
+		define(fs)
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return fs, exitOK, false
 		}
-		f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
+		return fs, exitUsage, false
+	}
+	return fs, 0, true
+}
+
+// session is what a command needs: the environment under the root, and the
+// demo when --demo is set. close releases both.
+type session struct {
+	env    *envBundle
+	banner []string
+	close  func()
+}
+
+// openSession resolves the root (starting the demo if asked) and wires the environment.
+func openSession(g *globals, stdout io.Writer) (*session, error) {
+	s := &session{close: func() {}}
+	if g.demo {
+		d, err := startDemo(g.root)
 		if err != nil {
-			return nil, nil, err
+			return nil, fmt.Errorf("starting the demo: %w", err)
 		}
-		debug, closeFn = f, func() { f.Close() }
+		g.root, g.edgeURL, s.banner = d.root, d.url, d.banner()
+		fmt.Fprintln(stdout, d.intro())
+		s.close = d.Close
 	}
-	env := &steps.Env{
-		Root:    root,
-		Props:   edgeprops.New(root),
-		Runner:  steps.NewRunner(root),
-		Getenv:  os.Getenv,
-		Now:     time.Now,
-		Version: version,
-		EdgeURL: cfg.edgeURL,
-		NewClient: func(baseURL string) (*tenantapi.Client, error) {
-			return tenantapi.New(tenantapi.Options{
-				BaseURL:    baseURL,
-				CACertFile: cfg.caCert,
-				UserAgent:  "edge-setup/" + version,
-				Debug:      debug,
-			})
-		},
+	root, err := filepath.Abs(g.root)
+	if err != nil {
+		s.close()
+		return nil, err
 	}
-	return env, closeFn, nil
+	env, err := newEnv(root, g)
+	if err != nil {
+		s.close()
+		return nil, err
+	}
+	prev := s.close
+	s.env, s.close = env, func() { env.close(); prev() }
+	return s, nil
 }
 
 func usage(fs *flag.FlagSet) {
@@ -180,10 +154,20 @@ func usage(fs *flag.FlagSet) {
 	fmt.Fprint(out, `edge-setup: the post-installation console of Cumulocity IoT Edge.
 
 Usage:
-  edge-setup [flags]          the menu (run as root on the Edge)
-  edge-setup --demo           try it with a built-in demo tenant and a sandbox root
+  edge-setup [flags]                 the menu (run as root on the Edge)
+  edge-setup --demo                  try it with a built-in demo tenant and a sandbox root
+  edge-setup [flags] COMMAND [args]  run one command without the menu
 
-Flags:
+Commands:
 `)
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(out, "  %-10s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprint(out, "\nFlags:\n")
 	fs.PrintDefaults()
 }

@@ -1,0 +1,147 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/edge-setup/edge-setup/steps"
+)
+
+func init() {
+	commands["register"] = command{
+		summary: "register the Edge with the configured tenant without a screen (--wait, --timeout)",
+		run:     runRegister,
+	}
+}
+
+// runRegister is the registration workflow of option 7 for scripts: one
+// line per status change, exit 0 once connected.
+func runRegister(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) int {
+	var wait, create, accept bool
+	var timeout time.Duration
+	fs, code, ok := parseCommandFlags("register", g, args, stderr, func(fs *flag.FlagSet) {
+		fs.BoolVar(&wait, "wait", false, "keep polling until the device is accepted and connected")
+		fs.DurationVar(&timeout, "timeout", 0, "with --wait: give up after this `duration` (e.g. 30m); 0 waits forever")
+		fs.BoolVar(&create, "create", false, "create the registration request when there is none (needs C8Y_USER and C8Y_PASSWORD)")
+		fs.BoolVar(&accept, "accept", false, "accept the request once it is pending (needs C8Y_USER and C8Y_PASSWORD)")
+	})
+	if !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "edge-setup register: unexpected argument %q\n", fs.Arg(0))
+		return exitUsage
+	}
+	s, err := openSession(g, stdout)
+	if err != nil {
+		fmt.Fprintln(stderr, "edge-setup:", err)
+		return exitFailed
+	}
+	defer s.close()
+	env := s.env.Env
+	unlock, err := env.Props.Lock()
+	if err != nil {
+		fmt.Fprintln(stderr, "edge-setup:", err)
+		return exitLocked
+	}
+	defer unlock()
+	reg, err := steps.EdgeAgent{}.NewRegistration(env, steps.Answers{})
+	if err != nil {
+		fmt.Fprintln(stderr, "edge-setup register:", err)
+		return exitFailed
+	}
+	if reg == nil {
+		fmt.Fprintln(stderr, "edge-setup register: remote management is disabled (no cloud URL): run option 7 first, or edge-setup apply with option 7")
+		return exitFailed
+	}
+	if (create || accept) && !reg.CanManage() {
+		fmt.Fprintln(stderr, "edge-setup register: --create and --accept need a tenant user in C8Y_USER and C8Y_PASSWORD (and C8Y_TENANT if the tenant needs it)")
+		return exitUsage
+	}
+	if !wait {
+		return registerOnce(ctx, reg, stdout, stderr)
+	}
+	if timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
+	}
+	line := func(format string, a ...any) {
+		fmt.Fprintf(stdout, "%s %s\n", time.Now().UTC().Format(time.RFC3339), fmt.Sprintf(format, a...))
+	}
+	line("device %s, tenant %s", reg.DeviceID, reg.URL)
+	conn, err := reg.Wait(ctx, func(u steps.WaitUpdate) {
+		switch {
+		case u.Retrying != nil:
+			line("retrying in %s: %s", u.Next.Round(time.Second), u.Retrying)
+		case u.Warning != nil:
+			line("warning: %s", u.Warning)
+		case u.Status != "":
+			line("%s", u.Status)
+			if u.Status == steps.StatusNotRegistered && create {
+				create = false
+				reportAction(line, "registration request created", reg.CreateRequest(ctx))
+			}
+			if u.Status == steps.StatusPending && accept {
+				reportAction(line, "accepted", reg.Accept(ctx))
+			}
+		}
+	}, nil)
+	switch {
+	case err == nil:
+		line("connected: tenant %s, managed object %s", conn.TenantID, conn.ManagedObjectID)
+		return exitOK
+	case errors.Is(err, context.DeadlineExceeded):
+		line("not connected within %s: the request is still not accepted; register %s at %s", timeout, reg.DeviceID, reg.RegisterLink())
+		return exitTimeout
+	case errors.Is(err, context.Canceled):
+		line("stopped")
+		return exitCanceled
+	}
+	line("registration stopped: %s", err)
+	return exitFailed
+}
+
+func reportAction(line func(string, ...any), done string, err error) {
+	if err != nil {
+		line("error: %s", err)
+		return
+	}
+	line("%s", done)
+}
+
+// registerOnce reports the state with one check: exit 0 when connected.
+func registerOnce(ctx context.Context, reg *steps.Registration, stdout, stderr io.Writer) int {
+	conn, err := reg.CheckExisting(ctx)
+	if err == nil {
+		fmt.Fprintf(stdout, "connected: tenant %s, managed object %s\n", conn.TenantID, conn.ManagedObjectID)
+		return exitOK
+	}
+	if !errors.Is(err, steps.ErrNoCredentials) && !errors.Is(err, steps.ErrCredentialsInvalid) {
+		fmt.Fprintln(stderr, "edge-setup register:", err)
+		return exitFailed
+	}
+	out := reg.PollOnce(ctx, 0, 0)
+	switch {
+	case out.Fatal != nil:
+		fmt.Fprintln(stderr, "edge-setup register:", out.Fatal)
+		return exitFailed
+	case out.Retrying != nil:
+		fmt.Fprintln(stderr, "edge-setup register:", out.Retrying)
+		return exitFailed
+	case out.Credentials != nil:
+		conn, err := reg.Complete(ctx, out.Credentials)
+		if err != nil {
+			fmt.Fprintln(stderr, "edge-setup register:", err)
+			return exitFailed
+		}
+		fmt.Fprintf(stdout, "connected: tenant %s, managed object %s\n", conn.TenantID, conn.ManagedObjectID)
+		return exitOK
+	}
+	fmt.Fprintf(stdout, "%s: device %s; register it at %s (use --wait to wait for acceptance)\n", out.Status, reg.DeviceID, reg.RegisterLink())
+	return exitTimeout
+}

@@ -1,0 +1,54 @@
+package main
+
+import (
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/edge-setup/edge-setup/edgeprops"
+	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/tenantapi"
+)
+
+// envBundle is the steps' environment plus what main must close.
+type envBundle struct {
+	*steps.Env
+	close func()
+}
+
+// newEnv wires the steps' environment for a root directory.
+func newEnv(root string, g *globals) (*envBundle, error) {
+	var debug io.Writer
+	closeFn := func() {}
+	if g.debug {
+		path := filepath.Join(root, "var/log/edge-setup-debug.log")
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return nil, err
+		}
+		f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
+		if err != nil {
+			return nil, err
+		}
+		debug, closeFn = f, func() { f.Close() }
+	}
+	caCert := g.caCert
+	env := &steps.Env{
+		Root:    root,
+		Props:   edgeprops.New(root),
+		Runner:  steps.NewRunner(root),
+		Getenv:  os.Getenv,
+		Now:     time.Now,
+		Version: version,
+		EdgeURL: g.edgeURL,
+		NewClient: func(baseURL string) (*tenantapi.Client, error) {
+			return tenantapi.New(tenantapi.Options{
+				BaseURL:    baseURL,
+				CACertFile: caCert,
+				UserAgent:  "edge-setup/" + version,
+				Debug:      debug,
+			})
+		},
+	}
+	return &envBundle{Env: env, close: closeFn}, nil
+}

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/term"
+
+	"github.com/edge-setup/edge-setup/tui"
+	"github.com/edge-setup/edge-setup/tui/plain"
+)
+
+// runMenu runs the menu: the Bubble Tea screen on a capable terminal, plain
+// line prompts otherwise.
+func runMenu(ctx context.Context, g *globals, stdout, stderr io.Writer) int {
+	s, err := openSession(g, stdout)
+	if err != nil {
+		fmt.Fprintln(stderr, "edge-setup:", err)
+		return exitFailed
+	}
+	defer s.close()
+	unlock, err := s.env.Props.Lock()
+	if err != nil {
+		fmt.Fprintln(stderr, "edge-setup:", err)
+		return exitLocked
+	}
+	defer unlock()
+
+	if g.plain || !isTerminal(os.Stdin) || !isTerminal(os.Stdout) || os.Getenv("TERM") == "dumb" {
+		ctx, stopInt := signal.NotifyContext(ctx, os.Interrupt)
+		defer stopInt()
+		err := plain.New(plain.Options{Env: s.env.Env, In: os.Stdin, Out: stdout, Banner: s.banner}).Run(ctx)
+		switch {
+		case err == nil, errors.Is(err, plain.ErrInputEnded):
+			return exitOK
+		case ctx.Err() != nil:
+			return exitCanceled
+		}
+		fmt.Fprintln(stderr, "edge-setup:", err)
+		return exitFailed
+	}
+	m := tui.New(tui.Options{Env: s.env.Env, Banner: s.banner, AltScreen: true})
+	p := tea.NewProgram(m, tea.WithContext(ctx))
+	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, tea.ErrInterrupted) {
+		fmt.Fprintln(stderr, "edge-setup:", err)
+		return exitFailed
+	}
+	if g.demo {
+		fmt.Fprintln(stdout, "Demo finished; its sandbox root was", s.env.Root)
+	}
+	if ctx.Err() != nil {
+		return exitCanceled
+	}
+	return exitOK
+}
+
+func isTerminal(f *os.File) bool { return term.IsTerminal(f.Fd()) }
