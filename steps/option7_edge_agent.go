@@ -105,13 +105,17 @@ func (EdgeAgent) NextPrompt(env *Env, a Answers) (*Prompt, error) {
 func (EdgeAgent) Confirm(env *Env, a Answers) []string {
 	cfg, _ := env.Props.LoadAgentConfig()
 	url := a[KeyCloudURL]
-	path := edgeprops.AgentPropsFile
+	path := "/" + edgeprops.AgentPropsFile
+	restart := "Restart the edge-agent service"
+	if env.Sandboxed() {
+		restart += " (planned only: the root is a sandbox)"
+	}
 	if url == "" {
 		lines := []string{fmt.Sprintf("Disable remote management: empty c8y.url and set remote.management.enabled=false in %s", path)}
 		if cfg.URL != "" {
 			lines = append(lines, "The Edge stops connecting to "+cfg.URL)
 		}
-		return append(lines, "Keep the device ID", "Restart the edge-agent service")
+		return append(lines, "Keep the device ID", restart)
 	}
 	lines := []string{fmt.Sprintf("Set c8y.url=%s and remote.management.enabled=true in %s", url, path)}
 	if a[KeyBootstrapPassword] != "" {
@@ -120,7 +124,7 @@ func (EdgeAgent) Confirm(env *Env, a Answers) []string {
 	if discardsCredentials(env, cfg, url) {
 		lines = append(lines, fmt.Sprintf("Discard the device credentials for %s: they are of no use at %s", cfg.URL, url))
 	}
-	return append(lines, "Restart the edge-agent service", "Then register this Edge with the tenant")
+	return append(lines, restart, "Then register this Edge with the tenant")
 }
 
 func (EdgeAgent) Run(ctx context.Context, env *Env, a Answers, emit Emit) error {

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"strings"
 	"sync/atomic"
 
 	"github.com/charmbracelet/x/ansi"
@@ -53,11 +54,13 @@ func gotoMenu(notice string) tea.Cmd {
 }
 
 // wrap breaks text to the window width (words first, long tokens such as
-// URLs hard), keeping ANSI styles intact.
+// URLs hard), keeping ANSI styles intact. Continuation lines are indented by
+// indent spaces, so wrapped list items stay readable.
 func (c *common) wrap(s string, indent int) string {
-	w := c.width - indent
-	if w < 20 {
-		w = 20
+	w := max(c.width-indent, 20)
+	wrapped := ansi.Wrap(s, w, "")
+	if indent <= 0 {
+		return wrapped
 	}
-	return ansi.Wrap(s, w, "")
+	return strings.ReplaceAll(wrapped, "\n", "\n"+strings.Repeat(" ", indent))
 }

@@ -94,7 +94,7 @@ func (p *menuPage) View() string {
 	}
 	b.WriteString("\n")
 	for _, r := range steps.MenuRules {
-		b.WriteString(s.Dim.Render(p.c.wrap("• "+r, 0)) + "\n")
+		b.WriteString(p.c.wrap(s.Dim.Render("• "+r), 2) + "\n")
 	}
 	if p.notice != "" {
 		b.WriteString("\n" + p.c.wrap(p.notice, 0) + "\n")

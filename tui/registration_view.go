@@ -21,7 +21,7 @@ func (p *regPage) View() string {
 	line("  " + s.Big.Render(p.reg.DeviceID))
 	line(s.Label.Render("Tenant ") + p.reg.URL)
 	if p.phase != regConnected {
-		line(s.Label.Render("Register it at ") + p.c.wrap(p.reg.RegisterLink(), 0))
+		line(p.c.wrap(s.Label.Render("Register at ")+p.reg.RegisterLink(), 2))
 	}
 	line("")
 	for _, st := range p.timeline {
@@ -101,12 +101,10 @@ func (p *regPage) stateView() string {
 }
 
 func (p *regPage) untilNext() string {
-	if p.checking {
+	d := p.nextAt.Sub(p.now())
+	if p.checking || d <= 0 {
 		return "now"
 	}
-	d := p.nextAt.Sub(p.now()).Round(time.Second)
-	if d <= 0 {
-		return "now"
-	}
-	return "in " + d.String()
+	// Round up: "in 0s" would read as a stall.
+	return "in " + ((d + time.Second - 1) / time.Second * time.Second).String()
 }

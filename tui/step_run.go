@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -65,7 +66,7 @@ func (p *stepPage) onFinished(err error) tea.Cmd {
 	}
 	p.phase = phaseDone
 	if rs, ok := p.step.(registrationStarter); ok {
-		env, a, id := p.c.env, cloneAnswers(p.answers), p.id
+		env, a, id, notice := p.c.env, cloneAnswers(p.answers), p.id, p.summary()
 		return func() tea.Msg {
 			reg, err := rs.NewRegistration(env, a)
 			if err != nil {
@@ -74,8 +75,32 @@ func (p *stepPage) onFinished(err error) tea.Cmd {
 			if reg == nil {
 				return nil
 			}
-			return openRegMsg{reg: reg, notice: "Edge agent configured for " + reg.URL + "."}
+			return openRegMsg{reg: reg, notice: notice}
 		}
 	}
 	return nil
+}
+
+// summary says in one line what option 7's run did, for the registration screen.
+func (p *stepPage) summary() string {
+	saved, planned, unchanged := false, false, false
+	for _, e := range p.events {
+		switch {
+		case e.Kind == steps.SubStepDone && strings.HasPrefix(e.Name, "Write "):
+			saved = true
+		case e.Kind == steps.SubStepSkipped && strings.HasPrefix(e.Name, "Write "):
+			unchanged = true
+		case e.Kind == steps.Planned:
+			planned = true
+		}
+	}
+	switch {
+	case unchanged:
+		return "Configuration unchanged; the agent was not restarted."
+	case saved && planned:
+		return "Configuration saved; the edge-agent restart was planned, not run (sandbox root)."
+	case saved:
+		return "Configuration saved; the edge-agent service was restarted."
+	}
+	return ""
 }

@@ -15,7 +15,7 @@ func (p *stepPage) View() string {
 	case phaseLoading:
 		b.WriteString(p.spinner.View() + " Reading the current configuration…")
 	case phaseUnavailable:
-		b.WriteString(s.Error.Render(symFailed+" Not available now") + "\n" + p.c.wrap(p.unavailErr, 0))
+		b.WriteString(s.Error.Render(symFailed+" Not available now") + "\n" + p.c.wrap(p.unavailErr, 2))
 	case phasePrompt, phaseChecking, phaseVerifyFailed:
 		b.WriteString(p.promptView())
 	case phaseConfirm:
@@ -43,10 +43,10 @@ func (p *stepPage) promptView() string {
 	case p.phase == phaseChecking && pr.Verify != nil:
 		b.WriteString(p.spinner.View() + " Checking…")
 	case p.phase == phaseVerifyFailed:
-		b.WriteString(s.Error.Render(symFailed+" ") + p.c.wrap(p.verifyErr, 2) + "\n")
+		b.WriteString(p.c.wrap(s.Error.Render(symFailed+" ")+p.verifyErr, 2) + "\n")
 		b.WriteString(s.Dim.Render("Press e to correct it, s to keep it anyway, esc to cancel."))
 	case p.inputErr != "":
-		b.WriteString(s.Error.Render(symFailed+" ") + p.c.wrap(p.inputErr, 2))
+		b.WriteString(p.c.wrap(s.Error.Render(symFailed+" ")+p.inputErr, 2))
 	case pr.Help != "":
 		b.WriteString(s.Dim.Render(p.c.wrap(pr.Help, 0)))
 	}
@@ -66,7 +66,7 @@ func (p *stepPage) runView() string {
 	case phaseDone:
 		b.WriteString("\n" + s.Success.Render(symDone+" Done."))
 	case phaseFailed:
-		b.WriteString("\n" + s.Error.Render(symFailed+" Stopped: ") + p.c.wrap(p.runErr.Error(), 10))
+		b.WriteString("\n" + p.c.wrap(s.Error.Render(symFailed+" Stopped: ")+p.runErr.Error(), 2))
 	}
 	return b.String()
 }
@@ -89,10 +89,10 @@ func (p *stepPage) eventLine(e steps.Event) string {
 	case steps.Planned:
 		return withDetail(s.Dim.Render(symPlanned), "would run: "+e.Detail, "not executed under a sandbox root")
 	case steps.Warning:
-		return s.Warning.Render(symWarn) + " " + p.c.wrap(e.Detail, 2)
+		return p.c.wrap(s.Warning.Render(symWarn)+" "+e.Detail, 2)
 	case steps.Output:
-		return s.Dim.Render(p.c.wrap(e.Detail, 4))
+		return s.Dim.Render(p.c.wrap("    "+e.Detail, 4))
 	default:
-		return s.Dim.Render(symInfo) + " " + p.c.wrap(e.Detail, 2)
+		return p.c.wrap(s.Dim.Render(symInfo)+" "+e.Detail, 2)
 	}
 }

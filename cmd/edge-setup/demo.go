@@ -90,8 +90,8 @@ func (d *demo) Close() {
 
 func (d *demo) banner() []string {
 	return []string{
-		fmt.Sprintf("DEMO · tenant %s · user %s / %s · Edge admin %s / %s", d.url, demoUser, demoPassword, demoEdgeAdmin, demoEdgeAdminPass),
-		"DEMO · sandbox root " + d.root + " (nothing outside it is touched)",
+		fmt.Sprintf("DEMO tenant %s · tenant user %s / %s", d.url, demoUser, demoPassword),
+		fmt.Sprintf("DEMO Edge admin %s / %s · sandbox %s", demoEdgeAdmin, demoEdgeAdminPass, d.root),
 	}
 }
 
