@@ -73,6 +73,9 @@ func (r *Registration) CheckExisting(ctx context.Context) (*Connection, error) {
 	}
 	dev := tenantapi.Credentials{Tenant: creds.Tenant, User: creds.Username, Password: creds.Password}
 	conn, err := r.connect(ctx, dev)
+	if err == nil {
+		_ = r.ClearProgress() // nothing left to resume; a failure here changes nothing
+	}
 	if errors.Is(err, tenantapi.ErrUnauthorized) || errors.Is(err, tenantapi.ErrForbidden) {
 		return nil, fmt.Errorf("%w: the tenant refused them (%s); registering again", ErrCredentialsInvalid, tenantapi.Explain(err))
 	}
@@ -184,7 +187,11 @@ func (r *Registration) Complete(ctx context.Context, dc *tenantapi.DeviceCredent
 	if err := r.Env.Props.SaveCredentials(stored); err != nil {
 		return nil, fmt.Errorf("the device was accepted but its credentials could not be stored: %w", err)
 	}
-	return r.connect(ctx, tenantapi.Credentials{Tenant: dc.TenantID, User: dc.Username, Password: dc.Password})
+	conn, err := r.connect(ctx, tenantapi.Credentials{Tenant: dc.TenantID, User: dc.Username, Password: dc.Password})
+	if err == nil {
+		_ = r.ClearProgress() // nothing left to resume; a failure here changes nothing
+	}
+	return conn, err
 }
 
 // connect proves device credentials and finds or creates the device's

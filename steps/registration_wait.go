@@ -14,6 +14,9 @@ type WaitUpdate struct {
 	Retrying error  // a transient failure; the next try is in Next
 	Warning  error
 	Next     time.Duration
+	// Resumed is set once, when an earlier registration of this device was
+	// found and continues (Status is then its last status).
+	Resumed *time.Time
 }
 
 // Wait runs the registration without a screen: it checks stored
@@ -51,7 +54,10 @@ func (r *Registration) Wait(ctx context.Context, onUpdate func(WaitUpdate), slee
 			return nil, err
 		}
 	}
-	var timeline Timeline
+	prog := r.Progress()
+	if n := len(prog.Timeline); n > 0 {
+		onUpdate(WaitUpdate{Resumed: &prog.Started, Status: prog.Timeline[n-1].Status})
+	}
 	started := now()
 	failures = 0
 	for {
@@ -67,7 +73,8 @@ func (r *Registration) Wait(ctx context.Context, onUpdate func(WaitUpdate), slee
 			return r.completeWithRetry(ctx, out.Credentials, onUpdate, sleep)
 		default:
 			failures = 0
-			if timeline.Observe(out.Status, now()) {
+			if prog.Timeline.Observe(out.Status, now()) {
+				_ = r.SaveProgress(prog) // losing progress never stops a registration
 				onUpdate(WaitUpdate{Status: out.Status, Next: out.Next})
 			}
 			if out.TenantWarning != nil {

@@ -8,6 +8,7 @@ type keyMap struct {
 	Back, Submit, Proceed, Decline           key.Binding
 	Edit, KeepAnyway, Continue               key.Binding
 	Create, Accept, CheckNow, Help           key.Binding
+	Resume                                   key.Binding
 }
 
 var keys = keyMap{
@@ -28,4 +29,5 @@ var keys = keyMap{
 	Accept:     key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "accept")),
 	CheckNow:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "check now")),
 	Help:       key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+	Resume:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "resume registration")),
 }

@@ -12,10 +12,11 @@ import (
 
 // menuPage is the numbered post-installation menu.
 type menuPage struct {
-	c      *common
-	items  []menuItem
-	cursor int
-	notice string
+	c       *common
+	items   []menuItem
+	cursor  int
+	notice  string
+	pending *steps.RegistrationProgress // a registration left while waiting
 }
 
 type menuItem struct {
@@ -26,31 +27,49 @@ type menuItem struct {
 
 func newMenuPage(c *common) *menuPage {
 	p := &menuPage{c: c}
-	p.refresh()
+	p.items = menuItems(c.env)
 	p.cursor = 6 // option 7, the one most operators come for
 	return p
 }
 
-// refresh rereads the titles (option 8's depends on recorded state).
-func (p *menuPage) refresh() {
-	p.items = p.items[:0]
+// menuItems reads the titles (option 8's depends on recorded state).
+func menuItems(env *steps.Env) []menuItem {
+	var items []menuItem
 	for _, s := range steps.All() {
-		p.items = append(p.items, menuItem{number: s.Number(), title: s.Title(p.c.env), step: s})
+		items = append(items, menuItem{number: s.Number(), title: s.Title(env), step: s})
 	}
-	p.items = append(p.items, menuItem{number: steps.ExitNumber, title: "Exit"})
+	return append(items, menuItem{number: steps.ExitNumber, title: "Exit"})
 }
 
+type menuRefreshMsg struct {
+	items   []menuItem
+	pending *steps.RegistrationProgress
+}
+
+// Init rereads the titles and any registration in progress, off the Update loop.
 func (p *menuPage) Init() tea.Cmd {
-	p.refresh()
-	return nil
+	env := p.c.env
+	return func() tea.Msg {
+		m := menuRefreshMsg{items: menuItems(env)}
+		if prog, ok := steps.PendingRegistration(env); ok {
+			m.pending = prog
+		}
+		return m
+	}
 }
 
 func (p *menuPage) Update(msg tea.Msg) (page, tea.Cmd) {
+	if m, ok := msg.(menuRefreshMsg); ok {
+		p.items, p.pending = m.items, m.pending
+		return p, nil
+	}
 	km, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		return p, nil
 	}
 	switch {
+	case key.Matches(km, keys.Resume) && p.pending != nil:
+		return p, resumeRegistration(p.c.env)
 	case key.Matches(km, keys.Quit):
 		return p, func() tea.Msg { return quitMsg{} }
 	case key.Matches(km, keys.Digit):
@@ -96,6 +115,11 @@ func (p *menuPage) View() string {
 	for _, r := range steps.MenuRules {
 		b.WriteString(p.c.wrap(s.Dim.Render("• "+r), 2) + "\n")
 	}
+	if p.pending != nil && p.notice == "" {
+		last := p.pending.Timeline.Current()
+		b.WriteString("\n" + p.c.wrap(s.Warning.Render(symWarn+" ")+"A registration with "+p.pending.URL+" is waiting ("+last+
+			", since "+p.pending.Started.Format("15:04")+"): press r to resume it.", 2) + "\n")
+	}
 	if p.notice != "" {
 		b.WriteString("\n" + p.c.wrap(p.notice, 0) + "\n")
 	}
@@ -103,7 +127,25 @@ func (p *menuPage) View() string {
 }
 
 func (p *menuPage) ShortHelp() []key.Binding {
-	return []key.Binding{keys.Digit, keys.Up, keys.Down, keys.Select, keys.Quit}
+	b := []key.Binding{keys.Digit, keys.Up, keys.Down, keys.Select}
+	if p.pending != nil {
+		b = append(b, keys.Resume)
+	}
+	return append(b, keys.Quit)
+}
+
+// resumeRegistration reopens the registration screen for the configured tenant.
+func resumeRegistration(env *steps.Env) tea.Cmd {
+	return func() tea.Msg {
+		reg, err := steps.EdgeAgent{}.NewRegistration(env, steps.Answers{})
+		if err != nil {
+			return gotoMenuMsg{notice: "Cannot resume the registration: " + err.Error()}
+		}
+		if reg == nil {
+			return gotoMenuMsg{notice: "Remote management is disabled: choose 7 to configure a tenant."}
+		}
+		return openRegMsg{reg: reg}
+	}
 }
 
 func (p *menuPage) Busy() bool { return false }

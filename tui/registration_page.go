@@ -27,6 +27,8 @@ type regPage struct {
 	cancel context.CancelFunc
 
 	phase    regPhase
+	progress *steps.RegistrationProgress // kept under the root for resuming
+	resumed  bool
 	timeline steps.Timeline
 	started  time.Time // first poll
 	seq      int       // current poll chain
@@ -99,8 +101,25 @@ func (p *regPage) now() time.Time {
 }
 
 func (p *regPage) Init() tea.Cmd {
-	p.timeline.Observe(steps.StatusChecking, p.now())
+	p.progress = p.reg.Progress()
+	p.timeline = append(steps.Timeline(nil), p.progress.Timeline...)
+	p.resumed = len(p.timeline) > 0
 	return tea.Batch(p.spinner.Tick, p.checkExisting())
+}
+
+// observe records a status; a change is kept under the root (off the
+// Update loop) so that leaving and coming back resumes the registration.
+func (p *regPage) observe(status string) tea.Cmd {
+	if !p.timeline.Observe(status, p.now()) {
+		return nil
+	}
+	reg := p.reg
+	if status == steps.StatusConnected {
+		return nil // Complete and CheckExisting clear the progress themselves
+	}
+	prog := *p.progress
+	prog.Timeline = append(steps.Timeline(nil), p.timeline...)
+	return func() tea.Msg { reg.SaveProgress(&prog); return nil }
 }
 
 func (p *regPage) checkExisting() tea.Cmd {
@@ -179,8 +198,7 @@ func (p *regPage) onExisting(msg regExistingMsg) tea.Cmd {
 	switch {
 	case msg.err == nil:
 		p.phase, p.conn = regConnected, msg.conn
-		p.timeline.Observe(steps.StatusConnected, p.now())
-		return nil
+		return p.observe(steps.StatusConnected)
 	case errors.Is(msg.err, steps.ErrNoCredentials):
 		p.phase = regPolling
 		return p.poll()
@@ -203,7 +221,6 @@ func (p *regPage) onExisting(msg regExistingMsg) tea.Cmd {
 
 func (p *regPage) onPoll(out steps.PollOutcome) tea.Cmd {
 	p.checking = false
-	now := p.now()
 	switch {
 	case out.Fatal != nil:
 		if errors.Is(out.Fatal, context.Canceled) {
@@ -217,9 +234,8 @@ func (p *regPage) onPoll(out steps.PollOutcome) tea.Cmd {
 		return p.schedule(out.Next)
 	case out.Credentials != nil:
 		p.failures, p.retrying = 0, ""
-		p.timeline.Observe(steps.StatusAccepted, now)
 		p.phase = regCompleting
-		return p.complete(out.Credentials)
+		return tea.Batch(p.observe(steps.StatusAccepted), p.complete(out.Credentials))
 	}
 	p.failures, p.retrying = 0, ""
 	p.requestExists = out.RequestExists
@@ -227,8 +243,7 @@ func (p *regPage) onPoll(out steps.PollOutcome) tea.Cmd {
 	if out.TenantWarning != nil {
 		p.tenantWarning = out.TenantWarning.Error()
 	}
-	p.timeline.Observe(out.Status, now)
-	return p.schedule(out.Next)
+	return tea.Batch(p.observe(out.Status), p.schedule(out.Next))
 }
 
 func (p *regPage) complete(dc *tenantapi.DeviceCredentials) tea.Cmd {
@@ -242,8 +257,7 @@ func (p *regPage) complete(dc *tenantapi.DeviceCredentials) tea.Cmd {
 func (p *regPage) onComplete(msg regCompleteMsg) tea.Cmd {
 	if msg.err == nil {
 		p.phase, p.conn, p.completeErr, p.retrying = regConnected, msg.conn, "", ""
-		p.timeline.Observe(steps.StatusConnected, p.now())
-		return nil
+		return p.observe(steps.StatusConnected)
 	}
 	if errors.Is(msg.err, context.Canceled) {
 		return nil
@@ -305,7 +319,7 @@ func (p *regPage) leaveNotice() string {
 	case regFailed:
 		return s.Error.Render(symFailed+" ") + "Registration stopped: " + p.fatal
 	}
-	return "Registration left before the device was accepted; choose 7 again to continue waiting."
+	return "Stopped waiting for the registration (the configuration stays saved): press r to resume it."
 }
 
 func (p *regPage) Busy() bool { return false }

@@ -24,6 +24,12 @@ func (p *regPage) View() string {
 		line(p.c.wrap(s.Label.Render("Register at ")+p.reg.RegisterLink(), 2))
 	}
 	line("")
+	if p.resumed {
+		line(s.Dim.Render("Resumed the registration started " + p.progress.Started.Format("2006-01-02 15:04:05")))
+	}
+	if p.phase == regChecking {
+		line(p.spinner.View() + " Checking the stored device credentials…")
+	}
 	for _, st := range p.timeline {
 		line(fmt.Sprintf("%s  %s %s", s.Dim.Render(st.At.Format("15:04:05")), p.statusSymbol(st.Status), st.Status))
 	}

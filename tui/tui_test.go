@@ -243,3 +243,40 @@ func TestOption3BeforeOption2IsRefused(t *testing.T) {
 	d.key("enter")
 	d.waitFor("Choose an option")
 }
+
+func TestLeavingAWaitingRegistrationAndResumingIt(t *testing.T) {
+	w := stepstest.New(t)
+	d := newDriver(t, w.Env, 100, 30)
+	d.key("7")
+	d.waitFor(steps.PromptCloudURL)
+	d.typeText(w.URL)
+	d.key("enter")
+	d.waitFor("Enter tenant user")
+	d.key("enter", "y")
+	d.waitFor(steps.StatusNotAccepted)
+	d.key("esc")
+	d.waitFor("to resume it")
+
+	// A new start of the tool (a new model on the same root) offers it too.
+	d = newDriver(t, w.Env, 100, 30)
+	d.waitFor("to resume it")
+	d.key("r")
+	d.waitFor("Resumed the registration started")
+	id, _, _ := w.Env.Props.DeviceID()
+	if err := w.Sim.CreateRequest(id); err != nil {
+		t.Fatal(err)
+	}
+	for st := ""; st != "PENDING_ACCEPTANCE"; st, _ = w.Sim.RequestStatus(id) {
+		d.settle()
+	}
+	if err := w.Sim.Accept(id); err != nil {
+		t.Fatal(err)
+	}
+	d.waitFor("Connected to tenant")
+	d.key("enter")
+	d.waitFor("Choose an option")
+	d.settle()
+	if strings.Contains(d.screen(), "resume") {
+		t.Errorf("a connected Edge still offers to resume:\n%s", d.screen())
+	}
+}

@@ -76,6 +76,8 @@ func runRegister(ctx context.Context, g *globals, args []string, stdout, stderr 
 	line("device %s, tenant %s", reg.DeviceID, reg.URL)
 	conn, err := reg.Wait(ctx, func(u steps.WaitUpdate) {
 		switch {
+		case u.Resumed != nil:
+			line("resumed the registration started %s (last status: %s)", u.Resumed.UTC().Format(time.RFC3339), u.Status)
 		case u.Retrying != nil:
 			line("retrying in %s: %s", u.Next.Round(time.Second), u.Retrying)
 		case u.Warning != nil:

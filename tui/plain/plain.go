@@ -67,6 +67,11 @@ func (u *UI) Run(ctx context.Context) error {
 		case line == "q" || n == steps.ExitNumber:
 			u.println("Bye.")
 			return nil
+		case line == "r":
+			if err := u.resume(ctx); errors.Is(err, ErrInputEnded) || ctx.Err() != nil {
+				return err
+			}
+			continue
 		case convErr != nil || steps.ByNumber(n) == nil:
 			u.println("  x Enter a number from 1 to 9.")
 			continue
@@ -86,9 +91,25 @@ func (u *UI) menu() {
 		u.printf("%d. %s\n", s.Number(), s.Title(u.env))
 	}
 	u.printf("%d. Exit\n", steps.ExitNumber)
+	if p, ok := steps.PendingRegistration(u.env); ok {
+		u.printf("r. Resume the registration with %s (%s since %s)\n", p.URL, p.Timeline.Current(), p.Started.Format("15:04"))
+	}
 	for _, r := range steps.MenuRules {
 		u.println("- " + r)
 	}
+}
+
+// resume continues a registration left while waiting.
+func (u *UI) resume(ctx context.Context) error {
+	reg, err := steps.EdgeAgent{}.NewRegistration(u.env, steps.Answers{})
+	if err == nil && reg == nil {
+		err = errors.New("remote management is disabled: choose 7 to configure a tenant")
+	}
+	if err != nil {
+		u.println("  x " + err.Error())
+		return err
+	}
+	return u.register(ctx, reg)
 }
 
 // RunStep drives one option: prerequisites, prompts, confirmation, run.

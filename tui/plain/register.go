@@ -31,6 +31,8 @@ func (u *UI) register(ctx context.Context, reg *steps.Registration) error {
 	u.println("Waiting (Ctrl+C stops waiting; the configuration stays saved).")
 	conn, err := reg.Wait(ctx, func(up steps.WaitUpdate) {
 		switch {
+		case up.Resumed != nil:
+			u.printf("%s  resumed the registration started %s (last status: %s)\n", u.clock(), up.Resumed.Format("2006-01-02 15:04:05"), up.Status)
 		case up.Retrying != nil:
 			u.printf("%s  ! %s (retrying in %s)\n", u.clock(), up.Retrying, up.Next.Round(time.Second))
 		case up.Warning != nil:
