@@ -193,6 +193,12 @@ func TestDefaultCadence(t *testing.T) {
 	if got := c.Interval(5 * time.Hour); got != c.Ceiling {
 		t.Errorf("interval after hours = %v, want the ceiling %v", got, c.Ceiling)
 	}
+	// The README's cadence table quotes these.
+	for d, want := range map[time.Duration]int{2 * time.Minute: 120, 10 * time.Minute: 280, time.Hour: 580, 24 * time.Hour: 1960} {
+		if got := c.RequestsIn(d); got != want {
+			t.Errorf("RequestsIn(%v) = %d, the README says %d", d, got, want)
+		}
+	}
 	if n := c.RequestsIn(24 * time.Hour); n > 3000 {
 		t.Errorf("a device left unregistered for 24h sends %d requests, want at most a few thousand", n)
 	}
