@@ -95,6 +95,7 @@ func drive(t *testing.T, env *Env, s Step, inputs ...in) (Answers, []*Prompt) {
 	a := Answers{}
 	var shown []*Prompt
 	for i := 0; ; {
+	next:
 		p, err := s.NextPrompt(env, a)
 		if err != nil {
 			t.Fatalf("NextPrompt: %v", err)
@@ -122,6 +123,9 @@ func drive(t *testing.T, env *Env, s Step, inputs ...in) (Answers, []*Prompt) {
 				}
 				if p.Secret && x.value != "" && strings.Contains(err.Error(), x.value) {
 					t.Fatalf("error of secret prompt %q shows the input", p.Text)
+				}
+				if Forget(a, err) {
+					goto next
 				}
 				continue
 			}

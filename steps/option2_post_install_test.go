@@ -69,6 +69,7 @@ func TestPostInstallConsoleValidation(t *testing.T) {
 		bad(PromptAdminPassword, "passwörd1", "non-ASCII character"),
 		ok(PromptAdminPassword, testPassword),
 		bad(PromptReenterPassword, testPassword+"x", "the passwords do not match"),
+		ok(PromptAdminPassword, testPassword),
 		ok(PromptReenterPassword, testPassword),
 		bad(PromptDomain, "", "enter the tenant domain name"),
 		bad(PromptDomain, "edge", "is not fully qualified"),
@@ -109,6 +110,8 @@ func TestPostInstallConsoleValidation(t *testing.T) {
 		"* Enter [F] to take input from file or [C] to take input from console:",
 		"* Enter tenant admin username:",
 		"* Enter tenant admin password:",
+		"* Re-enter tenant admin password:",
+		"* Enter tenant admin password:", // asked again after the mismatch
 		"* Re-enter tenant admin password:",
 		"* Enter tenant domain name:",
 		"* Enter domain (edge.example.com) SSL certificate file path (*.crt|*.cert):",

@@ -61,6 +61,7 @@ func TestPostUpgradeWeakPasswordAsksNewOne(t *testing.T) {
 		bad(PromptNewAdminPassword, testPassword, "was used before"), // option 2's password is in the history
 		ok(PromptNewAdminPassword, "N3w-Passw0rd"),
 		bad(PromptReenterPassword, "N3w-Passw0rd!", "do not match"),
+		ok(PromptNewAdminPassword, "N3w-Passw0rd"),
 		ok(PromptReenterPassword, "N3w-Passw0rd"),
 	)
 	wantContains(t, shown[0].Note, "the stored tenant password does not meet the password policy: character 5 of the password (a space) is not allowed")

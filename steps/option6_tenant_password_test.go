@@ -48,6 +48,7 @@ func TestTenantPasswordChange(t *testing.T) {
 		bad(PromptNewAdminPassword, testPassword, "this is the current password"),
 		ok(PromptNewAdminPassword, "Second#pass1"),
 		bad(PromptReenterPassword, "Second#pass2", "do not match"),
+		ok(PromptNewAdminPassword, "Second#pass1"),
 		ok(PromptReenterPassword, "Second#pass1"),
 	)
 	if shown[0].Text != "* Enter new tenant admin password:" || shown[1].Text != "* Re-enter tenant admin password:" || !shown[0].Secret || !shown[1].Secret {

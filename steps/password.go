@@ -95,7 +95,7 @@ func reenterPasswordPrompt(key, pwKey string, a Answers) *Prompt {
 		Secret: true,
 		Validate: func(s string) (string, error) {
 			if s != a[pwKey] {
-				return "", errors.New("the passwords do not match: enter the same password again (the first entry is kept)")
+				return "", &ReaskError{Keys: []string{pwKey}, Reason: "the passwords do not match: enter the password and its re-entry again"}
 			}
 			return s, nil
 		},

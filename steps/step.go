@@ -77,3 +77,26 @@ func (p *Prompt) Check(input string) (string, error) {
 
 // ErrCancelled is returned when the operator leaves a step before it changes anything.
 var ErrCancelled = errors.New("cancelled: nothing was changed")
+
+// ReaskError is returned by a Validate that needs earlier answers asked
+// again: when a re-entered password does not match, either entry may be the
+// mistyped one, so both are asked again. Front ends show the reason, forget
+// Keys (Forget) and call NextPrompt again.
+type ReaskError struct {
+	Keys   []string
+	Reason string
+}
+
+func (e *ReaskError) Error() string { return e.Reason }
+
+// Forget removes the answers a ReaskError names and reports whether err was one.
+func Forget(a Answers, err error) bool {
+	var re *ReaskError
+	if !errors.As(err, &re) {
+		return false
+	}
+	for _, k := range re.Keys {
+		delete(a, k)
+	}
+	return true
+}

@@ -24,6 +24,7 @@ type stepPage struct {
 	prompt     *steps.Prompt
 	input      textinput.Model
 	inputErr   string // validation error under the field
+	carriedErr string // a ReaskError's reason, shown with the next prompt
 	verifyErr  string // verification failure, operator may keep the value
 	pending    string // value being checked
 	unavailErr string
@@ -173,7 +174,7 @@ func (p *stepPage) onPrompt(msg promptMsg) tea.Cmd {
 	}
 	p.prompt = msg.prompt
 	p.phase = phasePrompt
-	p.inputErr, p.verifyErr = "", ""
+	p.inputErr, p.verifyErr, p.carriedErr = p.carriedErr, "", ""
 	p.input = textinput.New()
 	p.input.Prompt = "> "
 	p.input.SetValue(msg.prompt.Default)
@@ -207,6 +208,10 @@ func (p *stepPage) check(value string) tea.Cmd {
 
 func (p *stepPage) onChecked(msg checkedMsg) tea.Cmd {
 	switch {
+	case msg.invalid != nil && steps.Forget(p.answers, msg.invalid):
+		// Earlier answers are asked again; the reason goes with the next prompt.
+		p.phase, p.carriedErr = phaseLoading, msg.invalid.Error()
+		return p.nextPrompt()
 	case msg.invalid != nil:
 		p.phase, p.inputErr = phasePrompt, msg.invalid.Error()
 		return p.input.Focus()

@@ -79,7 +79,10 @@ func seedDemoRoot(root, bootstrap string) error {
 			return err
 		}
 	}
-	return seedDemoSystem(root)
+	if err := seedDemoSystem(root); err != nil {
+		return err
+	}
+	return seedDemoCertificates(root)
 }
 
 func (d *demo) Close() {
@@ -91,14 +94,16 @@ func (d *demo) Close() {
 func (d *demo) banner() []string {
 	return []string{
 		fmt.Sprintf("DEMO tenant %s · tenant user %s / %s", d.url, demoUser, demoPassword),
-		fmt.Sprintf("DEMO Edge admin %s / %s · sandbox %s", demoEdgeAdmin, demoEdgeAdminPass, d.root),
+		fmt.Sprintf("DEMO Edge admin %s / %s · domain %s, its files in /%s", demoEdgeAdmin, demoEdgeAdminPass, demoDomain, demoFilesDir),
+		"DEMO sandbox root " + d.root,
 	}
 }
 
 func (d *demo) intro() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "edge-setup demo\n  tenant URL:      %s\n  tenant user:     %s / %s\n  Edge admin:      %s / %s (options 2 and 6)\n  sandbox root:    %s\n",
-		d.url, demoUser, demoPassword, demoEdgeAdmin, demoEdgeAdminPass, d.root)
+	fmt.Fprintf(&b, "edge-setup demo\n  tenant URL:      %s\n  tenant user:     %s / %s\n  Edge admin:      %s / %s (options 2 and 6)\n"+
+		"  domain:          %s (certificate, key and licence in /%s)\n  sandbox root:    %s\n",
+		d.url, demoUser, demoPassword, demoEdgeAdmin, demoEdgeAdminPass, demoDomain, demoFilesDir, d.root)
 	return b.String()
 }
 

@@ -45,6 +45,7 @@ func Drive(ctx context.Context, env *steps.Env, s steps.Step, inputs ...string) 
 		}
 		if err != nil {
 			tr.Errors = append(tr.Errors, err.Error())
+			steps.Forget(tr.Answers, err)
 			continue
 		}
 		tr.Answers[p.Key] = v

@@ -186,6 +186,9 @@ func (u *UI) ask(ctx context.Context, s steps.Step, a steps.Answers) error {
 			v, err := p.Check(in)
 			if err != nil {
 				u.println("  x " + err.Error())
+				if steps.Forget(a, err) {
+					break // earlier answers are asked again
+				}
 				continue
 			}
 			if p.Verify != nil {
