@@ -102,6 +102,9 @@ func (ExpandDisk) Run(ctx context.Context, env *Env, a Answers, emit Emit) error
 			return "", err
 		}
 		plan = planDiskGrowth(devs)
+		if len(plan) == 1 {
+			return "1 partition", nil
+		}
 		return fmt.Sprintf("%d partitions", len(plan)), nil
 	}); err != nil {
 		return err
@@ -141,6 +144,10 @@ func (ExpandDisk) Run(ctx context.Context, env *Env, a Answers, emit Emit) error
 	if err := recordDone(env, t, 5); err != nil {
 		return err
 	}
-	t.Info("The disk space is available now; 'df -h' shows the new sizes.")
+	if env.Sandboxed() {
+		t.Info("Under a sandbox root nothing was resized; on the Edge the space is available at once ('df -h' shows it).")
+	} else {
+		t.Info("The disk space is available now; 'df -h' shows the new sizes.")
+	}
 	return nil
 }

@@ -24,13 +24,15 @@ const (
 	demoEdgeAdminPass = "Edge-Admin-1"
 )
 
-// demo is a tenantsim on a loopback port plus a sandbox root.
+// demo is a cloud tenant and the Edge's own platform (two tenantsims on
+// loopback ports) plus a sandbox root.
 type demo struct {
-	root string
-	url  string
-	srv  *http.Server
-	sim  *tenantsim.Sim
-	temp bool
+	root    string
+	url     string // the cloud tenant
+	edgeURL string // the Edge's local platform (option 6), tenant "edge"
+	servers []*http.Server
+	sim     *tenantsim.Sim
+	temp    bool
 }
 
 func startDemo(root string) (*demo, error) {
@@ -46,18 +48,21 @@ func startDemo(root string) (*demo, error) {
 	d.sim = tenantsim.New(tenantsim.Options{
 		TenantID:          demoTenantID,
 		BootstrapPassword: bootstrap,
-		Users: []tenantsim.User{
-			{Name: demoUser, Password: demoPassword, Roles: tenantsim.AllRoles()},
-			{Name: demoEdgeAdmin, Password: demoEdgeAdminPass, Roles: tenantsim.AllRoles()},
-		},
+		Users:             []tenantsim.User{{Name: demoUser, Password: demoPassword, Roles: tenantsim.AllRoles()}},
 	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, fmt.Errorf("no loopback port for the demo tenant: %w", err)
+	edge := tenantsim.New(tenantsim.Options{
+		TenantID:   "edge",
+		DomainName: demoDomain,
+		Users:      []tenantsim.User{{Name: demoEdgeAdmin, Password: demoEdgeAdminPass, Roles: tenantsim.AllRoles()}},
+	})
+	var err error
+	if d.url, err = d.serve(d.sim); err != nil {
+		return nil, err
 	}
-	d.url = "http://" + ln.Addr().String()
-	d.srv = &http.Server{Handler: d.sim, ReadHeaderTimeout: 10 * time.Second}
-	go d.srv.Serve(ln) //nolint:errcheck // ends with Close
+	if d.edgeURL, err = d.serve(edge); err != nil {
+		d.Close()
+		return nil, err
+	}
 	if err := seedDemoRoot(d.root, bootstrap); err != nil {
 		d.Close()
 		return nil, err
@@ -85,9 +90,21 @@ func seedDemoRoot(root, bootstrap string) error {
 	return seedDemoCertificates(root)
 }
 
+// serve starts h on a loopback port and returns its URL.
+func (d *demo) serve(h http.Handler) (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", fmt.Errorf("no loopback port for the demo: %w", err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	d.servers = append(d.servers, srv)
+	go srv.Serve(ln) //nolint:errcheck // ends with Close
+	return "http://" + ln.Addr().String(), nil
+}
+
 func (d *demo) Close() {
-	if d.srv != nil {
-		d.srv.Close()
+	for _, s := range d.servers {
+		s.Close()
 	}
 }
 

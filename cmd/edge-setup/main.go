@@ -130,7 +130,7 @@ func openSession(g *globals, stdout io.Writer) (*session, error) {
 		if err != nil {
 			return nil, fmt.Errorf("starting the demo: %w", err)
 		}
-		g.root, g.edgeURL, s.banner = d.root, d.url, d.banner()
+		g.root, g.edgeURL, s.banner = d.root, d.edgeURL, d.banner()
 		fmt.Fprintln(stdout, d.intro())
 		s.close = d.Close
 	}
