@@ -129,7 +129,11 @@ func (m *Model) Render() string {
 		header += s.Dim.Render("  edge-setup " + v)
 	}
 	parts := []string{header}
-	for _, b := range m.c.banner {
+	banner := m.c.banner
+	if m.c.height < 24 && len(banner) > 1 {
+		banner = banner[:1] // small windows keep the lines that matter most
+	}
+	for _, b := range banner {
 		parts = append(parts, s.Banner.Render(b))
 	}
 	parts = append(parts, "")
