@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"syscall"
 )
 
@@ -28,6 +29,9 @@ func writeError(path string, err error, changed bool) error {
 		msg = fmt.Sprintf("the disk holding %s is full: free some space and try again", path)
 	case errors.Is(err, syscall.EROFS):
 		msg = fmt.Sprintf("the file system holding %s is read-only: remount it read-write (or check the disk for errors) and try again", path)
+	case errors.Is(err, syscall.EPERM) && os.Geteuid() == 0:
+		// Root is refused only by a file attribute or a security policy.
+		msg = fmt.Sprintf("writing %s was refused although edge-setup runs as root: the file or its directory is probably immutable or append-only (check with lsattr, clear with chattr -i) or protected by a security policy", path)
 	case errors.Is(err, syscall.EACCES), errors.Is(err, syscall.EPERM):
 		msg = fmt.Sprintf("permission denied writing %s: run as root", path)
 	case errors.Is(err, syscall.EIO):

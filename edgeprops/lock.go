@@ -88,7 +88,14 @@ func (s *Store) tryLock() (unlock func(), held *LockedError, err error) {
 		return nil, nil, lockError(path, err)
 	}
 	if !ok {
-		return nil, &LockedError{PID: readLockPID(path), Path: path}, nil
+		// The holder writes its PID just after taking the lock: give it a
+		// moment so the message can name it.
+		pid := readLockPID(path)
+		for i := 0; pid == 0 && i < 20; i++ {
+			time.Sleep(10 * time.Millisecond)
+			pid = readLockPID(path)
+		}
+		return nil, &LockedError{PID: pid, Path: path}, nil
 	}
 	// Record our PID for whoever finds the lock taken. The lock is on the
 	// file's inode, so it is written in place, never replaced.

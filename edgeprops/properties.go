@@ -168,6 +168,11 @@ func (p *Properties) Map() map[string]string {
 func (p *Properties) Bytes() []byte {
 	var b bytes.Buffer
 	b.WriteString(p.bom)
+	if p.bom == "" && len(p.items) > 0 && strings.HasPrefix(p.items[0].raw, utf8BOM) {
+		// A line that starts with U+FEFF became the first one (Delete): a
+		// blank line keeps it from reading back as a byte order mark.
+		b.WriteString(p.nl)
+	}
 	for _, it := range p.items {
 		b.WriteString(it.raw)
 	}

@@ -53,7 +53,8 @@ func NormalizeCloudURL(input string) (string, error) {
 		return "", errors.New("the URL must not contain a fragment (#...): enter only the tenant address, not a page in the browser")
 	}
 	if u.Path != "" && u.Path != "/" {
-		return "", fmt.Errorf("the URL must not contain a path (%s): enter only the tenant address, e.g. https://acme.cumulocity.com", u.Path)
+		// The escaped form: a decoded path may hold line breaks or escape sequences.
+		return "", fmt.Errorf("the URL must not contain a path (%s): enter only the tenant address, e.g. https://acme.cumulocity.com", u.EscapedPath())
 	}
 	host := strings.ToLower(u.Hostname())
 	if err := checkHostName(host); err != nil {

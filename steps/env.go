@@ -20,6 +20,10 @@ type Env struct {
 	// NewClient makes a tenant client for baseURL (it carries --ca-cert,
 	// the User-Agent and the debug trace writer).
 	NewClient func(baseURL string) (*tenantapi.Client, error)
+	// CACertFile is the extra trusted CA (PEM) from --ca-cert, or "". NewClient
+	// already carries it; the connection diagnostics need it for their own
+	// TLS handshake.
+	CACertFile string
 	// EdgeURL is the Edge's own platform API (option 6), default http://localhost:8181.
 	EdgeURL string
 	// Cadence, when set, replaces DefaultCadence for registration polls

@@ -194,7 +194,7 @@ func TestDefaultCadence(t *testing.T) {
 		t.Errorf("interval after hours = %v, want the ceiling %v", got, c.Ceiling)
 	}
 	// The README's cadence table quotes these.
-	for d, want := range map[time.Duration]int{2 * time.Minute: 120, 10 * time.Minute: 280, time.Hour: 580, 24 * time.Hour: 1960} {
+	for d, want := range map[time.Duration]int{2 * time.Minute: 60, 10 * time.Minute: 300, time.Hour: 600, 24 * time.Hour: 1980} {
 		if got := c.RequestsIn(d); got != want {
 			t.Errorf("RequestsIn(%v) = %d, the README says %d", d, got, want)
 		}

@@ -24,8 +24,15 @@ type WaitUpdate struct {
 // the device is connected, or ctx ends. onUpdate (may be nil) hears every
 // status change. Sleep is the timer, replaceable by a simulated clock.
 func (r *Registration) Wait(ctx context.Context, onUpdate func(WaitUpdate), sleep func(context.Context, time.Duration) error) (*Connection, error) {
-	if onUpdate == nil {
-		onUpdate = func(WaitUpdate) {}
+	log := NewActionLog(r.Env)
+	report := onUpdate
+	onUpdate = func(u WaitUpdate) {
+		if u.Status != "" && u.Resumed == nil {
+			log.LogRegistration(u.Status)
+		}
+		if report != nil {
+			report(u)
+		}
 	}
 	if sleep == nil {
 		sleep = sleepCtx

@@ -13,6 +13,7 @@ import (
 	"os"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // Explain is one line for the operator: what happened and what to do.
@@ -92,7 +93,8 @@ func explainStatus(e *Error) string {
 		return what + ": the tenant refused the values; correct them and try again"
 	case s == http.StatusTooManyRequests:
 		if e.RetryAfter > 0 {
-			return fmt.Sprintf("%s: the tenant is limiting requests; wait %s and try again", what, e.RetryAfter)
+			// Whole seconds: a Retry-After date gives a wait like 37.606025509s.
+			return fmt.Sprintf("%s: the tenant is limiting requests; wait %s and try again", what, max(e.RetryAfter.Round(time.Second), time.Second))
 		}
 		return what + ": the tenant is limiting requests; wait a little and try again"
 	case s >= 500:

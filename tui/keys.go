@@ -8,6 +8,7 @@ type keyMap struct {
 	Back, Submit, Proceed, Decline           key.Binding
 	Edit, KeepAnyway, Continue               key.Binding
 	Create, Accept, CheckNow, Help           key.Binding
+	Diagnose, Rerun                          key.Binding
 	Resume                                   key.Binding
 }
 
@@ -29,5 +30,7 @@ var keys = keyMap{
 	Accept:     key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "accept")),
 	CheckNow:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "check now")),
 	Help:       key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+	Diagnose:   key.NewBinding(key.WithKeys("d", "D"), key.WithHelp("d", "diagnose")),
+	Rerun:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "run again")),
 	Resume:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "resume registration")),
 }

@@ -22,7 +22,9 @@ type menuPage struct {
 type menuItem struct {
 	number int
 	title  string
-	step   steps.Step // nil for Exit
+	step   steps.Step // nil for Exit and D
+	letter string     // shown instead of the number (D)
+	msg    tea.Msg    // sent when chosen instead of opening a step (D)
 }
 
 func newMenuPage(c *common) *menuPage {
@@ -38,7 +40,8 @@ func menuItems(env *steps.Env) []menuItem {
 	for _, s := range steps.All() {
 		items = append(items, menuItem{number: s.Number(), title: s.Title(env), step: s})
 	}
-	return append(items, menuItem{number: steps.ExitNumber, title: "Exit"})
+	return append(items, menuItem{number: steps.ExitNumber, title: "Exit"},
+		menuItem{letter: "D", title: "Diagnose the connection to the tenant", msg: openDiagnoseMsg{}})
 }
 
 type menuRefreshMsg struct {
@@ -79,6 +82,13 @@ func (p *menuPage) Update(msg tea.Msg) (page, tea.Cmd) {
 				return p, p.choose()
 			}
 		}
+	case key.Matches(km, keys.Diagnose):
+		for i, it := range p.items {
+			if it.letter == "D" {
+				p.cursor = i
+				return p, p.choose()
+			}
+		}
 	case key.Matches(km, keys.Up):
 		p.cursor = (p.cursor + len(p.items) - 1) % len(p.items)
 	case key.Matches(km, keys.Down):
@@ -92,6 +102,9 @@ func (p *menuPage) Update(msg tea.Msg) (page, tea.Cmd) {
 func (p *menuPage) choose() tea.Cmd {
 	it := p.items[p.cursor]
 	p.notice = ""
+	if msg := it.msg; msg != nil {
+		return func() tea.Msg { return msg }
+	}
 	if it.step == nil {
 		return func() tea.Msg { return quitMsg{} }
 	}
@@ -104,6 +117,9 @@ func (p *menuPage) View() string {
 	b.WriteString(s.Subtitle.Render("Choose an option:") + "\n\n")
 	for i, it := range p.items {
 		line := fmt.Sprintf("%d. %s", it.number, it.title)
+		if it.letter != "" {
+			line = it.letter + ". " + it.title
+		}
 		if i == p.cursor {
 			b.WriteString(s.Selected.Render("› " + line))
 		} else {
@@ -131,7 +147,7 @@ func (p *menuPage) ShortHelp() []key.Binding {
 	if p.pending != nil {
 		b = append(b, keys.Resume)
 	}
-	return append(b, keys.Quit)
+	return append(b, keys.Quit, keys.Diagnose)
 }
 
 // resumeRegistration reopens the registration screen for the configured tenant.

@@ -34,7 +34,7 @@ func (p *regPage) View() string {
 		line(fmt.Sprintf("%s  %s %s", s.Dim.Render(st.At.Format("15:04:05")), p.statusSymbol(st.Status), st.Status))
 	}
 	b.WriteString(p.stateView())
-	return strings.TrimRight(b.String(), "\n")
+	return p.withQR(strings.TrimRight(b.String(), "\n"))
 }
 
 func (p *regPage) statusSymbol(status string) string {

@@ -74,6 +74,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.page.Close()
 		m.page = newRegPage(m.c, msg.reg, msg.notice)
 		return m, m.page.Init()
+	case openDiagnoseMsg:
+		m.page.Close()
+		m.page = newDiagPage(m.c)
+		return m, m.page.Init()
 	case quitMsg:
 		m.quitting = true
 		m.page.Close()

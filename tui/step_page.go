@@ -37,6 +37,7 @@ type stepPage struct {
 	running string // name of the sub-step in progress
 	runErr  error
 	spinner spinner.Model
+	ticking bool
 }
 
 type phase int
@@ -94,7 +95,7 @@ func newStepPage(c *common, s steps.Step) *stepPage {
 
 func (p *stepPage) Init() tea.Cmd {
 	id, env, s, a := p.id, p.c.env, p.step, p.answers
-	return tea.Batch(p.spinner.Tick, func() tea.Msg {
+	return tea.Batch(p.spin(), func() tea.Msg {
 		if err := s.Available(env); err != nil {
 			return unavailableMsg{page: id, err: err}
 		}
@@ -107,10 +108,29 @@ func (p *stepPage) Init() tea.Cmd {
 func (p *stepPage) nextPrompt() tea.Cmd {
 	id, env, s := p.id, p.c.env, p.step
 	a := cloneAnswers(p.answers)
-	return func() tea.Msg {
+	return tea.Batch(p.spin(), func() tea.Msg {
 		pr, err := s.NextPrompt(env, a)
 		return promptMsg{page: id, prompt: pr, err: err}
+	})
+}
+
+// spin starts the spinner's tick chain unless it runs; the chain stops by
+// itself in phases that show no spinner, so an operator reading a prompt
+// costs no redraws.
+func (p *stepPage) spin() tea.Cmd {
+	if p.ticking {
+		return nil
 	}
+	p.ticking = true
+	return p.spinner.Tick
+}
+
+func (p *stepPage) spinning() bool {
+	switch p.phase {
+	case phaseLoading, phaseChecking, phaseRunning:
+		return true
+	}
+	return false
 }
 
 func cloneAnswers(a steps.Answers) steps.Answers {
@@ -124,6 +144,10 @@ func cloneAnswers(a steps.Answers) steps.Answers {
 func (p *stepPage) Update(msg tea.Msg) (page, tea.Cmd) {
 	switch msg := msg.(type) {
 	case spinner.TickMsg:
+		if !p.spinning() {
+			p.ticking = false // the chain stops; spin() restarts it when needed
+			return p, nil
+		}
 		var cmd tea.Cmd
 		p.spinner, cmd = p.spinner.Update(msg)
 		return p, cmd
@@ -192,7 +216,7 @@ func (p *stepPage) onPrompt(msg promptMsg) tea.Cmd {
 func (p *stepPage) check(value string) tea.Cmd {
 	p.phase, p.pending = phaseChecking, value
 	pr, ctx, id := p.prompt, p.ctx, p.id
-	return func() tea.Msg {
+	return tea.Batch(p.spin(), func() tea.Msg {
 		v, err := pr.Check(value)
 		if err != nil {
 			return checkedMsg{page: id, value: value, invalid: err}
@@ -203,7 +227,7 @@ func (p *stepPage) check(value string) tea.Cmd {
 			return checkedMsg{page: id, value: v, verifyErr: pr.Verify(vctx, v)}
 		}
 		return checkedMsg{page: id, value: v}
-	}
+	})
 }
 
 func (p *stepPage) onChecked(msg checkedMsg) tea.Cmd {

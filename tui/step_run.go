@@ -22,11 +22,12 @@ func (p *stepPage) run() tea.Cmd {
 	env, s, a, ctx, id := p.c.env, p.step, cloneAnswers(p.answers), p.ctx, p.id
 	go func() {
 		defer close(ch)
-		emit := func(e steps.Event) { ch <- stepEventMsg{page: id, event: e, ch: ch} }
-		err := s.Run(ctx, env, a, emit)
+		log := steps.NewActionLog(env)
+		err := s.Run(ctx, env, a, log.Wrap(s.Number(), func(e steps.Event) { ch <- stepEventMsg{page: id, event: e, ch: ch} }))
+		log.Finished(s.Number(), err)
 		ch <- stepFinishedMsg{page: id, err: err}
 	}()
-	return waitFor(ch)
+	return tea.Batch(p.spin(), waitFor(ch))
 }
 
 func waitFor(ch <-chan tea.Msg) tea.Cmd {

@@ -72,6 +72,7 @@ func startTerm(t *testing.T, w, h int, env []string, args ...string) *ptyTerm {
 			}
 		}
 	}()
+	answers := tm.emu.InputPipe().(io.Closer)
 	go func() { // emulator answers to terminal queries -> program
 		buf := make([]byte, 1024)
 		for {
@@ -88,7 +89,8 @@ func startTerm(t *testing.T, w, h int, env []string, args ...string) *ptyTerm {
 		cmd.Process.Kill()
 		cmd.Wait()
 		f.Close()
-		tm.emu.Close()
+		<-tm.done
+		answers.Close() // ends the answer goroutine; Emulator.Close would race with its Read
 	})
 	return tm
 }

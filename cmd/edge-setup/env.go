@@ -34,13 +34,14 @@ func newEnv(root string, g *globals) (*envBundle, error) {
 	}
 	caCert := g.caCert
 	env := &steps.Env{
-		Root:    root,
-		Props:   edgeprops.New(root),
-		Runner:  steps.NewRunner(root),
-		Getenv:  os.Getenv,
-		Now:     time.Now,
-		Version: version,
-		EdgeURL: g.edgeURL,
+		Root:       root,
+		Props:      edgeprops.New(root),
+		Runner:     steps.NewRunner(root),
+		Getenv:     os.Getenv,
+		Now:        time.Now,
+		Version:    version,
+		EdgeURL:    g.edgeURL,
+		CACertFile: caCert,
 		NewClient: func(baseURL string) (*tenantapi.Client, error) {
 			return tenantapi.New(tenantapi.Options{
 				BaseURL:    baseURL,

@@ -94,14 +94,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 func parseCommandFlags(name string, g *globals, args []string, stderr io.Writer, define func(fs *flag.FlagSet)) (*flag.FlagSet, int, bool) {
 	fs := flag.NewFlagSet("edge-setup "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	root, caCert, edgeURL := g.root, g.caCert, g.edgeURL
+	before := *g
 	g.bind(fs)
 	// Keep values given before the command name unless repeated after it.
-	fs.Set("root", root)
-	if caCert != "" {
-		fs.Set("ca-cert", caCert)
-	}
-	fs.Set("edge-url", edgeURL)
+	*g = before
 	if define != nil {
 		define(fs)
 	}

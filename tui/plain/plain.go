@@ -136,7 +136,9 @@ func (u *UI) RunStep(ctx context.Context, s steps.Step) error {
 		u.println("Cancelled: nothing was changed.")
 		return steps.ErrCancelled
 	}
-	err = s.Run(ctx, u.env, a, u.event)
+	log := steps.NewActionLog(u.env)
+	err = s.Run(ctx, u.env, a, log.Wrap(s.Number(), u.event))
+	log.Finished(s.Number(), err)
 	if err != nil {
 		u.println("  x Stopped: " + err.Error())
 		return err
@@ -210,26 +212,35 @@ func (u *UI) ask(ctx context.Context, s steps.Step, a steps.Answers) error {
 }
 
 func (u *UI) event(e steps.Event) {
+	for _, l := range EventLines(e) {
+		u.println(l)
+	}
+}
+
+// EventLines formats a step event as plain lines ("  [ok]      name - detail");
+// apply prints the same.
+func EventLines(e steps.Event) []string {
 	switch e.Kind {
 	case steps.SubStepStarted:
-		return
+		return nil
 	case steps.SubStepDone:
-		u.println("  [ok]      " + withDetail(e))
+		return []string{"  [ok]      " + withDetail(e)}
 	case steps.SubStepFailed:
-		u.println("  [FAILED]  " + e.Name + ": " + e.Detail)
+		return []string{"  [FAILED]  " + e.Name + ": " + e.Detail}
 	case steps.SubStepSkipped:
-		u.println("  [skipped] " + withDetail(e))
+		return []string{"  [skipped] " + withDetail(e)}
 	case steps.Planned:
-		u.println("  [planned] would run: " + e.Detail + " (not executed under a sandbox root)")
+		return []string{"  [planned] would run: " + e.Detail + " (not executed under a sandbox root)"}
 	case steps.Warning:
-		u.println("  [warning] " + e.Detail)
+		return []string{"  [warning] " + e.Detail}
 	case steps.Output:
+		var out []string
 		for _, l := range strings.Split(e.Detail, "\n") {
-			u.println("            " + l)
+			out = append(out, "            "+l)
 		}
-	default:
-		u.println("  [info]    " + e.Detail)
+		return out
 	}
+	return []string{"  [info]    " + e.Detail}
 }
 
 func withDetail(e steps.Event) string {

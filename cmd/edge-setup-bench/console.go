@@ -1,0 +1,437 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The cost of the console: the real binary, built with go build, in a
+// pseudo-terminal read through a terminal emulator.
+
+const (
+	termCols, termRows = 100, 30
+	menuText           = "7. Configure Edge Agent"
+	menuLast           = "9. Exit"
+	waitingText        = "Not accepted yet"
+	stepTimeout        = 20 * time.Second
+)
+
+var demoURL = regexp.MustCompile(`tenant (http://127\.0\.0\.1:\d+)`)
+
+type consoleConfig struct {
+	Starts int           // cold starts measured
+	Keys   int           // key presses measured
+	Idle   time.Duration // how long the registration screen waits
+	Dir    string        // scratch directory (binaries, roots)
+}
+
+type consoleResult struct {
+	ColdStart  []time.Duration // process start -> first frame with the menu
+	Baseline   []time.Duration // process start -> first output of a minimal Go program
+	MenuRSSKB  []int           // VmRSS when the menu was first drawn
+	KeyRedraw  []time.Duration // key written -> screen changed
+	KeyMissing int             // presses that changed nothing within a second
+
+	IdleWall   time.Duration // measured window
+	IdleCPU    time.Duration // utime+stime in it
+	IdleRSSMax int           // kB
+	IdleRSSEnd int           // kB
+	IdleRedraw int           // screen changes in the window
+	IdleCPUAt  []cpuSample   // utime+stime every second of the window
+
+	SizeDefault  int64 // go build
+	SizeStripped int64 // go build -ldflags "-s -w"
+	BuildCommand string
+	ClockTicks   int
+}
+
+// moduleRoot is the directory of the go.mod the go command sees from here.
+func moduleRoot() (string, error) {
+	out, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		return "", fmt.Errorf("go env GOMOD: %w", err)
+	}
+	gomod := strings.TrimSpace(string(out))
+	if gomod == "" || gomod == os.DevNull {
+		return "", fmt.Errorf("not inside the edge-setup module: run the bench from the repository")
+	}
+	return filepath.Dir(gomod), nil
+}
+
+func goBuild(dir, out string, args ...string) error {
+	cmd := exec.Command("go", append(append([]string{"build", "-o", out}, args...), "./cmd/edge-setup")...)
+	cmd.Dir = dir
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("go build %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
+	}
+	return nil
+}
+
+// baselineSource is the smallest Go program that writes to the terminal and
+// waits: what starting any Go binary in this pty costs on this machine.
+const baselineSource = `package main
+
+import "os"
+
+func main() {
+	os.Stdout.WriteString("ready\n")
+	b := make([]byte, 1)
+	os.Stdin.Read(b)
+}
+`
+
+func buildBaseline(dir string) (string, error) {
+	src := filepath.Join(dir, "baseline")
+	if err := os.MkdirAll(src, 0o755); err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(filepath.Join(src, "main.go"), []byte(baselineSource), 0o644); err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(filepath.Join(src, "go.mod"), []byte("module baseline\n\ngo 1.22\n"), 0o644); err != nil {
+		return "", err
+	}
+	bin := filepath.Join(dir, "baseline-bin")
+	cmd := exec.Command("go", "build", "-o", bin, ".")
+	cmd.Dir = src
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("building the baseline program: %v\n%s", err, out)
+	}
+	return bin, nil
+}
+
+func runConsole(ctx context.Context, cfg consoleConfig, progress func(string)) (*consoleResult, error) {
+	res := &consoleResult{ClockTicks: clockTicks()}
+	root, err := moduleRoot()
+	if err != nil {
+		return nil, err
+	}
+	progress("building ./cmd/edge-setup")
+	bin := filepath.Join(cfg.Dir, "edge-setup")
+	stripped := filepath.Join(cfg.Dir, "edge-setup-stripped")
+	if err := goBuild(root, bin); err != nil {
+		return nil, err
+	}
+	if err := goBuild(root, stripped, "-ldflags=-s -w"); err != nil {
+		return nil, err
+	}
+	res.BuildCommand = "go build ./cmd/edge-setup"
+	for p, size := range map[string]*int64{bin: &res.SizeDefault, stripped: &res.SizeStripped} {
+		fi, err := os.Stat(p)
+		if err != nil {
+			return nil, err
+		}
+		*size = fi.Size()
+	}
+	base, err := buildBaseline(cfg.Dir)
+	if err != nil {
+		return nil, err
+	}
+
+	progress(fmt.Sprintf("cold starts (%d, alternating with a minimal Go program)", cfg.Starts))
+	// One unmeasured start of each warms the page cache.
+	for i := -1; i < cfg.Starts; i++ {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		d, rss, err := coldStart(bin, cfg.Dir, i)
+		if err != nil {
+			return nil, err
+		}
+		b, err := baselineStart(base)
+		if err != nil {
+			return nil, err
+		}
+		if i >= 0 {
+			res.ColdStart = append(res.ColdStart, d)
+			res.MenuRSSKB = append(res.MenuRSSKB, rss)
+			res.Baseline = append(res.Baseline, b)
+		}
+	}
+
+	progress(fmt.Sprintf("key presses (%d)", cfg.Keys))
+	if err := keyPresses(ctx, bin, cfg, res); err != nil {
+		return nil, err
+	}
+
+	progress(fmt.Sprintf("registration screen waiting for %v", cfg.Idle))
+	if err := idle(ctx, bin, cfg, res); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// coldStart times process start to the first frame that shows the menu,
+// on a fresh root.
+func coldStart(bin, dir string, i int) (time.Duration, int, error) {
+	root, err := os.MkdirTemp(dir, "root-")
+	if err != nil {
+		return 0, 0, err
+	}
+	defer os.RemoveAll(root)
+	tm, started, err := startTerm(termCols, termRows, []string{"TMPDIR=" + dir}, bin, "--root", root)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer tm.stop()
+	at, err := tm.waitFor(stepTimeout, menuText, menuLast)
+	if err != nil {
+		return 0, 0, fmt.Errorf("cold start %d: %w", i+1, err)
+	}
+	rss, _ := readRSS(tm.cmd.Process.Pid)
+	return at.Sub(started), rss, nil
+}
+
+func baselineStart(bin string) (time.Duration, error) {
+	tm, started, err := startTerm(termCols, termRows, nil, bin)
+	if err != nil {
+		return 0, err
+	}
+	defer tm.stop()
+	at, err := tm.waitFor(stepTimeout, "ready")
+	if err != nil {
+		return 0, fmt.Errorf("baseline: %w", err)
+	}
+	return at.Sub(started), nil
+}
+
+// keyPresses sends j and k in turn on the menu and times each redraw.
+func keyPresses(ctx context.Context, bin string, cfg consoleConfig, res *consoleResult) error {
+	root, err := os.MkdirTemp(cfg.Dir, "root-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(root)
+	tm, _, err := startTerm(termCols, termRows, []string{"TMPDIR=" + cfg.Dir}, bin, "--root", root)
+	if err != nil {
+		return err
+	}
+	defer tm.stop()
+	if _, err := tm.waitFor(stepTimeout, menuText, menuLast); err != nil {
+		return err
+	}
+	settle(tm)
+	for i := range cfg.Keys {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		k := "j"
+		if i%2 == 1 {
+			k = "k"
+		}
+		w := tm.expect()
+		sent := time.Now()
+		if err := tm.send(k); err != nil {
+			return err
+		}
+		at, err := tm.wait(w, time.Second)
+		if err != nil {
+			res.KeyMissing++
+			continue
+		}
+		res.KeyRedraw = append(res.KeyRedraw, at.Sub(sent))
+		settle(tm)
+	}
+	return nil
+}
+
+// settle waits until the screen has not changed for 50 ms (at most 2 s).
+func settle(tm *term) {
+	deadline := time.Now().Add(2 * time.Second)
+	for time.Now().Before(deadline) {
+		n := tm.Changes()
+		time.Sleep(50 * time.Millisecond)
+		if tm.Changes() == n {
+			return
+		}
+	}
+}
+
+// idle opens option 7 of the demo without a tenant user, so the screen
+// polls and waits for an acceptance that never comes, and samples the
+// process meanwhile.
+func idle(ctx context.Context, bin string, cfg consoleConfig, res *consoleResult) error {
+	tmp, err := os.MkdirTemp(cfg.Dir, "demo-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	tm, _, err := startTerm(termCols, termRows, []string{"TMPDIR=" + tmp}, bin, "--demo")
+	if err != nil {
+		return err
+	}
+	defer tm.stop()
+	if _, err := tm.waitFor(stepTimeout, menuText); err != nil {
+		return err
+	}
+	m := demoURL.FindStringSubmatch(tm.Screen())
+	if m == nil {
+		return fmt.Errorf("no demo tenant URL on screen:\n%s", tm.Screen())
+	}
+	for _, s := range []struct{ send, want string }{
+		{"7", "Enter cloud URL"},
+		{m[1] + "\r", "Enter tenant user"},
+		{"\r", "Proceed? [y/N]"},
+		{"y", waitingText},
+	} {
+		w := tm.expect(s.want)
+		if err := tm.send(s.send); err != nil {
+			return err
+		}
+		if _, err := tm.wait(w, stepTimeout); err != nil {
+			return err
+		}
+	}
+	pid := tm.cmd.Process.Pid
+	startTicks, err := readCPUTicks(pid)
+	if err != nil {
+		return err
+	}
+	startChanges := tm.Changes()
+	start := time.Now()
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	deadline := time.NewTimer(cfg.Idle)
+	defer deadline.Stop()
+sample:
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-deadline.C:
+			break sample
+		case now := <-tick.C:
+			if rss, err := readRSS(pid); err == nil {
+				res.IdleRSSMax = max(res.IdleRSSMax, rss)
+			}
+			if t, err := readCPUTicks(pid); err == nil {
+				res.IdleCPUAt = append(res.IdleCPUAt, cpuSample{At: now.Sub(start), Ticks: t - startTicks})
+			}
+		}
+	}
+	endTicks, err := readCPUTicks(pid)
+	if err != nil {
+		return err
+	}
+	res.IdleWall = time.Since(start)
+	res.IdleCPU = res.ticks(endTicks - startTicks)
+	res.IdleCPUAt = append(res.IdleCPUAt, cpuSample{At: res.IdleWall, Ticks: endTicks - startTicks})
+	res.IdleRedraw = tm.Changes() - startChanges
+	if res.IdleRSSEnd, err = readRSS(pid); err != nil {
+		return err
+	}
+	res.IdleRSSMax = max(res.IdleRSSMax, res.IdleRSSEnd)
+	if !strings.Contains(tm.Screen(), waitingText) {
+		return fmt.Errorf("the registration screen no longer waits; it shows:\n%s", tm.Screen())
+	}
+	return nil
+}
+
+// cpuSample is the CPU time used since the window opened, at a moment of it.
+type cpuSample struct {
+	At    time.Duration
+	Ticks int64
+}
+
+func (c *consoleResult) ticks(n int64) time.Duration {
+	return time.Duration(n) * time.Second / time.Duration(c.ClockTicks)
+}
+
+// cpuBetween is the share of one core used from a to b (the samples
+// nearest to them), and the span actually covered.
+func (c *consoleResult) cpuBetween(a, b time.Duration) (share float64, span time.Duration) {
+	from, to := cpuSample{}, cpuSample{}
+	for _, s := range c.IdleCPUAt {
+		if s.At <= a+time.Second/2 {
+			from = s
+		}
+		if s.At <= b+time.Second/2 {
+			to = s
+		}
+	}
+	if a < time.Second/2 {
+		from = cpuSample{}
+	}
+	span = to.At - from.At
+	if span <= 0 {
+		return 0, 0
+	}
+	return c.ticks(to.Ticks-from.Ticks).Seconds() / span.Seconds(), span
+}
+
+// readCPUTicks is utime+stime of /proc/<pid>/stat, in clock ticks.
+func readCPUTicks(pid int) (int64, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	// The command name (field 2) is in parentheses and may hold blanks.
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0, fmt.Errorf("unexpected /proc/%d/stat", pid)
+	}
+	f := strings.Fields(string(b[i+1:]))
+	// f[0] is field 3 (state); utime and stime are fields 14 and 15.
+	if len(f) < 13 {
+		return 0, fmt.Errorf("unexpected /proc/%d/stat", pid)
+	}
+	u, err1 := strconv.ParseInt(f[11], 10, 64)
+	s, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, fmt.Errorf("unexpected /proc/%d/stat", pid)
+	}
+	return u + s, nil
+}
+
+// readRSS is VmRSS of /proc/<pid>/status in kB.
+func readRSS(pid int) (int, error) {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+			return strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), " kB"))
+		}
+	}
+	return 0, fmt.Errorf("no VmRSS in /proc/%d/status", pid)
+}
+
+// clockTicks is USER_HZ (getconf CLK_TCK), 100 on every Linux the Edge runs on.
+func clockTicks() int {
+	out, err := exec.Command("getconf", "CLK_TCK").Output()
+	if err == nil {
+		if n, err := strconv.Atoi(strings.TrimSpace(string(out))); err == nil && n > 0 {
+			return n
+		}
+	}
+	return 100
+}
+
+func durations(ds []time.Duration) (median, p95 time.Duration) {
+	if len(ds) == 0 {
+		return 0, 0
+	}
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	fs := make([]float64, len(s))
+	for i, d := range s {
+		fs[i] = float64(d)
+	}
+	return s[(len(s)-1)/2], time.Duration(percentile(fs, 0.95))
+}

@@ -1,0 +1,168 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+
+	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/tui/plain"
+)
+
+func init() {
+	commands["apply"] = command{
+		summary: "run options unattended from a YAML answers file (--check, --verify)",
+		run:     runApply,
+	}
+}
+
+// runApply checks an answers file completely (exit 4 with every problem and
+// nothing changed), then runs its options in order under the lock, one line
+// per sub-step, stopping at the first failure.
+//
+// Exit codes: 0 every option ran (and registered, if asked); 1 an option
+// failed; 2 usage; 3 locked; 4 the file has problems, nothing was changed;
+// 5 the registration did not connect within its timeout; 130 interrupted.
+func runApply(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) int {
+	var verify, check bool
+	fs, code, ok := parseCommandFlags("apply", g, args, stderr, func(fs *flag.FlagSet) {
+		fs.BoolVar(&verify, "verify", false, "also run the network checks of the answers (the tenant answers, the tenant user may register devices); off by default so that a tenant that is down does not block a run")
+		fs.BoolVar(&check, "check", false, "check the file and print the plan; change nothing")
+	})
+	if !ok {
+		return code
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprintln(stderr, "edge-setup apply: give one answers file: edge-setup apply [--verify] [--check] FILE.yaml")
+		return exitUsage
+	}
+	path := fs.Arg(0)
+	// The answers file is a path of this process (as any argument), not a
+	// host path under --root; the files it names are.
+	data, err := os.ReadFile(path)
+	if err != nil {
+		fmt.Fprintf(stderr, "edge-setup apply: cannot read the answers file: %v\n", err)
+		return exitInvalidFile
+	}
+	s, err := openSession(g, stdout)
+	if err != nil {
+		fmt.Fprintln(stderr, "edge-setup:", err)
+		return exitFailed
+	}
+	defer s.close()
+	env := s.env.Env
+
+	plan, err := steps.LoadAnswers(ctx, env, path, data, steps.CheckOptions{Verify: verify})
+	if err != nil {
+		return reportAnswersError(stderr, err)
+	}
+	for _, w := range plan.Warnings {
+		fmt.Fprintf(stderr, "edge-setup apply: warning: %s: %s\n", path, w)
+	}
+	if check {
+		fmt.Fprintf(stdout, "%s is valid; it would run:\n", path)
+		for _, po := range plan.Options {
+			fmt.Fprintf(stdout, "  %d - %s%s\n", po.Step.Number(), po.Step.Title(env), planNote(po))
+		}
+		return exitOK
+	}
+
+	unlock, err := env.Props.Lock()
+	if err != nil {
+		fmt.Fprintln(stderr, "edge-setup:", err)
+		return exitLocked
+	}
+	defer unlock()
+	// Ctrl+C stops between sub-steps (exit 130); the log records it.
+	ctx, stopInt := signal.NotifyContext(ctx, os.Interrupt)
+	defer stopInt()
+
+	log := steps.NewActionLog(env)
+	log.Record(0, "apply "+path, "started", "")
+	err = steps.Apply(ctx, env, plan, steps.ApplyOptions{
+		Start: func(st steps.Step, confirm []string) {
+			fmt.Fprintf(stdout, "\n%d - %s\n", st.Number(), st.Title(env))
+			for _, l := range confirm {
+				fmt.Fprintln(stdout, "  - "+l)
+			}
+		},
+		Event: func(_ int, e steps.Event) {
+			for _, l := range plain.EventLines(e) {
+				fmt.Fprintln(stdout, l)
+			}
+		},
+		Log: log,
+	})
+	if lerr := log.Err(); lerr != nil {
+		fmt.Fprintf(stderr, "edge-setup apply: warning: the action log could not be written: %v\n", lerr)
+	}
+	var ae *steps.AnswersError
+	var fe *steps.ApplyError
+	switch {
+	case err == nil:
+		log.Record(0, "apply "+path, "completed", "")
+		fmt.Fprintln(stdout, "\nDone: every option of", path, "ran.")
+		return exitOK
+	case errors.As(err, &ae):
+		log.Record(0, "apply "+path, "refused", "the file no longer fits the Edge; nothing was changed")
+		return reportAnswersError(stderr, err)
+	case ctx.Err() != nil:
+		log.Record(0, "apply "+path, "interrupted", err.Error())
+		fmt.Fprintln(stdout, "  x Stopped:", err)
+		return exitCanceled
+	}
+	log.Record(0, "apply "+path, "failed", err.Error())
+	fmt.Fprintln(stdout, "  x Stopped:", err)
+	if errors.As(err, &fe) && fe.Changed {
+		fmt.Fprintln(stderr, "edge-setup apply:", err, "(the options before it ran and stay applied; fix the cause and apply the file again)")
+	} else {
+		fmt.Fprintln(stderr, "edge-setup apply:", err)
+	}
+	if errors.Is(err, steps.ErrRegistrationTimeout) {
+		return exitTimeout
+	}
+	return exitFailed
+}
+
+func planNote(po steps.PlannedOption) string {
+	var notes []string
+	switch {
+	case po.Skip != "":
+		notes = append(notes, "skipped: "+po.Skip)
+	case po.Deferred:
+		notes = append(notes, "its answers are checked after option 2 has run")
+	}
+	if r := po.Register; r != nil {
+		what := "then register"
+		if r.Create {
+			what += ", creating the request"
+		}
+		if r.Accept {
+			what += ", accepting it"
+		}
+		if r.Wait {
+			if r.Timeout > 0 {
+				what += fmt.Sprintf(", waiting up to %s", r.Timeout)
+			} else {
+				what += ", waiting without limit"
+			}
+		}
+		notes = append(notes, what)
+	}
+	if len(notes) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(notes, "; ") + ")"
+}
+
+func reportAnswersError(stderr io.Writer, err error) int {
+	fmt.Fprintln(stderr, "edge-setup apply:", err)
+	return exitInvalidFile
+}
+
+// eventLines prints a step event as plain mode does (tui/plain's UI.event).

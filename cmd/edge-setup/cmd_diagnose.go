@@ -1,0 +1,108 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+
+	"github.com/edge-setup/edge-setup/steps"
+)
+
+func init() {
+	commands["diagnose"] = command{
+		summary: "check DNS, proxy, TCP, TLS, HTTP and the clock against the tenant (--url, --json); exit 1 if a check fails",
+		run:     runDiagnose,
+	}
+}
+
+// runDiagnose runs steps.Diagnose: read-only, without the lock. Exit 0 when
+// no check failed (warnings allowed), 1 otherwise, 2 on usage errors.
+func runDiagnose(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) int {
+	var asJSON bool
+	var tenantURL string
+	fs, code, ok := parseCommandFlags("diagnose", g, args, stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&tenantURL, "url", "", "the tenant `URL` to check; default: the configured one (option 7)")
+		fs.BoolVar(&asJSON, "json", false, "print the checks as JSON: {\"failed\":bool,\"checks\":[{\"name\",\"status\",\"detail\",\"fix\"}]}")
+	})
+	if !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "edge-setup diagnose: unexpected argument %q\n", fs.Arg(0))
+		return exitUsage
+	}
+	intro := stdout
+	if asJSON {
+		intro = io.Discard
+	}
+	s, err := openSession(g, intro)
+	if err != nil {
+		fmt.Fprintln(stderr, "edge-setup:", err)
+		return exitFailed
+	}
+	defer s.close()
+
+	var emit steps.Emit
+	if !asJSON {
+		emit = diagnosePrinter(stdout)
+	}
+	checks := steps.Diagnose(ctx, s.env.Env, tenantURL, emit)
+	failed := steps.ChecksFailed(checks)
+	if asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(struct {
+			Failed bool          `json:"failed"`
+			Checks []steps.Check `json:"checks"`
+		}{failed, checks}); err != nil {
+			fmt.Fprintln(stderr, "edge-setup diagnose:", err)
+			return exitFailed
+		}
+	} else {
+		fmt.Fprintln(stdout, diagnoseSummary(checks))
+	}
+	if failed {
+		return exitFailed
+	}
+	return exitOK
+}
+
+// diagnosePrinter prints each check as it finishes, with its fix below.
+func diagnosePrinter(w io.Writer) steps.Emit {
+	var mu sync.Mutex
+	return func(e steps.Event) {
+		mu.Lock()
+		defer mu.Unlock()
+		sym := map[steps.EventKind]string{steps.SubStepDone: "✓", steps.Warning: "!", steps.SubStepFailed: "✗", steps.SubStepSkipped: "–"}
+		switch e.Kind {
+		case steps.SubStepDone, steps.Warning, steps.SubStepFailed, steps.SubStepSkipped:
+			fmt.Fprintf(w, "%s %-13s %s\n", sym[e.Kind], e.Name, e.Detail)
+		case steps.Info:
+			fmt.Fprintf(w, "  %-13s fix: %s\n", "", e.Detail)
+		}
+	}
+}
+
+func diagnoseSummary(checks []steps.Check) string {
+	var fails, warns []string
+	for _, c := range checks {
+		switch c.Status {
+		case steps.CheckFail:
+			fails = append(fails, c.Name)
+		case steps.CheckWarn:
+			warns = append(warns, c.Name)
+		}
+	}
+	switch {
+	case len(fails) > 0:
+		return fmt.Sprintf("\nFailed: %s. Follow the fix under the first failed check, then run edge-setup diagnose again.", strings.Join(fails, ", "))
+	case len(warns) > 0:
+		return fmt.Sprintf("\nThe tenant is reachable; read the warnings: %s.", strings.Join(warns, ", "))
+	}
+	return "\nThe tenant is reachable: every check passed."
+}

@@ -1,0 +1,132 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/edge-setup/edge-setup/steps"
+)
+
+func init() {
+	commands["status"] = command{
+		summary: "show the device ID, cloud URL, registration, completed options (--json)",
+		run:     runStatus,
+	}
+}
+
+// runStatus shows steps.GatherStatus: read-only, without the lock. Exit 0
+// whenever the status could be shown (whatever it says); 2 on usage errors.
+func runStatus(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) int {
+	var asJSON bool
+	var timeout time.Duration
+	fs, code, ok := parseCommandFlags("status", g, args, stderr, func(fs *flag.FlagSet) {
+		fs.BoolVar(&asJSON, "json", false, "print the status as JSON (schema in the README)")
+		fs.DurationVar(&timeout, "timeout", steps.StatusCheckTimeout, "bound the live check of the registration to this `duration`")
+	})
+	if !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "edge-setup status: unexpected argument %q\n", fs.Arg(0))
+		return exitUsage
+	}
+	s, err := openSession(g, io.Discard)
+	if err != nil {
+		fmt.Fprintln(stderr, "edge-setup:", err)
+		return exitFailed
+	}
+	defer s.close()
+	if timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
+	}
+	st := steps.GatherStatus(ctx, s.env.Env)
+	if asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(st); err != nil {
+			fmt.Fprintln(stderr, "edge-setup status:", err)
+			return exitFailed
+		}
+		return exitOK
+	}
+	writeStatus(stdout, st)
+	return exitOK
+}
+
+// writeStatus prints the status as aligned lines.
+func writeStatus(w io.Writer, st steps.Status) {
+	row := func(label, value string) { fmt.Fprintf(w, "%-22s%s\n", label, value) }
+	id := st.DeviceID
+	if id == "" {
+		id = "not created yet (option 7 creates it)"
+	}
+	row("Device ID", id)
+	url := st.CloudURL
+	if url == "" {
+		url = "none"
+	}
+	row("Cloud URL", url)
+	row("Remote management", onOff(st.RemoteManagement))
+	row("Registration", registrationLine(st.Registration))
+	hosting := "disabled"
+	if st.Hosting.Enabled {
+		hosting = "enabled"
+	}
+	if st.Hosting.ChangedAt != nil {
+		hosting += " since " + st.Hosting.ChangedAt.UTC().Format("2006-01-02 15:04 MST")
+	}
+	row("Microservice hosting", hosting)
+	fmt.Fprintln(w, "Options")
+	for _, o := range st.Options {
+		state := "not run"
+		if o.Completed && o.CompletedAt != nil {
+			state = "completed " + o.CompletedAt.UTC().Format("2006-01-02 15:04 MST")
+			if o.Version != "" {
+				state += " (edge-setup " + o.Version + ")"
+			}
+		}
+		fmt.Fprintf(w, "  %d %-38s %s\n", o.Number, o.Title, state)
+	}
+	for _, p := range st.Problems {
+		row("Problem", p)
+	}
+}
+
+func onOff(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off"
+}
+
+func registrationLine(r steps.RegistrationStatus) string {
+	var b strings.Builder
+	switch r.State {
+	case steps.RegConnected:
+		b.WriteString("connected: tenant " + r.TenantID)
+		if r.ManagedObjectID != "" {
+			b.WriteString(", managed object " + r.ManagedObjectID)
+		}
+	case steps.RegDisabled:
+		b.WriteString("disabled (no cloud URL)")
+	case steps.RegNotRegistered:
+		b.WriteString("not registered")
+	case steps.RegCredentialsInvalid:
+		b.WriteString("credentials invalid")
+	case steps.RegUnreachable:
+		b.WriteString("tenant unreachable")
+	default:
+		b.WriteString(r.State)
+	}
+	if r.Reason != "" && r.State != steps.RegDisabled {
+		b.WriteString(" (" + r.Reason + ")")
+	}
+	return b.String()
+}
