@@ -57,7 +57,7 @@ func (u *UI) Run(ctx context.Context) error {
 			return ctx.Err()
 		}
 		u.menu()
-		line, err := u.readLine("Enter option [1-9]: ")
+		line, err := u.readLine("Enter option [1-9] (d diagnoses the connection): ")
 		if err != nil {
 			return err
 		}
@@ -67,6 +67,9 @@ func (u *UI) Run(ctx context.Context) error {
 		case line == "q" || n == steps.ExitNumber:
 			u.println("Bye.")
 			return nil
+		case line == "d" || line == "D":
+			u.diagnose(ctx)
+			continue
 		case line == "r":
 			if err := u.resume(ctx); errors.Is(err, ErrInputEnded) || ctx.Err() != nil {
 				return err
@@ -91,6 +94,7 @@ func (u *UI) menu() {
 		u.printf("%d. %s\n", s.Number(), s.Title(u.env))
 	}
 	u.printf("%d. Exit\n", steps.ExitNumber)
+	u.println("d. Diagnose the connection to the tenant")
 	if p, ok := steps.PendingRegistration(u.env); ok {
 		u.printf("r. Resume the registration with %s (%s since %s)\n", p.URL, p.Timeline.Current(), p.Started.Format("15:04"))
 	}
