@@ -11,9 +11,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/charmbracelet/x/vt"
-	"github.com/creack/pty"
 )
 
 // The end-to-end tests build the real binary and drive it in a
@@ -38,107 +35,10 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// term is the binary running in a pseudo-terminal with an emulated screen.
-type ptyTerm struct {
-	t    *testing.T
-	cmd  *exec.Cmd
-	pty  *os.File
-	mu   sync.Mutex
-	emu  *vt.Emulator
-	done chan struct{}
-}
-
-func startTerm(t *testing.T, w, h int, env []string, args ...string) *ptyTerm {
-	t.Helper()
-	cmd := exec.Command(binPath, args...)
-	cmd.Env = append(os.Environ(), append([]string{"TERM=xterm-256color", "TMPDIR=" + t.TempDir()}, env...)...)
-	f, err := pty.StartWithSize(cmd, &pty.Winsize{Cols: uint16(w), Rows: uint16(h)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tm := &ptyTerm{t: t, cmd: cmd, pty: f, emu: vt.NewEmulator(w, h), done: make(chan struct{})}
-	go func() { // program output -> emulator
-		defer close(tm.done)
-		buf := make([]byte, 32*1024)
-		for {
-			n, err := f.Read(buf)
-			if n > 0 {
-				tm.mu.Lock()
-				tm.emu.Write(buf[:n])
-				tm.mu.Unlock()
-			}
-			if err != nil {
-				return
-			}
-		}
-	}()
-	answers := tm.emu.InputPipe().(io.Closer)
-	go func() { // emulator answers to terminal queries -> program
-		buf := make([]byte, 1024)
-		for {
-			n, err := tm.emu.Read(buf)
-			if n > 0 {
-				f.Write(buf[:n])
-			}
-			if err != nil {
-				return
-			}
-		}
-	}()
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-		f.Close()
-		<-tm.done
-		answers.Close() // ends the answer goroutine; Emulator.Close would race with its Read
-	})
-	return tm
-}
-
-func (tm *ptyTerm) screen() string {
-	tm.mu.Lock()
-	defer tm.mu.Unlock()
-	return tm.emu.String()
-}
-
-func (tm *ptyTerm) send(s string) {
-	tm.t.Helper()
-	if _, err := tm.pty.WriteString(s); err != nil {
-		tm.t.Fatal(err)
-	}
-	time.Sleep(50 * time.Millisecond)
-}
-
-func (tm *ptyTerm) waitFor(want string) string {
-	tm.t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
-		if s := tm.screen(); strings.Contains(s, want) {
-			return s
-		}
-		time.Sleep(30 * time.Millisecond)
-	}
-	tm.t.Fatalf("screen never showed %q; it shows:\n%s", want, tm.screen())
-	return ""
-}
-
-func (tm *ptyTerm) waitExit() error {
-	tm.t.Helper()
-	errc := make(chan error, 1)
-	go func() { errc <- tm.cmd.Wait() }()
-	select {
-	case err := <-errc:
-		return err
-	case <-time.After(10 * time.Second):
-		tm.t.Fatal("the program did not exit")
-		return nil
-	}
-}
-
 var demoURL = regexp.MustCompile(`tenant (http://127\.0\.0\.1:\d+)`)
 
 func TestE2ERegisterAgainstTheDemoTenant(t *testing.T) {
-	tm := startTerm(t, 100, 30, nil, "--demo")
+	tm := startPTY(t, 100, 30, nil, "--demo")
 	s := tm.waitFor("7. Configure Edge Agent")
 	m := demoURL.FindStringSubmatch(s)
 	if m == nil {
@@ -165,13 +65,13 @@ func TestE2ERegisterAgainstTheDemoTenant(t *testing.T) {
 		}
 	}
 	tm.send("\x03") // Ctrl+C
-	if err := tm.waitExit(); err != nil {
-		t.Errorf("exit after Ctrl+C: %v", err)
+	if code := tm.waitExit("Ctrl+C"); code != 0 {
+		t.Errorf("exit code after Ctrl+C: %d", code)
 	}
 }
 
 func TestE2ECtrlCWhilePolling(t *testing.T) {
-	tm := startTerm(t, 80, 24, nil, "--demo")
+	tm := startPTY(t, 80, 24, nil, "--demo")
 	s := tm.waitFor("7. Configure Edge Agent")
 	url := demoURL.FindStringSubmatch(s)[1]
 	tm.send("7")
@@ -183,8 +83,8 @@ func TestE2ECtrlCWhilePolling(t *testing.T) {
 	tm.send("y")
 	tm.waitFor("Not accepted yet")
 	tm.pty.Write([]byte{3})
-	if err := tm.waitExit(); err != nil {
-		t.Errorf("exit after Ctrl+C while polling: %v", err)
+	if code := tm.waitExit("Ctrl+C while polling"); code != 0 {
+		t.Errorf("exit code after Ctrl+C while polling: %d", code)
 	}
 }
 

@@ -2,123 +2,18 @@ package main
 
 import (
 	"bytes"
-	"os"
-	"os/exec"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
-
-	"github.com/charmbracelet/x/vt"
-	"github.com/creack/pty"
 )
 
-// colourTerm runs the binary in a pseudo-terminal and keeps every byte it
-// writes, while an emulator keeps the screen and answers terminal queries.
-type colourTerm struct {
-	t    *testing.T
-	cmd  *exec.Cmd
-	pty  *os.File
-	mu   sync.Mutex
-	raw  bytes.Buffer
-	emu  *vt.Emulator
-	done chan struct{}
-}
-
-func startColourTerm(t *testing.T, w, h int, env []string, args ...string) *colourTerm {
-	t.Helper()
-	cmd := exec.Command(binPath, args...)
-	var base []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "NO_COLOR=") { // the test decides
-			base = append(base, kv)
-		}
-	}
-	cmd.Env = append(base, append([]string{"TERM=xterm-256color", "COLORTERM=truecolor", "TMPDIR=" + t.TempDir()}, env...)...)
-	f, err := pty.StartWithSize(cmd, &pty.Winsize{Cols: uint16(w), Rows: uint16(h)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rt := &colourTerm{t: t, cmd: cmd, pty: f, emu: vt.NewEmulator(w, h), done: make(chan struct{})}
-	go func() {
-		defer close(rt.done)
-		buf := make([]byte, 32*1024)
-		for {
-			n, err := f.Read(buf)
-			if n > 0 {
-				rt.mu.Lock()
-				rt.raw.Write(buf[:n])
-				rt.emu.Write(buf[:n])
-				rt.mu.Unlock()
-			}
-			if err != nil {
-				return
-			}
-		}
-	}()
-	go func() {
-		// The emulator's answers to terminal queries go back to the
-		// program; its Write blocks until they are read. The emulator is
-		// never closed: Close races with a blocked Read in this vt version,
-		// so this goroutine stays parked until the test binary exits.
-		buf := make([]byte, 1024)
-		for {
-			n, err := rt.emu.Read(buf)
-			if n > 0 {
-				f.Write(buf[:n])
-			}
-			if err != nil {
-				return
-			}
-		}
-	}()
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-		f.Close()
-	})
-	return rt
-}
-
-func (rt *colourTerm) waitFor(want string) {
-	rt.t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
-		rt.mu.Lock()
-		s := rt.emu.String()
-		rt.mu.Unlock()
-		if strings.Contains(s, want) {
-			return
-		}
-		time.Sleep(30 * time.Millisecond)
-	}
-	rt.mu.Lock()
-	defer rt.mu.Unlock()
-	rt.t.Fatalf("screen never showed %q; it shows:\n%s", want, rt.emu.String())
-}
-
-func (rt *colourTerm) send(s string) {
-	rt.t.Helper()
-	if _, err := rt.pty.WriteString(s); err != nil {
-		rt.t.Fatal(err)
-	}
-	time.Sleep(50 * time.Millisecond)
-}
-
-// output stops the program and returns everything it wrote.
-func (rt *colourTerm) output() []byte {
+// output stops the program with Ctrl+C and returns everything it wrote.
+func output(rt *ptyTerm) []byte {
 	rt.send("\x03")
-	select {
-	case <-rt.done:
-	case <-time.After(10 * time.Second):
-		rt.cmd.Process.Kill()
-		<-rt.done
-	}
-	rt.mu.Lock()
-	defer rt.mu.Unlock()
-	return bytes.Clone(rt.raw.Bytes())
+	rt.waitExit("Ctrl+C")
+	return []byte(rt.rawOutput())
 }
 
 var sgrSeq = regexp.MustCompile(`\x1b\[([0-9;:]*)m`)
@@ -149,16 +44,17 @@ func colourSGRs(out []byte) []string {
 // drive opens the menu, the diagnosis (with a failure: no tenant is
 // configured in the demo) and the help overlay: every style in use.
 func driveColours(t *testing.T, env ...string) []byte {
-	rt := startColourTerm(t, 100, 30, env, "--demo")
+	rt := startPTY(t, 100, 30, append([]string{"COLORTERM=truecolor"}, env...), "--demo")
 	rt.waitFor("D. Diagnose the connection to the tenant")
 	rt.send("d")
 	rt.waitFor("Tenant URL failed")
 	rt.send("?")
 	rt.waitFor("run again")
 	rt.send("?")
+	time.Sleep(50 * time.Millisecond)
 	rt.send("\r")
 	rt.waitFor("Choose an option")
-	return rt.output()
+	return output(rt)
 }
 
 func TestNoColorLeavesNoColourSequences(t *testing.T) {

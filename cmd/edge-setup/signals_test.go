@@ -1,19 +1,11 @@
 package main
 
 import (
-	"bytes"
-	"io"
 	"math/rand/v2"
-	"os"
-	"os/exec"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/charmbracelet/x/vt"
-	"github.com/creack/pty"
 )
 
 // Terminal abuse against the real binary in a pseudo-terminal: SIGTERM,
@@ -29,146 +21,6 @@ const (
 	cursorShow   = "\x1b[?25h"
 )
 
-// rawTerm is the binary in a pty; it keeps the raw output besides the
-// emulated screen.
-type rawTerm struct {
-	t      *testing.T
-	cmd    *exec.Cmd
-	pty    *os.File
-	mu     sync.Mutex
-	emu    *vt.Emulator
-	raw    bytes.Buffer
-	out    chan struct{} // closed when the output ends
-	exited chan struct{}
-	err    error
-}
-
-func startRaw(t *testing.T, w, h int, args ...string) *rawTerm {
-	t.Helper()
-	cmd := exec.Command(binPath, args...)
-	cmd.Env = append(os.Environ(), "TERM=xterm-256color", "TMPDIR="+t.TempDir())
-	f, err := pty.StartWithSize(cmd, &pty.Winsize{Cols: uint16(w), Rows: uint16(h)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rt := &rawTerm{t: t, cmd: cmd, pty: f, emu: vt.NewEmulator(w, h), out: make(chan struct{}), exited: make(chan struct{})}
-	go func() { // program output -> raw log and emulator
-		defer close(rt.out)
-		buf := make([]byte, 32*1024)
-		for {
-			n, err := f.Read(buf)
-			if n > 0 {
-				rt.mu.Lock()
-				rt.raw.Write(buf[:n])
-				rt.emu.Write(buf[:n])
-				rt.mu.Unlock()
-			}
-			if err != nil {
-				return
-			}
-		}
-	}()
-	answers := rt.emu.InputPipe().(io.Closer)
-	go func() { // the emulator's answers to terminal queries -> program
-		buf := make([]byte, 1024)
-		for {
-			n, err := rt.emu.Read(buf)
-			if n > 0 {
-				_, _ = f.Write(buf[:n])
-			}
-			if err != nil {
-				return
-			}
-		}
-	}()
-	go func() { rt.err = cmd.Wait(); close(rt.exited) }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		<-rt.exited
-		_ = f.Close()
-		<-rt.out
-		_ = answers.Close() // ends the answer goroutine without racing the emulator
-	})
-	return rt
-}
-
-func (rt *rawTerm) screen() string {
-	rt.mu.Lock()
-	defer rt.mu.Unlock()
-	return rt.emu.String()
-}
-
-func (rt *rawTerm) rawOutput() string {
-	rt.mu.Lock()
-	defer rt.mu.Unlock()
-	return rt.raw.String()
-}
-
-func (rt *rawTerm) send(s string) {
-	rt.t.Helper()
-	if _, err := rt.pty.WriteString(s); err != nil {
-		rt.t.Fatal(err)
-	}
-}
-
-func (rt *rawTerm) waitFor(want string) string {
-	rt.t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
-		if s := rt.screen(); strings.Contains(s, want) {
-			return s
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	rt.t.Fatalf("screen never showed %q; it shows:\n%s", want, rt.screen())
-	return ""
-}
-
-func (rt *rawTerm) resize(w, h int) {
-	rt.t.Helper()
-	rt.mu.Lock()
-	rt.emu.Resize(w, h)
-	rt.mu.Unlock()
-	if err := pty.Setsize(rt.pty, &pty.Winsize{Cols: uint16(w), Rows: uint16(h)}); err != nil {
-		rt.t.Fatal(err)
-	}
-}
-
-// waitExit waits a few seconds for the program to leave by itself and
-// returns its exit code.
-func (rt *rawTerm) waitExit(what string) int {
-	rt.t.Helper()
-	select {
-	case <-rt.exited:
-	case <-time.After(5 * time.Second):
-		rt.t.Fatalf("%s: the program did not exit within 5 s; screen:\n%s", what, rt.screen())
-	}
-	ws, _ := rt.cmd.ProcessState.Sys().(syscall.WaitStatus)
-	if ws.Signaled() {
-		rt.t.Fatalf("%s: the program was killed by %v instead of leaving cleanly", what, ws.Signal())
-	}
-	select { // the last bytes it wrote
-	case <-rt.out:
-	case <-time.After(2 * time.Second):
-	}
-	return rt.cmd.ProcessState.ExitCode()
-}
-
-// checkRestored: the last alternate-screen switch is "off" and the last
-// cursor switch is "show".
-func (rt *rawTerm) checkRestored(what string) {
-	rt.t.Helper()
-	raw := rt.rawOutput()
-	if on := strings.LastIndex(raw, altScreenOn); on < 0 {
-		rt.t.Errorf("%s: the alternate screen was never entered (raw %q)", what, tail(raw))
-	} else if off := strings.LastIndex(raw, altScreenOff); off < on {
-		rt.t.Errorf("%s: the alternate screen was not left; raw output ends %q", what, tail(raw))
-	}
-	if hide, show := strings.LastIndex(raw, cursorHide), strings.LastIndex(raw, cursorShow); hide >= 0 && show < hide {
-		rt.t.Errorf("%s: the cursor was left hidden; raw output ends %q", what, tail(raw))
-	}
-}
-
 func tail(s string) string {
 	if len(s) > 300 {
 		return s[len(s)-300:]
@@ -177,7 +29,7 @@ func tail(s string) string {
 }
 
 // toScreen brings a fresh demo to one of the screens.
-func toScreen(t *testing.T, rt *rawTerm, screen string) {
+func toScreen(t *testing.T, rt *ptyTerm, screen string) {
 	t.Helper()
 	s := rt.waitFor("7. Configure Edge Agent")
 	switch screen {
@@ -204,17 +56,17 @@ func toScreen(t *testing.T, rt *rawTerm, screen string) {
 func TestSignalsOnEveryScreenRestoreTheTerminal(t *testing.T) {
 	signals := []struct {
 		name string
-		send func(rt *rawTerm)
+		send func(rt *ptyTerm)
 		code []int // accepted exit codes
 	}{
-		{"SIGTERM", func(rt *rawTerm) { _ = rt.cmd.Process.Signal(syscall.SIGTERM) }, []int{exitCanceled}},
-		{"SIGHUP", func(rt *rawTerm) { _ = rt.cmd.Process.Signal(syscall.SIGHUP) }, []int{exitCanceled}},
-		{"Ctrl+C", func(rt *rawTerm) { rt.send("\x03") }, []int{exitOK}},
+		{"SIGTERM", func(rt *ptyTerm) { _ = rt.cmd.Process.Signal(syscall.SIGTERM) }, []int{exitCanceled}},
+		{"SIGHUP", func(rt *ptyTerm) { _ = rt.cmd.Process.Signal(syscall.SIGHUP) }, []int{exitCanceled}},
+		{"Ctrl+C", func(rt *ptyTerm) { rt.send("\x03") }, []int{exitOK}},
 	}
 	for _, screen := range []string{"menu", "prompt", "registration"} {
 		for _, sig := range signals {
 			t.Run(screen+"/"+sig.name, func(t *testing.T) {
-				rt := startRaw(t, 80, 24, "--demo")
+				rt := startPTY(t, 80, 24, nil, "--demo")
 				toScreen(t, rt, screen)
 				sig.send(rt)
 				code := rt.waitExit(sig.name + " on the " + screen)
@@ -232,7 +84,7 @@ func TestSignalsOnEveryScreenRestoreTheTerminal(t *testing.T) {
 }
 
 func TestTinyTerminal(t *testing.T) {
-	rt := startRaw(t, 20, 5, "--demo")
+	rt := startPTY(t, 20, 5, nil, "--demo")
 	deadline := time.Now().Add(15 * time.Second)
 	for strings.TrimSpace(rt.screen()) == "" {
 		if time.Now().After(deadline) {
@@ -262,7 +114,7 @@ func TestTinyTerminal(t *testing.T) {
 }
 
 func TestResizeStorm(t *testing.T) {
-	rt := startRaw(t, 80, 24, "--demo")
+	rt := startPTY(t, 80, 24, nil, "--demo")
 	rt.waitFor("7. Configure Edge Agent")
 	rng := rand.New(rand.NewPCG(1, 2))
 	for i := 0; i < 200; i++ {
