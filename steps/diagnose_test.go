@@ -3,24 +3,17 @@ package steps_test
 import (
 	"bufio"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/json"
-	"encoding/pem"
+	"github.com/edge-setup/edge-setup/tenantapi/tenantsim/simtls"
 	"io"
 	"log"
-	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -92,8 +85,8 @@ func TestDiagnosePlainLoopbackTenant(t *testing.T) {
 func TestDiagnoseTrustedTLSTenantWithCACert(t *testing.T) {
 	ca := newDiagCA(t)
 	now := time.Now()
-	srv := diagTLSTenant(t, ca.leaf(t, nil, diagLoopback, now.Add(-time.Hour), now.Add(90*24*time.Hour)), 0)
-	env := diagEnv(t, nil, ca.file(t), nil)
+	srv := diagTLSTenant(t, ca.Leaf(t, nil, diagLoopback, now.Add(-time.Hour), now.Add(90*24*time.Hour)), 0)
+	env := diagEnv(t, nil, ca.File(t), nil)
 	checks := steps.Diagnose(t.Context(), env, srv.URL, nil)
 	wantCheck(t, checks, steps.DiagURL, steps.CheckOK, srv.URL+" (given)", "")
 	wantCheck(t, checks, steps.DiagTLS, steps.CheckOK, `certificate for 127.0.0.1 issued by "edge-setup diagnose CA" (ACME Test), valid until`, "")
@@ -122,16 +115,16 @@ func TestDiagnoseCertificateProblems(t *testing.T) {
 	}{
 		{name: "self-signed, unknown CA", url: unknown.URL, status: steps.CheckFail,
 			detail: `this machine does not trust "Acme Co"`, fix: "pass the CA certificate (PEM) with --ca-cert FILE"},
-		{name: "expired", url: diagTLSTenant(t, ca.leaf(t, nil, diagLoopback, now.Add(-48*time.Hour), now.Add(-24*time.Hour)), 0).URL,
+		{name: "expired", url: diagTLSTenant(t, ca.Leaf(t, nil, diagLoopback, now.Add(-48*time.Hour), now.Add(-24*time.Hour)), 0).URL,
 			status: steps.CheckFail, detail: "the certificate expired on", fix: "if this machine's clock is wrong"},
-		{name: "not yet valid", url: diagTLSTenant(t, ca.leaf(t, nil, diagLoopback, now.Add(24*time.Hour), now.Add(48*time.Hour)), 0).URL,
+		{name: "not yet valid", url: diagTLSTenant(t, ca.Leaf(t, nil, diagLoopback, now.Add(24*time.Hour), now.Add(48*time.Hour)), 0).URL,
 			status: steps.CheckFail, detail: "the certificate is valid only from", fix: "see the Clock check"},
-		{name: "wrong host name", url: diagTLSTenant(t, ca.leaf(t, []string{"tenant.example.com"}, nil, now.Add(-time.Hour), now.Add(90*24*time.Hour)), 0).URL,
+		{name: "wrong host name", url: diagTLSTenant(t, ca.Leaf(t, []string{"tenant.example.com"}, nil, now.Add(-time.Hour), now.Add(90*24*time.Hour)), 0).URL,
 			status: steps.CheckFail, detail: "the certificate is for tenant.example.com, not for 127.0.0.1", fix: "have the certificate reissued for 127.0.0.1"},
-		{name: "expires soon", url: diagTLSTenant(t, ca.leaf(t, nil, diagLoopback, now.Add(-time.Hour), now.Add(3*24*time.Hour)), 0).URL,
+		{name: "expires soon", url: diagTLSTenant(t, ca.Leaf(t, nil, diagLoopback, now.Add(-time.Hour), now.Add(3*24*time.Hour)), 0).URL,
 			status: steps.CheckWarn, detail: "expires soon", fix: "renew the tenant's certificate"},
 	}
-	caFile := ca.file(t)
+	caFile := ca.File(t)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			checks := steps.Diagnose(t.Context(), diagEnv(t, nil, caFile, nil), tc.url, nil)
@@ -153,8 +146,8 @@ func TestDiagnoseCertificateProblems(t *testing.T) {
 func TestDiagnoseClockSkew(t *testing.T) {
 	ca := newDiagCA(t)
 	now := time.Now()
-	cert := ca.leaf(t, nil, diagLoopback, now.Add(-time.Hour), now.Add(90*24*time.Hour))
-	caFile := ca.file(t)
+	cert := ca.Leaf(t, nil, diagLoopback, now.Add(-time.Hour), now.Add(90*24*time.Hour))
+	caFile := ca.File(t)
 	tests := []struct {
 		skew   time.Duration
 		status steps.CheckStatus
@@ -214,8 +207,8 @@ func TestDiagnoseThroughAProxy(t *testing.T) {
 	ca := newDiagCA(t)
 	now := time.Now()
 	const host = "tenant.edge-setup.test"
-	srv := diagTLSTenant(t, ca.leaf(t, []string{host}, nil, now.Add(-time.Hour), now.Add(90*24*time.Hour)), 0)
-	caFile := ca.file(t)
+	srv := diagTLSTenant(t, ca.Leaf(t, []string{host}, nil, now.Add(-time.Hour), now.Add(90*24*time.Hour)), 0)
+	caFile := ca.File(t)
 	backend := strings.TrimPrefix(srv.URL, "https://")
 
 	t.Run("tunnel", func(t *testing.T) {
@@ -498,64 +491,7 @@ func diagConnectProxy(t *testing.T, backend, auth string) string {
 	return "http://" + l.Addr().String()
 }
 
-// diagCA is a throw-away certificate authority.
-type diagCA struct {
-	cert *x509.Certificate
-	key  *ecdsa.PrivateKey
-	pem  []byte
-}
-
-func newDiagCA(t *testing.T) *diagCA {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{CommonName: "edge-setup diagnose CA", Organization: []string{"ACME Test"}},
-		NotBefore:             time.Now().Add(-10 * 365 * 24 * time.Hour),
-		NotAfter:              time.Now().Add(10 * 365 * 24 * time.Hour),
-		IsCA:                  true,
-		BasicConstraintsValid: true,
-		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, _ := x509.ParseCertificate(der)
-	return &diagCA{cert: cert, key: key, pem: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})}
-}
-
-func (ca *diagCA) leaf(t *testing.T, names []string, ips []net.IP, from, to time.Time) tls.Certificate {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(time.Now().UnixNano()),
-		Subject:      pkix.Name{CommonName: "tenant"},
-		DNSNames:     names,
-		IPAddresses:  ips,
-		NotBefore:    from,
-		NotAfter:     to,
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &key.PublicKey, ca.key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
-}
-
-func (ca *diagCA) file(t *testing.T) string {
-	t.Helper()
-	p := filepath.Join(t.TempDir(), "ca.pem")
-	if err := os.WriteFile(p, ca.pem, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return p
+// newDiagCA is a throw-away certificate authority (simtls).
+func newDiagCA(t *testing.T) *simtls.CA {
+	return simtls.NewCA(t, pkix.Name{CommonName: "edge-setup diagnose CA", Organization: []string{"ACME Test"}})
 }

@@ -2,17 +2,12 @@ package steps_test
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
 	"crypto/x509/pkix"
-	"encoding/pem"
 	"errors"
+	"github.com/edge-setup/edge-setup/tenantapi/tenantsim/simtls"
 	"io"
 	"log"
-	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -509,8 +504,8 @@ func TestFaultsThatStopWithAReason(t *testing.T) {
 // once, and the prompt's Verify says what to do.
 func TestFaultTLS(t *testing.T) {
 	ca := newTestCA(t)
-	caFile := filepath.Join(t.TempDir(), "ca.pem")
-	if err := os.WriteFile(caFile, ca.pem, 0o644); err != nil {
+	caFile := filepath.Join(t.TempDir(), "ca.PEM")
+	if err := os.WriteFile(caFile, ca.PEM, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	now := time.Now()
@@ -520,11 +515,11 @@ func TestFaultTLS(t *testing.T) {
 		trustCA bool
 		want    string
 	}{
-		{"unknown CA", ca.leaf(t, nil, []net.IP{net.IPv4(127, 0, 0, 1)}, now.Add(-time.Hour), now.Add(time.Hour)), false,
+		{"unknown CA", ca.Leaf(t, nil, []net.IP{net.IPv4(127, 0, 0, 1)}, now.Add(-time.Hour), now.Add(time.Hour)), false,
 			"signed by an authority this machine does not trust: pass --ca-cert FILE"},
-		{"wrong host name", ca.leaf(t, []string{"other.example.com"}, nil, now.Add(-time.Hour), now.Add(time.Hour)), true,
+		{"wrong host name", ca.Leaf(t, []string{"other.example.com"}, nil, now.Add(-time.Hour), now.Add(time.Hour)), true,
 			"the TLS certificate is for other.example.com, not for 127.0.0.1"},
-		{"expired certificate", ca.leaf(t, nil, []net.IP{net.IPv4(127, 0, 0, 1)}, now.Add(-48*time.Hour), now.Add(-24*time.Hour)), true,
+		{"expired certificate", ca.Leaf(t, nil, []net.IP{net.IPv4(127, 0, 0, 1)}, now.Add(-48*time.Hour), now.Add(-24*time.Hour)), true,
 			"has expired or is not valid yet"},
 	}
 	for _, tc := range cases {
@@ -563,7 +558,7 @@ func TestFaultTLS(t *testing.T) {
 	t.Run("trusted and valid", func(t *testing.T) {
 		fw := newFaultWorld(t, func(o *tenantapi.Options) { o.CACertFile = caFile })
 		srv := httptest.NewUnstartedServer(fw.Sim)
-		srv.TLS = &tls.Config{Certificates: []tls.Certificate{ca.leaf(t, nil, []net.IP{net.IPv4(127, 0, 0, 1)}, now.Add(-time.Hour), now.Add(time.Hour))}}
+		srv.TLS = &tls.Config{Certificates: []tls.Certificate{ca.Leaf(t, nil, []net.IP{net.IPv4(127, 0, 0, 1)}, now.Add(-time.Hour), now.Add(time.Hour))}}
 		srv.StartTLS()
 		t.Cleanup(srv.Close)
 		if err := steps.VerifyTenantURL(context.Background(), fw.Env, srv.URL); err != nil {
@@ -644,58 +639,7 @@ func TestFaultVerifyTenantURL(t *testing.T) {
 
 func quietLog() *log.Logger { return log.New(io.Discard, "", 0) }
 
-// testCA issues certificates for the TLS faults.
-type testCA struct {
-	cert *x509.Certificate
-	key  *ecdsa.PrivateKey
-	pem  []byte
-}
-
-func newTestCA(t *testing.T) *testCA {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{CommonName: "edge-setup test CA"},
-		NotBefore:             time.Now().Add(-72 * time.Hour),
-		NotAfter:              time.Now().Add(72 * time.Hour),
-		IsCA:                  true,
-		BasicConstraintsValid: true,
-		KeyUsage:              x509.KeyUsageCertSign,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &testCA{cert: cert, key: key, pem: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})}
-}
-
-func (ca *testCA) leaf(t *testing.T, names []string, ips []net.IP, notBefore, notAfter time.Time) tls.Certificate {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(time.Now().UnixNano()),
-		Subject:      pkix.Name{CommonName: "tenant"},
-		DNSNames:     names,
-		IPAddresses:  ips,
-		NotBefore:    notBefore,
-		NotAfter:     notAfter,
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &key.PublicKey, ca.key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
+// newTestCA is a throw-away certificate authority (simtls).
+func newTestCA(t *testing.T) *simtls.CA {
+	return simtls.NewCA(t, pkix.Name{CommonName: "edge-setup test CA"})
 }

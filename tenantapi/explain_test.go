@@ -90,9 +90,9 @@ func TestExplainNetworkAndTLS(t *testing.T) {
 
 	plain := quietServer(t, simHandler())
 	unknownCA := tlsServer(t, nil)
-	wrongHostCert := ca.leaf(t, []string{"tenant.example.com"}, nil, now.Add(-time.Hour), now.Add(time.Hour))
+	wrongHostCert := ca.Leaf(t, []string{"tenant.example.com"}, nil, now.Add(-time.Hour), now.Add(time.Hour))
 	wrongHost := tlsServer(t, &wrongHostCert)
-	expiredCert := ca.leaf(t, nil, loop, now.Add(-48*time.Hour), now.Add(-24*time.Hour))
+	expiredCert := ca.Leaf(t, nil, loop, now.Add(-48*time.Hour), now.Add(-24*time.Hour))
 	expired := tlsServer(t, &expiredCert)
 
 	tests := []struct {
@@ -110,8 +110,8 @@ func TestExplainNetworkAndTLS(t *testing.T) {
 			}},
 		{name: "refused", o: Options{BaseURL: refused}, want: "refused the connection", retry: true},
 		{name: "unknown CA", o: Options{BaseURL: unknownCA.URL}, want: "pass --ca-cert FILE"},
-		{name: "wrong host", o: Options{BaseURL: wrongHost.URL, CACertFile: ca.file(t)}, want: "certificate is for tenant.example.com, not for 127.0.0.1"},
-		{name: "expired", o: Options{BaseURL: expired.URL, CACertFile: ca.file(t)}, want: "check this machine's clock"},
+		{name: "wrong host", o: Options{BaseURL: wrongHost.URL, CACertFile: ca.File(t)}, want: "certificate is for tenant.example.com, not for 127.0.0.1"},
+		{name: "expired", o: Options{BaseURL: expired.URL, CACertFile: ca.File(t)}, want: "check this machine's clock"},
 		{name: "https to plain http", o: Options{BaseURL: strings.Replace(plain.URL, "http:", "https:", 1)}, want: "does not speak TLS"},
 	}
 	for _, tc := range tests {
