@@ -7,7 +7,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/json"
-	"github.com/edge-setup/edge-setup/tenantapi/tenantsim/simtls"
+	"github.com/edge-setup/edge-setup/tenantapi/tenantsim/simnet"
 	"io"
 	"log"
 	"net"
@@ -389,40 +389,8 @@ func diagTLSTenant(t *testing.T, cert tls.Certificate, skew time.Duration) *http
 	return srv
 }
 
-// diagNXDOMAIN is a resolver whose DNS server, on the loopback, answers
-// every query with "no such name": nothing leaves the machine.
-func diagNXDOMAIN(t *testing.T) *net.Resolver {
-	t.Helper()
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		buf := make([]byte, 1500)
-		for {
-			n, addr, err := pc.ReadFrom(buf)
-			if err != nil {
-				return
-			}
-			if n < 12 {
-				continue
-			}
-			msg := append([]byte(nil), buf[:n]...)
-			msg[2] = 0x81 | (msg[2] & 0x01) // response, recursion desired as asked
-			msg[3] = 0x83                   // recursion available, NXDOMAIN
-			_, _ = pc.WriteTo(msg, addr)
-		}
-	}()
-	t.Cleanup(func() { pc.Close(); wg.Wait() })
-	dnsAddr := pc.LocalAddr().String()
-	return &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, _, _ string) (net.Conn, error) {
-		var d net.Dialer
-		return d.DialContext(ctx, "udp", dnsAddr)
-	}}
-}
+// diagNXDOMAIN is a resolver whose loopback DNS server knows no names.
+func diagNXDOMAIN(t *testing.T) *net.Resolver { return simnet.Resolver(simnet.NXDOMAINServer(t)) }
 
 // diagConnectProxy is an HTTP proxy on the loopback that tunnels every CONNECT
 // to backend; with auth ("user:password") it wants that Basic login.
@@ -491,7 +459,7 @@ func diagConnectProxy(t *testing.T, backend, auth string) string {
 	return "http://" + l.Addr().String()
 }
 
-// newDiagCA is a throw-away certificate authority (simtls).
-func newDiagCA(t *testing.T) *simtls.CA {
-	return simtls.NewCA(t, pkix.Name{CommonName: "edge-setup diagnose CA", Organization: []string{"ACME Test"}})
+// newDiagCA is a throw-away certificate authority (simnet).
+func newDiagCA(t *testing.T) *simnet.CA {
+	return simnet.NewCA(t, pkix.Name{CommonName: "edge-setup diagnose CA", Organization: []string{"ACME Test"}})
 }

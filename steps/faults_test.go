@@ -5,7 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509/pkix"
 	"errors"
-	"github.com/edge-setup/edge-setup/tenantapi/tenantsim/simtls"
+	"github.com/edge-setup/edge-setup/tenantapi/tenantsim/simnet"
 	"io"
 	"log"
 	"net"
@@ -639,7 +639,7 @@ func TestFaultVerifyTenantURL(t *testing.T) {
 
 func quietLog() *log.Logger { return log.New(io.Discard, "", 0) }
 
-// newTestCA is a throw-away certificate authority (simtls).
-func newTestCA(t *testing.T) *simtls.CA {
-	return simtls.NewCA(t, pkix.Name{CommonName: "edge-setup test CA"})
+// newTestCA is a throw-away certificate authority (simnet).
+func newTestCA(t *testing.T) *simnet.CA {
+	return simnet.NewCA(t, pkix.Name{CommonName: "edge-setup test CA"})
 }

@@ -3,15 +3,15 @@ package tenantapi
 import (
 	"crypto/x509/pkix"
 	"encoding/pem"
-	"github.com/edge-setup/edge-setup/tenantapi/tenantsim/simtls"
+	"github.com/edge-setup/edge-setup/tenantapi/tenantsim/simnet"
 	"os"
 	"path/filepath"
 	"testing"
 )
 
-// newTestCA is a throw-away certificate authority (simtls).
-func newTestCA(t *testing.T) *simtls.CA {
-	return simtls.NewCA(t, pkix.Name{CommonName: "edge-setup test CA"})
+// newTestCA is a throw-away certificate authority (simnet).
+func newTestCA(t *testing.T) *simnet.CA {
+	return simnet.NewCA(t, pkix.Name{CommonName: "edge-setup test CA"})
 }
 
 func writePEM(t *testing.T, der []byte) string {

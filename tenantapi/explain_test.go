@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"github.com/edge-setup/edge-setup/tenantapi/tenantsim/simnet"
 	"io"
 	"log"
 	"net"
@@ -12,7 +13,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -37,34 +37,7 @@ func tlsServer(t *testing.T, cert *tls.Certificate) *httptest.Server {
 }
 
 // fakeDNS answers every query on loopback with NXDOMAIN.
-func fakeDNS(t *testing.T) string {
-	t.Helper()
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		buf := make([]byte, 1500)
-		for {
-			n, addr, err := pc.ReadFrom(buf)
-			if err != nil {
-				return
-			}
-			if n < 12 {
-				continue
-			}
-			msg := append([]byte(nil), buf[:n]...)
-			msg[2] = 0x81 | (msg[2] & 0x01) // response, recursion desired as asked
-			msg[3] = 0x83                   // recursion available, NXDOMAIN
-			_, _ = pc.WriteTo(msg, addr)
-		}
-	}()
-	t.Cleanup(func() { pc.Close(); wg.Wait() })
-	return pc.LocalAddr().String()
-}
+func fakeDNS(t *testing.T) string { return simnet.NXDOMAINServer(t) }
 
 func TestExplainNetworkAndTLS(t *testing.T) {
 	ca := newTestCA(t)

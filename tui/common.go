@@ -42,8 +42,11 @@ func nextPageID() int64 { return pageIDs.Add(1) }
 // Navigation messages, sent by pages, handled by the root.
 type (
 	gotoMenuMsg struct{ notice string }
-	openStepMsg struct{ step steps.Step }
-	openRegMsg  struct {
+	openStepMsg struct {
+		step  steps.Step
+		title string // read with the menu, off the Update loop
+	}
+	openRegMsg struct {
 		reg    *steps.Registration
 		notice string
 	}

@@ -185,13 +185,7 @@ func qrLines(screen string) int {
 func TestRegistrationShowsTheLinkAsQRCodeWhenItFits(t *testing.T) {
 	w := stepstest.New(t)
 	d := newDriver(t, w.Env, 100, 30)
-	d.key("7")
-	d.waitFor(steps.PromptCloudURL)
-	d.typeText(w.URL)
-	d.key("enter")
-	d.waitFor("Enter tenant user")
-	d.key("enter", "y")
-	d.waitFor(steps.StatusNotAccepted)
+	d.waitingWithoutTenantUser(w.URL)
 	link := w.URL + "/apps/devicemanagement/index.html#/deviceregistration"
 
 	tests := []struct {

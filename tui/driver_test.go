@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/stepstest"
 	"github.com/edge-setup/edge-setup/tui"
 )
 
@@ -115,5 +116,34 @@ func (d *driver) waitFor(want string) {
 		case <-deadline:
 			d.t.Fatalf("screen never showed %q; it shows:\n%s", want, d.screen())
 		}
+	}
+}
+
+// waitingWithoutTenantUser configures option 7 for url without a tenant user
+// and waits until the registration screen polls.
+func (d *driver) waitingWithoutTenantUser(url string) {
+	d.t.Helper()
+	d.key("7")
+	d.waitFor(steps.PromptCloudURL)
+	d.typeText(url)
+	d.key("enter")
+	d.waitFor("Enter tenant user")
+	d.key("enter", "y")
+	d.waitFor(steps.StatusNotAccepted)
+}
+
+// acceptInTenant plays the tenant's operator: register the device, wait
+// until its poll made the request pending, accept it.
+func (d *driver) acceptInTenant(w *stepstest.World) {
+	d.t.Helper()
+	id, _, _ := w.Env.Props.DeviceID()
+	if err := w.Sim.CreateRequest(id); err != nil {
+		d.t.Fatal(err)
+	}
+	for st := ""; st != "PENDING_ACCEPTANCE"; st, _ = w.Sim.RequestStatus(id) {
+		d.settle()
+	}
+	if err := w.Sim.Accept(id); err != nil {
+		d.t.Fatal(err)
 	}
 }

@@ -108,7 +108,7 @@ func (p *menuPage) choose() tea.Cmd {
 	if it.step == nil {
 		return func() tea.Msg { return quitMsg{} }
 	}
-	return func() tea.Msg { return openStepMsg{step: it.step} }
+	return func() tea.Msg { return openStepMsg{step: it.step, title: it.title} }
 }
 
 func (p *menuPage) View() string {

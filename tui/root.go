@@ -68,7 +68,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.menu.Init()
 	case openStepMsg:
 		m.page.Close()
-		m.page = newStepPage(m.c, msg.step)
+		m.page = newStepPage(m.c, msg.step, msg.title)
 		return m, m.page.Init()
 	case openRegMsg:
 		m.page.Close()

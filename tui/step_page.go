@@ -18,6 +18,7 @@ type stepPage struct {
 	c       *common
 	id      int64
 	step    steps.Step
+	title   string // the menu text (option 8's depends on recorded state)
 	answers steps.Answers
 	phase   phase
 
@@ -86,9 +87,9 @@ type (
 	}
 )
 
-func newStepPage(c *common, s steps.Step) *stepPage {
+func newStepPage(c *common, s steps.Step, title string) *stepPage {
 	ctx, cancel := context.WithCancel(context.Background())
-	p := &stepPage{c: c, id: nextPageID(), step: s, answers: steps.Answers{}, ctx: ctx, cancel: cancel}
+	p := &stepPage{c: c, id: nextPageID(), step: s, title: title, answers: steps.Answers{}, ctx: ctx, cancel: cancel}
 	p.spinner = spinner.New(spinner.WithSpinner(spinner.MiniDot))
 	return p
 }
@@ -301,7 +302,7 @@ func (p *stepPage) onKey(k tea.KeyPressMsg) tea.Cmd {
 
 func (p *stepPage) resultNotice() string {
 	s := p.c.styles
-	title := p.step.Title(p.c.env)
+	title := p.title
 	switch p.phase {
 	case phaseDone:
 		return s.Success.Render(symDone+" ") + title + " completed."

@@ -147,26 +147,11 @@ func TestOption7FullRegistrationFromTheConsole(t *testing.T) {
 func TestOption7WithoutTenantUserCompletesWhenAcceptedInTheTenant(t *testing.T) {
 	w := stepstest.New(t)
 	d := newDriver(t, w.Env, 80, 24)
-	d.key("7")
-	d.waitFor(steps.PromptCloudURL)
-	d.typeText(w.URL)
-	d.key("enter")
-	d.waitFor("Enter tenant user")
-	d.key("enter", "y")
-	d.waitFor(steps.StatusNotAccepted)
+	d.waitingWithoutTenantUser(w.URL)
 	if !strings.Contains(d.screen(), "no tenant user") {
 		t.Errorf("screen does not say what the device cannot know:\n%s", d.screen())
 	}
-	id, _, _ := w.Env.Props.DeviceID()
-	if err := w.Sim.CreateRequest(id); err != nil {
-		t.Fatal(err)
-	}
-	for st := ""; st != "PENDING_ACCEPTANCE"; st, _ = w.Sim.RequestStatus(id) {
-		d.settle()
-	}
-	if err := w.Sim.Accept(id); err != nil {
-		t.Fatal(err)
-	}
+	d.acceptInTenant(w)
 	d.waitFor("Connected to tenant")
 }
 
@@ -216,13 +201,7 @@ func TestWrongBootstrapPasswordStopsTheRegistration(t *testing.T) {
 func TestEscStopsThePoll(t *testing.T) {
 	w := stepstest.New(t)
 	d := newDriver(t, w.Env, 100, 30)
-	d.key("7")
-	d.waitFor(steps.PromptCloudURL)
-	d.typeText(w.URL)
-	d.key("enter")
-	d.waitFor("Enter tenant user")
-	d.key("enter", "y")
-	d.waitFor(steps.StatusNotAccepted)
+	d.waitingWithoutTenantUser(w.URL)
 	d.key("esc")
 	d.waitFor("Choose an option")
 	before := w.Sim.CountRequests("POST", "/devicecontrol/deviceCredentials")
@@ -247,13 +226,7 @@ func TestOption3BeforeOption2IsRefused(t *testing.T) {
 func TestLeavingAWaitingRegistrationAndResumingIt(t *testing.T) {
 	w := stepstest.New(t)
 	d := newDriver(t, w.Env, 100, 30)
-	d.key("7")
-	d.waitFor(steps.PromptCloudURL)
-	d.typeText(w.URL)
-	d.key("enter")
-	d.waitFor("Enter tenant user")
-	d.key("enter", "y")
-	d.waitFor(steps.StatusNotAccepted)
+	d.waitingWithoutTenantUser(w.URL)
 	d.key("esc")
 	d.waitFor("to resume it")
 
@@ -262,16 +235,7 @@ func TestLeavingAWaitingRegistrationAndResumingIt(t *testing.T) {
 	d.waitFor("to resume it")
 	d.key("r")
 	d.waitFor("Resumed the registration started")
-	id, _, _ := w.Env.Props.DeviceID()
-	if err := w.Sim.CreateRequest(id); err != nil {
-		t.Fatal(err)
-	}
-	for st := ""; st != "PENDING_ACCEPTANCE"; st, _ = w.Sim.RequestStatus(id) {
-		d.settle()
-	}
-	if err := w.Sim.Accept(id); err != nil {
-		t.Fatal(err)
-	}
+	d.acceptInTenant(w)
 	d.waitFor("Connected to tenant")
 	d.key("enter")
 	d.waitFor("Choose an option")

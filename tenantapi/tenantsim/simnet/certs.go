@@ -1,7 +1,7 @@
-// Package simtls issues throw-away certificates so tests can serve tenantsim
-// over TLS with an unknown authority, a wrong host name or an expired
-// certificate.
-package simtls
+// Package simnet helps tests put network faults in front of tenantsim:
+// throw-away certificates (an unknown authority, a wrong host name, an
+// expired certificate) and a DNS server that knows no names, all on loopback.
+package simnet
 
 import (
 	"crypto/ecdsa"
