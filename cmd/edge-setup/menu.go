@@ -47,7 +47,7 @@ func runMenu(ctx context.Context, g *globals, stdout, stderr io.Writer) int {
 	m := tui.New(tui.Options{Env: s.env.Env, Banner: s.banner, AltScreen: true})
 	// 30 frames a second instead of Bubble Tea's 60: a screen left waiting
 	// for hours costs about a third less CPU (cmd/edge-setup-bench), and
-	// the first frame and a key press still draw within about 35 ms.
+	// the first frame and a key press still draw quickly (README: Performance).
 	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithFPS(30))
 	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, tea.ErrInterrupted) {
 		fmt.Fprintln(stderr, "edge-setup:", err)
