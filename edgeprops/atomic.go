@@ -25,16 +25,17 @@ func step(name string) error {
 // it writes a temporary file in the same directory (mode 0600 while being
 // written), fsyncs it, sets perm, renames it over path and fsyncs the
 // directory. Missing parent directories are created (0755) and made durable.
-// An existing file keeps its owner and group; a symbolic link at path is
-// followed and its target replaced.
+// An existing file keeps its owner and group. A symbolic link, a directory
+// or any other non-regular file at path is refused, never followed or
+// replaced (edge-setup runs as root).
 //
 // On an error path is left untouched, the temporary file is removed and the
 // error (a *FileError) says what happened and what to do.
 func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
-	target := path
-	if resolved, err := filepath.EvalSymlinks(path); err == nil {
-		target = resolved
+	if err := refuseSpecial(path); err != nil {
+		return err
 	}
+	target := path
 	dir := filepath.Dir(target)
 	if err := mkdirAllDurable(dir, 0o755); err != nil {
 		return writeError(path, err, false)

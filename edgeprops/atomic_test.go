@@ -150,27 +150,6 @@ func TestWriteFileAtomicParentIsAFile(t *testing.T) {
 	}
 }
 
-func TestWriteFileAtomicFollowsSymlink(t *testing.T) {
-	dir := t.TempDir()
-	target := filepath.Join(dir, "real")
-	link := filepath.Join(dir, "link")
-	if err := os.WriteFile(target, []byte("old"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink("real", link); err != nil {
-		t.Fatal(err)
-	}
-	if err := WriteFileAtomic(link, []byte("new"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
-		t.Fatalf("the link was replaced: %v %v", fi, err)
-	}
-	if got := readString(t, target); got != "new" {
-		t.Errorf("target = %q", got)
-	}
-}
-
 func TestWriteFileAtomicKeepsOwner(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("needs root to give a file away")

@@ -43,10 +43,11 @@ func (c *Client) do(ctx context.Context, k call) (*resty.Response, error) {
 	defer cancel()
 	req := c.r.R().SetContext(ctx)
 	if k.cr != nil {
-		if strings.Contains(k.cr.Login(), ":") {
-			return nil, fmt.Errorf("the user name %q contains ':', which Basic authentication cannot carry", k.cr.Login())
+		auth, err := c.AuthHeader(ctx, *k.cr)
+		if err != nil {
+			return nil, err
 		}
-		req.SetBasicAuth(k.cr.Login(), k.cr.Password)
+		req.SetHeader("Authorization", auth)
 	}
 	accept := k.accept
 	if accept == "" {

@@ -1,0 +1,140 @@
+package edgeprops
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"syscall"
+)
+
+// MaxReadSize bounds a read of one of the Edge's files (properties,
+// config.dat, state, answers and secret files): none is near it, and a
+// device file or a runaway file in their place must not exhaust memory.
+const MaxReadSize = 4 << 20
+
+// Sentinel errors of the safe file helpers (match with errors.Is).
+var (
+	ErrSymlink    = errors.New("is a symbolic link")
+	ErrNotRegular = errors.New("is not a regular file")
+	ErrTooLarge   = errors.New("is larger than the limit")
+)
+
+// openFlags never follow a link at the last path element, never block on
+// a FIFO or a device at open, and never leak the descriptor to a command.
+const openFlags = syscall.O_NOFOLLOW | syscall.O_NONBLOCK | syscall.O_CLOEXEC
+
+// ReadFile reads path as edge-setup reads every local file: a symbolic
+// link at path is refused (not followed), so is anything but a regular
+// file (a FIFO, a device such as /dev/zero, a directory), and so is a file
+// larger than max bytes (max <= 0 means MaxReadSize). Errors are
+// *FileError with an operator message; a missing file still matches
+// fs.ErrNotExist.
+func ReadFile(path string, max int64) ([]byte, error) {
+	if max <= 0 {
+		max = MaxReadSize
+	}
+	f, err := openRegular(path, os.O_RDONLY, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, readError(path, unwrapPathError(err))
+	}
+	if int64(len(data)) > max {
+		return nil, &FileError{Path: path, Err: ErrTooLarge,
+			msg: fmt.Sprintf("%s is larger than %s, far more than such a file holds: check that it is the right file", path, sizeText(max))}
+	}
+	return data, nil
+}
+
+// OpenAppend opens path for appending (creating it with perm), refusing a
+// symbolic link or a non-regular file in its place. Logs use it.
+func OpenAppend(path string, perm os.FileMode) (*os.File, error) {
+	return openRegular(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, perm)
+}
+
+// openRegular opens path with flag plus openFlags and checks, on the open
+// descriptor (no race with a swap), that it is a regular file. The
+// descriptor is switched back to blocking mode for ordinary I/O.
+func openRegular(path string, flag int, perm os.FileMode) (*os.File, error) {
+	fd, err := syscall.Open(path, flag|openFlags, uint32(perm.Perm()))
+	if err != nil {
+		if errors.Is(err, syscall.ELOOP) {
+			return nil, symlinkError(path)
+		}
+		if flag&os.O_WRONLY != 0 {
+			return nil, writeError(path, err, false)
+		}
+		return nil, readError(path, err)
+	}
+	var st syscall.Stat_t
+	if err := syscall.Fstat(fd, &st); err != nil {
+		_ = syscall.Close(fd)
+		return nil, readError(path, err)
+	}
+	if st.Mode&syscall.S_IFMT != syscall.S_IFREG {
+		_ = syscall.Close(fd)
+		return nil, notRegularError(path, st.Mode)
+	}
+	if err := syscall.SetNonblock(fd, false); err != nil {
+		_ = syscall.Close(fd)
+		return nil, readError(path, err)
+	}
+	return os.NewFile(uintptr(fd), path), nil
+}
+
+// refuseSpecial returns an error when path exists and is a symbolic link
+// or not a regular file: the files edge-setup writes are replaced only
+// when they are plain files.
+func refuseSpecial(path string) error {
+	fi, err := os.Lstat(path)
+	if err != nil {
+		return nil // missing (or unreadable: the write will say why)
+	}
+	if fi.Mode()&fs.ModeSymlink != 0 {
+		return symlinkError(path)
+	}
+	if !fi.Mode().IsRegular() {
+		var st syscall.Stat_t
+		if s, ok := fi.Sys().(*syscall.Stat_t); ok {
+			st = *s
+		}
+		return notRegularError(path, st.Mode)
+	}
+	return nil
+}
+
+func symlinkError(path string) error {
+	return &FileError{Path: path, Err: ErrSymlink, msg: fmt.Sprintf(
+		"%s is a symbolic link: edge-setup runs as root and does not read or write files through links; replace the link with the file itself (nothing was changed)", path)}
+}
+
+func notRegularError(path string, mode uint32) error {
+	kind := "not a regular file"
+	switch mode & syscall.S_IFMT {
+	case syscall.S_IFDIR:
+		kind = "a directory"
+	case syscall.S_IFIFO:
+		kind = "a named pipe (FIFO)"
+	case syscall.S_IFCHR, syscall.S_IFBLK:
+		kind = "a device"
+	case syscall.S_IFSOCK:
+		kind = "a socket"
+	}
+	return &FileError{Path: path, Err: ErrNotRegular, msg: fmt.Sprintf(
+		"%s is %s, not a regular file: move it away so edge-setup can use a file of its own there (nothing was changed)", path, kind)}
+}
+
+func sizeText(n int64) string {
+	if n >= 1<<20 && n%(1<<20) == 0 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	if n >= 1<<10 && n%(1<<10) == 0 {
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}

@@ -1,0 +1,256 @@
+package steps
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// ErrRegistrationTimeout: `register: {wait: true}` ended before the Edge was connected.
+var ErrRegistrationTimeout = errors.New("the Edge was not connected within the registration timeout")
+
+// ApplyError says which option of an answers file failed.
+type ApplyError struct {
+	Option int
+	Title  string
+	Err    error
+	// Changed is true when earlier options of the file already ran.
+	Changed bool
+}
+
+func (e *ApplyError) Error() string {
+	return fmt.Sprintf("option %d (%s) failed: %v", e.Option, e.Title, e.Err)
+}
+
+func (e *ApplyError) Unwrap() error { return e.Err }
+
+// ApplyOptions configure Apply.
+type ApplyOptions struct {
+	// Start hears each option before it runs, with its Confirm lines.
+	Start func(s Step, confirm []string)
+	// Event hears every event of every option (secrets of the file redacted).
+	Event func(option int, e Event)
+	// Log records every event and result; nil logs nothing.
+	Log *ActionLog
+	// Sleep is the registration's timer (nil: real time).
+	Sleep func(context.Context, time.Duration) error
+	// NoRecheck skips checking the file again at the start of Apply. Leave
+	// it false when the lock was taken after LoadAnswers.
+	NoRecheck bool
+}
+
+// Apply runs the options of plan in order, stopping at the first failure
+// (an *ApplyError). Unless o.NoRecheck it first checks the file again against
+// the Edge as it is now (the caller holds the lock by then): problems then
+// come back as an *AnswersError and nothing is changed.
+func Apply(ctx context.Context, env *Env, plan *AnswersPlan, o ApplyOptions) error {
+	if !o.NoRecheck {
+		fresh, err := LoadAnswers(ctx, env, plan.Name, plan.data, CheckOptions{})
+		if err != nil {
+			return err
+		}
+		plan = fresh
+	}
+	log := o.Log
+	log.Redact(plan.secrets...)
+	show := func(n int) Emit {
+		return func(e Event) {
+			if o.Event == nil {
+				return
+			}
+			e.Name, e.Detail = redact(e.Name, plan.secrets), redact(e.Detail, plan.secrets)
+			o.Event(n, e)
+		}
+	}
+	ran := false
+	for _, po := range plan.Options {
+		n := po.Step.Number()
+		title := po.Step.Title(env)
+		fail := func(err error) error {
+			log.Finished(n, err)
+			return &ApplyError{Option: n, Title: title, Err: &redactedError{msg: redact(err.Error(), plan.secrets), err: err}, Changed: ran}
+		}
+		if po.Deferred {
+			a, err := checkDeferred(ctx, env, po, plan)
+			if err != nil {
+				return fail(err)
+			}
+			po.Answers = a
+		}
+		if po.Skip != "" {
+			if o.Start != nil {
+				o.Start(po.Step, nil)
+			}
+			log.Wrap(n, show(n))(Event{Kind: SubStepSkipped, Name: title, Detail: po.Skip})
+			continue
+		}
+		if o.Start != nil {
+			o.Start(po.Step, po.Step.Confirm(env, po.Answers))
+		}
+		emit := log.Wrap(n, show(n))
+		err := po.Step.Run(ctx, env, po.Answers, emit)
+		if err != nil {
+			return fail(err)
+		}
+		ran = true
+		log.Finished(n, nil)
+		if po.Register != nil {
+			if err := applyRegistration(ctx, env, po, emit, show(n), log, o.Sleep); err != nil {
+				return fail(err)
+			}
+		}
+	}
+	return nil
+}
+
+// checkDeferred checks an option that depends on an earlier one of the file,
+// now that that one ran.
+func checkDeferred(ctx context.Context, env *Env, po PlannedOption, plan *AnswersPlan) (Answers, error) {
+	c := &checker{env: env}
+	fresh := c.checkOption(ctx, po.src, false, false)
+	if len(c.problems) > 0 {
+		msgs := make([]string, len(c.problems))
+		for i, p := range c.problems {
+			msgs[i] = p.String()
+		}
+		return nil, fmt.Errorf("its answers in %s cannot be used now that the options before it ran (they did change the Edge): %s", plan.Name, strings.Join(msgs, "; "))
+	}
+	plan.secrets = append(plan.secrets, c.secrets...)
+	return fresh.Answers, nil
+}
+
+// redactedError is an error whose text lost the file's secrets; errors.Is
+// still sees the original.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
+
+func redact(s string, secrets []string) string {
+	for _, v := range secrets {
+		if len(v) >= 4 {
+			s = strings.ReplaceAll(s, v, "****")
+		}
+	}
+	return s
+}
+
+// applyRegistration runs option 7's registration as the file asks.
+func applyRegistration(ctx context.Context, env *Env, po PlannedOption, emit, show Emit, log *ActionLog, sleep func(context.Context, time.Duration) error) error {
+	spec := po.Register
+	t := NewTracker(emit)
+	const name = "Register with the tenant"
+	reg, err := EdgeAgent{}.NewRegistration(env, po.Answers)
+	if err == nil && reg == nil {
+		err = errors.New("remote management is disabled: there is no tenant to register with")
+	}
+	if err != nil {
+		t.Emit(Event{Kind: SubStepFailed, Name: name, Detail: err.Error()})
+		return err
+	}
+	if (spec.Create || spec.Accept) && !reg.CanManage() {
+		err := errors.New("create and accept need a tenant user: give tenant_user and tenant_password, or set C8Y_USER and C8Y_PASSWORD")
+		t.Emit(Event{Kind: SubStepFailed, Name: name, Detail: err.Error()})
+		return err
+	}
+	status := func(s string) {
+		show(Event{Kind: Info, Name: "Registration", Detail: "registration: " + s})
+		log.LogRegistration(s)
+	}
+	created, accepted := false, false
+	// act creates or accepts the request as the file asks; it reports
+	// whether it did.
+	act := func(st string) bool {
+		if st == StatusNotRegistered && spec.Create && !created {
+			created = t.Do("Create the registration request", func() (string, error) { return reg.DeviceID, reg.CreateRequest(ctx) }) == nil
+			return created
+		}
+		if st == StatusPending && spec.Accept && !accepted {
+			accepted = t.Do("Accept the registration request", func() (string, error) { return reg.DeviceID, reg.Accept(ctx) }) == nil
+			return accepted
+		}
+		return false
+	}
+	connected := func(conn *Connection) error {
+		t.Emit(Event{Kind: SubStepDone, Name: name, Detail: fmt.Sprintf("connected: tenant %s, managed object %s", conn.TenantID, conn.ManagedObjectID)})
+		return nil
+	}
+	if !spec.Wait {
+		return registerOnce(ctx, reg, t, status, act, connected)
+	}
+	wctx := ctx
+	if spec.Timeout > 0 {
+		var cancel context.CancelFunc
+		wctx, cancel = context.WithTimeout(ctx, spec.Timeout)
+		defer cancel()
+	}
+	conn, err := reg.Wait(wctx, func(u WaitUpdate) {
+		switch {
+		case u.Retrying != nil:
+			t.Warn(fmt.Sprintf("retrying in %s: %v", u.Next.Round(time.Second), u.Retrying))
+		case u.Warning != nil:
+			t.Warn(u.Warning.Error())
+		case u.Status != "":
+			status(u.Status)
+			act(u.Status)
+		}
+	}, sleep)
+	switch {
+	case err == nil:
+		return connected(conn)
+	case ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded):
+		err = fmt.Errorf("%w (%s): register %s at %s, or run edge-setup register --wait later", ErrRegistrationTimeout, spec.Timeout, reg.DeviceID, reg.RegisterLink())
+	}
+	t.Emit(Event{Kind: SubStepFailed, Name: name, Detail: err.Error()})
+	return err
+}
+
+// registerOnce is `register: {wait: false}`: one round, no waiting.
+func registerOnce(ctx context.Context, reg *Registration, t *Tracker, status func(string), act func(string) bool, connected func(*Connection) error) error {
+	const name = "Register with the tenant"
+	conn, err := reg.CheckExisting(ctx)
+	if err == nil {
+		status(StatusConnected)
+		return connected(conn)
+	}
+	if !errors.Is(err, ErrNoCredentials) && !errors.Is(err, ErrCredentialsInvalid) {
+		t.Emit(Event{Kind: SubStepFailed, Name: name, Detail: err.Error()})
+		return err
+	}
+	last := ""
+	for range 5 { // not registered -> create -> waiting -> pending -> accept -> accepted
+		out := reg.PollOnce(ctx, 0, 0)
+		switch {
+		case out.Fatal != nil:
+			t.Emit(Event{Kind: SubStepFailed, Name: name, Detail: out.Fatal.Error()})
+			return out.Fatal
+		case out.Retrying != nil:
+			t.Emit(Event{Kind: SubStepFailed, Name: name, Detail: out.Retrying.Error()})
+			return out.Retrying
+		case out.Credentials != nil:
+			status(StatusAccepted)
+			conn, err := reg.Complete(ctx, out.Credentials)
+			if err != nil {
+				t.Emit(Event{Kind: SubStepFailed, Name: name, Detail: err.Error()})
+				return err
+			}
+			status(StatusConnected)
+			return connected(conn)
+		}
+		if out.Status != last {
+			status(out.Status)
+		}
+		acted := act(out.Status)
+		if !acted && out.Status == last {
+			break
+		}
+		last = out.Status
+	}
+	t.Skip(name, fmt.Sprintf("not connected yet (wait: false): register %s at %s, or run edge-setup register --wait", reg.DeviceID, reg.RegisterLink()))
+	return nil
+}
