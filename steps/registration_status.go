@@ -2,7 +2,8 @@ package steps
 
 import (
 	"strings"
-	"time"
+
+	"github.com/edge-setup/edge-setup/steps/timeline"
 )
 
 // Display texts of the registration states, as the tenant's UI words them.
@@ -38,29 +39,9 @@ func DisplayStatus(wire string) string {
 	return strings.ToUpper(w[:1]) + w[1:]
 }
 
-// StatusChange is one state reached, with when.
-type StatusChange struct {
-	Status string    `json:"status"`
-	At     time.Time `json:"at"`
-}
-
-// Timeline is the list of states a registration went through.
-type Timeline []StatusChange
-
-// Observe appends status when it differs from the last one and reports
-// whether it did.
-func (t *Timeline) Observe(status string, at time.Time) bool {
-	if status == "" || (len(*t) > 0 && (*t)[len(*t)-1].Status == status) {
-		return false
-	}
-	*t = append(*t, StatusChange{Status: status, At: at})
-	return true
-}
-
-// Current is the latest status, or "".
-func (t Timeline) Current() string {
-	if len(t) == 0 {
-		return ""
-	}
-	return t[len(t)-1].Status
-}
+// StatusChange and Timeline moved to package timeline (shared with the
+// Data Broker link); these names keep the registration code unchanged.
+type (
+	StatusChange = timeline.StatusChange
+	Timeline     = timeline.Timeline
+)

@@ -30,24 +30,22 @@ func (p *regPage) View() string {
 	if p.phase == regChecking {
 		line(p.spinner.View() + " Checking the stored device credentials…")
 	}
-	for _, st := range p.timeline {
-		line(fmt.Sprintf("%s  %s %s", s.Dim.Render(st.At.Format("15:04:05")), p.statusSymbol(st.Status), st.Status))
+	for _, l := range p.c.timelineLines(p.timelineView()) {
+		line(l)
 	}
 	b.WriteString(p.stateView())
 	return p.withQR(strings.TrimRight(b.String(), "\n"))
 }
 
-func (p *regPage) statusSymbol(status string) string {
-	s := p.c.styles
-	switch status {
-	case steps.StatusConnected, steps.StatusAccepted:
-		return s.Success.Render(symDone)
-	case p.timeline.Current():
-		if p.phase == regPolling || p.phase == regChecking || p.phase == regCompleting {
-			return p.spinner.View()
-		}
+// timelineView: Accepted and Connected are successes; the latest state
+// turns while the screen is still polling, checking or completing.
+func (p *regPage) timelineView() timelineView {
+	return timelineView{
+		timeline: p.timeline,
+		done:     func(st string) bool { return st == steps.StatusConnected || st == steps.StatusAccepted },
+		live:     p.phase == regPolling || p.phase == regChecking || p.phase == regCompleting,
+		spinner:  p.spinner.View(),
 	}
-	return s.Dim.Render("·")
 }
 
 func (p *regPage) stateView() string {
