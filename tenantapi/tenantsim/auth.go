@@ -42,7 +42,7 @@ func (s *Sim) authenticate(w http.ResponseWriter, r *http.Request) *principal {
 	} else if tenant == s.opts.TenantID {
 		s.mu.Lock()
 		a := s.users[name]
-		good := a != nil && equal(pw, a.password)
+		good := a != nil && equal(pw, a.password) && !a.disabled
 		s.mu.Unlock()
 		if good {
 			return &principal{login: login, acct: a}

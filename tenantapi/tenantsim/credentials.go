@@ -47,6 +47,7 @@ func (s *Sim) handleDeviceCredentials(w http.ResponseWriter, r *http.Request) {
 			if tok := str(in, "securityToken"); tok != "" && d.deviceToken == "" {
 				d.deviceToken = tok
 			}
+			s.brokerPollLocked(d, in)
 		}
 		s.mu.Unlock()
 		writeError(w, http.StatusNotFound, "devicecontrol/Not Found",
@@ -54,6 +55,9 @@ func (s *Sim) handleDeviceCredentials(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	creds := issuedCreds{username: "device_" + id, password: newPassword()}
+	if d.typ == brokerRequestType {
+		creds.username = s.brokerAcceptedLocked(d)
+	}
 	s.users[creds.username] = &account{name: creds.username, password: creds.password, deviceID: id}
 	s.issued[id] = creds
 	delete(s.requests, id)

@@ -25,6 +25,7 @@ type deviceRequest struct {
 	groupID, typ               string
 	deviceToken                string // securityToken the device sent when polling
 	tokenFailures              int
+	custom                     map[string]any // customProperties (a data subscription's c8y_BrokerSource)
 	order                      int64
 }
 
@@ -38,6 +39,9 @@ func (d *deviceRequest) body(r *http.Request) map[string]any {
 	}
 	if d.typ != "" {
 		m["type"] = d.typ
+	}
+	if d.custom != nil {
+		m["customProperties"] = deepCopy(d.custom)
 	}
 	return m
 }

@@ -29,6 +29,11 @@ func (s *Sim) routes() *http.ServeMux {
 		m.HandleFunc(k.path+"/{id}", s.handleRecord(k))
 	}
 
+	m.HandleFunc("/databroker/connectors", s.handleConnectors)
+	m.HandleFunc("/databroker/connectors/{id}", s.handleConnector)
+	m.HandleFunc("/user/{tenant}/users/{name}", s.handleUser)
+	m.HandleFunc("/inventory/managedObjects/{id}/childAssets", s.handleChildAssets)
+
 	m.HandleFunc("/service/remoteaccess/devices/{id}/configurations", s.handleRAConfigs)
 	m.HandleFunc("/service/remoteaccess/devices/{id}/configurations/{cid}", s.handleRAConfig)
 	return m

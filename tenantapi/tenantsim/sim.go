@@ -37,7 +37,8 @@ type Sim struct {
 	raConfigs map[string][]*raConfig        // managed object id -> remote access configurations
 	data      map[string]map[string]*record // events, alarms, measurements: api -> id -> record
 	watch     watchers
-	seq       int64 // id source for managed objects, operations, configs
+	broker    brokerState // Data Broker: connectors and subscriptions
+	seq       int64       // id source for managed objects, operations, configs
 	log       []RequestRecord
 
 	faultMu sync.Mutex

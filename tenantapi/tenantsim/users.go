@@ -50,6 +50,7 @@ type account struct {
 	history  []string // previous passwords, newest last, at most passwordHistory
 	roles    []string
 	deviceID string // set for device users
+	disabled bool   // switched off by an admin (PUT /user/{tenant}/users/{name}): its logins get 401
 }
 
 const passwordHistory = 10
