@@ -45,7 +45,9 @@ func TestBrokerLinksAndForwards(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- edge.RunBroker(ctx, BrokerOptions{BootstrapPassword: bootPW, Interval: 10 * time.Millisecond}) }()
+	go func() {
+		done <- edge.RunBroker(ctx, BrokerOptions{BootstrapPassword: bootPW, Interval: 10 * time.Millisecond})
+	}()
 	defer func() {
 		cancel()
 		if err := <-done; err != nil {
@@ -72,7 +74,10 @@ func TestBrokerLinksAndForwards(t *testing.T) {
 	if err := cloud.Accept(code); err != nil {
 		t.Fatal(err)
 	}
-	waitUntil(t, "the connector is active", func() bool { st, d := connectorState(t, edge, id); return st == ConnectorActive && d == ConnectorActive })
+	waitUntil(t, "the connector is active", func() bool {
+		st, d := connectorState(t, edge, id)
+		return st == ConnectorActive && d == ConnectorActive
+	})
 	group, ok := cloud.VirtualGroup(code)
 	if !ok || mapOf(group[brokerSourceFrag])["status"] != ConnectorActive {
 		t.Fatalf("virtual group %v", group)
@@ -134,4 +139,3 @@ func TestBrokerLinksAndForwards(t *testing.T) {
 		t.Fatalf("alarm source %v", mo)
 	}
 }
-

@@ -93,4 +93,3 @@ func TestConnectorCreateAndRules(t *testing.T) {
 	wantStatus(t, send(t, srv, edgeAdmin(http.MethodDelete, "/databroker/connectors/"+id, "")), http.StatusNoContent, "")
 	wantStatus(t, send(t, srv, edgeAdmin(http.MethodGet, "/databroker/connectors/"+id, "")), http.StatusNotFound, "databroker/Not Found")
 }
-
