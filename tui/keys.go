@@ -10,6 +10,8 @@ type keyMap struct {
 	Create, Accept, CheckNow, Help           key.Binding
 	Diagnose, Rerun                          key.Binding
 	Resume                                   key.Binding
+	// Data Broker (B)
+	DataBroker, NewConnector, Suspend, DeleteConnector, Enable, OpenLink, Refresh key.Binding
 }
 
 var keys = keyMap{
@@ -33,4 +35,12 @@ var keys = keyMap{
 	Diagnose:   key.NewBinding(key.WithKeys("d", "D"), key.WithHelp("d", "diagnose")),
 	Rerun:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "run again")),
 	Resume:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "resume registration")),
+
+	DataBroker:      key.NewBinding(key.WithKeys("b", "B"), key.WithHelp("b", "data broker")),
+	NewConnector:    key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new connector")),
+	Suspend:         key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "suspend/resume")),
+	DeleteConnector: key.NewBinding(key.WithKeys("x", "delete"), key.WithHelp("x", "delete")),
+	Enable:          key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "enable in the cloud")),
+	OpenLink:        key.NewBinding(key.WithKeys("enter", "l"), key.WithHelp("enter", "link & data")),
+	Refresh:         key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh")),
 }

@@ -41,6 +41,7 @@ func menuItems(env *steps.Env) []menuItem {
 		items = append(items, menuItem{number: s.Number(), title: s.Title(env), step: s})
 	}
 	return append(items, menuItem{number: steps.ExitNumber, title: "Exit"},
+		menuItem{letter: steps.DataBrokerLetter, title: steps.DataBroker{}.Title(env), msg: openBrokerMsg{}},
 		menuItem{letter: "D", title: "Diagnose the connection to the tenant", msg: openDiagnoseMsg{}})
 }
 
@@ -82,9 +83,10 @@ func (p *menuPage) Update(msg tea.Msg) (page, tea.Cmd) {
 				return p, p.choose()
 			}
 		}
-	case key.Matches(km, keys.Diagnose):
+	case key.Matches(km, keys.Diagnose), key.Matches(km, keys.DataBroker):
+		letter := strings.ToUpper(km.String())
 		for i, it := range p.items {
-			if it.letter == "D" {
+			if it.letter == letter {
 				p.cursor = i
 				return p, p.choose()
 			}
@@ -147,7 +149,7 @@ func (p *menuPage) ShortHelp() []key.Binding {
 	if p.pending != nil {
 		b = append(b, keys.Resume)
 	}
-	return append(b, keys.Quit, keys.Diagnose)
+	return append(b, keys.Quit, keys.DataBroker, keys.Diagnose)
 }
 
 // resumeRegistration reopens the registration screen for the configured tenant.

@@ -74,6 +74,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.page.Close()
 		m.page = newRegPage(m.c, msg.reg, msg.notice)
 		return m, m.page.Init()
+	case openBrokerMsg:
+		m.page.Close()
+		m.page = newBrokerPage(m.c, msg.notice)
+		return m, m.page.Init()
+	case openLinkMsg:
+		m.page.Close()
+		m.page = newLinkPage(m.c, msg.broker, msg.connectorID, msg.auto)
+		return m, m.page.Init()
 	case openDiagnoseMsg:
 		m.page.Close()
 		m.page = newDiagPage(m.c)

@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/databroker"
 )
 
 // verifyTimeout bounds a prompt's slow check (a tenant probe).
@@ -51,6 +52,11 @@ func (p *stepPage) onEvent(e steps.Event) {
 	p.events = append(p.events, e)
 }
 
+// linkStarter is the Data Broker's new connector: after its run the link screen opens.
+type linkStarter interface {
+	NewLink(env *steps.Env, a steps.Answers) (*databroker.Broker, string, error)
+}
+
 // registrationStarter is option 7: after its run the registration screen opens.
 type registrationStarter interface {
 	NewRegistration(env *steps.Env, a steps.Answers) (*steps.Registration, error)
@@ -66,6 +72,16 @@ func (p *stepPage) onFinished(err error) tea.Cmd {
 		return nil
 	}
 	p.phase = phaseDone
+	if ls, ok := p.step.(linkStarter); ok {
+		env, a, id := p.c.env, cloneAnswers(p.answers), p.id
+		return func() tea.Msg {
+			b, connID, err := ls.NewLink(env, a)
+			if err != nil {
+				return stepFinishedMsg{page: id, err: err}
+			}
+			return openLinkMsg{broker: b, connectorID: connID, auto: b.Cloud != nil}
+		}
+	}
 	if rs, ok := p.step.(registrationStarter); ok {
 		env, a, id, notice := p.c.env, cloneAnswers(p.answers), p.id, p.summary()
 		return func() tea.Msg {

@@ -10,7 +10,7 @@ import (
 func (p *stepPage) View() string {
 	s := p.c.styles
 	var b strings.Builder
-	b.WriteString(s.Subtitle.Render(fmt.Sprintf("%d - %s", p.step.Number(), p.title)) + "\n\n")
+	b.WriteString(s.Subtitle.Render(fmt.Sprintf("%s - %s", steps.OptionLabel(p.step), p.title)) + "\n\n")
 	switch p.phase {
 	case phaseLoading:
 		b.WriteString(p.spinner.View() + " Reading the current configuration…")

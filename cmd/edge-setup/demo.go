@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/edge-setup/edge-setup/edgeprops"
@@ -33,6 +34,11 @@ type demo struct {
 	servers []*http.Server
 	sim     *tenantsim.Sim
 	temp    bool
+
+	mu        sync.Mutex // servers[0] (the cloud) can be stopped and started (demo_databroker.go)
+	cloudDown *string    // the cloud's address while it is stopped
+	stops     []func()   // background work to end on Close
+	notes     []string   // more lines for the intro
 }
 
 func startDemo(root string) (*demo, error) {
@@ -67,6 +73,7 @@ func startDemo(root string) (*demo, error) {
 		d.Close()
 		return nil, err
 	}
+	d.startDataBroker(edge, bootstrap)
 	return d, nil
 }
 
@@ -96,13 +103,18 @@ func (d *demo) serve(h http.Handler) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("no loopback port for the demo: %w", err)
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Addr: ln.Addr().String(), Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	d.servers = append(d.servers, srv)
 	go srv.Serve(ln) //nolint:errcheck // ends with Close
 	return "http://" + ln.Addr().String(), nil
 }
 
 func (d *demo) Close() {
+	for _, stop := range d.stops {
+		stop()
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
 	for _, s := range d.servers {
 		s.Close()
 	}
@@ -121,6 +133,9 @@ func (d *demo) intro() string {
 	fmt.Fprintf(&b, "edge-setup demo\n  tenant URL:      %s\n  tenant user:     %s / %s\n  Edge admin:      %s / %s (options 2 and 6)\n"+
 		"  domain:          %s (certificate, key and licence in /%s)\n  sandbox root:    %s\n",
 		d.url, demoUser, demoPassword, demoEdgeAdmin, demoEdgeAdminPass, demoDomain, demoFilesDir, d.root)
+	for _, n := range d.notes {
+		b.WriteString(n + "\n")
+	}
 	return b.String()
 }
 

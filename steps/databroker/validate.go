@@ -151,6 +151,22 @@ type Scope struct {
 	Name string
 }
 
+// String is the canonical answer: "all", "group <id>" or "device <id>".
+func (s Scope) String() string {
+	if s.Kind == "" || s.Kind == "all" {
+		return "all"
+	}
+	return s.Kind + " " + s.ID
+}
+
+// Describe is the scope in words.
+func (s Scope) Describe() string {
+	if s.Kind == "" || s.Kind == "all" {
+		return "all devices of the Edge"
+	}
+	return s.Kind + " " + safetext.Line(s.Name) + " (" + safetext.Line(s.ID) + ")"
+}
+
 // ScopeAll is every device of the Edge.
 var ScopeAll = Scope{Kind: "all"}
 
@@ -161,6 +177,18 @@ func PickScope(in string, devices, groups []wire.Object) (Scope, error) {
 	s := strings.TrimSpace(in)
 	if s == "" || strings.EqualFold(s, "all") {
 		return ScopeAll, nil
+	}
+	// The canonical answer ("group 123", "device 456") reads back as itself.
+	if kind, id, ok := strings.Cut(s, " "); ok && (kind == "group" || kind == "device") {
+		list := devices
+		if kind == "group" {
+			list = groups
+		}
+		for _, o := range list {
+			if o.ID == id {
+				return Scope{Kind: kind, ID: o.ID, Name: o.Name}, nil
+			}
+		}
 	}
 	var hits []Scope
 	for _, g := range groups {

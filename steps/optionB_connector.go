@@ -1,0 +1,241 @@
+package steps
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/edge-setup/edge-setup/steps/databroker"
+	"github.com/edge-setup/edge-setup/steps/safetext"
+	"github.com/edge-setup/edge-setup/tenantapi"
+)
+
+// DataBrokerConnector is "new connector" of menu entry B (and the option B
+// of answers files): the connector's title, what to share, whose data and
+// which fragments, validated against the Edge before it is saved. The link
+// with the cloud tenant follows (the TUI's link screen, or apply).
+type DataBrokerConnector struct{}
+
+// Answer keys of the Data Broker (also the keys of answer files; the
+// title comes from the entry's `databroker:` key there).
+const (
+	KeyDBTitle       = "title"
+	KeyDBDescription = "description"
+	KeyDBShare       = "share"
+	KeyDBDevices     = "devices"
+	KeyDBFragments   = "fragments"
+	KeyDBType        = "type_filter"
+)
+
+// lookupTimeout bounds the reads of the Edge a prompt makes.
+const lookupTimeout = 20 * time.Second
+
+func (DataBrokerConnector) Number() int    { return DataBrokerNumber }
+func (DataBrokerConnector) Letter() string { return DataBrokerLetter }
+func (DataBrokerConnector) Title(*Env) string {
+	return "Data Broker: new connector to the cloud tenant"
+}
+func (DataBrokerConnector) Available(env *Env) error { return DataBroker{}.Available(env) }
+
+func (DataBrokerConnector) NextPrompt(env *Env, a Answers) (*Prompt, error) {
+	b, err := NewDataBroker(env, nil)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), lookupTimeout)
+	defer cancel()
+	switch {
+	case !a.Has(KeyDBTitle):
+		existing, err := b.Edge.Connectors(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("cannot read the Edge's connectors at %s: %v", edgeURL(env), safetext.Line(tenantapi.Explain(err)))
+		}
+		return &Prompt{Key: KeyDBTitle, Text: "* Enter a title for the connector:",
+			Help:    "The cloud tenant shows it on the data subscription and names the group of this Edge's devices after it.",
+			Default: defaultTitle(env),
+			Validate: func(s string) (string, error) {
+				t, err := databroker.ValidateTitle(s)
+				if err != nil {
+					return "", err
+				}
+				w := databroker.Wanted{Title: t, Target: b.CloudURL}
+				return t, w.CheckAgainst(existing)
+			}}, nil
+	case !a.Has(KeyDBDescription):
+		return &Prompt{Key: KeyDBDescription, Text: "* Enter a description (optional):", Validate: databroker.ValidateDescription}, nil
+	case !a.Has(KeyDBShare):
+		return &Prompt{Key: KeyDBShare, Text: "* What to share: measurements, alarms, events, managed objects, or all:",
+			Help:    "Words or letters (m a e o), separated by commas. Operations are not shared: they come back from the cloud.",
+			Default: "all", Validate: databroker.ParseShare}, nil
+	case !a.Has(KeyDBDevices):
+		devices, err := b.Edge.Objects(ctx, "c8y_IsDevice")
+		if err != nil {
+			return nil, fmt.Errorf("cannot read the Edge's devices: %v", safetext.Line(tenantapi.Explain(err)))
+		}
+		groups, err := b.Edge.Objects(ctx, "c8y_IsDeviceGroup")
+		if err != nil {
+			return nil, fmt.Errorf("cannot read the Edge's groups: %v", safetext.Line(tenantapi.Explain(err)))
+		}
+		return &Prompt{Key: KeyDBDevices, Text: "* Whose data: all, or the name of one group or device of the Edge:",
+			Help:    fmt.Sprintf("The Edge has %d devices and %d groups; a group includes its subgroups.", len(devices), len(groups)),
+			Default: "all",
+			Validate: func(s string) (string, error) {
+				sc, err := databroker.PickScope(s, devices, groups)
+				return sc.String(), err
+			}}, nil
+	case !a.Has(KeyDBFragments):
+		return &Prompt{Key: KeyDBFragments, Text: "* Fragments to copy (blank: all; or a comma-separated list such as c8y_Temperature):",
+			Validate: func(s string) (string, error) {
+				f, err := databroker.ParseFragments(s)
+				return strings.Join(f, ","), err
+			}}, nil
+	case !a.Has(KeyDBType):
+		return &Prompt{Key: KeyDBType, Text: "* Type filter (blank: every type):", Validate: databroker.ValidateType}, nil
+	}
+	return cloudUserPrompt(env, b.CloudURL, a), nil
+}
+
+// cloudUserPrompt asks for the cloud tenant user that creates and accepts
+// the data subscription (not when C8Y_USER/C8Y_PASSWORD are set).
+func cloudUserPrompt(env *Env, cloudURL string, a Answers) *Prompt {
+	if envTenantUser(env) != nil {
+		return nil
+	}
+	if !a.Has(KeyTenantUser) {
+		return &Prompt{Key: KeyTenantUser,
+			Text: "* Enter a cloud tenant user to create and accept the data subscription from here (leave blank to show the security code for the cloud's admin):",
+			Help: "A user of " + cloudURL + " with device registration rights. Not stored.",
+			Validate: func(s string) (string, error) {
+				s = strings.TrimSpace(s)
+				if strings.ContainsAny(s, " \t:") {
+					return "", errors.New("a user name has no spaces or ':'; write tenantID/user if the tenant needs it")
+				}
+				return s, nil
+			}}
+	}
+	if a[KeyTenantUser] != "" && !a.Has(KeyTenantPassword) {
+		return &Prompt{Key: KeyTenantPassword, Text: fmt.Sprintf(PromptTenantPassword, a[KeyTenantUser]), Secret: true,
+			Validate: required("the password"),
+			Verify: func(ctx context.Context, pw string) error {
+				return VerifyTenantUser(ctx, env, cloudURL, tenantUserCredentials(env, a[KeyTenantUser], pw))
+			}}
+	}
+	return nil
+}
+
+func defaultTitle(env *Env) string {
+	d, err := env.Props.LoadConfigDat()
+	if err == nil && d.Get(CfgDomain) != "" {
+		return "Edge " + d.Get(CfgDomain)
+	}
+	return "Edge data"
+}
+
+// wanted builds the connector the answers describe.
+func wantedConnector(ctx context.Context, env *Env, b *databroker.Broker, a Answers) (databroker.Wanted, error) {
+	devices, err := b.Edge.Objects(ctx, "c8y_IsDevice")
+	if err != nil {
+		return databroker.Wanted{}, explain("reading the Edge's devices failed", err)
+	}
+	groups, err := b.Edge.Objects(ctx, "c8y_IsDeviceGroup")
+	if err != nil {
+		return databroker.Wanted{}, explain("reading the Edge's groups failed", err)
+	}
+	scope, err := databroker.PickScope(a[KeyDBDevices], devices, groups)
+	if err != nil {
+		return databroker.Wanted{}, err
+	}
+	frags, err := databroker.ParseFragments(a[KeyDBFragments])
+	if err != nil {
+		return databroker.Wanted{}, err
+	}
+	return databroker.NewWanted(a[KeyDBTitle], a[KeyDBDescription], a[KeyDBShare], scope, frags, a[KeyDBType], b.CloudURL)
+}
+
+// cloudUser is the cloud tenant user of the answers (or the environment).
+func cloudUser(env *Env, a Answers) *tenantapi.Credentials {
+	if cr := envTenantUser(env); cr != nil {
+		return cr
+	}
+	if a[KeyTenantUser] == "" {
+		return nil
+	}
+	cr := tenantUserCredentials(env, a[KeyTenantUser], a[KeyTenantPassword])
+	return &cr
+}
+
+func (DataBrokerConnector) Confirm(env *Env, a Answers) []string {
+	_, cloudURL, _, err := dataBrokerSetup(env)
+	if err != nil {
+		return []string{err.Error()}
+	}
+	share := strings.ReplaceAll(a[KeyDBShare], ",", ", ")
+	lines := []string{
+		fmt.Sprintf("Save connector %q on the Edge (%s), sharing %s of %s with %s", a[KeyDBTitle], edgeURL(env), share, a[KeyDBDevices], cloudURL),
+	}
+	if a[KeyDBFragments] != "" || a[KeyDBType] != "" {
+		lines = append(lines, fmt.Sprintf("Copy fragments: %s; type filter: %s", orAll(a[KeyDBFragments]), orAll(a[KeyDBType])))
+	}
+	if cr := cloudUser(env, a); cr != nil {
+		lines = append(lines, "Then, as "+cr.Login()+", create the data subscription in the cloud tenant and accept it once the Edge connects")
+	} else {
+		lines = append(lines, "Then show the connector's security code and the steps for the cloud tenant's admin")
+	}
+	return lines
+}
+
+func orAll(s string) string {
+	if s == "" {
+		return "all"
+	}
+	return s
+}
+
+func (DataBrokerConnector) Run(ctx context.Context, env *Env, a Answers, emit Emit) error {
+	t := NewTracker(emit)
+	b, err := NewDataBroker(env, cloudUser(env, a))
+	if err != nil {
+		return err
+	}
+	var w databroker.Wanted
+	if err := t.Do("Check the connector against the Edge", func() (string, error) {
+		var err error
+		w, err = wantedConnector(ctx, env, b, a)
+		if err != nil {
+			return "", err
+		}
+		return "shares " + strings.Join(w.Share, ", ") + " of " + w.Scope.Describe(), nil
+	}); err != nil {
+		return err
+	}
+	return t.Do("Save the connector on the Edge", func() (string, error) {
+		did, c, err := b.Ensure(ctx, w)
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("%s: connector %s, %s", did, safetext.Line(c.ID), databroker.StateOf(*c).Name), nil
+	})
+}
+
+// NewLink is the link the TUI follows after Run: the broker (with the
+// cloud user of the answers) and the connector's id.
+func (DataBrokerConnector) NewLink(env *Env, a Answers) (*databroker.Broker, string, error) {
+	b, err := NewDataBroker(env, cloudUser(env, a))
+	if err != nil {
+		return nil, "", err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), lookupTimeout)
+	defer cancel()
+	c, err := b.ByName(ctx, a[KeyDBTitle])
+	if err != nil {
+		return nil, "", err
+	}
+	if c == nil {
+		return nil, "", fmt.Errorf("the connector %q is no longer on the Edge: choose B to see the connectors", safetext.Line(a[KeyDBTitle]))
+	}
+	return b, c.ID, nil
+}
+
+

@@ -1,0 +1,161 @@
+package tui
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/databroker"
+)
+
+func (p *linkPage) View() string {
+	s := p.c.styles
+	var b strings.Builder
+	line := func(str string, indent int) { b.WriteString(p.c.wrap(str, indent) + "\n") }
+	title := "link with the cloud tenant"
+	if p.out != nil {
+		title = "link of " + p.out.Connector.Name
+	}
+	line(s.Subtitle.Render(steps.DataBrokerLetter+" - Data Broker · "+title), 0)
+	line(s.Label.Render("Edge ")+p.broker.Edge.API.BaseURL()+s.Dim.Render("  →  ")+s.Label.Render("cloud ")+p.broker.CloudURL, 0)
+	b.WriteString("\n")
+	if p.out == nil && p.fatal == "" {
+		line(p.spinner.View()+" Reading the connector…", 0)
+		return strings.TrimRight(b.String(), "\n")
+	}
+	for _, l := range p.c.timelineLines(p.timelineView()) {
+		line(l, 0)
+	}
+	if p.fatal != "" {
+		line("", 0)
+		line(s.Error.Render(symFailed+" ")+p.fatal, 2)
+		return strings.TrimRight(b.String(), "\n")
+	}
+	b.WriteString(p.stateView())
+	body := strings.TrimRight(b.String(), "\n")
+	if p.showCode() {
+		return p.withCodeQR(body)
+	}
+	return body
+}
+
+func (p *linkPage) timelineView() timelineView {
+	return timelineView{
+		timeline: p.timeline,
+		done:     func(st string) bool { return st == databroker.LinkAccepted || st == databroker.LinkActive },
+		live:     p.fatal == "" && p.status() != databroker.LinkActive,
+		spinner:  p.spinner.View(),
+	}
+}
+
+// showCode: without a cloud tenant user the code is what the operator needs.
+func (p *linkPage) showCode() bool {
+	return p.out != nil && p.broker.Cloud == nil && p.status() == databroker.LinkWaitingCode
+}
+
+func (p *linkPage) stateView() string {
+	s := p.c.styles
+	o := p.out
+	var b strings.Builder
+	line := func(str string, indent int) { b.WriteString(p.c.wrap(str, indent) + "\n") }
+	line("", 0)
+	switch {
+	case p.showCode():
+		line(s.Label.Render("Security code"), 0)
+		line("  "+s.Big.Render(o.Connector.Code), 0)
+		line("", 0)
+		for _, st := range steps.DataBrokerHelp(p.broker.CloudURL) {
+			line(st, 3)
+		}
+	case o.Status == databroker.LinkActive:
+		if o.ArrivingKnown {
+			line(s.Success.Render(symDone+" Data arriving: ")+fmt.Sprintf("%d measurements in the last minute", o.Arriving), 2)
+		} else if p.broker.Cloud == nil {
+			sync := "not yet"
+			if !o.Connector.LastSync.IsZero() {
+				sync = o.Connector.LastSync.Local().Format("15:04:05")
+			}
+			line(s.Success.Render(symDone+" Forwarding")+" · last synchronisation "+sync+s.Dim.Render(" (a cloud tenant user, C8Y_USER/C8Y_PASSWORD, lets this screen count what arrives)"), 2)
+		}
+		if g := o.Group; g != nil {
+			line(s.Label.Render("Virtual group ")+g.Name+s.Dim.Render(fmt.Sprintf(" (%s) · %d devices · ", g.ID, len(g.Children)))+
+				p.broker.CloudURL+"/apps/devicemanagement/index.html#/group/"+url.PathEscape(g.ID), 2)
+		}
+	default:
+		line(s.Dim.Render(o.State.Meaning), 0)
+		if o.State.Todo != "" && o.Status != databroker.LinkNotSubscribed && o.Status != databroker.LinkWaiting && o.Status != databroker.LinkPending {
+			line(s.Dim.Render("→ "+o.State.Todo), 2)
+		}
+	}
+	for _, a := range o.Alarms {
+		sev := s.Warning.Render(symWarn + " " + a.Severity)
+		if a.Severity == "CRITICAL" {
+			sev = s.Error.Render(symFailed + " " + a.Severity)
+		}
+		line(sev+" "+a.Text, 2)
+		if a.Todo != "" {
+			line(s.Dim.Render("→ "+a.Todo), 2)
+		}
+	}
+	if o.Retrying != nil {
+		line(s.Warning.Render(symWarn+" ")+o.Retrying.Error()+s.Dim.Render(" · retrying "+p.untilNext()), 2)
+	}
+	if o.CloudWarning != nil {
+		line(s.Warning.Render(symWarn+" ")+o.CloudWarning.Error(), 2)
+	}
+	if p.actionErr != "" {
+		line(s.Error.Render(symFailed+" ")+p.actionErr, 2)
+	}
+	line("", 0)
+	switch {
+	case p.action != "":
+		line(p.spinner.View()+" "+actionWords[p.action], 0)
+	case p.canSubscribe():
+		line("Press "+s.Key.Render("c")+" to create the data subscription in the cloud tenant now.", 0)
+	case p.canAccept():
+		line("Press "+s.Key.Render("a")+" to accept the data subscription in the cloud tenant now.", 0)
+	case p.canEnable():
+		line("Press "+s.Key.Render("e")+" to enable the data subscription in the cloud tenant again.", 0)
+	}
+	if !p.nextAt.IsZero() {
+		line(s.Dim.Render("Next check "+p.untilNext()+" · r checks now · esc back to the connectors"), 0)
+	}
+	return b.String()
+}
+
+var actionWords = map[string]string{
+	"subscribe": "Creating the data subscription in the cloud tenant…",
+	"accept":    "Accepting the data subscription in the cloud tenant…",
+	"enable":    "Enabling the data subscription in the cloud tenant…",
+	"suspend":   "Suspending the connector…",
+	"resume":    "Resuming the connector…",
+}
+
+func (p *linkPage) untilNext() string {
+	d := p.nextAt.Sub(p.now())
+	if p.checking || d <= 0 {
+		return "now"
+	}
+	return "in " + ((d + time.Second - 1) / time.Second * time.Second).String()
+}
+
+// withCodeQR adds the security code as a QR code where the window allows
+// (the code itself stays on its own line to be read or copied).
+func (p *linkPage) withCodeQR(body string) string {
+	block, err := cachedQR(p.out.Connector.Code)
+	if err != nil {
+		return body
+	}
+	lines := strings.Split(block, "\n")
+	for i, l := range lines {
+		lines[i] = qrStyle.Render(l)
+	}
+	keep := p.out.Connector.Code
+	out, placed := layoutQR(body, strings.Join(lines, "\n"), keep, p.c.width, p.c.bodyHeight())
+	if placed == qrHidden {
+		return body
+	}
+	return out
+}
