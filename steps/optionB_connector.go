@@ -237,5 +237,3 @@ func (DataBrokerConnector) NewLink(env *Env, a Answers) (*databroker.Broker, str
 	}
 	return b, c.ID, nil
 }
-
-

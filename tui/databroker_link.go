@@ -168,8 +168,12 @@ func (p *linkPage) status() string {
 func (p *linkPage) canSubscribe() bool {
 	return p.broker.Cloud != nil && p.status() == databroker.LinkNotSubscribed
 }
-func (p *linkPage) canAccept() bool { return p.broker.Cloud != nil && p.status() == databroker.LinkPending }
-func (p *linkPage) canEnable() bool { return p.broker.Cloud != nil && p.status() == databroker.LinkDisabled }
+func (p *linkPage) canAccept() bool {
+	return p.broker.Cloud != nil && p.status() == databroker.LinkPending
+}
+func (p *linkPage) canEnable() bool {
+	return p.broker.Cloud != nil && p.status() == databroker.LinkDisabled
+}
 
 func (p *linkPage) onKey(k tea.KeyPressMsg) tea.Cmd {
 	switch {

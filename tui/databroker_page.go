@@ -60,7 +60,10 @@ type (
 		ov   *databroker.Overview
 		err  error
 	}
-	brokerTickMsg   struct{ page int64; seq int }
+	brokerTickMsg struct {
+		page int64
+		seq  int
+	}
 	brokerActionMsg struct {
 		page int64
 		err  error

@@ -102,4 +102,3 @@ func (s *Sim) underGroupLocked(id, group string, depth int) bool {
 }
 
 func mapOf(v any) map[string]any { m, _ := v.(map[string]any); return m }
-
