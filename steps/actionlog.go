@@ -90,7 +90,7 @@ func (l *ActionLog) Record(step int, name, outcome, detail string) {
 	}
 	var b strings.Builder
 	b.WriteString(l.now().UTC().Format(time.RFC3339))
-	fmt.Fprintf(&b, " option=%d step=%s outcome=%s", step, logValue(name), logValue(outcome))
+	fmt.Fprintf(&b, " option=%s step=%s outcome=%s", optionName(step), logValue(name), logValue(outcome))
 	if detail != "" {
 		b.WriteString(" detail=" + logValue(detail))
 	}
@@ -157,4 +157,12 @@ func (l *ActionLog) Finished(step int, err error) {
 // (StatusPending, StatusConnected, ...).
 func (l *ActionLog) LogRegistration(status string) {
 	l.Record(7, "Registration", status, "")
+}
+
+// optionName is the option as the menu names it (B for the Data Broker).
+func optionName(n int) string {
+	if n == DataBrokerNumber {
+		return DataBrokerLetter
+	}
+	return strconv.Itoa(n)
 }

@@ -60,6 +60,8 @@ var answerKeys = map[int][]string{
 	6: {CfgAdminPassword, keyPasswordAgain},
 	7: {KeyCloudURL, KeyBootstrapPassword, KeyTenantUser, KeyTenantPassword},
 	8: {},
+	// B, the Data Broker (its title is the entry's `databroker:` key)
+	DataBrokerNumber: {KeyDBDescription, KeyDBShare, KeyDBDevices, KeyDBFragments, KeyDBType, KeyTenantUser, KeyTenantPassword},
 }
 
 // AnswerKeys lists the answer keys of option n (nil for an unknown option).

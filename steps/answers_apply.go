@@ -21,7 +21,7 @@ type ApplyError struct {
 }
 
 func (e *ApplyError) Error() string {
-	return fmt.Sprintf("option %d (%s) failed: %v", e.Option, e.Title, e.Err)
+	return fmt.Sprintf("option %s (%s) failed: %v", optionName(e.Option), e.Title, e.Err)
 }
 
 func (e *ApplyError) Unwrap() error { return e.Err }
@@ -96,6 +96,11 @@ func Apply(ctx context.Context, env *Env, plan *AnswersPlan, o ApplyOptions) err
 		}
 		ran = true
 		log.Finished(n, nil)
+		if n == DataBrokerNumber {
+			if err := applyDataBrokerLink(ctx, env, po, emit, o.Sleep); err != nil {
+				return fail(err)
+			}
+		}
 		if po.Register != nil {
 			if err := applyRegistration(ctx, env, po, emit, show(n), log, o.Sleep); err != nil {
 				return fail(err)

@@ -8,7 +8,7 @@ import (
 
 // checkOption checks availability and walks the prompts.
 func (c *checker) checkOption(ctx context.Context, fo fileOption, afterPostInstall, verify bool) PlannedOption {
-	s := ByNumber(fo.number)
+	s := optionStep(fo.number)
 	po := PlannedOption{Step: s, Line: fo.line, Register: fo.register, src: fo}
 	if fo.broken {
 		return po
@@ -25,7 +25,7 @@ func (c *checker) checkOption(ctx context.Context, fo fileOption, afterPostInsta
 			po.Deferred = true
 			return po
 		}
-		c.problem(fo.line, "option %d (%s) cannot run now: %v", fo.number, s.Title(c.env), err)
+		c.problem(fo.line, "option %s (%s) cannot run now: %v", optionName(fo.number), s.Title(c.env), err)
 		return po
 	}
 	a, probs, warns := walkAnswers(ctx, c.env, s, fo, verify)
@@ -64,6 +64,10 @@ const maxPrompts = 64
 func walkAnswers(ctx context.Context, env *Env, s Step, fo fileOption, verify bool) (Answers, []AnswerProblem, []AnswerProblem) {
 	var probs, warns []AnswerProblem
 	values := fo.values
+	if fo.number == DataBrokerNumber {
+		values = cloneValues(values)
+		values[KeyDBTitle] = fileValue{value: fo.broker, line: fo.line}
+	}
 	if fo.number <= 3 && !hasKey(values, KeyInputMode) {
 		values = cloneValues(values)
 		values[KeyInputMode] = fileValue{value: InputConsole, line: fo.line}
@@ -73,13 +77,13 @@ func walkAnswers(ctx context.Context, env *Env, s Step, fo fileOption, verify bo
 	for range maxPrompts {
 		p, err := s.NextPrompt(env, a)
 		if err != nil {
-			probs = append(probs, AnswerProblem{fo.line, fmt.Sprintf("option %d: %v", fo.number, err)})
+			probs = append(probs, AnswerProblem{fo.line, fmt.Sprintf("option %s: %v", optionName(fo.number), err)})
 			return a, probs, warns
 		}
 		if p == nil {
 			for key, v := range fo.values {
 				if !asked[key] && !a.Has(key) {
-					warns = append(warns, AnswerProblem{v.line, fmt.Sprintf("option %d does not ask for %s with these answers and the Edge's current state: it is ignored", fo.number, key)})
+					warns = append(warns, AnswerProblem{v.line, fmt.Sprintf("option %s does not ask for %s with these answers and the Edge's current state: it is ignored", optionName(fo.number), key)})
 				}
 			}
 			return a, probs, warns
@@ -90,7 +94,7 @@ func walkAnswers(ctx context.Context, env *Env, s Step, fo fileOption, verify bo
 			v, ok = values[CfgAdminPassword]
 		}
 		if !ok {
-			msg := fmt.Sprintf("option %d needs %s (%s)", fo.number, p.Key, p.Text)
+			msg := fmt.Sprintf("option %s needs %s (%s)", optionName(fo.number), p.Key, p.Text)
 			if p.Note != "" {
 				msg += ": " + p.Note
 			}

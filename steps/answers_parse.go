@@ -21,6 +21,7 @@ type fileOption struct {
 	values   map[string]fileValue
 	register *RegisterSpec
 	hosting  string // option 8: "enabled" or "disabled"
+	broker   string // option B: the connector's title (`databroker:`)
 	broken   bool   // a structural problem was reported: do not walk it
 }
 
@@ -146,7 +147,7 @@ func (c *checker) parseOption(item *yaml.Node) (fileOption, bool) {
 		c.problem(item.Line, "each entry of options: is a mapping like `- option: 7` with `answers:`")
 		return fo, false
 	}
-	var answers, register, hosting *yaml.Node
+	var answers, register, hosting, broker *yaml.Node
 	var numNode *yaml.Node
 	for _, e := range c.pairs(item) {
 		switch e.key.Value {
@@ -158,8 +159,10 @@ func (c *checker) parseOption(item *yaml.Node) (fileOption, bool) {
 			register = e.val
 		case HostingKey:
 			hosting = e.val
+		case DataBrokerKey:
+			broker = e.val
 		default:
-			c.problem(e.key.Line, "unknown key %q in an option entry: use option, answers, register (option 7) or hosting (option 8)", e.key.Value)
+			c.problem(e.key.Line, "unknown key %q in an option entry: use option, answers, register (option 7), hosting (option 8) or databroker (option B)", e.key.Value)
 			fo.broken = true
 		}
 	}
@@ -168,8 +171,11 @@ func (c *checker) parseOption(item *yaml.Node) (fileOption, bool) {
 		return fo, false
 	}
 	n, err := strconv.Atoi(numNode.Value)
-	if numNode.Kind != yaml.ScalarNode || err != nil || ByNumber(n) == nil {
-		c.problem(numNode.Line, "unknown option %q: options are numbered 1 to 8 (9, Exit, is not one)", numNode.Value)
+	if strings.EqualFold(numNode.Value, DataBrokerLetter) {
+		n, err = DataBrokerNumber, nil
+	}
+	if numNode.Kind != yaml.ScalarNode || err != nil || optionStep(n) == nil {
+		c.problem(numNode.Line, "unknown option %q: options are numbered 1 to 8 (9, Exit, is not one), and B is the Data Broker", numNode.Value)
 		return fo, false
 	}
 	fo.number, fo.line = n, numNode.Line
@@ -183,7 +189,7 @@ func (c *checker) parseOption(item *yaml.Node) (fileOption, bool) {
 				if !slices.Contains(answerKeys[n], key) {
 					// An unknown key says nothing about the others: the
 					// walk still checks them, so every problem shows at once.
-					c.problem(e.key.Line, "option %d has no answer %q; its keys are %s", n, key, keyList(n))
+					c.problem(e.key.Line, "option %s has no answer %q; its keys are %s", optionName(n), key, keyList(n))
 					continue
 				}
 				v, ok := c.value(key, e.val)
@@ -204,6 +210,9 @@ func (c *checker) parseOption(item *yaml.Node) (fileOption, bool) {
 		} else {
 			fo.broken = true
 		}
+	}
+	if !c.parseBroker(&fo, broker, n) {
+		fo.broken = true
 	}
 	switch {
 	case hosting != nil && n != 8:

@@ -171,9 +171,9 @@ func (DataBrokerConnector) Confirm(env *Env, a Answers) []string {
 	if err != nil {
 		return []string{err.Error()}
 	}
-	share := strings.ReplaceAll(a[KeyDBShare], ",", ", ")
 	lines := []string{
-		fmt.Sprintf("Save connector %q on the Edge (%s), sharing %s of %s with %s", a[KeyDBTitle], edgeURL(env), share, a[KeyDBDevices], cloudURL),
+		fmt.Sprintf("Save connector %q on the Edge (%s), sharing %s of %s with %s", a[KeyDBTitle], edgeURL(env),
+			databroker.ShareWords(a[KeyDBShare]), devicesWords(a[KeyDBDevices]), cloudURL),
 	}
 	if a[KeyDBFragments] != "" || a[KeyDBType] != "" {
 		lines = append(lines, fmt.Sprintf("Copy fragments: %s; type filter: %s", orAll(a[KeyDBFragments]), orAll(a[KeyDBType])))
@@ -184,6 +184,14 @@ func (DataBrokerConnector) Confirm(env *Env, a Answers) []string {
 		lines = append(lines, "Then show the connector's security code and the steps for the cloud tenant's admin")
 	}
 	return lines
+}
+
+// devicesWords says whose data the answer names.
+func devicesWords(answer string) string {
+	if answer == "" || answer == "all" {
+		return "all devices of the Edge"
+	}
+	return answer
 }
 
 func orAll(s string) string {

@@ -21,6 +21,19 @@ func (p *linkPage) View() string {
 	line(s.Subtitle.Render(steps.DataBrokerLetter+" - Data Broker · "+title), 0)
 	line(s.Label.Render("Edge ")+p.broker.Edge.API.BaseURL()+s.Dim.Render("  →  ")+s.Label.Render("cloud ")+p.broker.CloudURL, 0)
 	b.WriteString("\n")
+	restore := func() {}
+	if p.showCode() {
+		// Wrap the text for the column left of the code's QR code.
+		if block, err := cachedQR(p.out.Connector.Code); err == nil {
+			qrW, _ := blockSize(block)
+			if left := p.c.width - qrGap - qrW; left >= qrMinLeft {
+				saved := p.c.width
+				p.c.width = left
+				defer func() { p.c.width = saved }()
+				restore = func() { p.c.width = saved }
+			}
+		}
+	}
 	if p.out == nil && p.fatal == "" {
 		line(p.spinner.View()+" Reading the connector…", 0)
 		return strings.TrimRight(b.String(), "\n")
@@ -36,6 +49,7 @@ func (p *linkPage) View() string {
 	b.WriteString(p.stateView())
 	body := strings.TrimRight(b.String(), "\n")
 	if p.showCode() {
+		restore()
 		return p.withCodeQR(body)
 	}
 	return body
@@ -45,9 +59,18 @@ func (p *linkPage) timelineView() timelineView {
 	return timelineView{
 		timeline: p.timeline,
 		done:     func(st string) bool { return st == databroker.LinkAccepted || st == databroker.LinkActive },
-		live:     p.fatal == "" && p.status() != databroker.LinkActive,
+		live:     p.fatal == "" && waitingStatus(p.status()),
 		spinner:  p.spinner.View(),
 	}
+}
+
+// waitingStatus: the link is being made (the timeline's spinner turns).
+func waitingStatus(st string) bool {
+	switch st {
+	case databroker.LinkNotSubscribed, databroker.LinkWaitingCode, databroker.LinkWaiting, databroker.LinkPending, databroker.LinkAccepted:
+		return true
+	}
+	return false
 }
 
 // showCode: without a cloud tenant user the code is what the operator needs.

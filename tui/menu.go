@@ -149,7 +149,7 @@ func (p *menuPage) ShortHelp() []key.Binding {
 	if p.pending != nil {
 		b = append(b, keys.Resume)
 	}
-	return append(b, keys.Quit, keys.DataBroker, keys.Diagnose)
+	return append(b, keys.Quit, keys.Diagnose, keys.DataBroker)
 }
 
 // resumeRegistration reopens the registration screen for the configured tenant.

@@ -67,7 +67,7 @@ func runApply(ctx context.Context, g *globals, args []string, stdout, stderr io.
 	if check {
 		fmt.Fprintf(stdout, "%s is valid; it would run:\n", path)
 		for _, po := range plan.Options {
-			fmt.Fprintf(stdout, "  %d - %s%s\n", po.Step.Number(), po.Step.Title(env), planNote(po))
+			fmt.Fprintf(stdout, "  %s - %s%s\n", steps.OptionLabel(po.Step), po.Step.Title(env), planNote(po))
 		}
 		return exitOK
 	}
@@ -86,7 +86,7 @@ func runApply(ctx context.Context, g *globals, args []string, stdout, stderr io.
 	log.Record(0, "apply "+path, "started", "")
 	err = steps.Apply(ctx, env, plan, steps.ApplyOptions{
 		Start: func(st steps.Step, confirm []string) {
-			fmt.Fprintf(stdout, "\n%d - %s\n", st.Number(), st.Title(env))
+			fmt.Fprintf(stdout, "\n%s - %s\n", steps.OptionLabel(st), st.Title(env))
 			for _, l := range confirm {
 				fmt.Fprintln(stdout, "  - "+l)
 			}

@@ -84,6 +84,19 @@ var apiNames = map[string]string{
 	wire.APIAll:           "everything",
 }
 
+// ShareWords says a canonical share answer ("measurement,alarm") in words.
+func ShareWords(share string) string {
+	var out []string
+	for _, a := range strings.Split(share, ",") {
+		if n := apiNames[a]; n != "" {
+			out = append(out, n)
+		} else if a != "" {
+			out = append(out, safetext.Line(a))
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
 // Shares says in words what a connector forwards, e.g. "measurements,
 // alarms of all devices". names resolves group and device ids (may be nil).
 func Shares(c wire.Connector, names map[string]string) string {

@@ -70,6 +70,11 @@ func (u *UI) Run(ctx context.Context) error {
 		case line == "d" || line == "D":
 			u.diagnose(ctx)
 			continue
+		case line == "b" || line == "B":
+			if err := u.dataBroker(ctx); errors.Is(err, ErrInputEnded) || ctx.Err() != nil {
+				return err
+			}
+			continue
 		case line == "r":
 			if err := u.resume(ctx); errors.Is(err, ErrInputEnded) || ctx.Err() != nil {
 				return err
@@ -94,6 +99,7 @@ func (u *UI) menu() {
 		u.printf("%d. %s\n", s.Number(), s.Title(u.env))
 	}
 	u.printf("%d. Exit\n", steps.ExitNumber)
+	u.println("B. " + steps.DataBroker{}.Title(u.env))
 	u.println("d. Diagnose the connection to the tenant")
 	if p, ok := steps.PendingRegistration(u.env); ok {
 		u.printf("r. Resume the registration with %s (%s since %s)\n", p.URL, p.Timeline.Current(), p.Started.Format("15:04"))
@@ -119,7 +125,7 @@ func (u *UI) resume(ctx context.Context) error {
 // RunStep drives one option: prerequisites, prompts, confirmation, run.
 // It returns the step's error (already shown).
 func (u *UI) RunStep(ctx context.Context, s steps.Step) error {
-	u.printf("\n%d - %s\n", s.Number(), s.Title(u.env))
+	u.printf("\n%s - %s\n", steps.OptionLabel(s), s.Title(u.env))
 	if err := s.Available(u.env); err != nil {
 		u.println("  x Not available now: " + err.Error())
 		return err
@@ -148,6 +154,9 @@ func (u *UI) RunStep(ctx context.Context, s steps.Step) error {
 		return err
 	}
 	u.println("Done.")
+	if ls, ok := s.(steps.DataBrokerConnector); ok {
+		return u.followLink(ctx, ls, a)
+	}
 	if rs, ok := s.(interface {
 		NewRegistration(*steps.Env, steps.Answers) (*steps.Registration, error)
 	}); ok {
