@@ -67,12 +67,20 @@ func walkAnswers(ctx context.Context, env *Env, s Step, fo fileOption, verify bo
 	if fo.number == DataBrokerNumber {
 		values = cloneValues(values)
 		values[KeyDBTitle] = fileValue{value: fo.broker, line: fo.line}
+		for _, k := range []string{KeyDBDescription, KeyDBFragments, KeyDBType, KeyTenantUser} {
+			if !hasKey(values, k) {
+				values[k] = fileValue{line: fo.line} // optional: blank unless given
+			}
+		}
 	}
 	if fo.number <= 3 && !hasKey(values, KeyInputMode) {
 		values = cloneValues(values)
 		values[KeyInputMode] = fileValue{value: InputConsole, line: fo.line}
 	}
 	a := Answers{}
+	if fo.number == DataBrokerNumber {
+		a[keyDBWanted] = "yes" // the file names the connector it wants: an existing one is kept or changed
+	}
 	asked := map[string]bool{}
 	for range maxPrompts {
 		p, err := s.NextPrompt(env, a)

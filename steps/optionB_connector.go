@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/edge-setup/edge-setup/steps/databroker"
 	"github.com/edge-setup/edge-setup/steps/safetext"
 	"github.com/edge-setup/edge-setup/tenantapi"
+	wire "github.com/edge-setup/edge-setup/tenantapi/databroker"
 )
 
 // DataBrokerConnector is "new connector" of menu entry B (and the option B
@@ -27,6 +29,8 @@ const (
 	KeyDBDevices     = "devices"
 	KeyDBFragments   = "fragments"
 	KeyDBType        = "type_filter"
+	// keyDBWanted marks answers from a file (set by the answers walk).
+	keyDBWanted = "_databroker_wanted"
 )
 
 // lookupTimeout bounds the reads of the Edge a prompt makes.
@@ -61,7 +65,13 @@ func (DataBrokerConnector) NextPrompt(env *Env, a Answers) (*Prompt, error) {
 					return "", err
 				}
 				w := databroker.Wanted{Title: t, Target: b.CloudURL}
-				return t, w.CheckAgainst(existing)
+				others := existing
+				if a[keyDBWanted] != "" {
+					// An answers file names the connector it wants: the one of
+					// that title is kept or changed (Ensure), not a duplicate.
+					others = slices.DeleteFunc(slices.Clone(existing), func(c wire.Connector) bool { return c.Name == t })
+				}
+				return t, w.CheckAgainst(others)
 			}}, nil
 	case !a.Has(KeyDBDescription):
 		return &Prompt{Key: KeyDBDescription, Text: "* Enter a description (optional):", Validate: databroker.ValidateDescription}, nil
