@@ -65,6 +65,9 @@ func NewDataBroker(env *Env, cloud *tenantapi.Credentials) (*databroker.Broker, 
 		return nil, err
 	}
 	b := &databroker.Broker{Edge: &wire.Client{API: edge, As: admin}, CloudURL: cloudURL, Domain: domain, Now: env.now}
+	if env.Cadence != nil {
+		b.PollEvery = env.Cadence.Ceiling // tests and benchmarks poll fast
+	}
 	if cloud == nil {
 		cloud = envTenantUser(env)
 	}

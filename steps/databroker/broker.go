@@ -23,6 +23,8 @@ type Broker struct {
 	// which shows it on the virtual group.
 	Domain string
 	Now    func() time.Time
+	// PollEvery, when set, replaces the link's poll cadence (tests).
+	PollEvery time.Duration
 }
 
 func (b *Broker) now() time.Time {

@@ -99,6 +99,9 @@ func (b *Broker) Poll(ctx context.Context, connectorID string) LinkOutcome {
 	if out.Status == LinkActive {
 		out.Next = LinkPollActive
 	}
+	if b.PollEvery > 0 {
+		out.Next = b.PollEvery
+	}
 	return out
 }
 

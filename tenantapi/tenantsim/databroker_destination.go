@@ -192,3 +192,10 @@ func (s *Sim) VirtualGroup(code string) (map[string]any, bool) {
 	}
 	return deepCopy(mo), true
 }
+
+// AddDataSubscription is "Add data subscription" in the destination's UI:
+// a c8y_DataBroker request with the source connector's security code.
+func (s *Sim) AddDataSubscription(code string) error {
+	_, err := s.createRequest(code, "admin", "", brokerRequestType)
+	return err
+}
