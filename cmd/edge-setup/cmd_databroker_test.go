@@ -1,0 +1,48 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/databroker"
+	"github.com/edge-setup/edge-setup/steps/stepstest"
+)
+
+func TestDataBrokerStatus(t *testing.T) {
+	cleanEnv(t)
+	if code, _, stderr := runCmd(t, "--root", t.TempDir(), "databroker", "status"); code != exitFailed || !strings.Contains(stderr, "option 2") {
+		t.Fatalf("without option 2: exit %d %s", code, stderr)
+	}
+	if code, _, _ := runCmd(t, "databroker", "list"); code != exitUsage {
+		t.Fatalf("unknown subcommand: exit %d", code)
+	}
+	bw := stepstest.WithDataBroker(t, stepstest.New(t))
+	b, err := steps.NewDataBroker(bw.Env, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, _ := databroker.NewWanted("Edge A", "", "m,a", databroker.ScopeAll, nil, "", bw.URL)
+	_, c, err := b.Ensure(context.Background(), w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"--root", bw.Env.Root, "--edge-url", bw.EdgeServer.URL, "databroker", "status"}
+	code, stdout, stderr := runCmd(t, args...)
+	if code != exitOK || !strings.Contains(stdout, "Edge A  [Waiting]") || !strings.Contains(stdout, "shares measurements, alarms of all devices") {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	code, stdout, _ = runCmd(t, append(args, "--json")...)
+	var r databroker.Report
+	if err := json.Unmarshal([]byte(stdout), &r); err != nil || code != exitOK {
+		t.Fatalf("exit %d, %v\n%s", code, err, stdout)
+	}
+	if r.Schema != 1 || len(r.Connectors) != 1 || r.Connectors[0].State != "Waiting" || r.Connectors[0].Target != bw.URL {
+		t.Fatalf("report %+v", r)
+	}
+	if strings.Contains(stdout, c.Code) {
+		t.Fatal("the security code is in the status output")
+	}
+}
