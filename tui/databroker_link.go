@@ -123,6 +123,10 @@ func (p *linkPage) onPoll(out databroker.LinkOutcome) tea.Cmd {
 	}
 	if out.Retrying == nil {
 		p.out = &out
+		if out.Status == databroker.LinkActive && waitingStatus(p.timeline.Current()) && p.timeline.Current() != databroker.LinkAccepted {
+			// The Edge took the acceptance up between two looks: it was accepted.
+			p.timeline.Observe(databroker.LinkAccepted, p.now())
+		}
 		p.timeline.Observe(out.Status, p.now())
 	} else if p.out != nil {
 		p.out.Retrying = out.Retrying

@@ -51,7 +51,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the operators' acceptance times")
 	fs.DurationVar(&o.rtt, "rtt", 80*time.Millisecond, "round-trip time of every request, on the simulated clock")
 	fs.DurationVar(&o.idle, "idle", time.Minute, "how long the registration screen waits while CPU and memory are sampled")
-	fs.StringVar(&o.only, "only", "", "run only one part: economy or console")
+	fs.StringVar(&o.only, "only", "", "run only one part: economy, console or databroker")
 	fs.IntVar(&o.starts, "starts", 20, "cold starts measured")
 	fs.IntVar(&o.keys, "keys", 50, "key presses measured")
 	fs.Usage = func() {
@@ -64,9 +64,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		return 2
 	}
-	if fs.NArg() > 0 || (o.only != "" && o.only != "economy" && o.only != "console") ||
+	if fs.NArg() > 0 || (o.only != "" && o.only != "economy" && o.only != "console" && o.only != "databroker") ||
 		o.trials < 1 || o.rtt < 0 || o.idle <= 0 || o.starts < 1 || o.keys < 1 {
-		fmt.Fprintln(stderr, "edge-setup-bench: -only is economy or console; -trials, -starts and -keys are at least 1; -idle is positive; -rtt is not negative")
+		fmt.Fprintln(stderr, "edge-setup-bench: -only is economy, console or databroker; -trials, -starts and -keys are at least 1; -idle is positive; -rtt is not negative")
 		return 2
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -75,7 +75,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 	rep := &report{Args: args, Opts: o, Machine: readMachine()}
 	began := time.Now()
-	if o.only != "console" {
+	if o.only == "" || o.only == "databroker" {
+		progress("data broker: 10 links and a backlog of 5000 measurements")
+		res, err := runDataBrokerBench(ctx, brokerConfig{Trials: 10, Interval: time.Second, Send: 100 * time.Millisecond, Backlog: 5000})
+		if err != nil {
+			fmt.Fprintln(stderr, "edge-setup-bench: data broker:", err)
+			return 1
+		}
+		rep.DataBroker = res
+	}
+	if o.only == "" || o.only == "economy" {
 		progress(fmt.Sprintf("registration economy: %d trials x 3 pollers, RTT %v, and 24 h unregistered", o.trials, o.rtt))
 		cfg := economyConfig{
 			Trials: o.trials, Seed: o.seed, RTT: o.rtt,
@@ -93,7 +102,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		rep.Economy, rep.EconomyConfig, rep.EconomyWall = stats, cfg, time.Since(t0)
 		progress(fmt.Sprintf("registration economy took %s", round(rep.EconomyWall)))
 	}
-	if o.only != "economy" {
+	if o.only == "" || o.only == "console" {
 		dir, err := os.MkdirTemp("", "edge-setup-bench-")
 		if err != nil {
 			fmt.Fprintln(stderr, "edge-setup-bench:", err)

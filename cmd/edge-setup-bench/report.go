@@ -30,6 +30,7 @@ type report struct {
 	EconomyConfig economyConfig
 	EconomyWall   time.Duration
 	Console       *consoleResult
+	DataBroker    *brokerResult
 }
 
 func (r *report) write(w io.Writer) {
@@ -50,6 +51,10 @@ func (r *report) write(w io.Writer) {
 	if r.Console != nil {
 		p("\n")
 		r.writeConsole(w)
+	}
+	if r.DataBroker != nil {
+		p("\n")
+		r.DataBroker.write(w)
 	}
 }
 

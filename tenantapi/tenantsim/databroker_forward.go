@@ -123,16 +123,18 @@ func (f *forwarder) step(ctx context.Context, c snapshot) {
 		return
 	case c.link == nil:
 		link, err := f.bootstrap(ctx, c)
-		if err == nil && link != nil {
-			f.update(c.id, func(k *connector) { k.link, k.status, k.destStatus = link, ConnectorActivating, ConnectorActive })
+		if err != nil || link == nil {
+			return
 		}
-		return
+		f.update(c.id, func(k *connector) { k.link, k.status, k.destStatus = link, ConnectorActivating, ConnectorActive })
+		c.link, c.status = link, ConnectorActivating // and on in this round
 	}
 	err := f.checkDestination(ctx, c)
 	if err == nil && c.status == ConnectorActivating {
 		err = f.syncInventory(ctx, c)
 		if err == nil {
 			f.update(c.id, func(k *connector) { k.status, k.lastSync = ConnectorActive, f.s.now() })
+			c.status = ConnectorActive
 		}
 	}
 	if err == nil && c.status == ConnectorActive {
