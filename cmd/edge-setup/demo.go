@@ -35,10 +35,11 @@ type demo struct {
 	sim     *tenantsim.Sim
 	temp    bool
 
-	mu        sync.Mutex // servers[0] (the cloud) can be stopped and started (demo_databroker.go)
-	cloudDown *string    // the cloud's address while it is stopped
-	stops     []func()   // background work to end on Close
-	notes     []string   // more lines for the intro
+	mu          sync.Mutex // servers[0] (the cloud) can be stopped and started (demo_databroker.go)
+	cloudDown   *string    // the cloud's address while it is stopped
+	stops       []func()   // background work to end on Close
+	notes       []string   // more lines for the intro
+	bannerNotes []string   // more lines for the banner
 }
 
 func startDemo(root string) (*demo, error) {
@@ -121,11 +122,11 @@ func (d *demo) Close() {
 }
 
 func (d *demo) banner() []string {
-	return []string{
+	return append([]string{
 		fmt.Sprintf("DEMO tenant %s · tenant user %s / %s", d.url, demoUser, demoPassword),
 		fmt.Sprintf("DEMO Edge admin %s / %s · domain %s, its files in /%s", demoEdgeAdmin, demoEdgeAdminPass, demoDomain, demoFilesDir),
 		"DEMO sandbox root " + d.root,
-	}
+	}, d.bannerNotes...)
 }
 
 func (d *demo) intro() string {

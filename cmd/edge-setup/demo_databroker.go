@@ -59,6 +59,7 @@ func (d *demo) startDataBroker(edge *tenantsim.Sim, bootstrap string) {
 		}
 	}()
 	d.stops = append(d.stops, func() { signal.Stop(sig); cancel(); wg.Wait() })
+	d.bannerNotes = append(d.bannerNotes, fmt.Sprintf("DEMO Data Broker: kill -USR1 %d stops or starts the cloud tenant", os.Getpid()))
 	d.notes = append(d.notes, fmt.Sprintf("  Data Broker:     Edge devices pump-1, pump-2 (group Line 1), chiller-1 send measurements every %s;\n"+
 		"                   kill -USR1 %d stops or starts the cloud tenant", demoSendInterval, os.Getpid()))
 }
