@@ -34,6 +34,7 @@ type call struct {
 	accept string       // media type of the answer when it differs (collections)
 	body   any          // JSON body; nil sends none
 	out    any          // decode a 2xx answer into this; nil ignores it
+	hide   string       // a secret in the path (a security code): the trace shows **** instead
 }
 
 // do sends one request (no retries) and turns every failure into *Error,
@@ -144,6 +145,9 @@ func (c *Client) trace(k call, resp *resty.Response, err error, d time.Duration)
 		return
 	}
 	u := c.base + k.path
+	if k.hide != "" {
+		u = strings.ReplaceAll(u, k.hide, "****")
+	}
 	if len(k.query) > 0 {
 		u += "?" + k.query.Encode()
 	}

@@ -21,13 +21,16 @@ type Request struct {
 	Accept string
 	Body   any // JSON body; nil sends none
 	Out    any // a 2xx answer is decoded into it; nil ignores the answer
+	// Hide is a secret the path carries (a security code): the debug trace
+	// shows **** in its place.
+	Hide string
 }
 
 // Do sends r once, like every call of this package: errors are *Error,
 // transport errors, ErrBodyTooLarge or ErrMalformedBody.
 func (c *Client) Do(ctx context.Context, r Request) error {
 	_, err := c.do(ctx, call{method: r.Method, path: r.Path, query: r.Query, cr: r.As,
-		media: r.Media, accept: r.Accept, body: r.Body, out: r.Out})
+		media: r.Media, accept: r.Accept, body: r.Body, out: r.Out, hide: r.Hide})
 	return err
 }
 

@@ -11,6 +11,36 @@ import (
 )
 
 func (p *linkPage) View() string {
+	if !p.showCode() {
+		return p.body()
+	}
+	// The code's QR code goes right of the text, wrapped narrower for it,
+	// when both fit; else below it, or not at all.
+	block, err := cachedQR(p.out.Connector.Code)
+	if err != nil {
+		return p.body()
+	}
+	lines := strings.Split(block, "\n")
+	for i, l := range lines {
+		lines[i] = qrStyle.Render(l)
+	}
+	styled := strings.Join(lines, "\n")
+	qrW, _ := blockSize(block)
+	if left := p.c.width - qrGap - qrW; left >= qrMinLeft {
+		saved := p.c.width
+		p.c.width = left
+		narrow := p.body()
+		p.c.width = saved
+		if out, placed := layoutQR(narrow, styled, p.out.Connector.Code, p.c.width, p.c.bodyHeight()); placed == qrRight {
+			return out
+		}
+	}
+	body := p.body()
+	out, _ := layoutQR(body, styled, p.out.Connector.Code, p.c.width, p.c.bodyHeight())
+	return out
+}
+
+func (p *linkPage) body() string {
 	s := p.c.styles
 	var b strings.Builder
 	line := func(str string, indent int) { b.WriteString(p.c.wrap(str, indent) + "\n") }
@@ -21,19 +51,6 @@ func (p *linkPage) View() string {
 	line(s.Subtitle.Render(steps.DataBrokerLetter+" - Data Broker · "+title), 0)
 	line(s.Label.Render("Edge ")+p.broker.Edge.API.BaseURL()+s.Dim.Render("  →  ")+s.Label.Render("cloud ")+p.broker.CloudURL, 0)
 	b.WriteString("\n")
-	restore := func() {}
-	if p.showCode() {
-		// Wrap the text for the column left of the code's QR code.
-		if block, err := cachedQR(p.out.Connector.Code); err == nil {
-			qrW, _ := blockSize(block)
-			if left := p.c.width - qrGap - qrW; left >= qrMinLeft {
-				saved := p.c.width
-				p.c.width = left
-				defer func() { p.c.width = saved }()
-				restore = func() { p.c.width = saved }
-			}
-		}
-	}
 	if p.out == nil && p.fatal == "" {
 		line(p.spinner.View()+" Reading the connector…", 0)
 		return strings.TrimRight(b.String(), "\n")
@@ -47,12 +64,7 @@ func (p *linkPage) View() string {
 		return strings.TrimRight(b.String(), "\n")
 	}
 	b.WriteString(p.stateView())
-	body := strings.TrimRight(b.String(), "\n")
-	if p.showCode() {
-		restore()
-		return p.withCodeQR(body)
-	}
-	return body
+	return strings.TrimRight(b.String(), "\n")
 }
 
 func (p *linkPage) timelineView() timelineView {
@@ -90,7 +102,11 @@ func (p *linkPage) stateView() string {
 		line("  "+s.Big.Render(o.Connector.Code), 0)
 		line("", 0)
 		for _, st := range steps.DataBrokerHelp(p.broker.CloudURL) {
-			line(st, 3)
+			indent := 0
+			if st != "" && st[0] >= '1' && st[0] <= '9' {
+				indent = 3 // under the text of a numbered step
+			}
+			line(st, indent)
 		}
 	case o.Status == databroker.LinkActive:
 		if o.ArrivingKnown {
@@ -162,23 +178,4 @@ func (p *linkPage) untilNext() string {
 		return "now"
 	}
 	return "in " + ((d + time.Second - 1) / time.Second * time.Second).String()
-}
-
-// withCodeQR adds the security code as a QR code where the window allows
-// (the code itself stays on its own line to be read or copied).
-func (p *linkPage) withCodeQR(body string) string {
-	block, err := cachedQR(p.out.Connector.Code)
-	if err != nil {
-		return body
-	}
-	lines := strings.Split(block, "\n")
-	for i, l := range lines {
-		lines[i] = qrStyle.Render(l)
-	}
-	keep := p.out.Connector.Code
-	out, placed := layoutQR(body, strings.Join(lines, "\n"), keep, p.c.width, p.c.bodyHeight())
-	if placed == qrHidden {
-		return body
-	}
-	return out
 }

@@ -92,7 +92,7 @@ func (p *brokerPage) connectorView(v databroker.ConnectorView, selected bool) st
 		}
 		line("    " + sev + " " + a.Text + s.Dim.Render(count+" · since "+a.Time.Local().Format("15:04:05")))
 		if a.Todo != "" {
-			line("      " + s.Dim.Render("→ "+a.Todo))
+			b.WriteString(p.c.wrap("      "+s.Dim.Render("→ "+a.Todo), 8) + "\n")
 		}
 	}
 	return b.String()

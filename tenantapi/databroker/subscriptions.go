@@ -62,7 +62,7 @@ func (d *Destination) Subscription(ctx context.Context, code string) (*Subscript
 			Source *BrokerSource `json:"c8y_BrokerSource"`
 		} `json:"customProperties"`
 	}
-	if err := d.API.Do(ctx, tenantapi.Request{Method: http.MethodGet, Path: subscriptionPath(code), As: &d.As, Media: ndrMedia, Out: &out}); err != nil {
+	if err := d.API.Do(ctx, tenantapi.Request{Method: http.MethodGet, Path: subscriptionPath(code), Hide: url.PathEscape(code), As: &d.As, Media: ndrMedia, Out: &out}); err != nil {
 		return nil, err
 	}
 	if out.Type != "" && out.Type != SubscriptionType {
@@ -73,13 +73,13 @@ func (d *Destination) Subscription(ctx context.Context, code string) (*Subscript
 
 // Accept accepts a pending subscription.
 func (d *Destination) Accept(ctx context.Context, code string) error {
-	return d.API.Do(ctx, tenantapi.Request{Method: http.MethodPut, Path: subscriptionPath(code), As: &d.As,
+	return d.API.Do(ctx, tenantapi.Request{Method: http.MethodPut, Path: subscriptionPath(code), Hide: url.PathEscape(code), As: &d.As,
 		Media: ndrMedia, Body: map[string]string{"status": tenantapi.StatusAccepted}})
 }
 
 // Discard deletes a subscription request that was not taken up.
 func (d *Destination) Discard(ctx context.Context, code string) error {
-	return d.API.Do(ctx, tenantapi.Request{Method: http.MethodDelete, Path: subscriptionPath(code), As: &d.As, Media: ndrMedia})
+	return d.API.Do(ctx, tenantapi.Request{Method: http.MethodDelete, Path: subscriptionPath(code), Hide: url.PathEscape(code), As: &d.As, Media: ndrMedia})
 }
 
 // VirtualGroup is the destination's group for one source: forwarded
