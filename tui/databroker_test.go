@@ -69,6 +69,24 @@ func TestDataBrokerLinkFromTheConsole(t *testing.T) {
 	d.key("s")
 	d.waitFor("✓ Data arriving")
 
+	// The cloud disables the subscription: Pending, and e enables it again.
+	b, err := steps.NewDataBroker(bw.Env, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := b.ByName(t.Context(), "Edge to cloud")
+	group, ok := bw.Sim.VirtualGroup(c.Code)
+	if !ok {
+		t.Fatal("no virtual group in the cloud")
+	}
+	if err := bw.Sim.SetUserEnabled(group["owner"].(string), false); err != nil {
+		t.Fatal(err)
+	}
+	d.waitFor(databroker.LinkDisabled)
+	d.waitFor("Press e to enable")
+	d.key("e")
+	d.waitFor("✓ Data arriving")
+
 	// Back to the connectors; the cloud tenant goes away.
 	d.key("esc")
 	d.waitFor("shares measurements, alarms of all devices")

@@ -1,6 +1,7 @@
 package tenantsim
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 )
@@ -198,4 +199,18 @@ func (s *Sim) VirtualGroup(code string) (map[string]any, bool) {
 func (s *Sim) AddDataSubscription(code string) error {
 	_, err := s.createRequest(code, "admin", "", brokerRequestType)
 	return err
+}
+
+// SetUserEnabled switches a user off or on as an admin would (a broker
+// user: the subscription is disabled or enabled).
+func (s *Sim) SetUserEnabled(name string, enabled bool) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a := s.users[name]
+	if a == nil {
+		return errors.New("tenantsim: no user " + name)
+	}
+	a.disabled = !enabled
+	s.brokerGroupStatusLocked(name, enabled)
+	return nil
 }
