@@ -2,12 +2,12 @@ package steps
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/edge-setup/edge-setup/edgeprops"
 )
 
 // ActionLogFile, under the root, is the action log: what edge-setup changed,
@@ -32,6 +32,7 @@ const maxLogDetail = 2000
 // Writing errors never stop a step: Err reports the first one.
 type ActionLog struct {
 	path string
+	root string
 	now  func() time.Time
 
 	mu     sync.Mutex
@@ -41,7 +42,7 @@ type ActionLog struct {
 
 // NewActionLog returns the action log of env's root.
 func NewActionLog(env *Env) *ActionLog {
-	return &ActionLog{path: rootPath(env, "/"+ActionLogFile), now: env.now}
+	return &ActionLog{path: rootPath(env, "/"+ActionLogFile), root: envRoot(env), now: env.now}
 }
 
 // Path is the log file's path.
@@ -104,10 +105,7 @@ func (l *ActionLog) Record(step int, name, outcome, detail string) {
 }
 
 func (l *ActionLog) append(line string) error {
-	if err := os.MkdirAll(filepath.Dir(l.path), 0o755); err != nil {
-		return fmt.Errorf("cannot create the directory of the action log: %w", err)
-	}
-	f, err := os.OpenFile(l.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	f, err := edgeprops.OpenAppendUnder(l.root, l.path, 0o600)
 	if err != nil {
 		return fmt.Errorf("cannot open the action log: %w", err)
 	}

@@ -20,6 +20,7 @@ import (
 
 	"golang.org/x/net/http/httpproxy"
 
+	"github.com/edge-setup/edge-setup/edgeprops"
 	"github.com/edge-setup/edge-setup/tenantapi"
 )
 
@@ -538,7 +539,7 @@ func (r *diagRun) roots() (*x509.CertPool, error) {
 	if r.env.CACertFile == "" {
 		return pool, nil
 	}
-	pem, err := os.ReadFile(r.env.CACertFile)
+	pem, err := edgeprops.ReadFile(r.env.CACertFile, 1<<20)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read the CA certificate file %s: %v", r.env.CACertFile, rootErr(err))
 	}

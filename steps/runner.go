@@ -5,12 +5,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/edge-setup/edge-setup/edgeprops"
 )
 
 // PlannedCommandsFile, under the root, records every command a sandboxed
@@ -102,10 +103,7 @@ func (r *Runner) Planned() []Command {
 
 func (r *Runner) record(c Command) error {
 	path := filepath.Join(r.Root, PlannedCommandsFile)
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return fmt.Errorf("recording the planned command %q: %w", c, err)
-	}
-	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	f, err := edgeprops.OpenAppendUnder(r.Root, path, 0o644)
 	if err != nil {
 		return fmt.Errorf("recording the planned command %q: %w", c, err)
 	}

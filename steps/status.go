@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -125,7 +124,7 @@ func GatherStatus(ctx context.Context, env *Env) Status {
 // readDeviceIDFile reads the device ID without creating it ("" when missing).
 func readDeviceIDFile(env *Env) (string, error) {
 	path := env.Props.Path(edgeprops.DeviceIDFile)
-	data, err := os.ReadFile(path)
+	data, err := env.Props.ReadFile(path, 4096)
 	if errors.Is(err, fs.ErrNotExist) {
 		return "", nil
 	}

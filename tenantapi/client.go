@@ -14,11 +14,11 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/edge-setup/edge-setup/edgeprops"
 	"github.com/go-resty/resty/v2"
 )
 
@@ -136,9 +136,9 @@ func transport(given http.RoundTripper, caFile string) (http.RoundTripper, error
 		if err != nil || pool == nil {
 			pool = x509.NewCertPool()
 		}
-		pem, err := os.ReadFile(caFile)
+		pem, err := edgeprops.ReadFile(caFile, 1<<20)
 		if err != nil {
-			return nil, fmt.Errorf("cannot read the CA certificate file: %w (check the --ca-cert path)", err)
+			return nil, fmt.Errorf("cannot read the CA certificate file (--ca-cert): %w", err)
 		}
 		if !pool.AppendCertsFromPEM(pem) {
 			return nil, fmt.Errorf("%s holds no PEM certificate: give a file with -----BEGIN CERTIFICATE-----", caFile)

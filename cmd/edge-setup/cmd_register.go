@@ -45,8 +45,7 @@ func runRegister(ctx context.Context, g *globals, args []string, stdout, stderr 
 	env := s.env.Env
 	unlock, err := env.Props.Lock()
 	if err != nil {
-		fmt.Fprintln(stderr, "edge-setup:", err)
-		return exitLocked
+		return lockFailed(stderr, err)
 	}
 	defer unlock()
 	reg, err := steps.EdgeAgent{}.NewRegistration(env, steps.Answers{})

@@ -12,6 +12,9 @@ import (
 	"path/filepath"
 	"sort"
 	"syscall"
+
+	"github.com/edge-setup/edge-setup/edgeprops"
+	"github.com/edge-setup/edge-setup/steps/safetext"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -166,4 +169,16 @@ Commands:
 	}
 	fmt.Fprint(out, "\nFlags:\n")
 	fs.PrintDefaults()
+}
+
+// lockFailed reports a failure to take the process lock: exit 3 only when
+// another edge-setup holds it; anything else (a directory or a link at the
+// lock path, a read-only /run) is a failure of its own, exit 1.
+func lockFailed(stderr io.Writer, err error) int {
+	fmt.Fprintln(stderr, "edge-setup:", safetext.Line(err.Error()))
+	var held *edgeprops.LockedError
+	if errors.As(err, &held) {
+		return exitLocked
+	}
+	return exitFailed
 }

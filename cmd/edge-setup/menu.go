@@ -26,8 +26,7 @@ func runMenu(ctx context.Context, g *globals, stdout, stderr io.Writer) int {
 	defer s.close()
 	unlock, err := s.env.Props.Lock()
 	if err != nil {
-		fmt.Fprintln(stderr, "edge-setup:", err)
-		return exitLocked
+		return lockFailed(stderr, err)
 	}
 	defer unlock()
 
