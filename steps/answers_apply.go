@@ -72,6 +72,10 @@ func Apply(ctx context.Context, env *Env, plan *AnswersPlan, o ApplyOptions) err
 			log.Finished(n, err)
 			return &ApplyError{Option: n, Title: title, Err: &redactedError{msg: redact(err.Error(), plan.secrets), err: err}, Changed: ran}
 		}
+		if ctx.Err() != nil {
+			// a signal between two options: the next one does not start
+			return fail(fmt.Errorf("%w before option %d (%w)", ErrInterrupted, n, context.Cause(ctx)))
+		}
 		if po.Deferred {
 			a, err := checkDeferred(ctx, env, po, plan)
 			if err != nil {
@@ -143,7 +147,7 @@ func redact(s string, secrets []string) string {
 // applyRegistration runs option 7's registration as the file asks.
 func applyRegistration(ctx context.Context, env *Env, po PlannedOption, emit, show Emit, log *ActionLog, sleep func(context.Context, time.Duration) error) error {
 	spec := po.Register
-	t := NewTracker(emit)
+	t := NewTrackerContext(ctx, emit)
 	const name = "Register with the tenant"
 	reg, err := EdgeAgent{}.NewRegistration(env, po.Answers)
 	if err == nil && reg == nil {

@@ -133,7 +133,7 @@ func certificateConfirm(env *Env, a Answers, domain string) []string {
 }
 
 func (PostInstall) Run(ctx context.Context, env *Env, a Answers, emit Emit) error {
-	t := NewTracker(emit)
+	t := NewTrackerContext(ctx, emit)
 	domain := a[CfgDomain]
 	x := newFileTxn(env)
 	if err := installCertificates(ctx, env, t, x, a, domain, func(d *edgeprops.ConfigDat) error {

@@ -128,7 +128,7 @@ func (EdgeAgent) Confirm(env *Env, a Answers) []string {
 }
 
 func (EdgeAgent) Run(ctx context.Context, env *Env, a Answers, emit Emit) error {
-	t := NewTracker(emit)
+	t := NewTrackerContext(ctx, emit)
 	var id string
 	err := t.Do("Read the Edge device ID", func() (string, error) {
 		var created bool

@@ -123,7 +123,7 @@ func (m MicroserviceHosting) Confirm(env *Env, a Answers) []string {
 }
 
 func (m MicroserviceHosting) Run(ctx context.Context, env *Env, a Answers, emit Emit) error {
-	t := NewTracker(emit)
+	t := NewTrackerContext(ctx, emit)
 	s, err := loadHostingState(env)
 	if err != nil {
 		return fmt.Errorf("cannot read the microservice hosting state: %w", err)

@@ -47,6 +47,12 @@ type Answers map[string]string
 // Has reports whether key was answered (possibly with an empty value).
 func (a Answers) Has(key string) bool { _, ok := a[key]; return ok }
 
+// MaxAnswerLength bounds one typed answer (characters in the TUI's fields,
+// bytes in a plain-mode line): far above any URL, path, name or password the
+// options take, and low enough that a runaway paste (20,000 characters)
+// does not freeze the console.
+const MaxAnswerLength = 1024
+
 // Prompt is one question, with the reference text operators know.
 type Prompt struct {
 	Key     string // key in Answers (and in answer files)

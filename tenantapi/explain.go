@@ -126,8 +126,15 @@ func tlsProblem(err error) string {
 	var ci x509.CertificateInvalidError
 	var rh tls.RecordHeaderError
 	switch {
+	case errors.As(err, &ua) && strings.Contains(ua.Error(), "insecure algorithm"):
+		// Go no longer verifies SHA-1 signatures: the chain cannot be
+		// built, and the hint names the algorithm.
+		return "the tenant's certificate chain is signed with SHA-1, which is no longer trusted (like every current browser, edge-setup refuses it): have the certificate, or the CA certificate that signed it, reissued with SHA-256"
 	case errors.As(err, &ua):
 		return "the tenant's TLS certificate is signed by an authority this machine does not trust: pass --ca-cert FILE with the CA certificate (PEM) or add the CA to the system store"
+	case errors.As(err, &he) && he.Certificate != nil && len(he.Certificate.DNSNames) == 0 && len(he.Certificate.IPAddresses) == 0 && he.Certificate.Subject.CommonName != "":
+		return fmt.Sprintf("the TLS certificate names its host only in the Common Name (CN=%s) and has no Subject Alternative Names; TLS clients no longer accept a host name from the Common Name: have the certificate reissued with %s as a DNS name (subjectAltName)",
+			oneLine(he.Certificate.Subject.CommonName), he.Host)
 	case errors.As(err, &he):
 		names := "no names"
 		if he.Certificate != nil {
@@ -138,6 +145,8 @@ func tlsProblem(err error) string {
 		return "the TLS certificate has expired or is not valid yet (" + oneLine(ci.Detail) + "): check this machine's clock (date, NTP) or have the certificate renewed"
 	case errors.As(err, &ci):
 		return "the tenant's TLS certificate was rejected (" + oneLine(ci.Error()) + "): fix the certificate or pass the right CA with --ca-cert"
+	case oldTLSVersion(err):
+		return "the server offers only TLS 1.0 or 1.1, which are no longer considered safe and which edge-setup refuses: enable TLS 1.2 or 1.3 on the tenant or on the proxy in front of it"
 	case errors.As(err, &rh), strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
 		return "the server does not speak TLS on that port: check https:// versus http:// and the port in the URL"
 	}
@@ -146,6 +155,15 @@ func tlsProblem(err error) string {
 		return "the tenant's TLS certificate could not be verified (" + oneLine(cv.Err.Error()) + "): pass the right CA with --ca-cert or fix the certificate"
 	}
 	return ""
+}
+
+// oldTLSVersion: the handshake failed because the server speaks only a
+// protocol version below our minimum (TLS 1.2). Go reports it as the
+// server's alert or as the version the server picked.
+func oldTLSVersion(err error) bool {
+	s := err.Error()
+	return strings.Contains(s, "tls: protocol version not supported") ||
+		strings.Contains(s, "server selected unsupported protocol version")
 }
 
 func ipStrings(ips []net.IP) []string {

@@ -71,7 +71,11 @@ func (c *Client) do(ctx context.Context, k call) (*resty.Response, error) {
 		if errors.Is(err, resty.ErrResponseBodyTooLarge) {
 			return nil, fmt.Errorf("%w: the answer to %s %s is larger than %s", ErrBodyTooLarge, k.method, k.path, size(c.maxBody))
 		}
-		return nil, &transportError{Method: k.method, Path: k.path, Host: c.host, Err: err}
+		te := &transportError{Method: k.method, Path: k.path, Host: c.host, Err: err}
+		if resp != nil && resp.RawResponse != nil {
+			te.Status = resp.StatusCode() // the headers came, the body broke off
+		}
+		return nil, te
 	}
 	if s := resp.StatusCode(); s < 200 || s > 299 {
 		return resp, apiError(k, resp)

@@ -40,6 +40,7 @@ type regPage struct {
 	retrying      string // transient failure being retried
 	tenantWarning string
 	fatal         string
+	fatalErr      error // the error behind fatal (ErrCredentialsLost offers c)
 	action        string // "create" / "accept" in flight
 	actionErr     string
 	conn          *steps.Connection
@@ -222,6 +223,11 @@ func (p *regPage) onExisting(msg regExistingMsg) tea.Cmd {
 	case errors.Is(msg.err, context.Canceled):
 		return nil
 	}
+	if retry, _ := tenantapi.Retryable(msg.err); !retry {
+		// TLS trust, a bad URL, an unusable answer: waiting cannot heal it
+		p.phase, p.fatal, p.fatalErr = regFailed, msg.err.Error(), msg.err
+		return nil
+	}
 	// The tenant could not be asked: try again later, without polling for
 	// credentials the device may already have.
 	p.failures++
@@ -239,7 +245,7 @@ func (p *regPage) onPoll(out steps.PollOutcome) tea.Cmd {
 		if errors.Is(out.Fatal, context.Canceled) {
 			return nil
 		}
-		p.phase, p.fatal = regFailed, out.Fatal.Error()
+		p.phase, p.fatal, p.fatalErr = regFailed, out.Fatal.Error(), out.Fatal
 		return nil
 	case out.Retrying != nil:
 		p.failures++
@@ -285,7 +291,7 @@ func (p *regPage) onComplete(msg regCompleteMsg) tea.Cmd {
 			return p.complete(dc)()
 		})
 	}
-	p.phase, p.fatal = regFailed, msg.err.Error()
+	p.phase, p.fatal, p.fatalErr = regFailed, msg.err.Error(), msg.err
 	return nil
 }
 
@@ -293,6 +299,9 @@ func (p *regPage) onKey(k tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(k, keys.Back):
 		return gotoMenu(p.leaveNotice())
+	case p.phase == regFailed && key.Matches(k, keys.Create) && p.canRegisterAgain():
+		p.phase, p.fatal, p.fatalErr = regPolling, "", nil
+		return p.act("create", p.reg.RegisterAgain)
 	case p.phase == regConnected || p.phase == regFailed:
 		if key.Matches(k, keys.Continue) {
 			return gotoMenu(p.leaveNotice())
@@ -320,6 +329,12 @@ func (p *regPage) canCreate() bool {
 	return p.reg.CanManage() && p.timeline.Current() == steps.StatusNotRegistered
 }
 
+// canRegisterAgain: the credentials the tenant issued were lost and a
+// tenant user can delete the request and create it again.
+func (p *regPage) canRegisterAgain() bool {
+	return p.phase == regFailed && p.reg.CanManage() && errors.Is(p.fatalErr, steps.ErrCredentialsLost)
+}
+
 func (p *regPage) canAccept() bool {
 	return p.reg.CanManage() && p.timeline.Current() == steps.StatusPending
 }
@@ -341,6 +356,9 @@ func (p *regPage) Close()     { p.cancel() }
 func (p *regPage) ShortHelp() []key.Binding {
 	switch p.phase {
 	case regConnected, regFailed:
+		if p.canRegisterAgain() {
+			return []key.Binding{keys.Create, keys.Continue}
+		}
 		return []key.Binding{keys.Continue}
 	}
 	var b []key.Binding

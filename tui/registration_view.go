@@ -69,6 +69,10 @@ func (p *regPage) stateView() string {
 	case regFailed:
 		line("")
 		line(s.Error.Render(symFailed+" Registration stopped: ") + p.fatal)
+		if p.canRegisterAgain() {
+			line("")
+			line("Press " + s.Key.Render("c") + " to delete the device request and register it again from this console.")
+		}
 		return b.String()
 	case regCompleting:
 		line("")

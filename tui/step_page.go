@@ -201,6 +201,7 @@ func (p *stepPage) onPrompt(msg promptMsg) tea.Cmd {
 	p.phase = phasePrompt
 	p.inputErr, p.verifyErr, p.carriedErr = p.carriedErr, "", ""
 	p.input = textinput.New()
+	p.input.CharLimit = steps.MaxAnswerLength // a runaway paste must not freeze the console
 	p.input.Prompt = "> "
 	p.input.SetValue(msg.prompt.Default)
 	p.input.CursorEnd()

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"sort"
 	"syscall"
+	"time"
 
 	"github.com/edge-setup/edge-setup/edgeprops"
 	"github.com/edge-setup/edge-setup/steps/safetext"
@@ -59,7 +60,19 @@ type command struct {
 // commands are filled in by the cmd_*.go files.
 var commands = map[string]command{}
 
-func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+func main() {
+	hardStop = true
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// hardStop: the real binary (not a test calling run) exits by force when a
+// command has not stopped within stopGrace of a signal.
+var hardStop bool
+
+// stopGrace is how long a command may take to stop after SIGINT/SIGTERM.
+// Every write is atomic, so a forced exit leaves files whole (a temporary
+// file at worst, removed at the next start).
+const stopGrace = time.Second
 
 func run(args []string, stdout, stderr io.Writer) int {
 	var g globals
@@ -79,8 +92,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, "edge-setup", version)
 		return exitOK
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGHUP)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
+	finished := make(chan struct{})
+	defer close(finished) // runs before stop
+	go watchSignals(ctx, stop, finished, fs.NArg() > 0, stderr)
 	if fs.NArg() > 0 {
 		c, ok := commands[fs.Arg(0)]
 		if !ok {
@@ -90,6 +106,27 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return c.run(ctx, &g, fs.Args()[1:], stdout, stderr)
 	}
 	return runMenu(ctx, &g, stdout, stderr)
+}
+
+// watchSignals: after the first signal a second one gets the default action
+// (it ends the process at once); a command that has not returned within
+// stopGrace is ended with exit 130.
+func watchSignals(ctx context.Context, stop func(), finished <-chan struct{}, command bool, stderr io.Writer) {
+	select {
+	case <-finished:
+		return
+	case <-ctx.Done():
+	}
+	stop()
+	if !command || !hardStop {
+		return
+	}
+	select {
+	case <-finished:
+	case <-time.After(stopGrace):
+		fmt.Fprintln(stderr, "edge-setup: interrupted")
+		os.Exit(exitCanceled)
+	}
 }
 
 // parseCommandFlags parses a subcommand's flags, the global ones included

@@ -16,6 +16,7 @@ import (
 	"github.com/charmbracelet/x/term"
 
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/safetext"
 )
 
 // ErrInputEnded means stdin closed before the operator chose Exit.
@@ -40,7 +41,9 @@ type UI struct {
 
 // New returns the plain front end.
 func New(o Options) *UI {
-	u := &UI{env: o.Env, in: bufio.NewReader(o.In), out: o.Out, banner: o.Banner}
+	// Everything plain mode prints passes the one sanitiser: tenant IDs,
+	// error texts, file contents and typed answers cannot send escape codes.
+	u := &UI{env: o.Env, in: bufio.NewReader(o.In), out: safetext.Writer(o.Out), banner: o.Banner}
 	if f, ok := o.In.(*os.File); ok && term.IsTerminal(f.Fd()) {
 		u.inFile = f
 	}
@@ -286,16 +289,47 @@ func (u *UI) readAnswer(prompt string, secret bool) (string, error) {
 }
 
 func (u *UI) readLine(prompt string) (string, error) {
-	fmt.Fprint(u.out, prompt)
-	line, err := u.in.ReadString('\n')
-	if err != nil && (line == "" || !errors.Is(err, io.EOF)) {
-		fmt.Fprintln(u.out)
-		return "", ErrInputEnded
+	for {
+		fmt.Fprint(u.out, prompt)
+		line, tooLong, err := u.readBoundedLine()
+		if err != nil && (line == "" || !errors.Is(err, io.EOF)) {
+			fmt.Fprintln(u.out)
+			return "", ErrInputEnded
+		}
+		if u.inFile == nil {
+			fmt.Fprintln(u.out) // piped input is not echoed: end the prompt line
+		}
+		if tooLong {
+			u.printf("  x The answer is longer than %d characters (a paste gone wrong?): enter it again.\n", steps.MaxAnswerLength)
+			continue
+		}
+		return strings.TrimRight(line, "\r\n"), nil
 	}
-	if u.inFile == nil {
-		fmt.Fprintln(u.out) // piped input is not echoed: end the prompt line
+}
+
+// readBoundedLine reads one line of at most steps.MaxAnswerLength bytes;
+// the rest of a longer line is read and dropped in pieces (never held), so
+// a runaway input (a 20,000 character paste, /dev/zero piped in) costs
+// neither memory nor time.
+func (u *UI) readBoundedLine() (line string, tooLong bool, err error) {
+	var b []byte
+	for {
+		chunk, err := u.in.ReadSlice('\n')
+		if !tooLong {
+			if len(b)+len(chunk) > steps.MaxAnswerLength+2 { // +2: the line end
+				tooLong, b = true, nil
+			} else {
+				b = append(b, chunk...)
+			}
+		}
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		if tooLong && errors.Is(err, io.EOF) {
+			return "", true, nil
+		}
+		return string(b), tooLong, err
 	}
-	return strings.TrimRight(line, "\r\n"), nil
 }
 
 func (u *UI) println(s string)             { fmt.Fprintln(u.out, s) }
