@@ -40,7 +40,7 @@ type regPage struct {
 	retrying      string // transient failure being retried
 	tenantWarning string
 	fatal         string
-	fatalErr      error // the error behind fatal (ErrCredentialsLost offers c)
+	fatalErr      error  // the error behind fatal (ErrCredentialsLost offers c)
 	action        string // "create" / "accept" in flight
 	actionErr     string
 	conn          *steps.Connection
