@@ -97,6 +97,8 @@ func explainStatus(e *Error) string {
 			return fmt.Sprintf("%s: the tenant is limiting requests; wait %s and try again", what, max(e.RetryAfter.Round(time.Second), time.Second))
 		}
 		return what + ": the tenant is limiting requests; wait a little and try again"
+	case s == http.StatusNotImplemented:
+		return what + ": the server does not implement " + e.Method + " " + e.Path + "; this tool cannot do that step against it"
 	case s >= 500:
 		return what + ": the tenant (or a proxy in front of it) has a problem right now; try again in a minute, and if it persists check the platform's status"
 	}
@@ -111,6 +113,12 @@ func roleHint(path string) string {
 		return "give the user ROLE_INVENTORY_ADMIN (Administration > Roles)"
 	case strings.HasPrefix(path, "/identity"):
 		return "give the user ROLE_IDENTITY_ADMIN (Administration > Roles)"
+	case strings.HasPrefix(path, "/event"):
+		return "give the user ROLE_EVENT_ADMIN (Administration > Roles)"
+	case strings.HasPrefix(path, "/alarm"):
+		return "give the user ROLE_ALARM_ADMIN (Administration > Roles)"
+	case strings.HasPrefix(path, "/measurement"):
+		return "give the user ROLE_MEASUREMENT_ADMIN (Administration > Roles)"
 	case strings.HasPrefix(path, "/service/remoteaccess"):
 		return "give the user ROLE_REMOTE_ACCESS_ADMIN (Administration > Roles) and subscribe the tenant to Cloud Remote Access"
 	case strings.HasPrefix(path, "/devicecontrol/deviceCredentials"):

@@ -92,8 +92,10 @@ func (s *Sim) handleManagedObjects(w http.ResponseWriter, r *http.Request) {
 		now := s.now()
 		in["id"], in["owner"], in["creationTime"], in["lastUpdated"] = id, a.name, now, now
 		s.mos[id] = in
+		s.changedLocked(APIManagedObject, ActionCreate, id, in)
 		body := moBody(r, in)
 		s.mu.Unlock()
+		s.flush()
 		w.Header().Set("Location", selfURL(r, "/inventory/managedObjects/"+id))
 		writeJSON(w, r, http.StatusCreated, moType, body)
 	default:
@@ -143,7 +145,9 @@ func (s *Sim) handleManagedObject(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		delete(s.raConfigs, id)
+		s.changedLocked(APIManagedObject, ActionDelete, id, nil)
 		s.mu.Unlock()
+		s.flush()
 		w.WriteHeader(http.StatusNoContent)
 		return
 	case http.MethodPut:
@@ -158,9 +162,11 @@ func (s *Sim) handleManagedObject(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		mo["lastUpdated"] = s.now()
+		s.changedLocked(APIManagedObject, ActionUpdate, id, mo)
 	}
 	body := moBody(r, mo)
 	s.mu.Unlock()
+	s.flush()
 	writeJSON(w, r, http.StatusOK, moType, body)
 }
 

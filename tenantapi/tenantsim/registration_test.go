@@ -112,7 +112,7 @@ func TestNewDeviceRequestErrors(t *testing.T) {
 		{"bad json", admin(http.MethodPost, "/devicecontrol/newDeviceRequests", "newDeviceRequest", `{"id":`), 400, "undefined/badRequest"},
 		{"wrong content type", req{method: http.MethodPost, path: "/devicecontrol/newDeviceRequests", login: "admin", pw: adminPW, ct: "text/plain", body: `{"id":"z"}`}, 415, "undefined/unsupportedMediaType"},
 		{"unacceptable", req{method: http.MethodGet, path: "/devicecontrol/newDeviceRequests/dup", login: "admin", pw: adminPW, accept: "text/html"}, 406, "undefined/notAcceptable"},
-		{"unknown path", admin(http.MethodGet, "/nothing/here", "", ""), 404, "undefined/Not Found"},
+		{"unknown path: not simulated, never a 404", admin(http.MethodGet, "/nothing/here", "", ""), 501, "tenantsim/notSimulated"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

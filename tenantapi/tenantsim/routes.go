@@ -24,6 +24,11 @@ func (s *Sim) routes() *http.ServeMux {
 	m.HandleFunc("/inventory/managedObjects", s.handleManagedObjects)
 	m.HandleFunc("/inventory/managedObjects/{id}", s.handleManagedObject)
 
+	for _, k := range []*kind{eventKind, alarmKind, measurementKind} {
+		m.HandleFunc(k.path, s.handleRecords(k))
+		m.HandleFunc(k.path+"/{id}", s.handleRecord(k))
+	}
+
 	m.HandleFunc("/service/remoteaccess/devices/{id}/configurations", s.handleRAConfigs)
 	m.HandleFunc("/service/remoteaccess/devices/{id}/configurations/{cid}", s.handleRAConfig)
 	return m

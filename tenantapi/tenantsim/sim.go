@@ -1,7 +1,8 @@
 // Package tenantsim is an in-memory Cumulocity tenant: an http.Handler that
 // speaks the wire protocol described in the project's REST reference
-// (registration, device credentials, identity, inventory, operations, remote
-// access, users). Tests and the product's demo mode run it behind
+// (registration, device credentials, identity, inventory, operations,
+// events, alarms, measurements, remote access, users). What it does not
+// simulate it refuses with 501 (see README.md in this directory). Tests and the product's demo mode run it behind
 // httptest.NewServer. It is safe for concurrent use.
 package tenantsim
 
@@ -33,8 +34,10 @@ type Sim struct {
 	mos       map[string]map[string]any
 	extIDs    map[extKey]string // (type, value) -> managed object id
 	ops       map[string]*operation
-	raConfigs map[string][]*raConfig // managed object id -> remote access configurations
-	seq       int64                  // id source for managed objects, operations, configs
+	raConfigs map[string][]*raConfig        // managed object id -> remote access configurations
+	data      map[string]map[string]*record // events, alarms, measurements: api -> id -> record
+	watch     watchers
+	seq       int64 // id source for managed objects, operations, configs
 	log       []RequestRecord
 
 	faultMu sync.Mutex
@@ -64,6 +67,7 @@ func New(o Options) *Sim {
 		extIDs:    map[extKey]string{},
 		ops:       map[string]*operation{},
 		raConfigs: map[string][]*raConfig{},
+		data:      map[string]map[string]*record{},
 		seq:       10000,
 	}
 	for _, u := range o.Users {
@@ -87,10 +91,11 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.serve(rec, r)
 }
 
-// serve routes r; unknown paths get the platform's 404 body.
+// serve routes r; a path tenantsim does not serve gets a 501 naming it
+// (the platform may well serve it; never a 404 that reads "not found").
 func (s *Sim) serve(w http.ResponseWriter, r *http.Request) {
 	if _, pattern := s.mux.Handler(r); pattern == "" {
-		writeError(w, http.StatusNotFound, "undefined/Not Found", "Nothing is served at "+r.URL.Path+".")
+		writeNotSimulated(w, r, "")
 		return
 	}
 	s.mux.ServeHTTP(w, r)

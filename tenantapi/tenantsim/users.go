@@ -21,6 +21,12 @@ const (
 	RoleIdentityRead       = "ROLE_IDENTITY_READ"
 	RoleIdentityAdmin      = "ROLE_IDENTITY_ADMIN"
 	RoleRemoteAccessAdmin  = "ROLE_REMOTE_ACCESS_ADMIN"
+	RoleEventRead          = "ROLE_EVENT_READ"
+	RoleEventAdmin         = "ROLE_EVENT_ADMIN"
+	RoleAlarmRead          = "ROLE_ALARM_READ"
+	RoleAlarmAdmin         = "ROLE_ALARM_ADMIN"
+	RoleMeasurementRead    = "ROLE_MEASUREMENT_READ"
+	RoleMeasurementAdmin   = "ROLE_MEASUREMENT_ADMIN"
 	roleDevice             = "ROLE_DEVICE" // every device user has it
 )
 
@@ -31,6 +37,9 @@ func AllRoles() []string {
 		RoleInventoryRead, RoleInventoryAdmin,
 		RoleIdentityRead, RoleIdentityAdmin,
 		RoleRemoteAccessAdmin,
+		RoleEventRead, RoleEventAdmin,
+		RoleAlarmRead, RoleAlarmAdmin,
+		RoleMeasurementRead, RoleMeasurementAdmin,
 	}
 }
 
