@@ -55,6 +55,12 @@ func (EdgeAgent) NextPrompt(env *Env, a Answers) (*Prompt, error) {
 				}
 				return VerifyTenantURL(ctx, env, u)
 			},
+			Verified: func(u string) string {
+				if u == "" {
+					return ""
+				}
+				return u + " answers as a Cumulocity tenant"
+			},
 		}, nil
 	}
 	if a[KeyCloudURL] == "" {
@@ -96,6 +102,9 @@ func (EdgeAgent) NextPrompt(env *Env, a Answers) (*Prompt, error) {
 			Verify: func(ctx context.Context, pw string) error {
 				cr := tenantUserCredentials(env, a[KeyTenantUser], pw)
 				return VerifyTenantUser(ctx, env, a[KeyCloudURL], cr)
+			},
+			Verified: func(string) string {
+				return "tenant user " + a[KeyTenantUser] + " may create and accept registration requests"
 			},
 		}, nil
 	}

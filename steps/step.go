@@ -65,6 +65,10 @@ type Prompt struct {
 	// value after Validate passes. On error the front end shows the message
 	// and lets the operator correct the value or keep it anyway.
 	Verify func(ctx context.Context, value string) error
+	// Verified, when set, says in one line what a passed Verify proved
+	// ("https://acme.cumulocity.com answers as a Cumulocity tenant"); front
+	// ends show it with a ✓ so the operator knows the check ran.
+	Verified func(value string) string
 }
 
 // Check runs Validate (if any) on input.

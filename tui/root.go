@@ -27,14 +27,17 @@ type Options struct {
 
 // Model is the root model.
 type Model struct {
-	c         *common
-	menu      *menuPage
-	page      page
-	help      help.Model
-	showHelp  bool
-	quitting  bool
-	stopping  bool // Ctrl+C pressed while a step runs: quit once it stops
-	altScreen bool
+	c        *common
+	menu     *menuPage
+	page     page
+	help     help.Model
+	showHelp bool
+	quitting bool
+	stopping bool // Ctrl+C pressed while a step runs: quit once it stops
+	// interrupted: the operator left with Ctrl+C (exit 130, as in plain
+	// mode and for SIGTERM), not with Exit/q (exit 0).
+	interrupted bool
+	altScreen   bool
 }
 
 // New returns the root model showing the menu.
@@ -96,6 +99,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // interrupt handles Ctrl+C: a running step is cancelled and allowed to stop
 // (so nothing is left half-done); a second Ctrl+C leaves at once.
 func (m *Model) interrupt() (tea.Model, tea.Cmd) {
+	m.interrupted = true
 	if m.page.Busy() && !m.stopping {
 		m.stopping = true
 		m.page.Close()
@@ -105,6 +109,9 @@ func (m *Model) interrupt() (tea.Model, tea.Cmd) {
 	m.page.Close()
 	return m, tea.Quit
 }
+
+// Interrupted reports whether the operator left with Ctrl+C.
+func (m *Model) Interrupted() bool { return m.interrupted }
 
 // typing reports whether the page has a text field focused, so that keys
 // such as ? go to the field.

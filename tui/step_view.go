@@ -16,7 +16,7 @@ func (p *stepPage) View() string {
 		b.WriteString(p.spinner.View() + " Reading the current configuration…")
 	case phaseUnavailable:
 		b.WriteString(s.Error.Render(symFailed+" Not available now") + "\n" + p.c.wrap(p.unavailErr, 2))
-	case phasePrompt, phaseChecking, phaseVerifyFailed:
+	case phasePrompt:
 		b.WriteString(p.promptView())
 	case phaseConfirm:
 		b.WriteString("This will:\n")
@@ -32,24 +32,14 @@ func (p *stepPage) View() string {
 
 func (p *stepPage) promptView() string {
 	s := p.c.styles
-	pr := p.prompt
 	var b strings.Builder
-	if pr.Note != "" {
-		b.WriteString(s.Warning.Render(p.c.wrap(symWarn+" "+pr.Note, 0)) + "\n\n")
+	for _, v := range p.verified {
+		b.WriteString(p.c.hang(s.Success.Render(symDone)+" "+v) + "\n")
 	}
-	b.WriteString(p.c.wrap(pr.Text, 0) + "\n")
-	b.WriteString(p.input.View() + "\n")
-	switch {
-	case p.phase == phaseChecking && pr.Verify != nil:
-		b.WriteString(p.spinner.View() + " Checking…")
-	case p.phase == phaseVerifyFailed:
-		b.WriteString(p.c.wrap(s.Error.Render(symFailed+" ")+p.verifyErr, 2) + "\n")
-		b.WriteString(s.Dim.Render("Press e to correct it, s to keep it anyway, esc to cancel."))
-	case p.inputErr != "":
-		b.WriteString(p.c.wrap(s.Error.Render(symFailed+" ")+p.inputErr, 2))
-	case pr.Help != "":
-		b.WriteString(s.Dim.Render(p.c.wrap(pr.Help, 0)))
+	if len(p.verified) > 0 {
+		b.WriteString("\n")
 	}
+	b.WriteString(p.field.view(p.spinner))
 	return b.String()
 }
 

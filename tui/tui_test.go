@@ -177,9 +177,45 @@ func TestOption7UnreachableTenantOffersCorrectOrKeep(t *testing.T) {
 	d.waitFor(steps.PromptCloudURL)
 	d.typeText("http://127.0.0.1:1")
 	d.key("enter")
-	d.waitFor("s to keep it anyway")
-	d.key("e")
+	d.waitFor("Tab to keep it unchecked")
+	// Typing goes to the field: the s of https is not "keep anyway".
+	for range len("http://127.0.0.1:1") {
+		d.key("backspace")
+	}
+	d.typeText("https://")
+	if s := d.screen(); !strings.Contains(s, "> https://") || strings.Contains(s, "refused") {
+		t.Fatalf("typing after a failed check did not edit the field:\n%s", s)
+	}
+	d.typeText("127.0.0.1:1")
+	d.key("enter")
+	d.waitFor("refused the connection")
+	d.key("tab")
+	d.waitFor("Enter tenant user")
+}
+
+func TestRefusedTenantUserCannotBeKept(t *testing.T) {
+	w := stepstest.New(t)
+	d := newDriver(t, w.Env, 100, 30)
+	d.key("7")
 	d.waitFor(steps.PromptCloudURL)
+	d.typeText(w.URL)
+	d.key("enter")
+	d.waitFor("Enter tenant user")
+	d.waitFor("answers as a Cumulocity tenant")
+	d.typeText(stepstest.AdminUser)
+	d.key("enter")
+	d.waitFor("Enter password of tenant user")
+	d.typeText("not-the-password")
+	d.key("enter")
+	d.waitFor("401")
+	if s := d.screen(); strings.Contains(s, "Tab") || strings.Contains(s, "keep") {
+		t.Errorf("a refused tenant user is offered to be kept:\n%s", s)
+	}
+	d.key("tab")
+	d.settle()
+	if !strings.Contains(d.screen(), "401") {
+		t.Errorf("tab moved on from a refused user:\n%s", d.screen())
+	}
 }
 
 func TestWrongBootstrapPasswordStopsTheRegistration(t *testing.T) {
