@@ -125,3 +125,18 @@ func wrapLine(s string, width, indent int) []string {
 	}
 	return lines
 }
+
+// bannerLines are the banner as drawn: wrapped, not cut, so the demo's
+// credentials stay readable at 80 columns; small windows keep the first
+// line, the one that matters most.
+func (c *common) bannerLines() []string {
+	banner := c.banner
+	if c.height < 24 && len(banner) > 1 {
+		banner = banner[:1]
+	}
+	var out []string
+	for _, b := range banner {
+		out = append(out, strings.Split(c.styles.Banner.Render(wrapText(b, max(c.width, 20), 5)), "\n")...)
+	}
+	return out
+}

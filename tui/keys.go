@@ -9,7 +9,7 @@ type keyMap struct {
 	CheckAgain, KeepAnyway, Continue         key.Binding
 	Create, Accept, CheckNow, Help           key.Binding
 	Diagnose, Rerun                          key.Binding
-	Resume                                   key.Binding
+	Resume, ScrollUp, ScrollDown, More       key.Binding
 }
 
 var keys = keyMap{
@@ -37,4 +37,8 @@ var keys = keyMap{
 	Diagnose:   key.NewBinding(key.WithKeys("d", "D"), key.WithHelp("d", "diagnose")),
 	Rerun:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "run again")),
 	Resume:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "resume registration")),
+	ScrollUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "scroll up")),
+	ScrollDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "scroll down")),
+	// More stands in the footer for keys a narrow window has no room for.
+	More: key.NewBinding(key.WithKeys(), key.WithHelp("…", "")),
 }

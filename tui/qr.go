@@ -105,11 +105,7 @@ func cachedQR(text string) (string, error) {
 // the banner (one line in windows under 24 lines), a blank line and the
 // footer around it.
 func (c *common) bodyHeight() int {
-	banner := len(c.banner)
-	if c.height < 24 && banner > 1 {
-		banner = 1
-	}
-	return c.height - 3 - banner
+	return c.height - 3 - len(c.bannerLines())
 }
 
 type qrPlacement int

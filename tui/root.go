@@ -4,6 +4,7 @@
 package tui
 
 import (
+	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/help"
@@ -38,6 +39,7 @@ type Model struct {
 	// mode and for SIGTERM), not with Exit/q (exit 0).
 	interrupted bool
 	altScreen   bool
+	scroll      int // first body line shown when the page is taller than the window
 }
 
 // New returns the root model showing the menu.
@@ -60,25 +62,37 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if key.Matches(msg, keys.ForceQuit) {
 			return m.interrupt()
 		}
+		switch {
+		case key.Matches(msg, keys.ScrollDown):
+			m.scroll += max(m.c.height/2, 1)
+			return m, nil
+		case key.Matches(msg, keys.ScrollUp):
+			m.scroll = max(m.scroll-max(m.c.height/2, 1), 0)
+			return m, nil
+		}
 		if key.Matches(msg, keys.Help) && !m.typing() {
 			m.showHelp = !m.showHelp
 			return m, nil
 		}
 	case gotoMenuMsg:
 		m.page.Close()
+		m.scroll = 0
 		m.menu.notice = msg.notice
 		m.page = m.menu
 		return m, m.menu.Init()
 	case openStepMsg:
 		m.page.Close()
+		m.scroll = 0
 		m.page = newStepPage(m.c, msg.step, msg.title)
 		return m, m.page.Init()
 	case openRegMsg:
 		m.page.Close()
+		m.scroll = 0
 		m.page = newRegPage(m.c, msg.reg, msg.notice)
 		return m, m.page.Init()
 	case openDiagnoseMsg:
 		m.page.Close()
+		m.scroll = 0
 		m.page = newDiagPage(m.c)
 		return m, m.page.Init()
 	case quitMsg:
@@ -135,45 +149,83 @@ func (m *Model) Render() string {
 		return ""
 	}
 	s := m.c.styles
+	width := max(m.c.width, 1)
 	header := s.Title.Render("Cumulocity IoT Edge · post-installation")
 	if v := m.c.env.Version; v != "" {
 		header += s.Dim.Render("  edge-setup " + v)
 	}
-	parts := []string{header}
-	banner := m.c.banner
-	if m.c.height < 24 && len(banner) > 1 {
-		banner = banner[:1] // small windows keep the lines that matter most
-	}
-	for _, b := range banner {
-		parts = append(parts, s.Banner.Render(b))
-	}
-	parts = append(parts, "")
+	top := append(append([]string{header}, m.c.bannerLines()...), "")
 	body := m.page.View()
 	if m.showHelp {
 		body = m.helpOverlay()
 	}
-	parts = append(parts, body)
-	footer := m.help.ShortHelpView(append(m.page.ShortHelp(), keys.Help))
+	footer := m.footer(width)
+	avail := m.c.height - 1 - len(top)
+	lines := strings.Split(body, "\n")
+	lines = m.scrollBody(lines, avail)
+	all := append(top, lines...)
+	if h := m.c.height - 1; h > 0 && len(all) > h {
+		all = all[:h] // a tiny window: the footer still gets the last line
+	}
+	for len(all) < m.c.height-1 {
+		all = append(all, "")
+	}
+	for i, l := range all {
+		if ansi.StringWidth(l) > width {
+			all[i] = ansi.Truncate(l, width, "…")
+		}
+	}
+	return strings.Join(append(all, footer), "\n")
+}
+
+// scrollBody fits the page into avail lines: when it is longer, it shows a
+// window of it with "more below/above" lines that say how to scroll, instead
+// of cutting it silently.
+func (m *Model) scrollBody(lines []string, avail int) []string {
+	if avail <= 0 || len(lines) <= avail {
+		m.scroll = 0
+		return lines
+	}
+	if avail < 3 {
+		return lines[:avail]
+	}
+	maxScroll := len(lines) - (avail - 1)
+	m.scroll = min(max(m.scroll, 0), maxScroll)
+	s := m.c.styles
+	var out []string
+	start, room := m.scroll, avail
+	if start > 0 {
+		out = append(out, s.Dim.Render(fmt.Sprintf("↑ %d more above · pgup scrolls up", start)))
+		room--
+	}
+	end := start + room
+	if end < len(lines) {
+		end-- // room for the "more below" line
+	}
+	out = append(out, lines[start:end]...)
+	if below := len(lines) - end; below > 0 {
+		out = append(out, s.Dim.Render(fmt.Sprintf("↓ %d more below · pgdn scrolls down", below)))
+	}
+	return out
+}
+
+// footer is the page's keys, and always "? help": when the window is too
+// narrow for every key, the last ones give way (? lists them all).
+func (m *Model) footer(width int) string {
 	if m.stopping {
-		footer = s.Warning.Render("Stopping: waiting for the running step to finish safely… (ctrl+c again to leave now)")
+		return ansi.Truncate(m.c.styles.Warning.Render("Stopping: waiting for the running step to finish safely… (ctrl+c again to leave now)"), width, "…")
 	}
-	content := strings.Join(parts, "\n")
-	// Keep the footer on the last line, cutting the body if the window is small.
-	avail := m.c.height - 1
-	lines := strings.Split(content, "\n")
-	if avail > 0 && len(lines) > avail {
-		lines = lines[:avail]
-	} else {
-		for len(lines) < avail {
-			lines = append(lines, "")
+	b := m.page.ShortHelp()
+	for n := len(b); n >= 0; n-- {
+		f := m.help.ShortHelpView(append(b[:n:n], keys.Help))
+		if n < len(b) {
+			f = m.help.ShortHelpView(append(b[:n:n], keys.More, keys.Help))
+		}
+		if ansi.StringWidth(f) <= width {
+			return f
 		}
 	}
-	for i, l := range lines {
-		if ansi.StringWidth(l) > m.c.width && m.c.width > 0 {
-			lines[i] = ansi.Truncate(l, m.c.width, "…")
-		}
-	}
-	return strings.Join(append(lines, ansi.Truncate(footer, max(m.c.width, 1), "…")), "\n")
+	return ansi.Truncate(m.help.ShortHelpView([]key.Binding{keys.Help}), width, "…")
 }
 
 func (m *Model) helpOverlay() string {
