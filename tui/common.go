@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"strings"
 	"sync/atomic"
 
@@ -10,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/tenantapi"
 )
 
 // common is shared by every page: size, styles and the environment.
@@ -19,6 +21,21 @@ type common struct {
 	width  int
 	height int
 	banner []string
+
+	// tenantUser is the tenant user given in option 7 or on the
+	// registration screen, in memory for this run only (never stored), so
+	// that a resumed registration offers the same actions.
+	tenantUser *tenantUserMemo
+	qrHintSaid bool // the QR window-size hint was shown once
+	demoHelp   []string
+	// demoOperator, in --demo only, plays the tenant's operator for a
+	// device ID: registers it, or accepts its pending request.
+	demoOperator func(ctx context.Context, deviceID string) (string, error)
+}
+
+type tenantUserMemo struct {
+	url string
+	cr  tenantapi.Credentials
 }
 
 // page is one screen under the root model.
@@ -49,6 +66,7 @@ type (
 	openRegMsg struct {
 		reg    *steps.Registration
 		notice string
+		ran    []steps.Event // option 7's sub-steps, kept in view
 	}
 )
 

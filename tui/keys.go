@@ -10,6 +10,7 @@ type keyMap struct {
 	Create, Accept, CheckNow, Help           key.Binding
 	Diagnose, Rerun                          key.Binding
 	Resume, ScrollUp, ScrollDown, More       key.Binding
+	TenantUser, DemoOperator                 key.Binding
 }
 
 var keys = keyMap{
@@ -37,8 +38,11 @@ var keys = keyMap{
 	Diagnose:   key.NewBinding(key.WithKeys("d", "D"), key.WithHelp("d", "diagnose")),
 	Rerun:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "run again")),
 	Resume:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "resume registration")),
-	ScrollUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "scroll up")),
-	ScrollDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "scroll down")),
+	TenantUser: key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "give a tenant user")),
+	// Only in --demo, which has no web UI: the tenant's operator's part.
+	DemoOperator: key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "DEMO: act as the tenant's operator")),
+	ScrollUp:     key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "scroll up")),
+	ScrollDown:   key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "scroll down")),
 	// More stands in the footer for keys a narrow window has no room for.
 	More: key.NewBinding(key.WithKeys(), key.WithHelp("…", "")),
 }

@@ -4,6 +4,7 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -24,6 +25,11 @@ type Options struct {
 	Banner []string
 	// AltScreen draws on the alternate screen (off in tests' golden views).
 	AltScreen bool
+	// DemoOperator, set by --demo only (it has no web UI), plays the
+	// tenant's operator on the registration screen (key o, marked DEMO).
+	DemoOperator func(ctx context.Context, deviceID string) (string, error)
+	// DemoHelp lines are added to the ? help (what a second shell needs).
+	DemoHelp []string
 }
 
 // Model is the root model.
@@ -44,7 +50,8 @@ type Model struct {
 
 // New returns the root model showing the menu.
 func New(o Options) *Model {
-	c := &common{env: o.Env, styles: DefaultStyles(), width: 80, height: 24, banner: o.Banner}
+	c := &common{env: o.Env, styles: DefaultStyles(), width: 80, height: 24, banner: o.Banner,
+		demoOperator: o.DemoOperator, demoHelp: o.DemoHelp}
 	m := &Model{c: c, help: help.New(), altScreen: o.AltScreen}
 	m.menu = newMenuPage(c)
 	m.page = m.menu
@@ -88,7 +95,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case openRegMsg:
 		m.page.Close()
 		m.scroll = 0
-		m.page = newRegPage(m.c, msg.reg, msg.notice)
+		m.page = newRegPage(m.c, msg.reg, msg.notice, msg.ran)
 		return m, m.page.Init()
 	case openDiagnoseMsg:
 		m.page.Close()
@@ -130,8 +137,13 @@ func (m *Model) Interrupted() bool { return m.interrupted }
 // typing reports whether the page has a text field focused, so that keys
 // such as ? go to the field.
 func (m *Model) typing() bool {
-	sp, ok := m.page.(*stepPage)
-	return ok && sp.phase == phasePrompt
+	switch p := m.page.(type) {
+	case *stepPage:
+		return p.phase == phasePrompt
+	case *regPage:
+		return p.typing()
+	}
+	return false
 }
 
 type quitMsg struct{}
@@ -216,16 +228,18 @@ func (m *Model) footer(width int) string {
 		return ansi.Truncate(m.c.styles.Warning.Render("Stopping: waiting for the running step to finish safely… (ctrl+c again to leave now)"), width, "…")
 	}
 	b := m.page.ShortHelp()
+	h := m.help
+	h.SetWidth(0) // this measures; help's own cut would drop "? help" first
 	for n := len(b); n >= 0; n-- {
-		f := m.help.ShortHelpView(append(b[:n:n], keys.Help))
+		f := h.ShortHelpView(append(b[:n:n], keys.Help))
 		if n < len(b) {
-			f = m.help.ShortHelpView(append(b[:n:n], keys.More, keys.Help))
+			f = h.ShortHelpView(append(b[:n:n], keys.More, keys.Help))
 		}
 		if ansi.StringWidth(f) <= width {
 			return f
 		}
 	}
-	return ansi.Truncate(m.help.ShortHelpView([]key.Binding{keys.Help}), width, "…")
+	return ansi.Truncate(h.ShortHelpView([]key.Binding{keys.Help}), width, "…")
 }
 
 func (m *Model) helpOverlay() string {
@@ -235,6 +249,12 @@ func (m *Model) helpOverlay() string {
 	for _, k := range append(m.page.ShortHelp(), keys.ForceQuit, keys.Help) {
 		h := k.Help()
 		b.WriteString("  " + s.Key.Render(lipgloss.NewStyle().Width(10).Render(h.Key)) + h.Desc + "\n")
+	}
+	if len(m.c.demoHelp) > 0 {
+		b.WriteString("\n")
+		for _, l := range m.c.demoHelp {
+			b.WriteString(s.Banner.Render(m.c.hang(l)) + "\n")
+		}
 	}
 	b.WriteString("\n" + s.Dim.Render("Press ? to close this help."))
 	return b.String()

@@ -47,7 +47,7 @@ func (p *stepPage) runView() string {
 	s := p.c.styles
 	var b strings.Builder
 	for _, e := range p.events {
-		b.WriteString(p.eventLine(e) + "\n")
+		b.WriteString(p.c.eventLine(e) + "\n")
 	}
 	if p.running != "" {
 		b.WriteString(p.spinner.View() + " " + p.running + "…\n")
@@ -61,13 +61,14 @@ func (p *stepPage) runView() string {
 	return b.String()
 }
 
-func (p *stepPage) eventLine(e steps.Event) string {
-	s := p.c.styles
+// eventLine is one sub-step as the step page and the registration screen show it.
+func (c *common) eventLine(e steps.Event) string {
+	s := c.styles
 	withDetail := func(sym, name, detail string) string {
 		if detail != "" {
 			name += s.Dim.Render(" · " + detail)
 		}
-		return p.c.wrap(sym+" "+name, 2)
+		return c.hang(sym + " " + name)
 	}
 	switch e.Kind {
 	case steps.SubStepDone:
@@ -79,10 +80,10 @@ func (p *stepPage) eventLine(e steps.Event) string {
 	case steps.Planned:
 		return withDetail(s.Dim.Render(symPlanned), "would run: "+e.Detail, "not executed under a sandbox root")
 	case steps.Warning:
-		return p.c.wrap(s.Warning.Render(symWarn)+" "+e.Detail, 2)
+		return c.hang(s.Warning.Render(symWarn) + " " + e.Detail)
 	case steps.Output:
-		return s.Dim.Render(p.c.wrap("    "+e.Detail, 4))
+		return s.Dim.Render(c.wrap("    "+e.Detail, 4))
 	default:
-		return p.c.wrap(s.Dim.Render(symInfo)+" "+e.Detail, 2)
+		return c.hang(s.Dim.Render(symInfo) + " " + e.Detail)
 	}
 }

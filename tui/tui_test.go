@@ -280,3 +280,62 @@ func TestLeavingAWaitingRegistrationAndResumingIt(t *testing.T) {
 		t.Errorf("a connected Edge still offers to resume:\n%s", d.screen())
 	}
 }
+
+func TestResumedRegistrationOffersTheSameActionsAndATimelineThatOnlyMovesOn(t *testing.T) {
+	w := stepstest.New(t)
+	d := newDriver(t, w.Env, 100, 30)
+	d.key("7")
+	d.waitFor(steps.PromptCloudURL)
+	d.typeText(w.URL)
+	d.key("enter")
+	d.waitFor("Enter tenant user")
+	d.typeText(stepstest.AdminUser)
+	d.key("enter")
+	d.waitFor("Enter password of tenant user")
+	d.typeText(stepstest.AdminPassword)
+	d.key("enter")
+	d.waitFor("Proceed? [y/N]")
+	d.key("y")
+	d.waitFor(steps.StatusNotRegistered)
+	d.key("c")
+	d.waitFor(steps.StatusPending)
+	d.key("esc")
+	d.waitFor("to resume it")
+
+	// The same run: the tenant user is still known.
+	d.key("r")
+	d.waitFor("Resumed the registration started")
+	d.settle()
+	if s := d.screen(); !strings.Contains(s, "a accept") || strings.Count(s, steps.StatusPending) != 1 {
+		t.Errorf("resumed in the same run: want the a key and one %q line:\n%s", steps.StatusPending, s)
+	}
+	d.key("esc")
+	d.waitFor("to resume it")
+
+	// A new run: the device alone says "not accepted yet", which is not news.
+	d = newDriver(t, w.Env, 100, 30)
+	d.waitFor("to resume it")
+	d.key("r")
+	d.waitFor("Resumed the registration started")
+	for range 3 {
+		d.settle()
+	}
+	s := d.screen()
+	if strings.Contains(s, steps.StatusNotAccepted) || !strings.Contains(s, "u give a tenant user") {
+		t.Errorf("resumed in a new run: want no %q and the u key:\n%s", steps.StatusNotAccepted, s)
+	}
+	d.key("u")
+	d.waitFor("Enter tenant user to create and accept")
+	d.typeText(stepstest.AdminUser)
+	d.key("enter")
+	d.waitFor("Enter password of tenant user")
+	d.typeText(stepstest.AdminPassword)
+	d.key("enter")
+	d.waitFor("a accept")
+	if n := strings.Count(d.screen(), steps.StatusPending); n != 1 {
+		t.Errorf("%d %q lines:\n%s", n, steps.StatusPending, d.screen())
+	}
+	d.key("a")
+	d.waitFor("Connected to tenant")
+	d.waitFor("credentials.properties")
+}
