@@ -69,6 +69,10 @@ type Prompt struct {
 	// ("https://acme.cumulocity.com answers as a Cumulocity tenant"); front
 	// ends show it with a ✓ so the operator knows the check ran.
 	Verified func(value string) string
+	// ConsoleOnly prompts are a choice for an operator at the console;
+	// unattended runs (answers files) take Default when the file has no
+	// answer for them.
+	ConsoleOnly bool
 }
 
 // Check runs Validate (if any) on input.

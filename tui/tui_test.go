@@ -338,4 +338,19 @@ func TestResumedRegistrationOffersTheSameActionsAndATimelineThatOnlyMovesOn(t *t
 	d.key("a")
 	d.waitFor("Connected to tenant")
 	d.waitFor("credentials.properties")
+
+	// Option 7 again with the same URL: nothing to write or register.
+	d.key("enter")
+	d.waitFor("Choose an option")
+	d.key("7")
+	d.waitFor(steps.PromptCloudURL)
+	d.key("enter")
+	d.waitFor("This Edge is registered with " + w.URL)
+	d.key("enter")
+	d.waitFor("nothing is written and the edge-agent is not restarted")
+	if strings.Contains(d.screen(), "tenant user") {
+		t.Errorf("a connected Edge is asked for a tenant user:\n%s", d.screen())
+	}
+	d.key("y")
+	d.waitFor("Connected to tenant")
 }
