@@ -55,10 +55,24 @@ func (EdgeAgent) NextPrompt(env *Env, a Answers) (*Prompt, error) {
 				}
 				return VerifyTenantURL(ctx, env, u)
 			},
+			Verified: func(u string) string {
+				if u == "" {
+					return ""
+				}
+				return u + " answers as a Cumulocity tenant"
+			},
 		}, nil
 	}
 	if a[KeyCloudURL] == "" {
 		return nil, nil
+	}
+	if user := registeredHere(env, cfg, a[KeyCloudURL]); user != "" {
+		if !a.Has(KeyConnectedAction) {
+			return connectedActionPrompt(a[KeyCloudURL], user), nil
+		}
+		if a[KeyConnectedAction] != ConnectedRegister {
+			return nil, nil // check: no bootstrap password, no tenant user
+		}
 	}
 	if cfg.WithEnv(env.getenv).BootstrapPassword == "" && !a.Has(KeyBootstrapPassword) {
 		return &Prompt{
@@ -97,6 +111,9 @@ func (EdgeAgent) NextPrompt(env *Env, a Answers) (*Prompt, error) {
 				cr := tenantUserCredentials(env, a[KeyTenantUser], pw)
 				return VerifyTenantUser(ctx, env, a[KeyCloudURL], cr)
 			},
+			Verified: func(string) string {
+				return "tenant user " + a[KeyTenantUser] + " may create and accept registration requests"
+			},
 		}, nil
 	}
 	return nil, nil
@@ -105,19 +122,27 @@ func (EdgeAgent) NextPrompt(env *Env, a Answers) (*Prompt, error) {
 func (EdgeAgent) Confirm(env *Env, a Answers) []string {
 	cfg, _ := env.Props.LoadAgentConfig()
 	url := a[KeyCloudURL]
+	if user := registeredHere(env, cfg, url); user != "" && a.Has(KeyConnectedAction) {
+		return connectedConfirm(a, url, user)
+	}
 	path := "/" + edgeprops.AgentPropsFile
+	if cfg.URL == url && cfg.RemoteManagement && a[KeyBootstrapPassword] == "" && !discardsCredentials(env, cfg, url) {
+		return []string{
+			fmt.Sprintf("Keep c8y.url=%s (unchanged): nothing is written and the edge-agent is not restarted", url),
+			"Then register this Edge with the tenant",
+		}
+	}
 	restart := "Restart the edge-agent service"
 	if env.Sandboxed() {
 		restart += " (planned only: the root is a sandbox)"
 	}
 	if url == "" {
-		lines := []string{fmt.Sprintf("Disable remote management: empty c8y.url and set remote.management.enabled=false in %s", path)}
-		if cfg.URL != "" {
-			lines = append(lines, "The Edge stops connecting to "+cfg.URL)
-		}
+		lines := ConnectionChange(env, cfg, url)
+		lines = append(lines, fmt.Sprintf("Disable remote management: empty c8y.url and set remote.management.enabled=false in %s", path))
 		return append(lines, "Keep the device ID", restart)
 	}
-	lines := []string{fmt.Sprintf("Set c8y.url=%s and remote.management.enabled=true in %s", url, path)}
+	lines := ConnectionChange(env, cfg, url)
+	lines = append(lines, fmt.Sprintf("Set c8y.url=%s and remote.management.enabled=true in %s", url, path))
 	if a[KeyBootstrapPassword] != "" {
 		lines = append(lines, "Store the bootstrap password in "+path+" (mode 0600)")
 	}
@@ -141,6 +166,13 @@ func (EdgeAgent) Run(ctx context.Context, env *Env, a Answers, emit Emit) error 
 	})
 	if err != nil {
 		return err
+	}
+	if a[KeyConnectedAction] == ConnectedRegister {
+		if err := t.Do("Discard the device credentials", func() (string, error) {
+			return "registering again", env.Props.DeleteCredentials()
+		}); err != nil {
+			return err
+		}
 	}
 	if err := applyAgentConfig(ctx, env, a[KeyCloudURL], a[KeyBootstrapPassword], t); err != nil {
 		return err

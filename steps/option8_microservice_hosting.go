@@ -45,6 +45,9 @@ func loadHostingState(env *Env) (hostingState, error) {
 
 func (MicroserviceHosting) Number() int { return 8 }
 
+// StableTitle is the reference's name of option 8 in any state (status).
+func (MicroserviceHosting) StableTitle() string { return "Enable/Disable microservice hosting feature" }
+
 func (MicroserviceHosting) Title(env *Env) string {
 	if s, err := loadHostingState(env); err == nil && s.Enabled {
 		return "Disable microservice hosting feature"

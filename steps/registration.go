@@ -37,6 +37,10 @@ type Connection struct {
 	Username        string
 	ManagedObjectID string
 	CreatedDevice   bool // the managed object was created now
+	// Agent says whether the edge-agent picks up credentials stored now
+	// ("restarted", "restart planned (sandbox root)", or why not); empty
+	// for credentials stored earlier.
+	Agent string
 }
 
 // RegisterLink is where the operator registers the device in the tenant.
@@ -219,6 +223,7 @@ func (r *Registration) Complete(ctx context.Context, dc *tenantapi.DeviceCredent
 	conn, err := r.connect(ctx, tenantapi.Credentials{Tenant: dc.TenantID, User: dc.Username, Password: dc.Password})
 	if err == nil {
 		_ = r.ClearProgress() // nothing left to resume; a failure here changes nothing
+		conn.Agent = r.restartAgentForCredentials(ctx)
 	}
 	return conn, err
 }

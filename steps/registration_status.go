@@ -47,11 +47,20 @@ type StatusChange struct {
 // Timeline is the list of states a registration went through.
 type Timeline []StatusChange
 
-// Observe appends status when it differs from the last one and reports
-// whether it did.
+// Observe appends status when it is a real change and reports whether it
+// did. "Not accepted yet" (all a device alone can know) says nothing new
+// after "Not registered", "Waiting for connection" or "Pending acceptance"
+// (a tenant user's view, for example before a resume without one), so it
+// never follows them: the timeline does not seem to go backwards.
 func (t *Timeline) Observe(status string, at time.Time) bool {
 	if status == "" || (len(*t) > 0 && (*t)[len(*t)-1].Status == status) {
 		return false
+	}
+	if status == StatusNotAccepted {
+		switch t.Current() {
+		case StatusNotRegistered, StatusWaiting, StatusPending:
+			return false
+		}
 	}
 	*t = append(*t, StatusChange{Status: status, At: at})
 	return true

@@ -101,7 +101,7 @@ func GatherStatus(ctx context.Context, env *Env) Status {
 		problem(err)
 	}
 	for _, st := range All() {
-		o := OptionStatus{Number: st.Number(), Title: st.Title(env)}
+		o := OptionStatus{Number: st.Number(), Title: StableTitle(st, env)}
 		if oc, ok := comp.Options[strconv.Itoa(st.Number())]; ok {
 			at := oc.At
 			o.Completed, o.CompletedAt, o.Version = true, &at, oc.Version
@@ -192,4 +192,14 @@ func checkRegistration(ctx context.Context, env *Env, url, deviceID string) Regi
 		rs.Reason = "the device's inventory entry could not be read: " + tenantapi.Explain(err)
 	}
 	return rs
+}
+
+// StableTitle names an option the same way whatever its state: option 8's
+// menu text flips between "Enable" and "Disable", which would make a status
+// line read as an instruction (and JSON consumers see a changing title).
+func StableTitle(st Step, env *Env) string {
+	if n, ok := st.(interface{ StableTitle() string }); ok {
+		return n.StableTitle()
+	}
+	return st.Title(env)
 }

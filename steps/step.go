@@ -71,6 +71,14 @@ type Prompt struct {
 	// value after Validate passes. On error the front end shows the message
 	// and lets the operator correct the value or keep it anyway.
 	Verify func(ctx context.Context, value string) error
+	// Verified, when set, says in one line what a passed Verify proved
+	// ("https://acme.cumulocity.com answers as a Cumulocity tenant"); front
+	// ends show it with a ✓ so the operator knows the check ran.
+	Verified func(value string) string
+	// ConsoleOnly prompts are a choice for an operator at the console;
+	// unattended runs (answers files) take Default when the file has no
+	// answer for them.
+	ConsoleOnly bool
 }
 
 // Check runs Validate (if any) on input.

@@ -22,9 +22,9 @@ type menuPage struct {
 type menuItem struct {
 	number int
 	title  string
-	step   steps.Step // nil for Exit and D
-	letter string     // shown instead of the number (D)
-	msg    tea.Msg    // sent when chosen instead of opening a step (D)
+	step   steps.Step // nil for Exit and d
+	letter string     // shown instead of the number (d)
+	msg    tea.Msg    // sent when chosen instead of opening a step (d)
 }
 
 func newMenuPage(c *common) *menuPage {
@@ -41,7 +41,7 @@ func menuItems(env *steps.Env) []menuItem {
 		items = append(items, menuItem{number: s.Number(), title: s.Title(env), step: s})
 	}
 	return append(items, menuItem{number: steps.ExitNumber, title: "Exit"},
-		menuItem{letter: "D", title: "Diagnose the connection to the tenant", msg: openDiagnoseMsg{}})
+		menuItem{letter: "d", title: "Diagnose the connection to the tenant", msg: openDiagnoseMsg{}})
 }
 
 type menuRefreshMsg struct {
@@ -84,7 +84,7 @@ func (p *menuPage) Update(msg tea.Msg) (page, tea.Cmd) {
 		}
 	case key.Matches(km, keys.Diagnose):
 		for i, it := range p.items {
-			if it.letter == "D" {
+			if it.letter == "d" {
 				p.cursor = i
 				return p, p.choose()
 			}

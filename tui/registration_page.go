@@ -22,6 +22,14 @@ type regPage struct {
 	id     int64
 	reg    *steps.Registration
 	notice string
+	ran    []steps.Event // option 7's sub-steps, shown above the registration
+	qrHint bool          // this screen may say which window size shows the QR code
+
+	// asking is the tenant user being given on this screen (u), with its
+	// answers so far.
+	asking     *field
+	askAnswers steps.Answers
+	demoNote   string // what the demo's tenant operator did (o)
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -90,11 +98,32 @@ type (
 		err  error
 	}
 	regRecheckMsg struct{ page int64 }
+	regAskMsg     struct {
+		page   int64
+		prompt *steps.Prompt
+		err    error
+	}
+	regDemoMsg struct {
+		page int64
+		note string
+		err  error
+	}
 )
 
-func newRegPage(c *common, reg *steps.Registration, notice string) *regPage {
+func newRegPage(c *common, reg *steps.Registration, notice string, ran []steps.Event) *regPage {
 	ctx, cancel := context.WithCancel(context.Background())
-	p := &regPage{c: c, id: nextPageID(), reg: reg, notice: notice, ctx: ctx, cancel: cancel}
+	p := &regPage{c: c, id: nextPageID(), reg: reg, notice: notice, ran: ran, ctx: ctx, cancel: cancel}
+	// The hint about a larger window is said once per run, not on every screen.
+	p.qrHint, c.qrHintSaid = !c.qrHintSaid, true
+	if reg.Tenant == nil && c.tenantUser != nil && steps.SameHost(c.tenantUser.url, reg.URL) {
+		// A resumed screen offers what the fresh one did: the tenant user
+		// given in option 7 is kept in memory for this run (never stored).
+		cr := c.tenantUser.cr
+		reg.Tenant = &cr
+	}
+	if reg.Tenant != nil {
+		c.tenantUser = &tenantUserMemo{url: reg.URL, cr: *reg.Tenant}
+	}
 	p.spinner = spinner.New(spinner.WithSpinner(waitSpinner))
 	return p
 }
@@ -201,11 +230,77 @@ func (p *regPage) Update(msg tea.Msg) (page, tea.Cmd) {
 			p.actionErr = ""
 			return p, p.poll()
 		}
+	case regAskMsg:
+		if msg.page == p.id {
+			return p, p.onAsk(msg)
+		}
+	case fieldCheckedMsg:
+		if msg.page == p.id && p.asking != nil {
+			return p, p.onAskOutcome(p.asking.onChecked(msg))
+		}
+	case regDemoMsg:
+		if msg.page == p.id {
+			p.action = ""
+			if msg.err != nil {
+				p.actionErr = msg.err.Error()
+				return p, nil
+			}
+			p.actionErr, p.demoNote = "", msg.note
+			return p, p.poll()
+		}
 	case tea.KeyPressMsg:
+		if p.asking != nil {
+			return p, p.onAskOutcome(p.asking.onKey(msg))
+		}
 		return p, p.onKey(msg)
+	}
+	if p.asking != nil {
+		return p, p.asking.update(msg)
 	}
 	return p, nil
 }
+
+// ask shows the next question for a tenant user (u), off the Update loop.
+func (p *regPage) ask() tea.Cmd {
+	reg, a, id := p.reg, cloneAnswers(p.askAnswers), p.id
+	return func() tea.Msg {
+		pr, err := reg.TenantUserPrompt(a)
+		return regAskMsg{page: id, prompt: pr, err: err}
+	}
+}
+
+func (p *regPage) onAsk(msg regAskMsg) tea.Cmd {
+	switch {
+	case msg.err != nil:
+		p.asking, p.actionErr = nil, msg.err.Error()
+		return nil
+	case msg.prompt == nil:
+		p.asking = nil
+		p.reg.UseTenantUser(p.askAnswers)
+		p.c.tenantUser = &tenantUserMemo{url: p.reg.URL, cr: *p.reg.Tenant}
+		if !p.checking {
+			return p.poll() // the tenant's view of the request, now
+		}
+		return nil
+	}
+	p.asking = newField(p.c, p.id, p.ctx, msg.prompt, "")
+	return p.asking.focus()
+}
+
+func (p *regPage) onAskOutcome(o fieldOutcome, cmd tea.Cmd) tea.Cmd {
+	switch o {
+	case fieldCancel, fieldReask:
+		p.asking = nil // back to the registration, which kept polling
+		return nil
+	case fieldAccepted:
+		p.askAnswers[p.asking.prompt.Key] = p.asking.answer
+		return p.ask()
+	}
+	return cmd
+}
+
+// typing reports a focused field, so that keys such as ? go to it.
+func (p *regPage) typing() bool { return p.asking != nil }
 
 func (p *regPage) onExisting(msg regExistingMsg) tea.Cmd {
 	p.checking = false
@@ -315,6 +410,16 @@ func (p *regPage) onKey(k tea.KeyPressMsg) tea.Cmd {
 		return p.act("create", p.reg.CreateRequest)
 	case key.Matches(k, keys.Accept) && p.canAccept():
 		return p.act("accept", p.reg.Accept)
+	case key.Matches(k, keys.TenantUser) && !p.reg.CanManage():
+		p.askAnswers = steps.Answers{}
+		return p.ask()
+	case key.Matches(k, keys.DemoOperator) && p.c.demoOperator != nil:
+		p.action, p.actionErr = "demo", ""
+		ctx, id, op, devID := p.ctx, p.id, p.c.demoOperator, p.reg.DeviceID
+		return func() tea.Msg {
+			note, err := op(ctx, devID)
+			return regDemoMsg{page: id, note: note, err: err}
+		}
 	}
 	return nil
 }
@@ -368,7 +473,16 @@ func (p *regPage) ShortHelp() []key.Binding {
 	if p.canAccept() {
 		b = append(b, keys.Accept)
 	}
+	if p.asking != nil {
+		return p.asking.shortHelp()
+	}
 	if p.phase == regPolling {
+		if !p.reg.CanManage() {
+			b = append(b, keys.TenantUser)
+		}
+		if p.c.demoOperator != nil {
+			b = append(b, keys.DemoOperator)
+		}
 		b = append(b, keys.CheckNow)
 	}
 	return append(b, keys.Back)

@@ -141,12 +141,30 @@ func parseCommandFlags(name string, g *globals, args []string, stderr io.Writer,
 	if define != nil {
 		define(fs)
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return fs, exitOK, false
+	// Flags may come before or after the arguments ("apply FILE --check"):
+	// the flag package stops at the first argument, so parse the rest again
+	// and put the arguments back in order. "--" ends the flags.
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return fs, exitOK, false
+			}
+			return fs, exitUsage, false
 		}
-		return fs, exitUsage, false
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
+			positional = append(positional, rest...)
+			break
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
 	}
+	// Leave the arguments where fs.Args() finds them.
+	_ = fs.Parse(append([]string{"--"}, positional...))
 	return fs, 0, true
 }
 

@@ -55,7 +55,7 @@ func runMenu(ctx context.Context, g *globals, stdout, stderr io.Writer) int {
 	if g.demo {
 		fmt.Fprintln(stdout, "Demo finished; its sandbox root was", s.env.Root)
 	}
-	if ctx.Err() != nil {
+	if ctx.Err() != nil || m.Interrupted() {
 		return exitCanceled
 	}
 	return exitOK

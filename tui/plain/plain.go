@@ -180,6 +180,7 @@ func (u *UI) ask(ctx context.Context, s steps.Step, a steps.Answers) error {
 		if p.Note != "" {
 			u.println("  ! " + p.Note)
 		}
+		keep := "" // a value whose check failed and that may be kept
 		for {
 			text := p.Text
 			if p.Default != "" && !p.Secret {
@@ -189,6 +190,11 @@ func (u *UI) ask(ctx context.Context, s steps.Step, a steps.Answers) error {
 			if err != nil {
 				return err
 			}
+			if keep != "" && strings.EqualFold(strings.TrimSpace(in), keepWord) {
+				a[p.Key] = keep
+				break
+			}
+			keep = ""
 			if in == "" && p.Default != "" {
 				in = p.Default
 			}
@@ -203,12 +209,19 @@ func (u *UI) ask(ctx context.Context, s steps.Step, a steps.Answers) error {
 			if p.Verify != nil {
 				if verr := p.Verify(ctx, v); verr != nil {
 					u.println("  x " + verr.Error())
-					keep, err := u.yesNo("  Keep this value anyway? [y/N]: ", false)
-					if err != nil {
-						return err
+					// What is typed next is the corrected value; keeping the
+					// unchecked one takes the word, never a stray key.
+					if steps.Keepable(verr) {
+						keep = v
+						u.println("  Enter the corrected value, or " + keepWord + " to keep " + shown(p, v) + " unchecked.")
+					} else {
+						u.println("  Enter the corrected value.")
 					}
-					if !keep {
-						continue
+					continue
+				}
+				if p.Verified != nil {
+					if line := p.Verified(v); line != "" {
+						u.println("  ok " + line)
 					}
 				}
 			}
@@ -216,6 +229,17 @@ func (u *UI) ask(ctx context.Context, s steps.Step, a steps.Answers) error {
 			break
 		}
 	}
+}
+
+// keepWord keeps a value whose check failed (plain mode's Tab).
+const keepWord = "keep"
+
+// shown is how a value is named in a hint: never a secret.
+func shown(p *steps.Prompt, v string) string {
+	if p.Secret {
+		return "it"
+	}
+	return v
 }
 
 func (u *UI) event(e steps.Event) {
