@@ -51,6 +51,10 @@ func runDiagnose(ctx context.Context, g *globals, args []string, stdout, stderr 
 		emit = diagnosePrinter(stdout)
 	}
 	checks := steps.Diagnose(ctx, s.env.Env, tenantURL, emit)
+	if ctx.Err() != nil {
+		fmt.Fprintln(stderr, "edge-setup diagnose: interrupted")
+		return exitCanceled
+	}
 	failed := steps.ChecksFailed(checks)
 	if asJSON {
 		enc := json.NewEncoder(stdout)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -47,6 +48,10 @@ func runStatus(ctx context.Context, g *globals, args []string, stdout, stderr io
 		defer cancel()
 	}
 	st := steps.GatherStatus(ctx, s.env.Env)
+	if errors.Is(ctx.Err(), context.Canceled) {
+		fmt.Fprintln(stderr, "edge-setup status: interrupted")
+		return exitCanceled
+	}
 	if asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
