@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -57,10 +56,7 @@ func runDiagnose(ctx context.Context, g *globals, args []string, stdout, stderr 
 	}
 	failed := steps.ChecksFailed(checks)
 	if asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(struct {
+		if err := writeJSON(stdout, struct {
 			Failed bool          `json:"failed"`
 			Checks []steps.Check `json:"checks"`
 		}{failed, checks}); err != nil {

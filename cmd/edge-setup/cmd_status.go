@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -53,9 +52,7 @@ func runStatus(ctx context.Context, g *globals, args []string, stdout, stderr io
 		return exitCanceled
 	}
 	if asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(st); err != nil {
+		if err := writeJSON(stdout, st); err != nil {
 			fmt.Fprintln(stderr, "edge-setup status:", err)
 			return exitFailed
 		}

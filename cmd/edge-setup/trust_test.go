@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"net"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/edge-setup/edge-setup/edgeprops"
+	"github.com/edge-setup/edge-setup/tenantapi/tenantsim"
 )
 
 // A directory, a link or a FIFO at the lock path is not "another copy is
@@ -224,4 +226,46 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// --timeout names the last real reason (here the tenant's 503), not "the
+// request is still not accepted".
+func TestRegisterTimeoutNamesTheLastRealReason(t *testing.T) {
+	cleanEnv(t)
+	sim, url := startSim(t)
+	root := t.TempDir()
+	file := writeAnswers(t, "options:\n  - option: 7\n    answers: {cloud_url: "+url+", bootstrap_password: "+simBootstrap+", tenant_user: \"\"}\n")
+	if code, stdout, stderr := runCmd(t, "--root", root, "apply", file); code != exitOK {
+		t.Fatalf("apply: %d\n%s%s", code, stdout, stderr)
+	}
+	sim.SetFault(tenantsim.StatusBurst(0, 503))
+	code, stdout, _ := runCmd(t, "--root", root, "register", "--wait", "--timeout", "1s")
+	if code != exitTimeout || !strings.Contains(stdout, "the last problem was") || !strings.Contains(stdout, "503") || strings.Contains(stdout, "still not accepted") {
+		t.Errorf("exit %d:\n%s", code, stdout)
+	}
+}
+
+// /dev/zero or a FIFO as the answers file: refused at once, exit 4.
+func TestApplyRefusesADeviceAsTheAnswersFile(t *testing.T) {
+	cleanEnv(t)
+	code, _, stderr := runCmd(t, "--root", t.TempDir(), "apply", "/dev/zero")
+	if code != exitInvalidFile || !strings.Contains(stderr, "is a device") {
+		t.Errorf("exit %d, %q", code, stderr)
+	}
+}
+
+// JSON output stays valid and holds no C1 control or bidi override raw.
+func TestJSONOutputEscapesWhatEncodingJSONLeaves(t *testing.T) {
+	var b bytes.Buffer
+	in := map[string]string{"tenant": "t\u009b31m\u202eX\x1b]0;x"}
+	if err := writeJSON(&b, in); err != nil {
+		t.Fatal(err)
+	}
+	if strings.ContainsAny(b.String(), "\u009b\u202e\x1b") {
+		t.Errorf("raw controls in %q", b.String())
+	}
+	var out map[string]string
+	if err := json.Unmarshal(b.Bytes(), &out); err != nil || out["tenant"] != in["tenant"] {
+		t.Errorf("round trip: %q, %v", out["tenant"], err)
+	}
 }
