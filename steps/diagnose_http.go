@@ -140,7 +140,8 @@ func skewText(secs int64) string {
 	const day = 24 * 60 * 60
 	switch {
 	case secs >= 2*365*day:
-		return fmt.Sprintf("about %d years (%d days)", secs/(365*day+day/4), secs/day)
+		const year = 365*day + day/4
+		return fmt.Sprintf("about %d years (%d days)", (secs+year/2)/year, secs/day)
 	case secs >= 2*day:
 		return fmt.Sprintf("%d days", secs/day)
 	}

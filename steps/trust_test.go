@@ -164,6 +164,7 @@ func TestDiagnoseClockCenturiesOff(t *testing.T) {
 		env.Now = func() time.Time { return time.Now().AddDate(years, 0, 0) }
 		checks := steps.Diagnose(t.Context(), env, srv.URL, nil)
 		c := wantCheck(t, checks, steps.DiagClock, steps.CheckFail, "", "timedatectl")
+		t.Logf("%d years: %s", years, c.Detail)
 		dir := "ahead of"
 		if years < 0 {
 			dir = "behind"
