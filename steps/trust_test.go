@@ -30,6 +30,7 @@ func TestSameTenantDifferentSpelling(t *testing.T) {
 		{"https://acme.example.com", "https://ACME.example.com.:443"},
 		{"https://acme.example.com:0443", "https://acme.example.com"},
 		{"https://[::1]", "https://[::1]:443"},
+		{"https://[0:0:0:0:0:0:0:1]", "https://[::1]"},
 	}
 	for _, p := range same {
 		if !steps.SameHost(p[0], p[1]) {
@@ -50,6 +51,7 @@ func TestSameTenantDifferentSpelling(t *testing.T) {
 		"acme.example.com.":             "https://acme.example.com",
 		"https://Acme.Example.COM.:443": "https://acme.example.com:443",
 		"http://localhost.:8080/":       "http://localhost:8080",
+		"http://[0:0::1]:8080":          "http://[::1]:8080",
 	} {
 		if got, err := steps.NormalizeCloudURL(in); err != nil || got != want {
 			t.Errorf("NormalizeCloudURL(%q) = %q, %v; want %q", in, got, err, want)

@@ -73,7 +73,11 @@ func runRegister(ctx context.Context, g *globals, args []string, stdout, stderr 
 		return exitUsage
 	}
 	if !wait {
-		return registerOnce(ctx, reg, stdout, stderr)
+		code := registerOnce(ctx, reg, stdout, stderr)
+		if errors.Is(ctx.Err(), context.Canceled) {
+			return exitCanceled // a signal during the one check
+		}
+		return code
 	}
 	createAsked := create
 	if timeout > 0 {

@@ -75,6 +75,11 @@ var hardStop bool
 const stopGrace = time.Second
 
 func run(args []string, stdout, stderr io.Writer) int {
+	// The one place the commands' and plain mode's output is made safe:
+	// tenant IDs, tenant error texts, URLs, file contents and even a
+	// mistyped flag cannot send escape codes to the terminal (the TUI draws
+	// through Bubble Tea and sanitises where outside text enters its view).
+	stdout, stderr = safetext.Writer(stdout), safetext.Writer(stderr)
 	var g globals
 	var showVersion bool
 	fs := flag.NewFlagSet("edge-setup", flag.ContinueOnError)
@@ -97,11 +102,6 @@ func run(args []string, stdout, stderr io.Writer) int {
 	finished := make(chan struct{})
 	defer close(finished) // runs before stop
 	go watchSignals(ctx, stop, finished, stderr)
-	// The one place the commands' and plain mode's output is made safe:
-	// tenant IDs, tenant error texts, URLs and file contents cannot send
-	// escape codes to the terminal (the TUI draws through Bubble Tea and
-	// sanitises where outside text enters its view).
-	stdout, stderr = safetext.Writer(stdout), safetext.Writer(stderr)
 	if fs.NArg() > 0 {
 		c, ok := commands[fs.Arg(0)]
 		if !ok {

@@ -283,6 +283,10 @@ func (u *UI) readAnswer(prompt string, secret bool) (string, error) {
 		if err != nil {
 			return "", ErrInputEnded
 		}
+		if len(b) > steps.MaxAnswerLength {
+			u.printf("  x The answer is longer than %d characters (a paste gone wrong?): enter it again.\n", steps.MaxAnswerLength)
+			return u.readAnswer(prompt, secret)
+		}
 		return string(b), nil
 	}
 	return u.readLine(prompt)
