@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/edge-setup/edge-setup/edgeprops"
+	"github.com/edge-setup/edge-setup/steps/safetext"
 )
 
 // ActionLogFile, under the root, is the action log: what edge-setup changed,
@@ -86,8 +87,17 @@ func (l *ActionLog) Record(step int, name, outcome, detail string) {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	// Secrets are replaced in the raw values, before quoting or cutting
+	// could change how they appear (logValue then makes outside text safe).
+	clean := func(v string) string {
+		for _, s := range l.redact {
+			v = strings.ReplaceAll(v, s, "****")
+		}
+		return v
+	}
+	name, outcome, detail = clean(name), clean(outcome), clean(detail)
 	if len(detail) > maxLogDetail {
-		detail = detail[:maxLogDetail] + "..."
+		detail = strings.ToValidUTF8(detail[:maxLogDetail], "") + "..."
 	}
 	var b strings.Builder
 	b.WriteString(l.now().UTC().Format(time.RFC3339))
@@ -118,7 +128,8 @@ func (l *ActionLog) append(line string) error {
 
 // logValue quotes v when it is empty or holds blanks, quotes or '='.
 func logValue(v string) string {
-	if v == "" || strings.ContainsAny(v, " \t\r\n\"=\\") || !strconv.CanBackquote(v) {
+	if v == "" || strings.ContainsAny(v, " \t\r\n\"=\\") || !strconv.CanBackquote(v) || !safetext.Safe(v) {
+		// Quote escapes every control, format (bidi) and invalid byte
 		return strconv.Quote(v)
 	}
 	return v

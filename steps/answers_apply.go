@@ -193,13 +193,17 @@ func applyRegistration(ctx context.Context, env *Env, po PlannedOption, emit, sh
 		wctx, cancel = context.WithTimeout(ctx, spec.Timeout)
 		defer cancel()
 	}
+	var lastProblem error // the last real reason, for the timeout message
 	conn, err := reg.Wait(wctx, func(u WaitUpdate) {
 		switch {
 		case u.Retrying != nil:
+			lastProblem = u.Retrying
 			t.Warn(fmt.Sprintf("retrying in %s: %v", u.Next.Round(time.Second), u.Retrying))
 		case u.Warning != nil:
+			lastProblem = u.Warning
 			t.Warn(u.Warning.Error())
 		case u.Status != "":
+			lastProblem = nil
 			status(u.Status)
 			act(u.Status)
 		}
@@ -207,6 +211,8 @@ func applyRegistration(ctx context.Context, env *Env, po PlannedOption, emit, sh
 	switch {
 	case err == nil:
 		return connected(conn)
+	case ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) && lastProblem != nil:
+		err = fmt.Errorf("%w (%s); the last problem was: %v", ErrRegistrationTimeout, spec.Timeout, lastProblem)
 	case ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded):
 		err = fmt.Errorf("%w (%s): register %s at %s, or run edge-setup register --wait later", ErrRegistrationTimeout, spec.Timeout, reg.DeviceID, reg.RegisterLink())
 	}

@@ -32,10 +32,12 @@ func NormalizeCloudURL(input string) (string, error) {
 		return "", fmt.Errorf("%q is not a URL: enter the tenant address, e.g. https://acme.cumulocity.com", input)
 	}
 	scheme := strings.ToLower(u.Scheme)
+	// "acme.example.com." (the absolute DNS form) is the same host: drop the dot
+	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
 	switch scheme {
 	case "https":
 	case "http":
-		if !isLoopbackHost(u.Hostname()) {
+		if !isLoopbackHost(host) {
 			return "", errors.New("http:// is only allowed for a tenant on this machine (localhost): use https://")
 		}
 	default:
@@ -57,13 +59,17 @@ func NormalizeCloudURL(input string) (string, error) {
 		// The escaped form: a decoded path may hold line breaks or escape sequences.
 		return "", fmt.Errorf("the URL must not contain a path (%s): enter only the tenant address, e.g. https://acme.cumulocity.com", u.EscapedPath())
 	}
-	// "acme.example.com." (the absolute DNS form) is the same host: drop the dot
-	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
 	if host == "" {
 		return "", errors.New("the URL has no host name: enter the tenant address, e.g. https://acme.cumulocity.com")
 	}
+	if strings.HasSuffix(host, ".") {
+		return "", fmt.Errorf("%q is not a valid host name: check for doubled or missing dots", u.Hostname())
+	}
 	if err := checkHostName(host); err != nil {
 		return "", err
+	}
+	if ip := net.ParseIP(host); ip != nil {
+		host = ip.String() // one spelling of an address: [0:0::1] is [::1]
 	}
 	if strings.HasSuffix(u.Host, ":") {
 		return "", errors.New("the URL ends in ':' without a port: remove the colon or give the port, e.g. https://acme.cumulocity.com:8443")
@@ -148,6 +154,9 @@ func tenantKey(s string) (string, bool) {
 	}
 	scheme := strings.ToLower(u.Scheme)
 	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+	if ip := net.ParseIP(host); ip != nil {
+		host = ip.String() // [0:0:0:0:0:0:0:1] is [::1]
+	}
 	port := u.Port()
 	if port == "" {
 		switch scheme {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/edge-setup/edge-setup/edgeprops"
+	"github.com/edge-setup/edge-setup/steps/safetext"
 	"github.com/edge-setup/edge-setup/tenantapi"
 )
 
@@ -267,6 +268,13 @@ func (EdgeAgent) NewRegistration(env *Env, a Answers) (*Registration, error) {
 	}
 	if url == "" {
 		return nil, nil
+	}
+	// c8y.url may have been written by hand or by another program: it is
+	// checked as a typed one (and made safe before it is named).
+	if n, err := NormalizeCloudURL(url); err != nil {
+		return nil, fmt.Errorf("the cloud URL %s in %s cannot be used: %v; choose 7 and enter the tenant URL again", safetext.Line(url), edgeprops.AgentPropsFile, err)
+	} else {
+		url = n
 	}
 	if cfg.BootstrapPassword == "" {
 		return nil, fmt.Errorf("no bootstrap password is configured: set c8y.bootstrap.password in %s or C8Y_BOOTSTRAP_PASSWORD", edgeprops.AgentPropsFile)

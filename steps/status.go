@@ -148,6 +148,9 @@ func checkRegistration(ctx context.Context, env *Env, url, deviceID string) Regi
 	if url == "" {
 		return RegistrationStatus{State: RegDisabled, Reason: "no cloud URL is configured: run option 7 to connect the Edge to a tenant"}
 	}
+	if _, err := NormalizeCloudURL(url); err != nil {
+		return RegistrationStatus{State: RegUnknown, Reason: fmt.Sprintf("the cloud URL in %s cannot be used (%v): run option 7 and enter the tenant URL again", edgeprops.AgentPropsFile, err)}
+	}
 	creds, ok, err := env.Props.LoadCredentials()
 	if err != nil {
 		return RegistrationStatus{State: RegUnknown, Reason: err.Error()}

@@ -153,7 +153,7 @@ func tlsProblem(err error) string {
 		return "the TLS certificate has expired or is not valid yet (" + oneLine(ci.Detail) + "): check this machine's clock (date, NTP) or have the certificate renewed"
 	case errors.As(err, &ci):
 		return "the tenant's TLS certificate was rejected (" + oneLine(ci.Error()) + "): fix the certificate or pass the right CA with --ca-cert"
-	case oldTLSVersion(err):
+	case OldTLSVersion(err):
 		return "the server offers only TLS 1.0 or 1.1, which are no longer considered safe and which edge-setup refuses: enable TLS 1.2 or 1.3 on the tenant or on the proxy in front of it"
 	case errors.As(err, &rh), strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
 		return "the server does not speak TLS on that port: check https:// versus http:// and the port in the URL"
@@ -165,10 +165,10 @@ func tlsProblem(err error) string {
 	return ""
 }
 
-// oldTLSVersion: the handshake failed because the server speaks only a
-// protocol version below our minimum (TLS 1.2). Go reports it as the
-// server's alert or as the version the server picked.
-func oldTLSVersion(err error) bool {
+// OldTLSVersion reports whether a handshake failed because the server
+// speaks only a protocol version below our minimum (TLS 1.2). Go reports it
+// as the server's alert or as the version the server picked.
+func OldTLSVersion(err error) bool {
 	s := err.Error()
 	return strings.Contains(s, "tls: protocol version not supported") ||
 		strings.Contains(s, "server selected unsupported protocol version")

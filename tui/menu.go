@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/safetext"
 )
 
 // menuPage is the numbered post-installation menu.
@@ -155,7 +156,7 @@ func resumeRegistration(env *steps.Env) tea.Cmd {
 	return func() tea.Msg {
 		reg, err := steps.EdgeAgent{}.NewRegistration(env, steps.Answers{})
 		if err != nil {
-			return gotoMenuMsg{notice: "Cannot resume the registration: " + err.Error()}
+			return gotoMenuMsg{notice: "Cannot resume the registration: " + safetext.Line(err.Error())}
 		}
 		if reg == nil {
 			return gotoMenuMsg{notice: "Remote management is disabled: choose 7 to configure a tenant."}

@@ -61,6 +61,7 @@ func New(o Options) *Model {
 func (m *Model) Init() tea.Cmd { return m.page.Init() }
 
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	msg = sanitize(msg) // outside text made safe before any page stores it
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.c.width, m.c.height = msg.Width, msg.Height

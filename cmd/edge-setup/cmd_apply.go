@@ -60,6 +60,10 @@ func runApply(ctx context.Context, g *globals, args []string, stdout, stderr io.
 	env := s.env.Env
 
 	plan, err := steps.LoadAnswers(ctx, env, path, data, steps.CheckOptions{Verify: verify})
+	if err != nil && ctx.Err() != nil {
+		fmt.Fprintln(stderr, "edge-setup apply: interrupted while checking the file; nothing was changed")
+		return exitCanceled
+	}
 	if err != nil {
 		return reportAnswersError(stderr, err)
 	}

@@ -47,7 +47,6 @@ func runRegister(ctx context.Context, g *globals, args []string, stdout, stderr 
 		fmt.Fprintln(stderr, "edge-setup register: --timeout needs --wait (without --wait, register checks once and returns at once)")
 		return exitUsage
 	}
-	stdout, stderr = safetext.Writer(stdout), safetext.Writer(stderr)
 	s, err := openSession(g, stdout)
 	if err != nil {
 		fmt.Fprintln(stderr, "edge-setup:", err)
@@ -74,7 +73,11 @@ func runRegister(ctx context.Context, g *globals, args []string, stdout, stderr 
 		return exitUsage
 	}
 	if !wait {
-		return registerOnce(ctx, reg, stdout, stderr)
+		code := registerOnce(ctx, reg, stdout, stderr)
+		if errors.Is(ctx.Err(), context.Canceled) {
+			return exitCanceled // a signal during the one check
+		}
+		return code
 	}
 	createAsked := create
 	if timeout > 0 {

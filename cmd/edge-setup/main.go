@@ -75,6 +75,11 @@ var hardStop bool
 const stopGrace = time.Second
 
 func run(args []string, stdout, stderr io.Writer) int {
+	// The one place the commands' and plain mode's output is made safe:
+	// tenant IDs, tenant error texts, URLs, file contents and even a
+	// mistyped flag cannot send escape codes to the terminal (the TUI draws
+	// through Bubble Tea and sanitises where outside text enters its view).
+	stdout, stderr = safetext.Writer(stdout), safetext.Writer(stderr)
 	var g globals
 	var showVersion bool
 	fs := flag.NewFlagSet("edge-setup", flag.ContinueOnError)
@@ -96,7 +101,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	defer stop()
 	finished := make(chan struct{})
 	defer close(finished) // runs before stop
-	go watchSignals(ctx, stop, finished, fs.NArg() > 0, stderr)
+	go watchSignals(ctx, stop, finished, stderr)
 	if fs.NArg() > 0 {
 		c, ok := commands[fs.Arg(0)]
 		if !ok {
@@ -109,16 +114,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 }
 
 // watchSignals: after the first signal a second one gets the default action
-// (it ends the process at once); a command that has not returned within
+// (it ends the process at once); a command (or the menu) that has not returned within
 // stopGrace is ended with exit 130.
-func watchSignals(ctx context.Context, stop func(), finished <-chan struct{}, command bool, stderr io.Writer) {
+func watchSignals(ctx context.Context, stop func(), finished <-chan struct{}, stderr io.Writer) {
 	select {
 	case <-finished:
 		return
 	case <-ctx.Done():
 	}
 	stop()
-	if !command || !hardStop {
+	if !hardStop {
 		return
 	}
 	select {

@@ -56,6 +56,13 @@ func (s *Sim) handleDeviceCredentials(w http.ResponseWriter, r *http.Request) {
 	creds := issuedCreds{username: "device_" + id, password: newPassword()}
 	s.users[creds.username] = &account{name: creds.username, password: creds.password, deviceID: id}
 	s.issued[id] = creds
+	// The request is removed once its credentials are handed out: a second
+	// poll gets 404 as if the device had never been registered. Fact for
+	// the one-time hand-out (the reference: "handed out once"; the device
+	// list in the UI no longer shows the request after the device
+	// connected); that the removal happens at this very poll, not later,
+	// is a guess the reference does not settle. Both a second poller and
+	// an answer cut off on the way therefore lose the credentials for good.
 	delete(s.requests, id)
 	s.mu.Unlock()
 	writeJSON(w, r, http.StatusCreated, credsType, map[string]any{

@@ -307,6 +307,10 @@ func (u *UI) readAnswer(prompt string, secret bool) (string, error) {
 		if err != nil {
 			return "", ErrInputEnded
 		}
+		if len(b) > steps.MaxAnswerLength {
+			u.printf("  x The answer is longer than %d characters (a paste gone wrong?): enter it again.\n", steps.MaxAnswerLength)
+			return u.readAnswer(prompt, secret)
+		}
 		return string(b), nil
 	}
 	return u.readLine(prompt)
@@ -316,6 +320,10 @@ func (u *UI) readLine(prompt string) (string, error) {
 	for {
 		fmt.Fprint(u.out, prompt)
 		line, tooLong, err := u.readBoundedLine()
+		if errors.Is(err, errRunawayInput) {
+			u.printf("\n  x The input has no line end in %d MiB: it is not typed answers (is /dev/zero or a binary file piped in?); stopping.\n", maxRunaway>>20)
+			return "", ErrInputEnded
+		}
 		if err != nil && (line == "" || !errors.Is(err, io.EOF)) {
 			fmt.Fprintln(u.out)
 			return "", ErrInputEnded
@@ -331,14 +339,24 @@ func (u *UI) readLine(prompt string) (string, error) {
 	}
 }
 
+// maxRunaway is how much input without a line end is read before plain
+// mode gives up on it.
+const maxRunaway = 1 << 20
+
+var errRunawayInput = errors.New("no line end in the input")
+
 // readBoundedLine reads one line of at most steps.MaxAnswerLength bytes;
 // the rest of a longer line is read and dropped in pieces (never held), so
 // a runaway input (a 20,000 character paste, /dev/zero piped in) costs
 // neither memory nor time.
 func (u *UI) readBoundedLine() (line string, tooLong bool, err error) {
 	var b []byte
+	read := 0
 	for {
 		chunk, err := u.in.ReadSlice('\n')
+		if read += len(chunk); read > maxRunaway {
+			return "", true, errRunawayInput
+		}
 		if !tooLong {
 			if len(b)+len(chunk) > steps.MaxAnswerLength+2 { // +2: the line end
 				tooLong, b = true, nil
