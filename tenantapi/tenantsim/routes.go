@@ -26,5 +26,9 @@ func (s *Sim) routes() *http.ServeMux {
 
 	m.HandleFunc("/service/remoteaccess/devices/{id}/configurations", s.handleRAConfigs)
 	m.HandleFunc("/service/remoteaccess/devices/{id}/configurations/{cid}", s.handleRAConfig)
+	m.HandleFunc("/service/remoteaccess/health", s.handleRAHealth)
+	m.HandleFunc("/service/remoteaccess/client/{id}/configurations/{cid}", s.handleRAClient)
+	m.HandleFunc("/service/remoteaccess/device/{key}", s.handleRADevice)
+	m.HandleFunc("/notification/operations", s.handleNotifications)
 	return m
 }

@@ -19,6 +19,13 @@ type Options struct {
 	BootstrapPassword string // required for deviceCredentials; empty refuses every bootstrap call
 	Users             []User // tenant users
 	Now               func() time.Time
+	// RemoteAccessAttachTimeout is how long a remote access session waits
+	// for the device to attach (the tenant option remoteaccess.operation.timeout);
+	// default 30 s.
+	RemoteAccessAttachTimeout time.Duration
+	// NotificationHold is how long a Bayeux connect is held when nothing
+	// happens; default 10 s (guess: the platform's advice names its own).
+	NotificationHold time.Duration
 }
 
 // Sim is one simulated tenant.
@@ -39,6 +46,9 @@ type Sim struct {
 
 	faultMu sync.Mutex
 	fault   *activeFault
+
+	ra     raState     // remote access sessions and the service switch (remoteaccess_session.go)
+	bayeux bayeuxState // real-time notification clients (notifications.go)
 }
 
 // New returns a tenant with the given options.
