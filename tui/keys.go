@@ -10,6 +10,7 @@ type keyMap struct {
 	Create, Accept, CheckNow, Help           key.Binding
 	Diagnose, Rerun                          key.Binding
 	Resume                                   key.Binding
+	RemoteAccess                             key.Binding
 }
 
 var keys = keyMap{
@@ -33,4 +34,6 @@ var keys = keyMap{
 	Diagnose:   key.NewBinding(key.WithKeys("d", "D"), key.WithHelp("d", "diagnose")),
 	Rerun:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "run again")),
 	Resume:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "resume registration")),
+	// RemoteAccess opens option S (from the menu and the Connected screen).
+	RemoteAccess: key.NewBinding(key.WithKeys("s", "S"), key.WithHelp("s", "remote SSH access")),
 }

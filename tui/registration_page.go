@@ -293,6 +293,9 @@ func (p *regPage) onKey(k tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(k, keys.Back):
 		return gotoMenu(p.leaveNotice())
+	case p.phase == regConnected && key.Matches(k, keys.RemoteAccess):
+		ra := steps.RemoteAccess{}
+		return func() tea.Msg { return openStepMsg{step: ra, title: ra.Title(p.c.env)} }
 	case p.phase == regConnected || p.phase == regFailed:
 		if key.Matches(k, keys.Continue) {
 			return gotoMenu(p.leaveNotice())
@@ -340,7 +343,9 @@ func (p *regPage) Close()     { p.cancel() }
 
 func (p *regPage) ShortHelp() []key.Binding {
 	switch p.phase {
-	case regConnected, regFailed:
+	case regConnected:
+		return []key.Binding{keys.Continue, keys.RemoteAccess}
+	case regFailed:
 		return []key.Binding{keys.Continue}
 	}
 	var b []key.Binding

@@ -10,7 +10,11 @@ import (
 func (p *stepPage) View() string {
 	s := p.c.styles
 	var b strings.Builder
-	b.WriteString(s.Subtitle.Render(fmt.Sprintf("%d - %s", p.step.Number(), p.title)) + "\n\n")
+	label := fmt.Sprint(p.step.Number())
+	if l, ok := p.step.(steps.Lettered); ok {
+		label = l.Letter()
+	}
+	b.WriteString(s.Subtitle.Render(label+" - "+p.title) + "\n\n")
 	switch p.phase {
 	case phaseLoading:
 		b.WriteString(p.spinner.View() + " Reading the current configuration…")
