@@ -21,6 +21,10 @@ type Edge struct {
 // ErrNotConnected: the Edge holds no device credentials yet.
 var ErrNotConnected = errors.New("this Edge is not connected to a tenant yet: run option 7 (Configure Edge Agent) first")
 
+// ErrEdgeNotKnown: the tenant refuses the Edge's credentials or lacks its
+// device; only registering again (option 7) helps.
+var ErrEdgeNotKnown = errors.New("the tenant does not know this Edge")
+
 // StoredEdge reads the stored connection without asking the tenant.
 func StoredEdge(props *edgeprops.Store) (*Edge, error) {
 	cfg, err := props.LoadAgentConfig()
@@ -47,7 +51,7 @@ func StoredEdge(props *edgeprops.Store) (*Edge, error) {
 func (e *Edge) Prove(ctx context.Context, props *edgeprops.Store, c *tenantapi.Client) error {
 	t, err := c.CurrentTenant(ctx, e.Device)
 	if errors.Is(err, tenantapi.ErrUnauthorized) {
-		return fmt.Errorf("the tenant refused the Edge's device credentials (401): run option 7 to register the Edge again")
+		return fmt.Errorf("%w: the tenant refused the Edge's device credentials (401): run option 7 to register the Edge again", ErrEdgeNotKnown)
 	}
 	if err != nil {
 		return fmt.Errorf("proving the device credentials failed: %s", tenantapi.Explain(err))
@@ -63,7 +67,7 @@ func (e *Edge) Prove(ctx context.Context, props *edgeprops.Store, c *tenantapi.C
 	e.DeviceID = id
 	mo, err := c.ExternalID(ctx, e.Device, "c8y_Serial", id)
 	if errors.Is(err, tenantapi.ErrNotFound) {
-		return fmt.Errorf("the tenant has no device with the ID %s: run option 7 so the Edge creates it", id)
+		return fmt.Errorf("%w: the tenant has no device with the ID %s: run option 7 so the Edge creates it", ErrEdgeNotKnown, id)
 	}
 	if err != nil {
 		return fmt.Errorf("looking up the Edge in the inventory failed: %s", tenantapi.Explain(err))

@@ -183,8 +183,9 @@ func AuthorizeKey(root string, a Account, pub, tenant string) (bool, error) {
 	if err := edgeprops.WriteFileAtomic(path, data, 0o600); err != nil {
 		return false, err
 	}
-	if os.Geteuid() == 0 {
-		// sshd refuses keys in files or directories the user does not own.
+	if os.Geteuid() == 0 && filepath.Clean(root) == "/" {
+		// sshd refuses keys in files or directories the user does not own
+		// (under a sandbox root the passwd's uids are not this system's).
 		_ = os.Lchown(dir, a.UID, a.GID)
 		_ = os.Lchown(path, a.UID, a.GID)
 	}

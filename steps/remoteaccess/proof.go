@@ -29,8 +29,16 @@ type Proof struct {
 
 // Summary is the line the operator reads.
 func (p *Proof) Summary() string {
-	return fmt.Sprintf("SSH through the tenant works: reached %s of this Edge in %.1f s (device attached after %.1f s)",
-		safetext.Line(p.Banner), p.Total.Seconds(), p.Attached.Seconds())
+	return fmt.Sprintf("SSH through the tenant works: reached %s of this Edge in %s (device attached after %s)",
+		safetext.Line(p.Banner), seconds(p.Total), seconds(p.Attached))
+}
+
+// seconds is "0.4 s", or "0.04 s" below a tenth.
+func seconds(d time.Duration) string {
+	if d < 100*time.Millisecond {
+		return fmt.Sprintf("%.2f s", d.Seconds())
+	}
+	return fmt.Sprintf("%.1f s", d.Seconds())
 }
 
 // Broken names the link of the chain that failed, with the fix.
