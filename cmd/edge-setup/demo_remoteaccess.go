@@ -63,6 +63,13 @@ func (d *demo) startRemoteAccess() error {
 		return err
 	}
 	ra.control = ctl
+	// The intro is hidden by the full screen: the same lines wait in the
+	// sandbox next to the demo's other files.
+	help := "Remote access in the edge-setup demo\n\n" + ra.introLines() + "\nRelay log: /var/log/edge-setup-remote-access.log (under the sandbox root)\n"
+	if err := edgeprops.WriteFileAtomic(filepath.Join(d.root, demoFilesDir, "remote-access.txt"), []byte(help), 0o644); err != nil {
+		sshd.Stop()
+		return err
+	}
 	ra.setRelay(true)
 	d.remoteAccess = ra
 	d.stops = append(d.stops, func() {

@@ -235,6 +235,13 @@ func afterSilence(o ProveOptions, err error) error {
 		return &Broken{Link: LinkRelayDown, Err: err, Detail: detail, Fix: "start the relay: edge-setup remote-access serve (or the Edge agent)"}
 	}
 	op := ops[0]
+	// A relay may report a moment after the session closed: give it one.
+	for i := 0; i < 20 && op.Status == tenantapi.OpExecuting; i++ {
+		time.Sleep(100 * time.Millisecond)
+		if fresh, err := o.Client.ConnectOperation(ctx, o.User, op.ID); err == nil {
+			op = *fresh
+		}
+	}
 	reason := safetext.Line(op.FailureReason)
 	switch op.Status {
 	case tenantapi.OpPending:

@@ -90,10 +90,17 @@ func TestRelayCarriesBytesBothWaysAndReportsSuccess(t *testing.T) {
 	if conns() != 1 {
 		t.Fatalf("%d TCP connections for one session", conns())
 	}
-	logMu.Lock()
-	defer logMu.Unlock()
-	if j := strings.Join(lines, "\n"); !strings.Contains(j, "open to "+addr) || !strings.Contains(j, "closed after") {
-		t.Fatalf("log lines:\n%s", j)
+	for {
+		logMu.Lock()
+		j := strings.Join(lines, "\n")
+		logMu.Unlock()
+		if strings.Contains(j, "open to "+addr) && strings.Contains(j, "closed after") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("log lines:\n%s", j)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
 

@@ -83,19 +83,21 @@ func (r *Relay) session(ctx context.Context, op tenantapi.Operation) {
 	}()
 	wg.Wait()
 	if tcpErr != nil || wsErr != nil {
-		if tcp != nil {
-			tcp.Close()
-		}
-		if ws != nil {
-			ws.Close()
-		}
 		reason := ""
 		if tcpErr != nil {
 			reason = TCPFailureReason(addr, tcpErr)
 		} else {
 			reason = "the Edge could not open the device WebSocket: " + tenantapi.Explain(wsErr)
 		}
+		// The reason is reported before the sockets close, so whoever
+		// sees the session end can already read why.
 		r.fail(ctx, op.ID, reason)
+		if tcp != nil {
+			tcp.Close()
+		}
+		if ws != nil {
+			ws.Close()
+		}
 		return
 	}
 	if err := r.Client.UpdateOperation(ctx, r.Device, op.ID, tenantapi.OpSuccessful, ""); err != nil {
