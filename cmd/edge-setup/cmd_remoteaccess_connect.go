@@ -144,4 +144,3 @@ func pipeConns(a, b io.ReadWriteCloser) {
 	<-done
 	<-done
 }
-

@@ -151,7 +151,9 @@ func (ra *demoRemoteAccess) runRelay(ctx context.Context) {
 			continue
 		}
 		err := remoteaccess.RunRelay(ctx, remoteaccess.ServeOptions{Props: store, NewClient: newClient, Log: log, Poll: 2 * time.Second,
-			Ready: func(e *remoteaccess.Edge, how string) { log("relay ready for managed object " + e.MOID + " through " + how) }})
+			Ready: func(e *remoteaccess.Edge, how string) {
+				log("relay ready for managed object " + e.MOID + " through " + how)
+			}})
 		if err != nil {
 			log("relay stopped: " + err.Error())
 		}

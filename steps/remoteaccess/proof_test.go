@@ -183,4 +183,3 @@ func TestRelayAndProofThroughAProxyToATLSTenant(t *testing.T) {
 		t.Fatal(err)
 	}
 }
-

@@ -60,4 +60,3 @@ func RunRelay(ctx context.Context, o ServeOptions) error {
 		}}
 	return r.Serve(ctx)
 }
-

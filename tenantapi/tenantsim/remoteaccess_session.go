@@ -162,6 +162,22 @@ func (s *Sim) handleRAClient(w http.ResponseWriter, r *http.Request) {
 	timeout := s.attachTimeout()
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()
+	// While waiting, the client is watched: a client that leaves ends the
+	// wait, and a first message it sends (an SSH client's banner) is kept
+	// for the device.
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
+	watch := make(chan clientFirst, 1)
+	go func() {
+		typ, rd, err := client.Reader(watchCtx)
+		if err != nil {
+			watch <- clientFirst{err: err}
+			return
+		}
+		data, err := io.ReadAll(io.LimitReader(rd, 1<<20))
+		watch <- clientFirst{typ: typ, data: data, err: err}
+	}()
+	var first *clientFirst // arrived before the device
 	var device *websocket.Conn
 	for device == nil {
 		select {
@@ -170,6 +186,14 @@ func (s *Sim) handleRAClient(w http.ResponseWriter, r *http.Request) {
 				client.Close(websocket.StatusInternalError, "The device connection could not be set up.")
 				return
 			}
+		case f := <-watch:
+			watch = nil
+			if f.err != nil { // the client left before the device came
+				s.dropPending(sess.key) // a device that took it meanwhile is closed by its handler
+				client.CloseNow()
+				return
+			}
+			first = &f
 		case <-timer.C:
 			if s.dropPending(sess.key) {
 				// The operation stays as the device left it (the platform
@@ -179,19 +203,28 @@ func (s *Sim) handleRAClient(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			// The device took the session just now: its end is on the way.
-		case <-ctx.Done():
-			s.dropPending(sess.key)
-			client.CloseNow()
-			return
 		}
+	}
+	pending := watch // the client's first message, still to come
+	if first != nil {
+		ready := make(chan clientFirst, 1)
+		ready <- *first
+		pending = ready
 	}
 	s.ra.mu.Lock()
 	s.ra.active++
 	s.ra.mu.Unlock()
-	pipe(client, device)
+	pipe(client, device, pending)
 	s.ra.mu.Lock()
 	s.ra.active--
 	s.ra.mu.Unlock()
+}
+
+// clientFirst is the first message of a waiting client, or why it left.
+type clientFirst struct {
+	typ  websocket.MessageType
+	data []byte
+	err  error
 }
 
 // dropPending removes a session still waiting; false when the device took it.
@@ -262,6 +295,7 @@ func (s *Sim) handleRADevice(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	device.SetReadLimit(-1)
+	defer device.CloseNow()
 	sess.device <- device
 	// The client's handler copies; this one holds the request until the
 	// device end is closed, so the server does not consider it finished.
@@ -269,12 +303,29 @@ func (s *Sim) handleRADevice(w http.ResponseWriter, r *http.Request) {
 }
 
 // pipe copies frames both ways until either end closes, then closes both
-// (a normal close is passed on with its reason).
-func pipe(a, b *websocket.Conn) {
+// (a normal close is passed on with its reason). The first message from a
+// comes through first (read while waiting for b).
+func pipe(a, b *websocket.Conn, first <-chan clientFirst) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan error, 2)
-	go func() { done <- copyFrames(ctx, b, a) }()
+	go func() {
+		select {
+		case f := <-first:
+			if f.err != nil {
+				done <- f.err
+				return
+			}
+			if err := b.Write(ctx, f.typ, f.data); err != nil {
+				done <- err
+				return
+			}
+		case <-ctx.Done():
+			done <- ctx.Err()
+			return
+		}
+		done <- copyFrames(ctx, b, a)
+	}()
 	go func() { done <- copyFrames(ctx, a, b) }()
 	err := <-done
 	code, reason := websocket.StatusNormalClosure, ""
