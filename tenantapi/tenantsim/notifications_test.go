@@ -11,7 +11,9 @@ import (
 	"github.com/coder/websocket"
 )
 
-func basic(login, pw string) string { return base64.StdEncoding.EncodeToString([]byte(login + ":" + pw)) }
+func basic(login, pw string) string {
+	return base64.StdEncoding.EncodeToString([]byte(login + ":" + pw))
+}
 
 func post(t *testing.T, url, login, pw, body string) (int, []map[string]any) {
 	t.Helper()
