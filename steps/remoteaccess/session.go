@@ -60,14 +60,16 @@ func (r *Relay) session(ctx context.Context, op tenantapi.Operation) {
 		return
 	}
 	addr := net.JoinHostPort(req.Host, strconv.Itoa(req.Port))
-	if err := r.Client.UpdateOperation(ctx, r.Device, op.ID, tenantapi.OpExecuting, ""); err != nil {
-		r.logf("session %s: cannot set the operation EXECUTING (%s); not opening it", op.ID, tenantapi.Explain(err))
-		return
-	}
+	// EXECUTING goes out while both connections are being opened (a round
+	// trip less before the first byte); SUCCESSFUL or FAILED only after it.
 	var wg sync.WaitGroup
 	var tcp, ws net.Conn
-	var tcpErr, wsErr error
-	wg.Add(2)
+	var tcpErr, wsErr, execErr error
+	wg.Add(3)
+	go func() {
+		defer wg.Done()
+		execErr = r.Client.UpdateOperation(ctx, r.Device, op.ID, tenantapi.OpExecuting, "")
+	}()
 	go func() {
 		defer wg.Done()
 		timeout := r.DialTimeout
@@ -82,6 +84,15 @@ func (r *Relay) session(ctx context.Context, op tenantapi.Operation) {
 		ws, wsErr = wire.DialDevice(ctx, r.Client, r.Device, req.Key)
 	}()
 	wg.Wait()
+	if execErr != nil {
+		r.logf("session %s: cannot set the operation EXECUTING (%s); not opening it", op.ID, tenantapi.Explain(execErr))
+		for _, c := range []net.Conn{tcp, ws} {
+			if c != nil {
+				c.Close()
+			}
+		}
+		return
+	}
 	if tcpErr != nil || wsErr != nil {
 		reason := ""
 		if tcpErr != nil {
