@@ -50,7 +50,7 @@ type raBenchResult struct {
 
 const (
 	benchAdmin, benchAdminPw = "bench", "bench-Passw0rd"
-	raBenchTenant              = "t900"
+	raBenchTenant            = "t900"
 	benchBanner              = "SSH-2.0-BenchSSHD\r\n"
 )
 
