@@ -33,10 +33,10 @@ func (p *Proof) Summary() string {
 		safetext.Line(p.Banner), seconds(p.Total), seconds(p.Attached))
 }
 
-// seconds is "0.4 s", or "0.04 s" below a tenth.
+// seconds is "0.4 s", or "12 ms" below a tenth of a second.
 func seconds(d time.Duration) string {
 	if d < 100*time.Millisecond {
-		return fmt.Sprintf("%.2f s", d.Seconds())
+		return fmt.Sprintf("%d ms", max(d.Milliseconds(), 1))
 	}
 	return fmt.Sprintf("%.1f s", d.Seconds())
 }
