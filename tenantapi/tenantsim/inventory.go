@@ -70,7 +70,7 @@ func (s *Sim) handleManagedObjects(w http.ResponseWriter, r *http.Request) {
 			items = append(items, moBody(r, s.mos[id]))
 		}
 		s.mu.Unlock()
-		writeJSON(w, r, http.StatusOK, moType+"Collection", collection(r, "managedObjects", items, cur, size))
+		writeJSON(w, r, http.StatusOK, moType+"Collection", collection(r, "managedObjects", items, cur, size, s.opts.NextOnlyWhenMore))
 	case http.MethodPost:
 		a := s.user(w, r)
 		if a == nil {

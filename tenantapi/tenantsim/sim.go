@@ -20,6 +20,15 @@ type Options struct {
 	BootstrapPassword string // required for deviceCredentials; empty refuses every bootstrap call
 	Users             []User // tenant users
 	Now               func() time.Time
+
+	// DeviceCredentialsCreated answers an accepted deviceCredentials poll
+	// with 201, as the older REST reference and the Python SDK describe;
+	// the default is 200, as the current OpenAPI description says.
+	DeviceCredentialsCreated bool
+	// NextOnlyWhenMore leaves "next" off a full last page (an older or
+	// other server's shape). By default tenantsim sends "next" whenever a
+	// page is full, as the platform does.
+	NextOnlyWhenMore bool
 }
 
 // Sim is one simulated tenant.
