@@ -48,6 +48,8 @@ type Client struct {
 	maxBody int64
 	tr      http.RoundTripper
 
+	auth authState
+
 	debugMu sync.Mutex
 	debug   io.Writer
 }

@@ -10,6 +10,8 @@ func (s *Sim) routes() *http.ServeMux {
 	m.HandleFunc("/tenant/loginOptions", s.handleLoginOptions)
 	m.HandleFunc("/tenant/health", s.handleHealth)
 	m.HandleFunc("/tenant/currentTenant", s.handleCurrentTenant)
+	m.HandleFunc("/tenant/oauth", s.handleOAuth(true))
+	m.HandleFunc("/tenant/oauth/token", s.handleOAuth(false))
 	m.HandleFunc("/user/currentUser", s.handleCurrentUser)
 	m.HandleFunc("/user/currentUser/password", s.handleChangePassword)
 

@@ -29,6 +29,15 @@ type Options struct {
 	// other server's shape). By default tenantsim sends "next" whenever a
 	// page is full, as the platform does.
 	NextOnlyWhenMore bool
+
+	// RefuseBasicForUsers makes the tenant refuse Basic authentication for
+	// tenant users (they must log in with OAI-Secure); devices and the
+	// bootstrap user keep Basic. loginOptions then says so.
+	RefuseBasicForUsers bool
+	// DisableOAuth leaves OAI-Secure out (an older tenant with Basic only).
+	DisableOAuth bool
+	// TokenLifetime of an OAI-Secure login; default DefaultTokenLifetime.
+	TokenLifetime time.Duration
 }
 
 // Sim is one simulated tenant.
@@ -45,6 +54,7 @@ type Sim struct {
 	ops       map[string]*operation
 	raConfigs map[string][]*raConfig        // managed object id -> remote access configurations
 	data      map[string]map[string]*record // events, alarms, measurements: api -> id -> record
+	tokens    map[string]oauthToken         // OAI-Secure logins by token
 	watch     watchers
 	seq       int64 // id source for managed objects, operations, configs
 	log       []RequestRecord
@@ -77,6 +87,7 @@ func New(o Options) *Sim {
 		ops:       map[string]*operation{},
 		raConfigs: map[string][]*raConfig{},
 		data:      map[string]map[string]*record{},
+		tokens:    map[string]oauthToken{},
 		seq:       10000,
 	}
 	for _, u := range o.Users {

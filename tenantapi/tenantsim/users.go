@@ -10,6 +10,7 @@ type User struct {
 	Name     string
 	Password string
 	Roles    []string
+	TFA      bool // two-factor authentication enforced: OAI-Secure logins need a code
 }
 
 // Roles the simulated tenant checks.
@@ -50,6 +51,7 @@ type account struct {
 	history  []string // previous passwords, newest last, at most passwordHistory
 	roles    []string
 	deviceID string // set for device users
+	tfa      bool
 }
 
 const passwordHistory = 10
@@ -58,7 +60,7 @@ const passwordHistory = 10
 func (s *Sim) AddUser(u User) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.users[u.Name] = &account{name: u.Name, password: u.Password, roles: slices.Clone(u.Roles)}
+	s.users[u.Name] = &account{name: u.Name, password: u.Password, roles: slices.Clone(u.Roles), tfa: u.TFA}
 }
 
 // UserPassword is the user's current password ("" for an unknown user).
