@@ -86,6 +86,9 @@ func explainStatus(e *Error) string {
 	case s == http.StatusUnauthorized:
 		return what + ": the tenant ID, user name or password is wrong (or Basic authentication is disabled for this tenant); check them"
 	case s == http.StatusForbidden:
+		if e.Method == http.MethodDelete && strings.HasPrefix(e.Path, "/devicecontrol/newDeviceRequests") {
+			return what + ": the user lacks a permission for " + e.Method + " " + e.Path + "; give the user ROLE_USER_MANAGEMENT_ADMIN (Administration > Roles)"
+		}
 		return what + ": the user lacks a permission for " + e.Method + " " + e.Path + "; " + roleHint(e.Path)
 	case e.Is(ErrNotYetAccepted):
 		return "the device is not accepted yet: accept it in Device management > Registration (it shows \"Pending acceptance\" once the device has polled)"

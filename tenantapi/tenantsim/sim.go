@@ -114,6 +114,15 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // serve routes r; a path tenantsim does not serve gets a 501 naming it
 // (the platform may well serve it; never a 404 that reads "not found").
 func (s *Sim) serve(w http.ResponseWriter, r *http.Request) {
+	switch r.Method {
+	case http.MethodHead:
+		// HEAD is GET without the body (net/http drops the body it writes).
+		r = r.Clone(r.Context())
+		r.Method = http.MethodGet
+	case http.MethodOptions:
+		s.serveOptions(w, r)
+		return
+	}
 	if _, pattern := s.mux.Handler(r); pattern == "" {
 		writeNotSimulated(w, r, "")
 		return

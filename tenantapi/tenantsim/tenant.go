@@ -75,10 +75,10 @@ func (s *Sim) handleCurrentUser(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Sim) currentUserBody(r *http.Request, a *account) map[string]any {
+	// Device users: the platform gives them the roles of the tenant's
+	// "devices" global role, which each tenant configures; no public list
+	// fixes them, so tenantsim reports none (devices act on what they own).
 	roles := a.roles
-	if a.isDevice() {
-		roles = []string{roleDevice}
-	}
 	eff := make([]map[string]any, 0, len(roles))
 	for _, role := range roles {
 		eff = append(eff, map[string]any{"id": role, "name": role, "self": selfURL(r, "/user/roles/"+role)})

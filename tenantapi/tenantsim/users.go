@@ -15,20 +15,20 @@ type User struct {
 
 // Roles the simulated tenant checks.
 const (
-	RoleDeviceControlRead  = "ROLE_DEVICE_CONTROL_READ"
-	RoleDeviceControlAdmin = "ROLE_DEVICE_CONTROL_ADMIN"
-	RoleInventoryRead      = "ROLE_INVENTORY_READ"
-	RoleInventoryAdmin     = "ROLE_INVENTORY_ADMIN"
-	RoleIdentityRead       = "ROLE_IDENTITY_READ"
-	RoleIdentityAdmin      = "ROLE_IDENTITY_ADMIN"
-	RoleRemoteAccessAdmin  = "ROLE_REMOTE_ACCESS_ADMIN"
-	RoleEventRead          = "ROLE_EVENT_READ"
-	RoleEventAdmin         = "ROLE_EVENT_ADMIN"
-	RoleAlarmRead          = "ROLE_ALARM_READ"
-	RoleAlarmAdmin         = "ROLE_ALARM_ADMIN"
-	RoleMeasurementRead    = "ROLE_MEASUREMENT_READ"
-	RoleMeasurementAdmin   = "ROLE_MEASUREMENT_ADMIN"
-	roleDevice             = "ROLE_DEVICE" // every device user has it
+	RoleDeviceControlRead   = "ROLE_DEVICE_CONTROL_READ"
+	RoleDeviceControlAdmin  = "ROLE_DEVICE_CONTROL_ADMIN"
+	RoleInventoryRead       = "ROLE_INVENTORY_READ"
+	RoleInventoryAdmin      = "ROLE_INVENTORY_ADMIN"
+	RoleIdentityRead        = "ROLE_IDENTITY_READ"
+	RoleIdentityAdmin       = "ROLE_IDENTITY_ADMIN"
+	RoleRemoteAccessAdmin   = "ROLE_REMOTE_ACCESS_ADMIN"
+	RoleEventRead           = "ROLE_EVENT_READ"
+	RoleEventAdmin          = "ROLE_EVENT_ADMIN"
+	RoleAlarmRead           = "ROLE_ALARM_READ"
+	RoleAlarmAdmin          = "ROLE_ALARM_ADMIN"
+	RoleMeasurementRead     = "ROLE_MEASUREMENT_READ"
+	RoleMeasurementAdmin    = "ROLE_MEASUREMENT_ADMIN"
+	RoleUserManagementAdmin = "ROLE_USER_MANAGEMENT_ADMIN"
 )
 
 // AllRoles lists every role the sim knows, for an admin user.
@@ -37,7 +37,7 @@ func AllRoles() []string {
 		RoleDeviceControlRead, RoleDeviceControlAdmin,
 		RoleInventoryRead, RoleInventoryAdmin,
 		RoleIdentityRead, RoleIdentityAdmin,
-		RoleRemoteAccessAdmin,
+		RoleRemoteAccessAdmin, RoleUserManagementAdmin,
 		RoleEventRead, RoleEventAdmin,
 		RoleAlarmRead, RoleAlarmAdmin,
 		RoleMeasurementRead, RoleMeasurementAdmin,

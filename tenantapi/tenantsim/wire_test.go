@@ -50,3 +50,37 @@ func TestNextLinkOnFullPages(t *testing.T) {
 		})
 	}
 }
+
+func TestHeadOptionsAndSmallFixes(t *testing.T) {
+	s, srv := newServer(t)
+	head := send(t, srv, admin(http.MethodHead, "/tenant/currentTenant", "", ""))
+	if head.status != 200 || head.body != "" || !strings.Contains(head.header.Get("Content-Type"), "currenttenant") {
+		t.Fatalf("HEAD: %d %q %v", head.status, head.body, head.header)
+	}
+	opt := send(t, srv, req{method: http.MethodOptions, path: "/inventory/managedObjects", header: map[string]string{"Origin": "https://ui.example", "Access-Control-Request-Headers": "authorization, content-type"}})
+	if opt.status != 200 || opt.header.Get("Access-Control-Allow-Origin") != "https://ui.example" || !strings.Contains(opt.header.Get("Allow"), "POST") {
+		t.Fatalf("OPTIONS: %d %v", opt.status, opt.header)
+	}
+	// A duplicate registration says so without a Go error prefix; requests carry tenantId.
+	_ = s.CreateRequest("dup")
+	a := send(t, srv, admin(http.MethodPost, "/devicecontrol/newDeviceRequests", "newDeviceRequest", `{"id":"dup"}`))
+	wantStatus(t, a, http.StatusConflict, "devicecontrol/Duplicate")
+	if msg := a.json["message"].(string); strings.HasPrefix(msg, "duplicate") {
+		t.Fatalf("message %q", msg)
+	}
+	if g := send(t, srv, admin(http.MethodGet, "/devicecontrol/newDeviceRequests/dup", "newDeviceRequest", "")); g.json["tenantId"] != "t1234567" {
+		t.Fatalf("no tenantId: %s", g.body)
+	}
+	// Deleting a request needs ROLE_USER_MANAGEMENT_ADMIN (OpenAPI), not device control.
+	s.AddUser(User{Name: "dc", Password: "dc-pass-1", Roles: []string{RoleDeviceControlAdmin}})
+	q := admin(http.MethodDelete, "/devicecontrol/newDeviceRequests/dup", "", "")
+	q.login, q.pw = "dc", "dc-pass-1"
+	wantStatus(t, send(t, srv, q), http.StatusForbidden, "security/Forbidden")
+	wantStatus(t, send(t, srv, admin(http.MethodDelete, "/devicecontrol/newDeviceRequests/dup", "", "")), http.StatusNoContent, "")
+	// Device users get no invented role.
+	login, pw := registeredDevice(t, s, "norole", func(q req) answer { return send(t, srv, q) })
+	u := send(t, srv, req{method: http.MethodGet, path: "/user/currentUser", login: login, pw: pw})
+	if roles := u.json["effectiveRoles"].([]any); len(roles) != 0 {
+		t.Fatalf("device roles %v", roles)
+	}
+}
