@@ -25,6 +25,10 @@ func (s *Sim) routes() *http.ServeMux {
 	m.HandleFunc("/identity/globalIds/{id}/externalIds", s.handleGlobalIDExternalIDs)
 	m.HandleFunc("/inventory/managedObjects", s.handleManagedObjects)
 	m.HandleFunc("/inventory/managedObjects/{id}", s.handleManagedObject)
+	for _, kind := range childKinds {
+		m.HandleFunc("/inventory/managedObjects/{id}/"+kind, s.handleChildren(kind))
+		m.HandleFunc("/inventory/managedObjects/{id}/"+kind+"/{child}", s.handleChild(kind))
+	}
 
 	for _, k := range []*kind{eventKind, alarmKind, measurementKind} {
 		m.HandleFunc(k.path, s.handleRecords(k))

@@ -52,9 +52,10 @@ type Sim struct {
 	mos       map[string]map[string]any
 	extIDs    map[extKey]string // (type, value) -> managed object id
 	ops       map[string]*operation
-	raConfigs map[string][]*raConfig        // managed object id -> remote access configurations
-	data      map[string]map[string]*record // events, alarms, measurements: api -> id -> record
-	tokens    map[string]oauthToken         // OAI-Secure logins by token
+	raConfigs map[string][]*raConfig         // managed object id -> remote access configurations
+	data      map[string]map[string]*record  // events, alarms, measurements: api -> id -> record
+	tokens    map[string]oauthToken          // OAI-Secure logins by token
+	children  map[string]map[string][]string // parent id -> childDevices/childAssets/childAdditions -> ids
 	watch     watchers
 	seq       int64 // id source for managed objects, operations, configs
 	log       []RequestRecord
@@ -88,6 +89,7 @@ func New(o Options) *Sim {
 		raConfigs: map[string][]*raConfig{},
 		data:      map[string]map[string]*record{},
 		tokens:    map[string]oauthToken{},
+		children:  map[string]map[string][]string{},
 		seq:       10000,
 	}
 	for _, u := range o.Users {
