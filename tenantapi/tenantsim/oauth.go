@@ -23,8 +23,7 @@ import (
 // (guess: the platform's answer for them is not public; they keep Basic).
 
 // DefaultTokenLifetime is the platform's default OAI-Secure token lifetime
-// (two weeks, tenant option oauth.internal.basic-token.lifetime; medium
-// confidence).
+// as recalled (two weeks; medium confidence, not verified here).
 const DefaultTokenLifetime = 14 * 24 * time.Hour
 
 type oauthToken struct {
