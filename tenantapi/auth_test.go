@@ -3,6 +3,7 @@ package tenantapi
 import (
 	"encoding/base64"
 	"errors"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -135,5 +136,52 @@ func TestJWTExpiry(t *testing.T) {
 	}
 	if !jwtExpiry("opaque").IsZero() || !jwtExpiry("a.!!.c").IsZero() {
 		t.Fatal("non-JWT tokens have an expiry")
+	}
+}
+
+// A tenant whose loginOptions still list BASIC although Basic is refused
+// for users: the first 401 switches the client to OAI-Secure, once.
+func TestBasicRefusedDespiteLoginOptionsFallsBackToOAISecure(t *testing.T) {
+	sim := tenantsim.New(tenantsim.Options{RefuseBasicForUsers: true,
+		Users: []tenantsim.User{{Name: "admin", Password: adminPW, Roles: tenantsim.AllRoles()}}})
+	srv := quietServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/tenant/loginOptions" {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(`{"loginOptions":[{"type":"BASIC"},{"type":"OAUTH2_INTERNAL"}]}`))
+			return
+		}
+		sim.ServeHTTP(w, r)
+	}))
+	c, err := New(Options{BaseURL: srv.URL, Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for range 3 {
+		if _, err := c.CurrentUser(t.Context(), admin); err != nil {
+			t.Fatalf("after the fallback: %v", err)
+		}
+	}
+	if n := sim.CountRequests("GET", "/user/currentUser"); n != 4 {
+		t.Fatalf("%d requests: want one refused Basic, then three with a token", n)
+	}
+}
+
+// Many goroutines of one client share one login.
+func TestConcurrentCallsShareOneLogin(t *testing.T) {
+	e := newEnvSim(t, func(o *tenantsim.Options) { o.RefuseBasicForUsers = true })
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := e.c.CurrentTenant(t.Context(), admin); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := e.sim.CountRequests("POST", "/tenant/oauth/token"); n != 1 {
+		t.Fatalf("%d logins", n)
 	}
 }
