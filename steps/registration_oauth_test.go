@@ -2,9 +2,12 @@ package steps_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
+	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/stepstest"
+	"github.com/edge-setup/edge-setup/tenantapi"
 	"github.com/edge-setup/edge-setup/tenantapi/tenantsim"
 )
 
@@ -38,5 +41,21 @@ func TestRegistrationOnATenantThatRefusesBasicForUsers(t *testing.T) {
 		if r.Status == 401 {
 			t.Errorf("%s %s as %q got 401", r.Method, r.Path, r.User)
 		}
+	}
+}
+
+// A user with two-factor authentication enforced gets a message that says
+// so and what to do, not "wrong password".
+func TestTenantUserWithTFAIsExplained(t *testing.T) {
+	w := stepstest.NewWith(t, func(o *tenantsim.Options) {
+		o.RefuseBasicForUsers = true
+		o.Users = append(o.Users, tenantsim.User{Name: "tfa-user", Password: "tfa-Passw0rd", TFA: true, Roles: tenantsim.AllRoles()})
+	})
+	err := steps.VerifyTenantUser(context.Background(), w.Env, w.URL, tenantapi.Credentials{User: "tfa-user", Password: "tfa-Passw0rd"})
+	if err == nil || !strings.Contains(err.Error(), "two-factor") || strings.Contains(err.Error(), "check the user name and password") {
+		t.Fatalf("TFA user: %v", err)
+	}
+	if err := steps.VerifyTenantUser(context.Background(), w.Env, w.URL, tenantapi.Credentials{User: stepstest.AdminUser, Password: stepstest.AdminPassword}); err != nil {
+		t.Fatalf("admin with OAI-Secure: %v", err)
 	}
 }

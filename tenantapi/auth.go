@@ -16,7 +16,7 @@ import (
 
 // ErrTFARequired: the tenant enforces two-factor authentication for the
 // user, which a console tool cannot answer.
-var ErrTFARequired = errors.New("two-factor authentication is enforced for this user")
+var ErrTFARequired = errors.New("two-factor authentication is enforced")
 
 // How tenant users log in, as GET /tenant/loginOptions says.
 type loginMode int
@@ -186,7 +186,7 @@ func (c *Client) login(ctx context.Context, cr Credentials) (*session, error) {
 	if st := resp.StatusCode(); st < 200 || st > 299 {
 		e := apiError(k, resp)
 		if st == http.StatusUnauthorized && (strings.Contains(strings.ToUpper(e.Message), "TFA") || strings.Contains(strings.ToLower(e.Message), "two-factor")) {
-			return nil, fmt.Errorf("%w: %s (the tenant answered: %s)", ErrTFARequired, cr.Login(), e.Message)
+			return nil, fmt.Errorf("%w for user %s", ErrTFARequired, cr.Login())
 		}
 		return nil, e
 	}
