@@ -80,6 +80,8 @@ func Retryable(err error) (retry bool, after time.Duration) {
 	var e *Error
 	if errors.As(err, &e) {
 		switch {
+		case e.StatusCode == http.StatusNotImplemented:
+			return false, 0 // the server cannot do this at all (tenantsim: not simulated)
 		case e.StatusCode == http.StatusTooManyRequests, e.StatusCode == http.StatusRequestTimeout, e.StatusCode >= 500:
 			return true, e.RetryAfter
 		}

@@ -3,7 +3,6 @@ package tenantapi
 import (
 	"context"
 	"net/http"
-	"net/url"
 	"slices"
 	"time"
 )
@@ -16,50 +15,24 @@ func (c *Client) RemoteAccessHealth(ctx context.Context, cr Credentials) error {
 	return err
 }
 
-// Operation fields beyond the status.
-const (
-	FragmentRemoteAccessConnect = "c8y_RemoteAccessConnect"
-)
-
-// CreationTime is the operation's creationTime, zero when absent or unreadable.
-func (o Operation) CreationTime() time.Time {
-	s, _ := o.Fragments["creationTime"].(string)
-	t, _ := time.Parse(time.RFC3339Nano, s)
-	return t
-}
+// FragmentRemoteAccessConnect is the fragment of a remote access session's operation.
+const FragmentRemoteAccessConnect = "c8y_RemoteAccessConnect"
 
 // ConnectOperations lists the device's c8y_RemoteAccessConnect operations
 // created since the given time, newest first (as a tenant user, to learn
-// what became of a session the service opened). The filters fragmentType,
-// dateFrom and revert are the platform's; the answer is filtered and sorted
-// here again, so a server that ignores them gives the same result.
+// what became of a session the service opened). The answer is filtered
+// and sorted here again, so a server that ignores a filter gives the same
+// result.
 func (c *Client) ConnectOperations(ctx context.Context, cr Credentials, moID string, since time.Time) ([]Operation, error) {
-	q := paging(1, 100)
-	q.Set("deviceId", moID)
-	q.Set("fragmentType", FragmentRemoteAccessConnect)
-	q.Set("dateFrom", since.UTC().Format(time.RFC3339Nano))
-	q.Set("revert", "true")
-	var out struct {
-		Operations []Operation `json:"operations"`
-	}
-	if _, err := c.do(ctx, call{method: http.MethodGet, path: "/devicecontrol/operations", cr: &cr,
-		accept: "operationCollection", query: q, out: &out}); err != nil {
+	ops, err := c.ListOperations(ctx, cr, OperationQuery{DeviceID: moID, FragmentType: FragmentRemoteAccessConnect,
+		DateFrom: since, Revert: true, PageSize: 20, MaxItems: 20})
+	if err != nil {
 		return nil, err
 	}
-	ops := slices.DeleteFunc(out.Operations, func(o Operation) bool {
+	ops = slices.DeleteFunc(ops, func(o Operation) bool {
 		_, ok := o.Fragments[FragmentRemoteAccessConnect]
-		return !ok || (o.DeviceID != "" && o.DeviceID != moID) || o.CreationTime().Before(since)
+		return !ok || (o.DeviceID != "" && o.DeviceID != moID) || (!o.CreationTime.IsZero() && o.CreationTime.Before(since))
 	})
-	slices.SortStableFunc(ops, func(a, b Operation) int { return b.CreationTime().Compare(a.CreationTime()) })
+	slices.SortStableFunc(ops, func(a, b Operation) int { return b.CreationTime.Compare(a.CreationTime) })
 	return ops, nil
-}
-
-// ConnectOperation reads one operation (the status of a remote access session the service opened).
-func (c *Client) ConnectOperation(ctx context.Context, cr Credentials, opID string) (*Operation, error) {
-	var out Operation
-	if _, err := c.do(ctx, call{method: http.MethodGet, path: "/devicecontrol/operations/" + url.PathEscape(opID),
-		cr: &cr, media: "operation", out: &out}); err != nil {
-		return nil, err
-	}
-	return &out, nil
 }

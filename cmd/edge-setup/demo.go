@@ -52,6 +52,9 @@ func startDemo(root string) (*demo, error) {
 		TenantID:          demoTenantID,
 		BootstrapPassword: bootstrap,
 		Users:             []tenantsim.User{{Name: demoUser, Password: demoPassword, Roles: tenantsim.AllRoles()}},
+		// Like a new tenant locked down to OAI-Secure: users log in with a
+		// token, the device and the bootstrap user keep Basic.
+		RefuseBasicForUsers: true,
 	})
 	edge := tenantsim.New(tenantsim.Options{
 		TenantID:   "edge",

@@ -238,7 +238,7 @@ func afterSilence(o ProveOptions, err error) error {
 	// A relay may report a moment after the session closed: give it one.
 	for i := 0; i < 20 && op.Status == tenantapi.OpExecuting; i++ {
 		time.Sleep(100 * time.Millisecond)
-		if fresh, err := o.Client.ConnectOperation(ctx, o.User, op.ID); err == nil {
+		if fresh, err := o.Client.Operation(ctx, o.User, op.ID); err == nil {
 			op = *fresh
 		}
 	}

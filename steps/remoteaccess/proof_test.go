@@ -183,3 +183,29 @@ func TestRelayAndProofThroughAProxyToATLSTenant(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A tenant that refuses Basic for users: the client WebSocket logs in
+// through AuthHeader (OAI-Secure); the device keeps Basic.
+func TestProofOnATenantThatRefusesBasicForUsers(t *testing.T) {
+	sim := tenantsim.New(tenantsim.Options{TenantID: testTenant, RemoteAccessAttachTimeout: 5 * time.Second, NotificationHold: time.Second,
+		RefuseBasicForUsers: true, Users: []tenantsim.User{{Name: testAdmin, Password: testAdminPw, Roles: tenantsim.AllRoles()}}})
+	srv := httptest.NewServer(sim)
+	t.Cleanup(srv.Close)
+	c, err := tenantapi.New(tenantapi.Options{BaseURL: srv.URL, Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := sim.RegisterDevice(testDeviceID, nil)
+	w := &world{t: t, sim: sim, srv: srv, client: c, moID: d.ManagedObjectID,
+		admin: tenantapi.Credentials{Tenant: testTenant, User: testAdmin, Password: testAdminPw},
+		dev:   tenantapi.Credentials{Tenant: testTenant, User: d.User, Password: d.Password}}
+	addr, key := testSSHD(t)
+	cfg := w.passthrough(addr)
+	w.relay(nil)
+	if _, err := w.prove(cfg, key.PublicKey()); err != nil {
+		t.Fatal(err)
+	}
+	if sim.CountRequests(http.MethodPost, "/tenant/oauth") == 0 {
+		t.Fatal("the user never logged in with OAI-Secure")
+	}
+}

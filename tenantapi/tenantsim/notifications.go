@@ -17,6 +17,7 @@ const DefaultNotificationHold = 10 * time.Second
 type bayeuxState struct {
 	mu      sync.Mutex
 	clients map[string]*bayeuxClient
+	watch   sync.Once // the tenant's change feed, hooked at the first handshake
 }
 
 type bayeuxClient struct {
@@ -122,6 +123,18 @@ func (s *Sim) bayeuxMessage(r *http.Request, a *account, m map[string]any) []map
 		return []map[string]any{reply}
 	}
 	if channel == "/meta/handshake" {
+		s.bayeux.watch.Do(func() {
+			// Every operation created or changed (over REST, by the remote
+			// access service, by a test) reaches the device's channel. The
+			// watch lives as long as the Sim.
+			s.Watch(func(c Change) {
+				if c.API == APIOperation && c.Object != nil {
+					if dev := str(c.Object, "deviceId"); dev != "" {
+						s.publish("/"+dev, c.Action, c.Object)
+					}
+				}
+			})
+		})
 		id := randomID()
 		s.bayeux.mu.Lock()
 		if s.bayeux.clients == nil {

@@ -156,7 +156,7 @@ func (s *Sim) handleRAClient(w http.ResponseWriter, r *http.Request) {
 	s.ra.pending[sess.key] = sess
 	s.ra.opened++
 	s.ra.mu.Unlock()
-	sess.opID = s.createConnectOperation(r, moID, cfg.hostname, cfg.port, sess.key)
+	sess.opID = s.createConnectOperation(moID, cfg.hostname, cfg.port, sess.key)
 
 	ctx := r.Context()
 	timeout := s.attachTimeout()
@@ -239,21 +239,18 @@ func (s *Sim) dropPending(key string) bool {
 }
 
 // createConnectOperation queues the operation the service creates for a
-// session and tells the notification clients of the device.
-func (s *Sim) createConnectOperation(r *http.Request, moID, host string, port int, key string) string {
+// session; the tenant's change feed (Watch) tells the notification clients.
+func (s *Sim) createConnectOperation(moID, host string, port int, key string) string {
 	s.mu.Lock()
-	id := s.nextID()
-	op := &operation{id: id, deviceID: moID, status: OpPending, created: s.now(), fragments: deepCopy(map[string]any{
+	o := s.createOperationLocked(moID, map[string]any{
 		"description": "Connect to remote access server",
 		"c8y_RemoteAccessConnect": map[string]any{
 			"hostname": host, "port": port, "connectionKey": key,
 		},
-	})}
-	s.ops[id] = op
-	body := op.body(r)
+	})
 	s.mu.Unlock()
-	s.publish("/"+moID, "CREATE", body)
-	return id
+	s.flush()
+	return o.id
 }
 
 // GET /service/remoteaccess/device/{key} (WebSocket): the device's end,

@@ -1,7 +1,8 @@
 // Package tenantsim is an in-memory Cumulocity tenant: an http.Handler that
 // speaks the wire protocol described in the project's REST reference
-// (registration, device credentials, identity, inventory, operations, remote
-// access, users). Tests and the product's demo mode run it behind
+// (registration, device credentials, identity, inventory, operations,
+// events, alarms, measurements, remote access, users). What it does not
+// simulate it refuses with 501 (see README.md in this directory). Tests and the product's demo mode run it behind
 // httptest.NewServer. It is safe for concurrent use.
 package tenantsim
 
@@ -26,6 +27,24 @@ type Options struct {
 	// NotificationHold is how long a Bayeux connect is held when nothing
 	// happens; default 10 s (guess: the platform's advice names its own).
 	NotificationHold time.Duration
+
+	// DeviceCredentialsCreated answers an accepted deviceCredentials poll
+	// with 201, as the older REST reference and the Python SDK describe;
+	// the default is 200, as the current OpenAPI description says.
+	DeviceCredentialsCreated bool
+	// NextOnlyWhenMore leaves "next" off a full last page (an older or
+	// other server's shape). By default tenantsim sends "next" whenever a
+	// page is full, as the platform does.
+	NextOnlyWhenMore bool
+
+	// RefuseBasicForUsers makes the tenant refuse Basic authentication for
+	// tenant users (they must log in with OAI-Secure); devices and the
+	// bootstrap user keep Basic. loginOptions then says so.
+	RefuseBasicForUsers bool
+	// DisableOAuth leaves OAI-Secure out (an older tenant with Basic only).
+	DisableOAuth bool
+	// TokenLifetime of an OAI-Secure login; default DefaultTokenLifetime.
+	TokenLifetime time.Duration
 }
 
 // Sim is one simulated tenant.
@@ -40,8 +59,12 @@ type Sim struct {
 	mos       map[string]map[string]any
 	extIDs    map[extKey]string // (type, value) -> managed object id
 	ops       map[string]*operation
-	raConfigs map[string][]*raConfig // managed object id -> remote access configurations
-	seq       int64                  // id source for managed objects, operations, configs
+	raConfigs map[string][]*raConfig         // managed object id -> remote access configurations
+	data      map[string]map[string]*record  // events, alarms, measurements: api -> id -> record
+	tokens    map[string]oauthToken          // OAI-Secure logins by token
+	children  map[string]map[string][]string // parent id -> childDevices/childAssets/childAdditions -> ids
+	watch     watchers
+	seq       int64 // id source for managed objects, operations, configs
 	log       []RequestRecord
 
 	faultMu sync.Mutex
@@ -74,6 +97,9 @@ func New(o Options) *Sim {
 		extIDs:    map[extKey]string{},
 		ops:       map[string]*operation{},
 		raConfigs: map[string][]*raConfig{},
+		data:      map[string]map[string]*record{},
+		tokens:    map[string]oauthToken{},
+		children:  map[string]map[string][]string{},
 		seq:       10000,
 	}
 	for _, u := range o.Users {
@@ -97,10 +123,20 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.serve(rec, r)
 }
 
-// serve routes r; unknown paths get the platform's 404 body.
+// serve routes r; a path tenantsim does not serve gets a 501 naming it
+// (the platform may well serve it; never a 404 that reads "not found").
 func (s *Sim) serve(w http.ResponseWriter, r *http.Request) {
+	switch r.Method {
+	case http.MethodHead:
+		// HEAD is GET without the body (net/http drops the body it writes).
+		r = r.Clone(r.Context())
+		r.Method = http.MethodGet
+	case http.MethodOptions:
+		s.serveOptions(w, r)
+		return
+	}
 	if _, pattern := s.mux.Handler(r); pattern == "" {
-		writeError(w, http.StatusNotFound, "undefined/Not Found", "Nothing is served at "+r.URL.Path+".")
+		writeNotSimulated(w, r, "")
 		return
 	}
 	s.mux.ServeHTTP(w, r)
