@@ -40,7 +40,7 @@ type Relay struct {
 	Ready func(how string)
 
 	mu     sync.Mutex
-	seen   map[string]bool
+	seen   map[string]time.Time // operations taken, pruned after a day
 	wg     sync.WaitGroup
 	active int
 }
@@ -53,7 +53,7 @@ const DefaultPoll = 5 * time.Second
 // (credentials refused): retrying would not help.
 func (r *Relay) Serve(ctx context.Context) error {
 	r.mu.Lock()
-	r.seen = map[string]bool{}
+	r.seen = map[string]time.Time{}
 	r.mu.Unlock()
 	sessCtx, stopSessions := context.WithCancel(context.Background())
 	defer func() {
@@ -172,11 +172,19 @@ func (r *Relay) take(ctx context.Context, op tenantapi.Operation) {
 		return
 	}
 	r.mu.Lock()
-	if r.seen[op.ID] {
+	if _, ok := r.seen[op.ID]; ok {
 		r.mu.Unlock()
 		return
 	}
-	r.seen[op.ID] = true
+	now := time.Now()
+	if len(r.seen) > 10000 { // a relay running for months keeps a bounded memory
+		for id, at := range r.seen {
+			if now.Sub(at) > 24*time.Hour {
+				delete(r.seen, id)
+			}
+		}
+	}
+	r.seen[op.ID] = now
 	r.active++
 	r.wg.Add(1)
 	r.mu.Unlock()

@@ -256,3 +256,39 @@ func TestRelayFallsBackToPollingWithoutNotifications(t *testing.T) {
 		t.Fatalf("got %q", got)
 	}
 }
+
+func TestRelayHandshakesAgainWhenTheTenantForgetsIt(t *testing.T) {
+	w := newWorld(t, 5*time.Second)
+	addr, _ := echoServer(t, "R")
+	cfg := w.passthrough(addr)
+	w.relay(nil)
+	w.sim.DropNotificationClients() // a platform restart
+	deadline := time.Now().Add(5 * time.Second)
+	for w.sim.NotificationClients() == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the relay did not handshake again")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	c, err := wire.DialClient(context.Background(), w.client, w.admin, w.moID, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if got := string(readN(t, c, 1)); got != "R" {
+		t.Fatalf("got %q", got)
+	}
+}
+
+// A failure reason from the tenant is shown made safe (no escape sequences).
+func TestBrokenLinkTextFromTheTenantIsMadeSafe(t *testing.T) {
+	w := newWorld(t, time.Second)
+	id := w.sim.CreateOperation(w.moID, map[string]any{"c8y_RemoteAccessConnect": map[string]any{"hostname": "127.0.0.1", "port": 22, "connectionKey": "k"}})
+	if err := w.client.UpdateOperation(context.Background(), w.dev, id, tenantapi.OpFailed, "\x1b]0;pwned\x07\x1b[2Jconnection refused"); err != nil {
+		t.Fatal(err)
+	}
+	err := afterSilence(ProveOptions{Client: w.client, User: w.admin, MOID: w.moID}, nil)
+	if brokenLink(t, err) != LinkSSHDown || strings.ContainsAny(err.Error(), "\x1b\x07") {
+		t.Fatalf("%q", err.Error())
+	}
+}
