@@ -168,8 +168,13 @@ func (c *checker) parseOption(item *yaml.Node) (fileOption, bool) {
 		return fo, false
 	}
 	n, err := strconv.Atoi(numNode.Value)
+	if l := ByLetter(numNode.Value); l != nil && numNode.Kind == yaml.ScalarNode {
+		n, err = l.Number(), nil // option: S
+	} else if n >= ExitNumber {
+		err = strconv.ErrRange // lettered entries' inner numbers are not for files
+	}
 	if numNode.Kind != yaml.ScalarNode || err != nil || ByNumber(n) == nil {
-		c.problem(numNode.Line, "unknown option %q: options are numbered 1 to 8 (9, Exit, is not one)", numNode.Value)
+		c.problem(numNode.Line, "unknown option %q: options are numbered 1 to 8 (9, Exit, is not one), or S (remote SSH access)", numNode.Value)
 		return fo, false
 	}
 	fo.number, fo.line = n, numNode.Line

@@ -241,7 +241,8 @@ func TestDebugTraceIsRedacted(t *testing.T) {
 			t.Fatalf("trace leaks %q:\n%s", secret, out)
 		}
 	}
-	if n := strings.Count(out, "\n"); n != 3 {
+	// Four: the first request as a tenant user asks loginOptions how users log in.
+	if n := strings.Count(out, "\n"); n != 4 || !strings.Contains(out, "GET "+e.srv.URL+"/tenant/loginOptions -> 200") {
 		t.Fatalf("%d trace lines:\n%s", n, out)
 	}
 }

@@ -24,6 +24,8 @@ func Explain(err error) string {
 	}
 	var e *Error
 	switch {
+	case errors.Is(err, ErrTFARequired):
+		return oneLine(err.Error()) + ": edge-setup cannot enter a two-factor code; use a tenant user without two-factor authentication (for example a technical user with the needed roles), or have the administrator exempt it"
 	case errors.Is(err, ErrNotCumulocity):
 		return oneLine(err.Error()) + ": check the tenant URL; it looks like https://<tenant>.cumulocity.com"
 	case errors.As(err, &e):
@@ -79,9 +81,14 @@ func explainStatus(e *Error) string {
 		return what + ": the URL redirects elsewhere; use the tenant's address directly"
 	case s == http.StatusUnauthorized && strings.HasSuffix(e.Path, "/deviceCredentials"):
 		return what + ": the bootstrap user or password is wrong; get the device bootstrap credentials from the platform operator"
+	case s == http.StatusUnauthorized && strings.HasPrefix(e.Path, "/tenant/oauth"):
+		return what + ": the OAI-Secure login was refused: the tenant ID, user name or password is wrong; check them"
 	case s == http.StatusUnauthorized:
 		return what + ": the tenant ID, user name or password is wrong (or Basic authentication is disabled for this tenant); check them"
 	case s == http.StatusForbidden:
+		if e.Method == http.MethodDelete && strings.HasPrefix(e.Path, "/devicecontrol/newDeviceRequests") {
+			return what + ": the user lacks a permission for " + e.Method + " " + e.Path + "; give the user ROLE_USER_MANAGEMENT_ADMIN (Administration > Roles)"
+		}
 		return what + ": the user lacks a permission for " + e.Method + " " + e.Path + "; " + roleHint(e.Path)
 	case e.Is(ErrNotYetAccepted):
 		return "the device is not accepted yet: accept it in Device management > Registration (it shows \"Pending acceptance\" once the device has polled)"

@@ -168,7 +168,7 @@ func (p *diagPage) summary() string {
 func (p *diagPage) lines() ([]string, map[string]int) {
 	s := p.c.styles
 	at := map[string]int{}
-	out := []string{s.Subtitle.Render("d - Diagnose the connection to the tenant")}
+	out := []string{s.Subtitle.Render("D - Diagnose the connection to the tenant")}
 	out = append(out, strings.Split(s.Dim.Render(p.c.wrap("Proxy, DNS, TCP, TLS, HTTP and the clock, one after the other. Nothing is changed.", 0)), "\n")...)
 	out = append(out, "")
 	for _, c := range p.checks {

@@ -76,13 +76,13 @@ func TestDiagnoseFromTheMenu(t *testing.T) {
 	w := stepstest.New(t)
 	configure(t, w.Env, w.URL)
 	d := newDriver(t, w.Env, 100, 30)
-	if !strings.Contains(d.screen(), "d. Diagnose the connection to the tenant") {
+	if !strings.Contains(d.screen(), "D. Diagnose the connection to the tenant") {
 		t.Fatalf("menu lacks D:\n%s", d.screen())
 	}
 	d.key("d")
 	d.waitFor("every check passed")
 	s := d.screen()
-	for _, want := range []string{"d - Diagnose the connection to the tenant", "✓ Tenant URL   " + w.URL,
+	for _, want := range []string{"D - Diagnose the connection to the tenant", "✓ Tenant URL   " + w.URL,
 		"✓ Proxy", "✓ DNS", "✓ TCP", "– TLS", "✓ HTTP", "✓ Clock", "enter back to menu", "r run again"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("screen lacks %q:\n%s", want, s)
@@ -97,7 +97,7 @@ func TestDiagnoseFromTheMenu(t *testing.T) {
 	d.key("up") // from D (the last item chosen) ...
 	d.key("down")
 	d.key("enter")
-	d.waitFor("d - Diagnose")
+	d.waitFor("D - Diagnose")
 	d.waitFor("every check passed")
 	d.key("enter")
 	d.waitFor("Choose an option")
@@ -146,7 +146,7 @@ func TestDiagnosePageFitsTheWindow(t *testing.T) {
 			before := d.screen()
 			press(d, "up", 12)
 			fits(t, d, size[0], size[1], "scrolled up")
-			if !strings.Contains(d.screen(), "d - Diagnose") {
+			if !strings.Contains(d.screen(), "D - Diagnose") {
 				t.Errorf("%dx%d: the title is not reachable by scrolling:\n%s", size[0], size[1], d.screen())
 			}
 			up := d.screen()

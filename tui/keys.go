@@ -10,7 +10,7 @@ type keyMap struct {
 	Create, Accept, CheckNow, Help           key.Binding
 	Diagnose, Rerun                          key.Binding
 	Resume, ScrollUp, ScrollDown, More       key.Binding
-	TenantUser, DemoOperator                 key.Binding
+	TenantUser, DemoOperator, RemoteAccess   key.Binding
 }
 
 var keys = keyMap{
@@ -35,7 +35,7 @@ var keys = keyMap{
 	Accept:     key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "accept")),
 	CheckNow:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "check now")),
 	Help:       key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
-	Diagnose:   key.NewBinding(key.WithKeys("d", "D"), key.WithHelp("d", "diagnose")),
+	Diagnose:   key.NewBinding(key.WithKeys("d", "D"), key.WithHelp("D", "diagnose")),
 	Rerun:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "run again")),
 	Resume:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "resume registration")),
 	TenantUser: key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "give a tenant user")),
@@ -45,4 +45,6 @@ var keys = keyMap{
 	ScrollDown:   key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "scroll down")),
 	// More stands in the footer for keys a narrow window has no room for.
 	More: key.NewBinding(key.WithKeys(), key.WithHelp("…", "")),
+	// RemoteAccess opens option S (from the menu and the Connected screen).
+	RemoteAccess: key.NewBinding(key.WithKeys("s", "S"), key.WithHelp("S", "remote SSH access")),
 }

@@ -41,8 +41,11 @@ func menuItems(env *steps.Env) []menuItem {
 	for _, s := range steps.All() {
 		items = append(items, menuItem{number: s.Number(), title: s.Title(env), step: s})
 	}
-	return append(items, menuItem{number: steps.ExitNumber, title: "Exit"},
-		menuItem{letter: "d", title: "Diagnose the connection to the tenant", msg: openDiagnoseMsg{}})
+	items = append(items, menuItem{number: steps.ExitNumber, title: "Exit"})
+	for _, s := range steps.Letters() {
+		items = append(items, menuItem{letter: s.Letter(), title: s.Title(env), step: s})
+	}
+	return append(items, menuItem{letter: "D", title: "Diagnose the connection to the tenant", msg: openDiagnoseMsg{}})
 }
 
 type menuRefreshMsg struct {
@@ -83,9 +86,9 @@ func (p *menuPage) Update(msg tea.Msg) (page, tea.Cmd) {
 				return p, p.choose()
 			}
 		}
-	case key.Matches(km, keys.Diagnose):
+	case key.Matches(km, keys.Diagnose), key.Matches(km, keys.RemoteAccess):
 		for i, it := range p.items {
-			if it.letter == "d" {
+			if it.letter != "" && strings.EqualFold(it.letter, km.String()) {
 				p.cursor = i
 				return p, p.choose()
 			}

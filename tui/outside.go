@@ -41,7 +41,7 @@ func sanitize(msg tea.Msg) tea.Msg {
 	case unavailableMsg:
 		m.err = safeErr(m.err)
 		return m
-	case checkedMsg:
+	case fieldCheckedMsg:
 		m.invalid, m.verifyErr = safeErr(m.invalid), safeErr(m.verifyErr)
 		return m
 	case confirmMsg:

@@ -77,7 +77,7 @@ func TestPasteIntoAFieldIsBounded(t *testing.T) {
 	for range 50 {
 		m.Update(tea.KeyPressMsg{Code: 'b', Text: "b"})
 	}
-	if n := len(p.input.Value()); n != steps.MaxAnswerLength {
+	if n := len(p.field.input.Value()); n != steps.MaxAnswerLength {
 		t.Errorf("field holds %d characters, want the limit %d", n, steps.MaxAnswerLength)
 	}
 }

@@ -17,14 +17,14 @@ import (
 func TestLostCredentialsScreenOffersToRegisterAgain(t *testing.T) {
 	root := t.TempDir()
 	env := &steps.Env{Root: root, Props: edgeprops.New(root)}
-	m := New(Options{Env: env})
 	lost := fmt.Errorf("%w (another program probably fetched them); delete the device request and register again (this console can do it for you)", steps.ErrCredentialsLost)
 	for _, withUser := range []bool{true, false} {
+		m := New(Options{Env: env}) // a fresh run: no tenant user remembered from the last one
 		reg := &steps.Registration{Env: env, URL: "https://acme.example.com", DeviceID: "edge-agent-1"}
 		if withUser {
 			reg.Tenant = &tenantapi.Credentials{User: "admin", Password: "x"}
 		}
-		p := newRegPage(m.c, reg, "")
+		p := newRegPage(m.c, reg, "", nil)
 		p.phase, p.fatal, p.fatalErr = regFailed, lost.Error(), lost
 		s := strings.Join(strings.Fields(ansi.Strip(p.View())), " ") // unwrapped
 		if !strings.Contains(s, "the tenant issued the credentials but they did not arrive") {

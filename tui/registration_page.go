@@ -397,6 +397,9 @@ func (p *regPage) onKey(k tea.KeyPressMsg) tea.Cmd {
 	case p.phase == regFailed && key.Matches(k, keys.Create) && p.canRegisterAgain():
 		p.phase, p.fatal, p.fatalErr = regPolling, "", nil
 		return p.act("create", p.reg.RegisterAgain)
+	case p.phase == regConnected && key.Matches(k, keys.RemoteAccess):
+		ra := steps.RemoteAccess{}
+		return func() tea.Msg { return openStepMsg{step: ra, title: ra.Title(p.c.env)} }
 	case p.phase == regConnected || p.phase == regFailed:
 		if key.Matches(k, keys.Continue) {
 			return gotoMenu(p.leaveNotice())
@@ -460,7 +463,9 @@ func (p *regPage) Close()     { p.cancel() }
 
 func (p *regPage) ShortHelp() []key.Binding {
 	switch p.phase {
-	case regConnected, regFailed:
+	case regConnected:
+		return []key.Binding{keys.Continue, keys.RemoteAccess}
+	case regFailed:
 		if p.canRegisterAgain() {
 			return []key.Binding{keys.Create, keys.Continue}
 		}

@@ -10,7 +10,11 @@ import (
 func (p *stepPage) View() string {
 	s := p.c.styles
 	var b strings.Builder
-	b.WriteString(s.Subtitle.Render(fmt.Sprintf("%d - %s", p.step.Number(), p.title)) + "\n\n")
+	label := fmt.Sprint(p.step.Number())
+	if l, ok := p.step.(steps.Lettered); ok {
+		label = l.Letter()
+	}
+	b.WriteString(s.Subtitle.Render(label+" - "+p.title) + "\n\n")
 	switch p.phase {
 	case phaseLoading:
 		b.WriteString(p.spinner.View() + " Reading the current configuration…")
@@ -25,9 +29,20 @@ func (p *stepPage) View() string {
 		}
 		b.WriteString("\n" + s.Subtitle.Render("Proceed? [y/N]"))
 	case phaseRunning, phaseDone, phaseFailed:
-		b.WriteString(p.runView())
+		b.WriteString(fitTail(p.runView(), p.c.bodyHeight()-2, s.Dim.Render))
 	}
 	return b.String()
+}
+
+// fitTail keeps the last lines of text that fit in h lines, saying how
+// many earlier ones are hidden: a long run keeps its outcome in view.
+func fitTail(text string, h int, dim func(...string) string) string {
+	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
+	if h < 3 || len(lines) <= h {
+		return text
+	}
+	hidden := len(lines) - (h - 1)
+	return dim(fmt.Sprintf("⋮ %d earlier lines (the action log has them all)", hidden)) + "\n" + strings.Join(lines[hidden:], "\n")
 }
 
 func (p *stepPage) promptView() string {

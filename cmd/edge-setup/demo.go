@@ -33,6 +33,9 @@ type demo struct {
 	servers []*http.Server
 	sim     *tenantsim.Sim
 	temp    bool
+
+	remoteAccess *demoRemoteAccess // sshd, relay and switches (demo_remoteaccess.go)
+	stops        []func()
 }
 
 func startDemo(root string) (*demo, error) {
@@ -49,6 +52,9 @@ func startDemo(root string) (*demo, error) {
 		TenantID:          demoTenantID,
 		BootstrapPassword: bootstrap,
 		Users:             []tenantsim.User{{Name: demoUser, Password: demoPassword, Roles: tenantsim.AllRoles()}},
+		// Like a new tenant locked down to OAI-Secure: users log in with a
+		// token, the device and the bootstrap user keep Basic.
+		RefuseBasicForUsers: true,
 	})
 	edge := tenantsim.New(tenantsim.Options{
 		TenantID:   "edge",
@@ -64,6 +70,10 @@ func startDemo(root string) (*demo, error) {
 		return nil, err
 	}
 	if err := seedDemoRoot(d.root, bootstrap); err != nil {
+		d.Close()
+		return nil, err
+	}
+	if err := d.startRemoteAccess(); err != nil {
 		d.Close()
 		return nil, err
 	}
@@ -103,6 +113,9 @@ func (d *demo) serve(h http.Handler) (string, error) {
 }
 
 func (d *demo) Close() {
+	for _, stop := range d.stops {
+		stop()
+	}
 	for _, s := range d.servers {
 		s.Close()
 	}
@@ -121,6 +134,9 @@ func (d *demo) intro() string {
 	fmt.Fprintf(&b, "edge-setup demo\n  tenant URL:      %s\n  tenant user:     %s / %s\n  Edge admin:      %s / %s (options 2 and 6)\n"+
 		"  domain:          %s (certificate, key and licence in /%s)\n  sandbox root:    %s\n",
 		d.url, demoUser, demoPassword, demoEdgeAdmin, demoEdgeAdminPass, demoDomain, demoFilesDir, d.root)
+	if d.remoteAccess != nil {
+		b.WriteString(d.remoteAccess.introLines())
+	}
 	return b.String()
 }
 

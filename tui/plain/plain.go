@@ -73,6 +73,11 @@ func (u *UI) Run(ctx context.Context) error {
 		case line == "d" || line == "D":
 			u.diagnose(ctx)
 			continue
+		case steps.ByLetter(line) != nil:
+			if err := u.RunStep(ctx, steps.ByLetter(line)); errors.Is(err, ErrInputEnded) || ctx.Err() != nil {
+				return err
+			}
+			continue
 		case line == "r":
 			if err := u.resume(ctx); errors.Is(err, ErrInputEnded) || ctx.Err() != nil {
 				return err
@@ -97,7 +102,10 @@ func (u *UI) menu() {
 		u.printf("%d. %s\n", s.Number(), s.Title(u.env))
 	}
 	u.printf("%d. Exit\n", steps.ExitNumber)
-	u.println("d. Diagnose the connection to the tenant")
+	for _, s := range steps.Letters() {
+		u.printf("%s. %s\n", s.Letter(), s.Title(u.env))
+	}
+	u.println("D. Diagnose the connection to the tenant")
 	if p, ok := steps.PendingRegistration(u.env); ok {
 		u.printf("r. Resume the registration with %s (%s since %s)\n", p.URL, p.Timeline.Current(), p.Started.Format("15:04"))
 	}
@@ -122,7 +130,11 @@ func (u *UI) resume(ctx context.Context) error {
 // RunStep drives one option: prerequisites, prompts, confirmation, run.
 // It returns the step's error (already shown).
 func (u *UI) RunStep(ctx context.Context, s steps.Step) error {
-	u.printf("\n%d - %s\n", s.Number(), s.Title(u.env))
+	label := strconv.Itoa(s.Number())
+	if l, ok := s.(steps.Lettered); ok {
+		label = l.Letter()
+	}
+	u.printf("\n%s - %s\n", label, s.Title(u.env))
 	if err := s.Available(u.env); err != nil {
 		u.println("  x Not available now: " + err.Error())
 		return err
