@@ -157,7 +157,7 @@ func (s *Sim) handleChildren(kind string) http.HandlerFunc {
 			}
 			refs := s.refCollectionLocked(r, id, kind, s.childrenLocked(id, kind))["references"].([]map[string]any)
 			s.mu.Unlock()
-			writeJSON(w, r, http.StatusOK, refType+"Collection", collection(r, "references", refs, cur, size, s.opts.NextOnlyWhenMore))
+			writeJSON(w, r, http.StatusOK, refType+"Collection", collection(r, "references", refs, cur, size))
 			return
 		}
 		inner, _ := in["managedObject"].(map[string]any)
