@@ -87,7 +87,7 @@ func TestOperationsCreateAndList(t *testing.T) {
 		t.Fatal(err)
 	}
 	op, err := e.c.CreateOperation(ctx, admin, agent, map[string]any{"description": "restart", "c8y_Restart": map[string]any{}})
-	if err != nil || op.Status != OpPending || op.DeviceID != agent || op.Fragments["creationTime"] == nil || op.Fragments["c8y_Restart"] == nil {
+	if err != nil || op.Status != OpPending || op.DeviceID != agent || op.CreationTime.IsZero() || op.Fragments["c8y_Restart"] == nil {
 		t.Fatalf("created %+v %v", op, err)
 	}
 	for range 4 {

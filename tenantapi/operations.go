@@ -18,12 +18,13 @@ const (
 )
 
 // Operation is a device operation; Fragments holds the whole object (e.g.
-// "c8y_RemoteAccessConnect", "creationTime").
+// "c8y_RemoteAccessConnect").
 type Operation struct {
 	ID            string
 	DeviceID      string
 	Status        string
 	FailureReason string
+	CreationTime  time.Time // zero when absent or unreadable
 	// DeviceExternalIDs are the device's external IDs; the platform sends
 	// them only in lists queried by agentId.
 	DeviceExternalIDs []ExternalID
@@ -44,6 +45,7 @@ func (o *Operation) UnmarshalJSON(data []byte) error {
 	}
 	s := func(k string) string { v, _ := m[k].(string); return v }
 	*o = Operation{ID: s("id"), DeviceID: s("deviceId"), Status: s("status"), FailureReason: s("failureReason"), Fragments: m}
+	o.CreationTime, _ = time.Parse(time.RFC3339Nano, s("creationTime"))
 	var ext struct {
 		DeviceExternalIDs struct {
 			ExternalIDs []ExternalID `json:"externalIds"`
