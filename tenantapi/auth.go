@@ -41,6 +41,9 @@ type session struct {
 	expires time.Time // zero: unknown (a 401 ends it)
 }
 
+// maxTokenSeconds caps a token lifetime the tenant announces (a year).
+const maxTokenSeconds = 366 * 24 * 3600
+
 // expiryMargin renews a token this long before it runs out.
 const expiryMargin = time.Minute
 
@@ -207,7 +210,8 @@ func (c *Client) login(ctx context.Context, cr Credentials) (*session, error) {
 		return nil, fmt.Errorf("%w: the OAI-Secure login of %s succeeded but the tenant sent no token", ErrMalformedBody, cr.Login())
 	}
 	if out.ExpiresIn > 0 {
-		s.expires = time.Now().Add(time.Duration(out.ExpiresIn) * time.Second)
+		// Bounded: a huge value would overflow into the past.
+		s.expires = time.Now().Add(time.Duration(min(out.ExpiresIn, maxTokenSeconds)) * time.Second)
 	} else {
 		s.expires = jwtExpiry(s.token)
 	}

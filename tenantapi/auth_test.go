@@ -185,3 +185,34 @@ func TestConcurrentCallsShareOneLogin(t *testing.T) {
 		t.Fatalf("%d logins", n)
 	}
 }
+
+// A token answer with an absurd expires_in neither overflows into the
+// past (a login per call) nor breaks the call.
+func TestHugeExpiresIn(t *testing.T) {
+	srv := quietServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/tenant/loginOptions":
+			_, _ = w.Write([]byte(`{"loginOptions":[{"type":"OAUTH2_INTERNAL"}]}`))
+		case "/tenant/oauth/token":
+			_, _ = w.Write([]byte(`{"access_token":"tok","expires_in":9223372036854775807}`))
+		default:
+			_, _ = w.Write([]byte(`{"name":"t1","domainName":"d"}`))
+		}
+	}))
+	c, err := New(Options{BaseURL: srv.URL, Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for range 2 {
+		if _, err := c.CurrentTenant(t.Context(), admin); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c.auth.mu.Lock()
+	s := c.auth.sessions[admin.Login()]
+	c.auth.mu.Unlock()
+	if s == nil || s.expires.Before(time.Now().Add(300*24*time.Hour)) {
+		t.Fatalf("session %+v", s)
+	}
+}

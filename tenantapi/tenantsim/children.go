@@ -1,6 +1,7 @@
 package tenantsim
 
 import (
+	"errors"
 	"net/http"
 	"slices"
 )
@@ -23,6 +24,43 @@ var referenceFields = []string{"childDevices", "childAssets", "childAdditions", 
 
 func (s *Sim) childrenLocked(parentID, kind string) []string {
 	return s.children[parentID][kind]
+}
+
+// addChildLocked adds childID to the parent's collection (once).
+func (s *Sim) addChildLocked(parentID, kind, childID string) {
+	if s.children[parentID] == nil {
+		s.children[parentID] = map[string][]string{}
+	}
+	if !slices.Contains(s.children[parentID][kind], childID) {
+		s.children[parentID][kind] = append(s.children[parentID][kind], childID)
+	}
+}
+
+// AddChild adds a reference as POST .../{kind} does (kind is
+// "childDevices", "childAssets" or "childAdditions"); both objects must
+// exist. For the demo and the other simulations.
+func (s *Sim) AddChild(parentID, kind, childID string) error {
+	if !slices.Contains(childKinds, kind) {
+		return errors.New("tenantsim: no reference collection " + kind)
+	}
+	s.mu.Lock()
+	if s.mos[parentID] == nil || s.mos[childID] == nil || parentID == childID {
+		s.mu.Unlock()
+		return errors.New("tenantsim: cannot add " + childID + " to " + kind + " of " + parentID)
+	}
+	s.addChildLocked(parentID, kind, childID)
+	s.changedLocked(APIManagedObject, ActionUpdate, parentID, s.mos[parentID])
+	s.mu.Unlock()
+	s.flush()
+	return nil
+}
+
+// Children lists the ids in the parent's reference collection, in the
+// order they were added.
+func (s *Sim) Children(parentID, kind string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.childrenLocked(parentID, kind))
 }
 
 func (s *Sim) parentsLocked(childID, kind string) []string {
@@ -119,7 +157,7 @@ func (s *Sim) handleChildren(kind string) http.HandlerFunc {
 			}
 			refs := s.refCollectionLocked(r, id, kind, s.childrenLocked(id, kind))["references"].([]map[string]any)
 			s.mu.Unlock()
-			writeJSON(w, r, http.StatusOK, refType+"Collection", collection(r, "references", refs, cur, size, s.opts.NextOnlyWhenMore))
+			writeJSON(w, r, http.StatusOK, refType+"Collection", collection(r, "references", refs, cur, size))
 			return
 		}
 		inner, _ := in["managedObject"].(map[string]any)
@@ -139,12 +177,7 @@ func (s *Sim) handleChildren(kind string) http.HandlerFunc {
 			writeValidation(w, "managedObject.id: an object cannot be its own child.")
 			return
 		}
-		if s.children[id] == nil {
-			s.children[id] = map[string][]string{}
-		}
-		if !slices.Contains(s.children[id][kind], childID) {
-			s.children[id][kind] = append(s.children[id][kind], childID)
-		}
+		s.addChildLocked(id, kind, childID)
 		body := map[string]any{"managedObject": s.refLocked(r, childID),
 			"self": selfURL(r, "/inventory/managedObjects/"+id+"/"+kind+"/"+childID)}
 		s.changedLocked(APIManagedObject, ActionUpdate, id, s.mos[id])

@@ -107,7 +107,7 @@ func (s *Sim) listRecords(w http.ResponseWriter, r *http.Request, k *kind) {
 	if (k.rangeNewestFirst && isRange) != boolParam(r, "revert") {
 		slices.Reverse(items)
 	}
-	writeJSON(w, r, http.StatusOK, k.api+"Collection", collection(r, k.key, items, cur, size, s.opts.NextOnlyWhenMore))
+	writeJSON(w, r, http.StatusOK, k.api+"Collection", collection(r, k.key, items, cur, size))
 }
 
 // handleRecord serves one record: GET, PUT (events and alarms).

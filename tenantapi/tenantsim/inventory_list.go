@@ -97,7 +97,7 @@ func (s *Sim) listManagedObjects(w http.ResponseWriter, r *http.Request) {
 		items = append(items, s.moBodyLocked(r, mo))
 	}
 	s.mu.Unlock()
-	writeJSON(w, r, http.StatusOK, moType+"Collection", collection(r, "managedObjects", items, cur, size, s.opts.NextOnlyWhenMore))
+	writeJSON(w, r, http.StatusOK, moType+"Collection", collection(r, "managedObjects", items, cur, size))
 }
 
 // qexact: type=... and owner=... match exactly (no wildcards).

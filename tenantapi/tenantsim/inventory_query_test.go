@@ -122,3 +122,32 @@ func TestManagedObjectReferences(t *testing.T) {
 		t.Fatalf("%d references to a deleted object", n)
 	}
 }
+
+func TestChildHelpers(t *testing.T) {
+	s, srv := newServer(t)
+	g := send(t, srv, admin("POST", "/inventory/managedObjects", "managedObject", `{"name":"g"}`)).json["id"].(string)
+	d := send(t, srv, admin("POST", "/inventory/managedObjects", "managedObject", `{"name":"d"}`)).json["id"].(string)
+	if err := s.AddChild(g, "childAssets", d); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddChild(g, "childAssets", "999"); err == nil {
+		t.Fatal("added an unknown child")
+	}
+	if err := s.AddChild(g, "children", d); err == nil {
+		t.Fatal("added to an unknown collection")
+	}
+	if got := s.Children(g, "childAssets"); len(got) != 1 || got[0] != d {
+		t.Fatalf("children %v", got)
+	}
+}
+
+func TestQueryParserBoundsAndGarbage(t *testing.T) {
+	for _, q := range []string{strings.Repeat("(", 10000) + "name eq 'x'" + strings.Repeat(")", 10000), "'", "has(", "name eq 'x' and", ")"} {
+		if _, _, err := parseInventoryQuery(q); err == nil {
+			t.Errorf("%.40q parsed", q)
+		}
+	}
+	if _, _, err := parseInventoryQuery(strings.Repeat("(", 20) + "name eq 'x'" + strings.Repeat(")", 20)); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -63,7 +63,7 @@ func (s *Sim) listOperations(w http.ResponseWriter, r *http.Request) {
 	if boolParam(r, "revert") {
 		slices.Reverse(items)
 	}
-	writeJSON(w, r, http.StatusOK, opType+"Collection", collection(r, "operations", items, cur, size, s.opts.NextOnlyWhenMore))
+	writeJSON(w, r, http.StatusOK, opType+"Collection", collection(r, "operations", items, cur, size))
 }
 
 // POST /devicecontrol/operations {"deviceId", fragments...}: 201, PENDING.

@@ -188,9 +188,12 @@ func tokenize(s string) []qtok {
 }
 
 type qparser struct {
-	toks []qtok
-	pos  int
+	toks  []qtok
+	pos   int
+	depth int // open parentheses, bounded by maxQueryDepth
 }
+
+const maxQueryDepth = 32
 
 func (p *qparser) peek() (qtok, bool) {
 	if p.pos < len(p.toks) {
@@ -245,6 +248,10 @@ func (p *qparser) factor() (qnode, error) {
 		return nil, err
 	}
 	if t.text == "(" && !t.quoted {
+		if p.depth++; p.depth > maxQueryDepth {
+			return nil, fmt.Errorf("the query nests parentheses deeper than %d", maxQueryDepth)
+		}
+		defer func() { p.depth-- }()
 		n, err := p.expr()
 		if err != nil {
 			return nil, err

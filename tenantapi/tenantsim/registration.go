@@ -67,7 +67,7 @@ func (s *Sim) handleNewDeviceRequests(w http.ResponseWriter, r *http.Request) {
 			items = append(items, d.body(r))
 		}
 		s.mu.Unlock()
-		writeJSON(w, r, http.StatusOK, ndrType+"Collection", collection(r, "newDeviceRequests", items, cur, size, s.opts.NextOnlyWhenMore))
+		writeJSON(w, r, http.StatusOK, ndrType+"Collection", collection(r, "newDeviceRequests", items, cur, size))
 	case http.MethodPost:
 		a := s.userWith(w, r, RoleDeviceControlAdmin)
 		if a == nil {

@@ -7,6 +7,7 @@
 package tenantsim
 
 import (
+	"context"
 	"net/http"
 	"sync"
 	"time"
@@ -119,6 +120,9 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer func() { s.record(r, rec, start) }()
 	if s.applyFault(rec, r) {
 		return
+	}
+	if s.opts.NextOnlyWhenMore {
+		r = r.WithContext(context.WithValue(r.Context(), nextOnlyWhenMoreKey{}, true))
 	}
 	s.serve(rec, r)
 }

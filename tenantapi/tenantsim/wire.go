@@ -171,11 +171,15 @@ func page(w http.ResponseWriter, r *http.Request) (cur, size int, ok bool) {
 	return cur, size, true
 }
 
+// nextOnlyWhenMoreKey marks requests of a Sim with Options.NextOnlyWhenMore.
+type nextOnlyWhenMoreKey struct{}
+
 // collection slices items to the page and builds the platform's collection
 // body under key. Like the platform it sends "next" whenever the page is
-// full, even when it is the last one (unless nextOnlyWhenMore), and
+// full, even when it is the last one (unless Options.NextOnlyWhenMore), and
 // totalPages/totalElements only when asked.
-func collection[T any](r *http.Request, key string, items []T, cur, size int, nextOnlyWhenMore bool) map[string]any {
+func collection[T any](r *http.Request, key string, items []T, cur, size int) map[string]any {
+	nextOnlyWhenMore, _ := r.Context().Value(nextOnlyWhenMoreKey{}).(bool)
 	from := min((cur-1)*size, len(items))
 	to := min(from+size, len(items))
 	stats := map[string]any{"currentPage": cur, "pageSize": size}
