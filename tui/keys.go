@@ -46,5 +46,5 @@ var keys = keyMap{
 	// More stands in the footer for keys a narrow window has no room for.
 	More: key.NewBinding(key.WithKeys(), key.WithHelp("…", "")),
 	// RemoteAccess opens option S (from the menu and the Connected screen).
-	RemoteAccess: key.NewBinding(key.WithKeys("s", "S"), key.WithHelp("S", "remote SSH access")),
+	RemoteAccess: key.NewBinding(key.WithKeys("s", "S"), key.WithHelp("s", "remote SSH access")),
 }
