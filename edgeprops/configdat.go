@@ -46,7 +46,7 @@ func (s *Store) LoadConfigDat() (*ConfigDat, error) {
 // the tenant admin password).
 func (s *Store) SaveConfigDat(d *ConfigDat) error {
 	return s.update(func() error {
-		return WriteFileAtomic(s.Path(ConfigDatFile), d.props.Bytes(), 0o600)
+		return s.WriteFile(s.Path(ConfigDatFile), d.props.Bytes(), 0o600)
 	})
 }
 

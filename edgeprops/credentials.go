@@ -54,7 +54,10 @@ func (s *Store) SaveCredentials(c Credentials) error {
 func (s *Store) DeleteCredentials() error {
 	path := s.Path(CredentialsFile)
 	return s.update(func() error {
-		err := os.Remove(path)
+		if err := CheckUnderRoot(s.root, path); err != nil {
+			return err
+		}
+		err := os.Remove(path) // a link is removed, not followed
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil
 		}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -41,7 +40,7 @@ func (s *Store) DeviceID() (id string, created bool, err error) {
 			return fmt.Errorf("cannot create a device ID: the system's random number source failed: %w", err)
 		}
 		id = DeviceIDPrefix + u.String()
-		if err := WriteFileAtomic(s.Path(DeviceIDFile), []byte(id+"\n"), 0o644); err != nil {
+		if err := s.WriteFile(s.Path(DeviceIDFile), []byte(id+"\n"), 0o644); err != nil {
 			id = ""
 			return err
 		}
@@ -57,7 +56,7 @@ func (s *Store) DeviceID() (id string, created bool, err error) {
 // readDeviceID returns the stored ID, "" when the file is missing or blank.
 func (s *Store) readDeviceID() (string, error) {
 	path := s.Path(DeviceIDFile)
-	data, err := os.ReadFile(path)
+	data, err := s.ReadFile(path, 4096)
 	if errors.Is(err, fs.ErrNotExist) {
 		return "", nil
 	}

@@ -23,6 +23,10 @@ func (e *FileError) Unwrap() error { return e.Err }
 // writeError describes a failed write of path. changed says whether the file
 // was already replaced when the error happened.
 func writeError(path string, err error, changed bool) error {
+	var fe *FileError
+	if errors.As(err, &fe) {
+		return err
+	}
 	var msg string
 	switch {
 	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT):
@@ -51,6 +55,10 @@ func writeError(path string, err error, changed bool) error {
 
 // readError describes a failed read of path.
 func readError(path string, err error) error {
+	var fe *FileError
+	if errors.As(err, &fe) {
+		return err // already says what happened (ReadFile, CheckUnderRoot)
+	}
 	var msg string
 	switch {
 	case errors.Is(err, fs.ErrNotExist):

@@ -1,7 +1,6 @@
 package edgeprops
 
 import (
-	"os"
 	"strings"
 )
 
@@ -13,9 +12,9 @@ import (
 // parameter ends with one). When a key appears more than once the last one
 // counts. Errors say which file and what to do.
 func ParseKeyValueFile(path string) (map[string]string, error) {
-	data, err := os.ReadFile(path)
+	data, err := ReadFile(path, 1<<20)
 	if err != nil {
-		return nil, readError(path, err)
+		return nil, err
 	}
 	p, err := ParseProperties(data)
 	if err != nil {

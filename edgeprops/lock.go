@@ -9,9 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
-
-	"github.com/gofrs/flock"
 )
 
 // LockedError says that another process holds the edge-setup lock.
@@ -36,9 +35,10 @@ var lockPollInterval = 100 * time.Millisecond
 // more than once is harmless. Lock is reentrant within a Store: while the
 // Store holds the lock, Lock succeeds at once and the lock is released when
 // every unlock has been called. The lock is released by the kernel if the
-// process dies.
+// process dies. Taking it (not re-entering it) removes the temporary files a
+// crashed run left behind (RemoveLeftovers).
 func (s *Store) Lock() (unlock func(), err error) {
-	unlock, held, err := s.tryLock()
+	unlock, held, err := s.tryLock(true)
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +53,7 @@ func (s *Store) Lock() (unlock func(), err error) {
 // done wraps both the *LockedError and ctx.Err().
 func (s *Store) LockWait(ctx context.Context) (unlock func(), err error) {
 	for {
-		unlock, held, err := s.tryLock()
+		unlock, held, err := s.tryLock(false)
 		if err != nil {
 			return nil, err
 		}
@@ -71,7 +71,10 @@ func (s *Store) LockWait(ctx context.Context) (unlock func(), err error) {
 }
 
 // tryLock makes one attempt. held is non-nil when another process has the lock.
-func (s *Store) tryLock() (unlock func(), held *LockedError, err error) {
+// With leftovers, taking the lock removes the temporary files a crashed
+// run left behind (RemoveLeftovers): the commands and the menu take the
+// lock this way when they start.
+func (s *Store) tryLock(leftovers bool) (unlock func(), held *LockedError, err error) {
 	s.lockMu.Lock()
 	defer s.lockMu.Unlock()
 	if s.lockDepth > 0 {
@@ -79,15 +82,23 @@ func (s *Store) tryLock() (unlock func(), held *LockedError, err error) {
 		return s.releaser(), nil, nil
 	}
 	path := s.Path(LockFile)
+	if err := CheckUnderRoot(s.root, path); err != nil {
+		return nil, nil, lockError(path, err)
+	}
 	if err := mkdirAllDurable(filepath.Dir(path), 0o755); err != nil {
 		return nil, nil, lockError(path, err)
 	}
-	fl := flock.New(path, flock.SetPermissions(0o644))
-	ok, err := fl.TryLock()
+	// Opened without following a link and only when it is a regular file:
+	// a link or a device at the lock path is refused, never truncated.
+	f, err := openRegular(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, nil, lockError(path, err)
 	}
-	if !ok {
+	if err := flockNB(f); err != nil {
+		_ = f.Close()
+		if !errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, nil, lockError(path, err)
+		}
 		// The holder writes its PID just after taking the lock: give it a
 		// moment so the message can name it.
 		pid := readLockPID(path)
@@ -98,13 +109,33 @@ func (s *Store) tryLock() (unlock func(), held *LockedError, err error) {
 		return nil, &LockedError{PID: pid, Path: path}, nil
 	}
 	// Record our PID for whoever finds the lock taken. The lock is on the
-	// file's inode, so it is written in place, never replaced.
-	if err := os.WriteFile(path, []byte(strconv.Itoa(os.Getpid())+"\n"), 0o644); err != nil {
-		_ = fl.Unlock()
+	// file's inode, so it is written in place (on our descriptor), never replaced.
+	if err := writePID(f); err != nil {
+		_ = f.Close() // releases the lock
 		return nil, nil, lockError(path, err)
 	}
-	s.lockFile, s.lockDepth = fl, 1
+	s.lockFile, s.lockDepth = f, 1
+	if leftovers {
+		s.RemoveLeftovers() // nobody else is writing now
+	}
 	return s.releaser(), nil, nil
+}
+
+func flockNB(f *os.File) error {
+	for {
+		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+		if !errors.Is(err, syscall.EINTR) {
+			return err
+		}
+	}
+}
+
+func writePID(f *os.File) error {
+	if err := f.Truncate(0); err != nil {
+		return err
+	}
+	_, err := f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
+	return err
 }
 
 func (s *Store) releaser() func() {
@@ -117,8 +148,8 @@ func (s *Store) releaser() func() {
 			if s.lockDepth > 0 {
 				return
 			}
-			_ = os.Truncate(s.lockFile.Path(), 0) // no stale PID for the next reader
-			_ = s.lockFile.Unlock()
+			_ = s.lockFile.Truncate(0) // no stale PID for the next reader
+			_ = s.lockFile.Close()     // releases the flock
 			s.lockFile = nil
 		})
 	}
@@ -127,7 +158,7 @@ func (s *Store) releaser() func() {
 func lockError(path string, err error) error {
 	var fe *FileError
 	if errors.As(err, &fe) {
-		return err
+		return &FileError{Path: path, Err: err, msg: "cannot take the edge-setup lock: " + fe.msg}
 	}
 	msg := writeError(path, err, false).Error()
 	msg = strings.TrimSuffix(msg, fmt.Sprintf("; %s was not changed", path))
@@ -135,7 +166,7 @@ func lockError(path string, err error) error {
 }
 
 func readLockPID(path string) int {
-	b, err := os.ReadFile(path)
+	b, err := ReadFile(path, 64)
 	if err != nil {
 		return 0
 	}

@@ -10,7 +10,7 @@ import (
 // document empty) when the file is missing.
 func (s *Store) readProps(rel string) (p *Properties, exists bool, err error) {
 	path := s.Path(rel)
-	data, err := os.ReadFile(path)
+	data, err := s.ReadFile(path, 0)
 	if errors.Is(err, fs.ErrNotExist) {
 		p, _ = ParseProperties(nil)
 		return p, false, nil
@@ -35,7 +35,7 @@ func (s *Store) updateProps(rel string, edit func(*Properties), perm func(*Prope
 			return err
 		}
 		edit(p)
-		return WriteFileAtomic(s.Path(rel), p.Bytes(), perm(p))
+		return s.WriteFile(s.Path(rel), p.Bytes(), perm(p))
 	})
 }
 

@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"strconv"
 	"syscall"
 )
 
@@ -66,6 +67,9 @@ func openRegular(path string, flag int, perm os.FileMode) (*os.File, error) {
 		if errors.Is(err, syscall.ELOOP) {
 			return nil, symlinkError(path)
 		}
+		if errors.Is(err, syscall.EISDIR) {
+			return nil, notRegularError(path, syscall.S_IFDIR)
+		}
 		if flag&os.O_WRONLY != 0 {
 			return nil, writeError(path, err, false)
 		}
@@ -109,8 +113,12 @@ func refuseSpecial(path string) error {
 }
 
 func symlinkError(path string) error {
+	to := ""
+	if t, err := os.Readlink(path); err == nil {
+		to = " to " + strconv.Quote(t)
+	}
 	return &FileError{Path: path, Err: ErrSymlink, msg: fmt.Sprintf(
-		"%s is a symbolic link: edge-setup runs as root and does not read or write files through links; replace the link with the file itself (nothing was changed)", path)}
+		"%s is a symbolic link%s: edge-setup runs as root and does not read or write files through links; give the path of the file itself, or replace the link with the file (nothing was changed)", path, to)}
 }
 
 func notRegularError(path string, mode uint32) error {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 )
 
@@ -31,7 +30,7 @@ func (s *Store) ReadState(name string, v any) (found bool, err error) {
 	if err != nil {
 		return false, err
 	}
-	data, err := os.ReadFile(path)
+	data, err := s.ReadFile(path, 0)
 	if errors.Is(err, fs.ErrNotExist) {
 		return false, nil
 	}
@@ -57,6 +56,9 @@ func (s *Store) WriteState(name string, v any) error {
 	}
 	data = append(data, '\n')
 	return s.update(func() error {
+		if err := CheckUnderRoot(s.root, path); err != nil {
+			return err
+		}
 		dir := filepath.Dir(path)
 		if err := mkdirAllDurable(filepath.Dir(dir), 0o755); err != nil {
 			return writeError(path, err, false)
@@ -64,6 +66,6 @@ func (s *Store) WriteState(name string, v any) error {
 		if err := mkdirAllDurable(dir, 0o700); err != nil {
 			return writeError(path, err, false)
 		}
-		return WriteFileAtomic(path, data, 0o600)
+		return s.WriteFile(path, data, 0o600)
 	})
 }

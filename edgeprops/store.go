@@ -2,11 +2,10 @@ package edgeprops
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"sync"
 	"time"
-
-	"github.com/gofrs/flock"
 )
 
 // Store gives access to the Edge's files under one root directory. It is safe
@@ -19,7 +18,7 @@ type Store struct {
 
 	// lockMu guards the process lock below (see lock.go).
 	lockMu    sync.Mutex
-	lockFile  *flock.Flock
+	lockFile  *os.File
 	lockDepth int
 }
 

@@ -2,12 +2,13 @@ package steps
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/edge-setup/edge-setup/edgeprops"
+	"github.com/edge-setup/edge-setup/steps/safetext"
 )
 
 // ActionLogFile, under the root, is the action log: what edge-setup changed,
@@ -32,6 +33,7 @@ const maxLogDetail = 2000
 // Writing errors never stop a step: Err reports the first one.
 type ActionLog struct {
 	path string
+	root string
 	now  func() time.Time
 
 	mu     sync.Mutex
@@ -41,7 +43,7 @@ type ActionLog struct {
 
 // NewActionLog returns the action log of env's root.
 func NewActionLog(env *Env) *ActionLog {
-	return &ActionLog{path: rootPath(env, "/"+ActionLogFile), now: env.now}
+	return &ActionLog{path: rootPath(env, "/"+ActionLogFile), root: envRoot(env), now: env.now}
 }
 
 // Path is the log file's path.
@@ -85,8 +87,17 @@ func (l *ActionLog) Record(step int, name, outcome, detail string) {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	// Secrets are replaced in the raw values, before quoting or cutting
+	// could change how they appear (logValue then makes outside text safe).
+	clean := func(v string) string {
+		for _, s := range l.redact {
+			v = strings.ReplaceAll(v, s, "****")
+		}
+		return v
+	}
+	name, outcome, detail = clean(name), clean(outcome), clean(detail)
 	if len(detail) > maxLogDetail {
-		detail = detail[:maxLogDetail] + "..."
+		detail = strings.ToValidUTF8(detail[:maxLogDetail], "") + "..."
 	}
 	var b strings.Builder
 	b.WriteString(l.now().UTC().Format(time.RFC3339))
@@ -104,10 +115,7 @@ func (l *ActionLog) Record(step int, name, outcome, detail string) {
 }
 
 func (l *ActionLog) append(line string) error {
-	if err := os.MkdirAll(filepath.Dir(l.path), 0o755); err != nil {
-		return fmt.Errorf("cannot create the directory of the action log: %w", err)
-	}
-	f, err := os.OpenFile(l.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	f, err := edgeprops.OpenAppendUnder(l.root, l.path, 0o600)
 	if err != nil {
 		return fmt.Errorf("cannot open the action log: %w", err)
 	}
@@ -120,7 +128,8 @@ func (l *ActionLog) append(line string) error {
 
 // logValue quotes v when it is empty or holds blanks, quotes or '='.
 func logValue(v string) string {
-	if v == "" || strings.ContainsAny(v, " \t\r\n\"=\\") || !strconv.CanBackquote(v) {
+	if v == "" || strings.ContainsAny(v, " \t\r\n\"=\\") || !strconv.CanBackquote(v) || !safetext.Safe(v) {
+		// Quote escapes every control, format (bidi) and invalid byte
 		return strconv.Quote(v)
 	}
 	return v

@@ -72,6 +72,10 @@ func Apply(ctx context.Context, env *Env, plan *AnswersPlan, o ApplyOptions) err
 			log.Finished(n, err)
 			return &ApplyError{Option: n, Title: title, Err: &redactedError{msg: redact(err.Error(), plan.secrets), err: err}, Changed: ran}
 		}
+		if ctx.Err() != nil {
+			// a signal between two options: the next one does not start
+			return fail(fmt.Errorf("%w before option %d (%w)", ErrInterrupted, n, context.Cause(ctx)))
+		}
 		if po.Deferred {
 			a, err := checkDeferred(ctx, env, po, plan)
 			if err != nil {
@@ -148,7 +152,7 @@ func redact(s string, secrets []string) string {
 // applyRegistration runs option 7's registration as the file asks.
 func applyRegistration(ctx context.Context, env *Env, po PlannedOption, emit, show Emit, log *ActionLog, sleep func(context.Context, time.Duration) error) error {
 	spec := po.Register
-	t := NewTracker(emit)
+	t := NewTrackerContext(ctx, emit)
 	const name = "Register with the tenant"
 	reg, err := EdgeAgent{}.NewRegistration(env, po.Answers)
 	if err == nil && reg == nil {
@@ -194,13 +198,17 @@ func applyRegistration(ctx context.Context, env *Env, po PlannedOption, emit, sh
 		wctx, cancel = context.WithTimeout(ctx, spec.Timeout)
 		defer cancel()
 	}
+	var lastProblem error // the last real reason, for the timeout message
 	conn, err := reg.Wait(wctx, func(u WaitUpdate) {
 		switch {
 		case u.Retrying != nil:
+			lastProblem = u.Retrying
 			t.Warn(fmt.Sprintf("retrying in %s: %v", u.Next.Round(time.Second), u.Retrying))
 		case u.Warning != nil:
+			lastProblem = u.Warning
 			t.Warn(u.Warning.Error())
 		case u.Status != "":
+			lastProblem = nil
 			status(u.Status)
 			act(u.Status)
 		}
@@ -208,6 +216,8 @@ func applyRegistration(ctx context.Context, env *Env, po PlannedOption, emit, sh
 	switch {
 	case err == nil:
 		return connected(conn)
+	case ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) && lastProblem != nil:
+		err = fmt.Errorf("%w (%s); the last problem was: %v", ErrRegistrationTimeout, spec.Timeout, lastProblem)
 	case ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded):
 		err = fmt.Errorf("%w (%s): register %s at %s, or run edge-setup register --wait later", ErrRegistrationTimeout, spec.Timeout, reg.DeviceID, reg.RegisterLink())
 	}

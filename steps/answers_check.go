@@ -101,6 +101,9 @@ func walkAnswers(ctx context.Context, env *Env, s Step, fo fileOption, verify bo
 		if !ok && p.Key == keyPasswordAgain {
 			v, ok = values[CfgAdminPassword]
 		}
+		if !ok && p.ConsoleOnly {
+			v, ok = fileValue{value: p.Default, line: fo.line}, true
+		}
 		if !ok {
 			msg := fmt.Sprintf("option %s needs %s (%s)", optionName(fo.number), p.Key, p.Text)
 			if p.Note != "" {

@@ -171,11 +171,15 @@ func (c *checker) parseOption(item *yaml.Node) (fileOption, bool) {
 		return fo, false
 	}
 	n, err := strconv.Atoi(numNode.Value)
-	if strings.EqualFold(numNode.Value, DataBrokerLetter) {
-		n, err = DataBrokerNumber, nil
+	if l := ByLetter(numNode.Value); l != nil && numNode.Kind == yaml.ScalarNode {
+		n, err = l.Number(), nil // option: S
+	} else if strings.EqualFold(numNode.Value, DataBrokerLetter) && numNode.Kind == yaml.ScalarNode {
+		n, err = DataBrokerNumber, nil // option: B
+	} else if n >= ExitNumber {
+		err = strconv.ErrRange // lettered entries' inner numbers are not for files
 	}
 	if numNode.Kind != yaml.ScalarNode || err != nil || optionStep(n) == nil {
-		c.problem(numNode.Line, "unknown option %q: options are numbered 1 to 8 (9, Exit, is not one), and B is the Data Broker", numNode.Value)
+		c.problem(numNode.Line, "unknown option %q: options are numbered 1 to 8 (9, Exit, is not one), S (remote SSH access) or B (Data Broker)", numNode.Value)
 		return fo, false
 	}
 	fo.number, fo.line = n, numNode.Line

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -31,10 +32,12 @@ func NormalizeCloudURL(input string) (string, error) {
 		return "", fmt.Errorf("%q is not a URL: enter the tenant address, e.g. https://acme.cumulocity.com", input)
 	}
 	scheme := strings.ToLower(u.Scheme)
+	// "acme.example.com." (the absolute DNS form) is the same host: drop the dot
+	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
 	switch scheme {
 	case "https":
 	case "http":
-		if !isLoopbackHost(u.Hostname()) {
+		if !isLoopbackHost(host) {
 			return "", errors.New("http:// is only allowed for a tenant on this machine (localhost): use https://")
 		}
 	default:
@@ -56,11 +59,25 @@ func NormalizeCloudURL(input string) (string, error) {
 		// The escaped form: a decoded path may hold line breaks or escape sequences.
 		return "", fmt.Errorf("the URL must not contain a path (%s): enter only the tenant address, e.g. https://acme.cumulocity.com", u.EscapedPath())
 	}
-	host := strings.ToLower(u.Hostname())
+	if host == "" {
+		return "", errors.New("the URL has no host name: enter the tenant address, e.g. https://acme.cumulocity.com")
+	}
+	if strings.HasSuffix(host, ".") {
+		return "", fmt.Errorf("%q is not a valid host name: check for doubled or missing dots", u.Hostname())
+	}
 	if err := checkHostName(host); err != nil {
 		return "", err
 	}
+	if ip := net.ParseIP(host); ip != nil {
+		host = ip.String() // one spelling of an address: [0:0::1] is [::1]
+	}
+	if strings.HasSuffix(u.Host, ":") {
+		return "", errors.New("the URL ends in ':' without a port: remove the colon or give the port, e.g. https://acme.cumulocity.com:8443")
+	}
 	if port := u.Port(); port != "" {
+		if err := checkPort(port); err != nil {
+			return "", err
+		}
 		host = net.JoinHostPort(host, port)
 	} else if strings.Contains(host, ":") {
 		host = "[" + host + "]"
@@ -102,12 +119,55 @@ func checkHostName(h string) error {
 	return nil
 }
 
-// SameHost reports whether two normalised cloud URLs name the same tenant host.
+// checkPort refuses a port that is not a number from 1 to 65535.
+func checkPort(port string) error {
+	n, err := strconv.Atoi(port)
+	if err != nil || len(port) > 5 {
+		return fmt.Errorf("the port %q is not a number from 1 to 65535", port)
+	}
+	if n < 1 || n > 65535 {
+		return fmt.Errorf("the port %d is outside 1-65535, the range of TCP ports: check the number (HTTPS is usually 443)", n)
+	}
+	return nil
+}
+
+// SameHost reports whether two cloud URLs name the same tenant: the same
+// scheme, the same host (case and a trailing dot ignored) and the same port
+// once the scheme's default is applied, so http://127.0.0.1 and
+// http://127.0.0.1:80 are one tenant, https://Acme.example.com. and
+// https://acme.example.com:443 too. A URL that cannot be parsed equals only
+// the identical text.
 func SameHost(a, b string) bool {
-	ua, err1 := url.Parse(a)
-	ub, err2 := url.Parse(b)
-	if err1 != nil || err2 != nil {
+	ka, ok1 := tenantKey(a)
+	kb, ok2 := tenantKey(b)
+	if !ok1 || !ok2 {
 		return a == b
 	}
-	return strings.EqualFold(ua.Host, ub.Host)
+	return ka == kb
+}
+
+// tenantKey is the scheme://host:port a tenant URL stands for.
+func tenantKey(s string) (string, bool) {
+	u, err := url.Parse(strings.TrimSpace(s))
+	if err != nil || u.Host == "" {
+		return "", false
+	}
+	scheme := strings.ToLower(u.Scheme)
+	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+	if ip := net.ParseIP(host); ip != nil {
+		host = ip.String() // [0:0:0:0:0:0:0:1] is [::1]
+	}
+	port := u.Port()
+	if port == "" {
+		switch scheme {
+		case "https":
+			port = "443"
+		case "http":
+			port = "80"
+		}
+	}
+	if n, err := strconv.Atoi(port); err == nil {
+		port = strconv.Itoa(n) // "0443" is 443
+	}
+	return scheme + "://" + net.JoinHostPort(host, port), true
 }

@@ -1,5 +1,11 @@
 package steps
 
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
 // EventKind says what an Event reports.
 type EventKind int
 
@@ -57,7 +63,10 @@ type Event struct {
 type Emit func(Event)
 
 // Tracker turns a sequence of named sub-steps into events.
-type Tracker struct{ emit Emit }
+type Tracker struct {
+	emit Emit
+	ctx  context.Context // nil: never interrupted
+}
 
 // NewTracker wraps emit; a nil emit discards events.
 func NewTracker(emit Emit) *Tracker {
@@ -67,8 +76,26 @@ func NewTracker(emit Emit) *Tracker {
 	return &Tracker{emit: emit}
 }
 
+// NewTrackerContext is NewTracker for a step that stops between sub-steps
+// once ctx is done (Ctrl+C, SIGTERM): the next Do does not start and
+// returns an error wrapping ErrInterrupted and ctx's error, so the step
+// fails there and restores what it wrote, leaving every file whole.
+func NewTrackerContext(ctx context.Context, emit Emit) *Tracker {
+	t := NewTracker(emit)
+	t.ctx = ctx
+	return t
+}
+
+// ErrInterrupted: a signal stopped a step between two sub-steps.
+var ErrInterrupted = errors.New("interrupted")
+
 // Do runs fn as the sub-step name, emitting started and done/failed.
 func (t *Tracker) Do(name string, fn func() (detail string, err error)) error {
+	if t.ctx != nil && t.ctx.Err() != nil {
+		err := fmt.Errorf("%w before %q (%w)", ErrInterrupted, name, context.Cause(t.ctx))
+		t.emit(Event{Kind: SubStepSkipped, Name: name, Detail: "not started: interrupted"})
+		return err
+	}
 	t.emit(Event{Kind: SubStepStarted, Name: name})
 	detail, err := fn()
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/edge-setup/edge-setup/edgeprops"
 )
@@ -60,6 +61,21 @@ func rootPath(env *Env, hostPath string) string {
 	return filepath.Join(root, strings.TrimPrefix(hostPath, "/"))
 }
 
+// envRoot is env.Root, "/" when unset.
+func envRoot(env *Env) string {
+	if env.Root == "" {
+		return "/"
+	}
+	return env.Root
+}
+
+// readRootFile reads the file at hostPath under the root the way every
+// local file is read: under the root (no link out of it), no link at the
+// file itself, only a regular file, at most max bytes (0: edgeprops.MaxReadSize).
+func readRootFile(env *Env, hostPath string, max int64) ([]byte, error) {
+	return edgeprops.ReadFileUnder(envRoot(env), rootPath(env, hostPath), max)
+}
+
 // readOperatorFile reads a file the operator named, with an error text that
 // says what is wrong with the path.
 func readOperatorFile(env *Env, typed, what string) ([]byte, error) {
@@ -68,26 +84,34 @@ func readOperatorFile(env *Env, typed, what string) ([]byte, error) {
 		return nil, fmt.Errorf("enter the path of the %s", what)
 	}
 	p := HostPath(env, typed)
-	st, err := os.Stat(p)
+	var data []byte
+	var err error
+	if env.Sandboxed() && filepath.IsAbs(p) {
+		data, err = edgeprops.ReadFileUnder(env.Root, p, maxOperatorFile)
+	} else {
+		data, err = edgeprops.ReadFile(p, maxOperatorFile)
+	}
+	var fe *edgeprops.FileError
 	switch {
+	case err == nil:
+		return data, nil
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, fmt.Errorf("%s does not exist: check the path of the %s (copy the file to the VM first, e.g. with scp)", typed, what)
 	case errors.Is(err, fs.ErrPermission):
 		return nil, fmt.Errorf("%s cannot be read (permission denied): make it readable for root or copy it elsewhere", typed)
-	case err != nil:
-		return nil, fmt.Errorf("%s cannot be read: %v", typed, err)
-	case st.IsDir():
+	case errors.Is(err, syscall.EISDIR), errors.Is(err, edgeprops.ErrNotRegular) && isDir(p):
 		return nil, fmt.Errorf("%s is a directory: enter the path of the %s itself", typed, what)
-	case !st.Mode().IsRegular():
-		return nil, fmt.Errorf("%s is not a regular file: enter the path of the %s", typed, what)
-	case st.Size() > maxOperatorFile:
-		return nil, fmt.Errorf("%s is %d bytes, too large for a %s: check that it is the right file", typed, st.Size(), what)
+	case errors.Is(err, edgeprops.ErrTooLarge):
+		return nil, fmt.Errorf("%s is larger than %d KiB, too large for a %s: check that it is the right file", typed, maxOperatorFile>>10, what)
+	case errors.As(err, &fe):
+		return nil, fmt.Errorf("the %s: %w", what, err)
 	}
-	data, err := os.ReadFile(p)
-	if err != nil {
-		return nil, fmt.Errorf("%s cannot be read: %v", typed, err)
-	}
-	return data, nil
+	return nil, fmt.Errorf("%s cannot be read: %v", typed, err)
+}
+
+func isDir(p string) bool {
+	st, err := os.Lstat(p)
+	return err == nil && st.IsDir()
 }
 
 // maxOperatorFile bounds the files operators name (certificates, keys,
@@ -131,7 +155,7 @@ func loadParamFile(env *Env, typed string) (map[string]string, error) {
 	if _, err := readOperatorFile(env, typed, "parameter file"); err != nil {
 		return nil, err
 	}
-	params, err := edgeprops.ParseKeyValueFile(HostPath(env, typed))
+	params, err := edgeprops.ParseKeyValueFile(HostPath(env, typed)) // read again: the check above already refused links and devices
 	if err != nil {
 		return nil, fmt.Errorf("%s is not a key=value parameter file: %v", typed, err)
 	}

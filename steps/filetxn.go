@@ -37,17 +37,17 @@ func (x *fileTxn) snapshot(host string) error {
 	}
 	p := rootPath(x.env, host)
 	s := savedFile{host: host}
-	st, err := os.Stat(p)
+	data, err := edgeprops.ReadFileUnder(envRoot(x.env), p, 0)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 	case err != nil:
-		return fmt.Errorf("cannot read %s before changing it: %v", host, err)
+		return fmt.Errorf("cannot read %s before changing it: %w", host, err)
 	default:
-		s.data, err = os.ReadFile(p)
+		st, err := os.Lstat(p)
 		if err != nil {
 			return fmt.Errorf("cannot read %s before changing it: %v", host, err)
 		}
-		s.mode, s.existed = st.Mode().Perm(), true
+		s.data, s.mode, s.existed = data, st.Mode().Perm(), true
 	}
 	x.touched[host] = true
 	x.saved = append(x.saved, s)
@@ -60,10 +60,7 @@ func (x *fileTxn) write(host string, data []byte, perm fs.FileMode) error {
 		return err
 	}
 	p := rootPath(x.env, host)
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return fmt.Errorf("cannot create the directory of %s: %v", host, err)
-	}
-	if err := edgeprops.WriteFileAtomic(p, data, perm); err != nil {
+	if err := edgeprops.WriteFileUnder(envRoot(x.env), p, data, perm); err != nil {
 		return fmt.Errorf("writing %s: %w", host, err)
 	}
 	return nil
@@ -74,8 +71,8 @@ func (x *fileTxn) remove(host string) error {
 	if err := x.snapshot(host); err != nil {
 		return err
 	}
-	if err := os.Remove(rootPath(x.env, host)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("removing %s: %v", host, err)
+	if err := edgeprops.RemoveUnder(envRoot(x.env), rootPath(x.env, host)); err != nil {
+		return fmt.Errorf("removing %s: %w", host, err)
 	}
 	return nil
 }
@@ -83,12 +80,12 @@ func (x *fileTxn) remove(host string) error {
 // backup copies host to host+".bak" (mode 0600: it may be a key) when host
 // exists and differs from next; it returns the backup's host path or "".
 func (x *fileTxn) backup(host string, next []byte) (string, error) {
-	old, err := os.ReadFile(rootPath(x.env, host))
+	old, err := edgeprops.ReadFileUnder(envRoot(x.env), rootPath(x.env, host), 0)
 	if errors.Is(err, fs.ErrNotExist) {
 		return "", nil
 	}
 	if err != nil {
-		return "", fmt.Errorf("cannot read %s to back it up: %v", host, err)
+		return "", fmt.Errorf("cannot read %s to back it up: %w", host, err)
 	}
 	if next != nil && string(old) == string(next) {
 		return "", nil
@@ -109,9 +106,9 @@ func (x *fileTxn) rollback() string {
 		p := rootPath(x.env, s.host)
 		var err error
 		if s.existed {
-			err = edgeprops.WriteFileAtomic(p, s.data, s.mode)
-		} else if err = os.Remove(p); errors.Is(err, fs.ErrNotExist) {
-			err = nil
+			err = edgeprops.WriteFileUnder(envRoot(x.env), p, s.data, s.mode)
+		} else {
+			err = edgeprops.RemoveUnder(envRoot(x.env), p)
 		}
 		if err != nil {
 			failed = append(failed, fmt.Sprintf("%s (%v)", s.host, err))
@@ -126,4 +123,12 @@ func (x *fileTxn) rollback() string {
 // failed wraps a Run error with the rollback result.
 func (x *fileTxn) failed(err error) error {
 	return fmt.Errorf("%w; %s", err, x.rollback())
+}
+
+// The directories the options write into, whose crash leftovers (temporary
+// files, possibly holding a key) are removed when the lock is taken.
+func init() {
+	for _, d := range []string{EdgeCertDir, filepath.Dir(NetplanFile), filepath.Dir(DockerDaemonFile)} {
+		edgeprops.RegisterWriteDir(d)
+	}
 }

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -63,7 +62,7 @@ func readBlockDevices(ctx context.Context, env *Env) ([]blockDevice, error) {
 		data = []byte(out)
 	} else {
 		var err error
-		data, err = os.ReadFile(rootPath(env, "/"+LsblkSnapshotFile))
+		data, err = readRootFile(env, "/"+LsblkSnapshotFile, 0)
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("the root %s is a sandbox and has no disk layout: put the output of '%s' in %s to simulate one", env.Root, LsblkCommand, rootPath(env, "/"+LsblkSnapshotFile))
 		}

@@ -1,5 +1,7 @@
 package steps
 
+import "strings"
+
 // ExitNumber is the menu number of "Exit".
 const ExitNumber = 9
 
@@ -18,9 +20,29 @@ func All() []Step {
 	}
 }
 
-// ByNumber returns the step with menu number n, or nil.
+// Letters returns the menu entries chosen by a letter, in menu order.
+func Letters() []Lettered {
+	return []Lettered{RemoteAccess{}}
+}
+
+// ByLetter returns the lettered entry for l (any case), or nil.
+func ByLetter(l string) Lettered {
+	for _, s := range Letters() {
+		if strings.EqualFold(s.Letter(), l) {
+			return s
+		}
+	}
+	return nil
+}
+
+// ByNumber returns the step with number n (lettered entries have one too), or nil.
 func ByNumber(n int) Step {
 	for _, s := range All() {
+		if s.Number() == n {
+			return s
+		}
+	}
+	for _, s := range Letters() {
 		if s.Number() == n {
 			return s
 		}

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/edge-setup/edge-setup/edgeprops"
 	"gopkg.in/yaml.v3"
 )
 
@@ -64,7 +65,7 @@ func primaryInterface(env *Env) (name, why string, err error) {
 // defaultRouteIfaces lists the interfaces with a default route (destination
 // 00000000) in <root>/proc/net/route.
 func defaultRouteIfaces(env *Env) []string {
-	data, err := os.ReadFile(rootPath(env, "/proc/net/route"))
+	data, err := readRootFile(env, "/proc/net/route", 0)
 	if err != nil {
 		return nil
 	}
@@ -141,7 +142,7 @@ func otherNetplanFiles(env *Env, iface string) []string {
 			if filepath.Base(m) == filepath.Base(NetplanFile) {
 				continue
 			}
-			data, err := os.ReadFile(m)
+			data, err := edgeprops.ReadFileUnder(envRoot(env), m, 0)
 			if err == nil && bytes.Contains(data, []byte(iface)) {
 				out = append(out, "/etc/netplan/"+filepath.Base(m))
 			}
@@ -153,7 +154,7 @@ func otherNetplanFiles(env *Env, iface string) []string {
 // readDockerDaemon reads <root>/etc/docker/daemon.json as a generic object
 // (empty when absent) so that other keys survive an update.
 func readDockerDaemon(env *Env) (map[string]any, error) {
-	data, err := os.ReadFile(rootPath(env, DockerDaemonFile))
+	data, err := readRootFile(env, DockerDaemonFile, 0)
 	if errors.Is(err, fs.ErrNotExist) {
 		return map[string]any{}, nil
 	}

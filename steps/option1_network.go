@@ -100,7 +100,7 @@ func (Network) Confirm(env *Env, a Answers) []string {
 }
 
 func (Network) Run(ctx context.Context, env *Env, a Answers, emit Emit) error {
-	t := NewTracker(emit)
+	t := NewTrackerContext(ctx, emit)
 	prefix, err := ParseNetmask(a[CfgNetmask])
 	if err != nil {
 		return err

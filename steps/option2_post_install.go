@@ -64,8 +64,14 @@ func (PostInstall) NextPrompt(env *Env, a Answers) (*Prompt, error) {
 		}},
 	}
 	fields = append(fields, certificateFields(env, func(a Answers) string { return a[CfgDomain] })...)
+	agent, err := env.Props.LoadAgentConfig()
+	if err != nil {
+		return nil, err
+	}
 	fields = append(fields, inputField{Key: CfgCloudURL, Param: CfgCloudURL, Prompt: func(Answers) *Prompt {
-		return &Prompt{Key: CfgCloudURL, Text: PromptCloudURL,
+		// Prefilled as in option 7: Enter keeps the connection, it does
+		// not silently disable it.
+		return &Prompt{Key: CfgCloudURL, Text: PromptCloudURL, Default: agent.URL,
 			Help: "The address of your Cumulocity tenant, e.g. https://acme.cumulocity.com", Validate: ValidateCloudURL}
 	}})
 	return nextInput(env, a, PromptPostInstallFile, fields)
@@ -113,10 +119,18 @@ func (PostInstall) Confirm(env *Env, a Answers) []string {
 	}
 	lines = append(lines, certificateConfirm(env, a, a[CfgDomain])...)
 	lines = append(lines, "Write /"+edgeprops.ConfigDatFile+" (mode 0600, password base64 encoded)")
-	if a[CfgCloudURL] == "" {
-		lines = append(lines, "Remote management disabled (no cloud URL)")
-	} else {
-		lines = append(lines, "Connect the Edge agent to "+a[CfgCloudURL]+" and restart it")
+	cfg, _ := env.Props.LoadAgentConfig()
+	switch url := a[CfgCloudURL]; {
+	case url == "" && cfg.URL == "":
+		lines = append(lines, "Leave remote management disabled (no cloud URL)")
+	case url == "":
+		lines = append(lines, ConnectionChange(env, cfg, url)...)
+		lines = append(lines, "Set remote.management.enabled=false and restart the edge-agent service")
+	case url == cfg.URL && cfg.RemoteManagement:
+		lines = append(lines, "Keep the Edge agent connected to "+url+" (unchanged)")
+	default:
+		lines = append(lines, ConnectionChange(env, cfg, url)...)
+		lines = append(lines, "Connect the Edge agent to "+url+" and restart it")
 	}
 	return lines
 }
@@ -133,7 +147,7 @@ func certificateConfirm(env *Env, a Answers, domain string) []string {
 }
 
 func (PostInstall) Run(ctx context.Context, env *Env, a Answers, emit Emit) error {
-	t := NewTracker(emit)
+	t := NewTrackerContext(ctx, emit)
 	domain := a[CfgDomain]
 	x := newFileTxn(env)
 	if err := installCertificates(ctx, env, t, x, a, domain, func(d *edgeprops.ConfigDat) error {

@@ -58,7 +58,7 @@ func (UpdateCertificates) Confirm(env *Env, a Answers) []string {
 }
 
 func (UpdateCertificates) Run(ctx context.Context, env *Env, a Answers, emit Emit) error {
-	t := NewTracker(emit)
+	t := NewTrackerContext(ctx, emit)
 	domain, err := configuredDomain(env)
 	if err != nil {
 		return err

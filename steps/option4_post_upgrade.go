@@ -84,7 +84,7 @@ func (PostUpgrade) Confirm(env *Env, a Answers) []string {
 }
 
 func (PostUpgrade) Run(ctx context.Context, env *Env, a Answers, emit Emit) error {
-	t := NewTracker(emit)
+	t := NewTrackerContext(ctx, emit)
 	if pw := a[CfgAdminPassword]; pw != "" {
 		if err := replaceWeakPassword(ctx, env, t, pw); err != nil {
 			return err

@@ -94,7 +94,7 @@ func describeGrowth(g partitionGrowth) string {
 }
 
 func (ExpandDisk) Run(ctx context.Context, env *Env, a Answers, emit Emit) error {
-	t := NewTracker(emit)
+	t := NewTrackerContext(ctx, emit)
 	var plan []partitionGrowth
 	if err := t.Do("Read disks and partitions", func() (string, error) {
 		devs, err := readBlockDevices(ctx, env)

@@ -87,7 +87,7 @@ func (TenantPassword) Confirm(env *Env, a Answers) []string {
 }
 
 func (TenantPassword) Run(ctx context.Context, env *Env, a Answers, emit Emit) error {
-	t := NewTracker(emit)
+	t := NewTrackerContext(ctx, emit)
 	newPw := a[CfgAdminPassword]
 	cr, _, err := edgeAdmin(env)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/edge-setup/edge-setup/edgeprops"
+	"github.com/edge-setup/edge-setup/steps/safetext"
 	"github.com/edge-setup/edge-setup/tenantapi"
 )
 
@@ -55,10 +56,24 @@ func (EdgeAgent) NextPrompt(env *Env, a Answers) (*Prompt, error) {
 				}
 				return VerifyTenantURL(ctx, env, u)
 			},
+			Verified: func(u string) string {
+				if u == "" {
+					return ""
+				}
+				return u + " answers as a Cumulocity tenant"
+			},
 		}, nil
 	}
 	if a[KeyCloudURL] == "" {
 		return nil, nil
+	}
+	if user := registeredHere(env, cfg, a[KeyCloudURL]); user != "" {
+		if !a.Has(KeyConnectedAction) {
+			return connectedActionPrompt(a[KeyCloudURL], user), nil
+		}
+		if a[KeyConnectedAction] != ConnectedRegister {
+			return nil, nil // check: no bootstrap password, no tenant user
+		}
 	}
 	if cfg.WithEnv(env.getenv).BootstrapPassword == "" && !a.Has(KeyBootstrapPassword) {
 		return &Prompt{
@@ -97,6 +112,9 @@ func (EdgeAgent) NextPrompt(env *Env, a Answers) (*Prompt, error) {
 				cr := tenantUserCredentials(env, a[KeyTenantUser], pw)
 				return VerifyTenantUser(ctx, env, a[KeyCloudURL], cr)
 			},
+			Verified: func(string) string {
+				return "tenant user " + a[KeyTenantUser] + " may create and accept registration requests"
+			},
 		}, nil
 	}
 	return nil, nil
@@ -105,19 +123,27 @@ func (EdgeAgent) NextPrompt(env *Env, a Answers) (*Prompt, error) {
 func (EdgeAgent) Confirm(env *Env, a Answers) []string {
 	cfg, _ := env.Props.LoadAgentConfig()
 	url := a[KeyCloudURL]
+	if user := registeredHere(env, cfg, url); user != "" && a.Has(KeyConnectedAction) {
+		return connectedConfirm(a, url, user)
+	}
 	path := "/" + edgeprops.AgentPropsFile
+	if cfg.URL == url && cfg.RemoteManagement && a[KeyBootstrapPassword] == "" && !discardsCredentials(env, cfg, url) {
+		return []string{
+			fmt.Sprintf("Keep c8y.url=%s (unchanged): nothing is written and the edge-agent is not restarted", url),
+			"Then register this Edge with the tenant",
+		}
+	}
 	restart := "Restart the edge-agent service"
 	if env.Sandboxed() {
 		restart += " (planned only: the root is a sandbox)"
 	}
 	if url == "" {
-		lines := []string{fmt.Sprintf("Disable remote management: empty c8y.url and set remote.management.enabled=false in %s", path)}
-		if cfg.URL != "" {
-			lines = append(lines, "The Edge stops connecting to "+cfg.URL)
-		}
+		lines := ConnectionChange(env, cfg, url)
+		lines = append(lines, fmt.Sprintf("Disable remote management: empty c8y.url and set remote.management.enabled=false in %s", path))
 		return append(lines, "Keep the device ID", restart)
 	}
-	lines := []string{fmt.Sprintf("Set c8y.url=%s and remote.management.enabled=true in %s", url, path)}
+	lines := ConnectionChange(env, cfg, url)
+	lines = append(lines, fmt.Sprintf("Set c8y.url=%s and remote.management.enabled=true in %s", url, path))
 	if a[KeyBootstrapPassword] != "" {
 		lines = append(lines, "Store the bootstrap password in "+path+" (mode 0600)")
 	}
@@ -128,7 +154,7 @@ func (EdgeAgent) Confirm(env *Env, a Answers) []string {
 }
 
 func (EdgeAgent) Run(ctx context.Context, env *Env, a Answers, emit Emit) error {
-	t := NewTracker(emit)
+	t := NewTrackerContext(ctx, emit)
 	var id string
 	err := t.Do("Read the Edge device ID", func() (string, error) {
 		var created bool
@@ -141,6 +167,13 @@ func (EdgeAgent) Run(ctx context.Context, env *Env, a Answers, emit Emit) error 
 	})
 	if err != nil {
 		return err
+	}
+	if a[KeyConnectedAction] == ConnectedRegister {
+		if err := t.Do("Discard the device credentials", func() (string, error) {
+			return "registering again", env.Props.DeleteCredentials()
+		}); err != nil {
+			return err
+		}
 	}
 	if err := applyAgentConfig(ctx, env, a[KeyCloudURL], a[KeyBootstrapPassword], t); err != nil {
 		return err
@@ -235,6 +268,13 @@ func (EdgeAgent) NewRegistration(env *Env, a Answers) (*Registration, error) {
 	}
 	if url == "" {
 		return nil, nil
+	}
+	// c8y.url may have been written by hand or by another program: it is
+	// checked as a typed one (and made safe before it is named).
+	if n, err := NormalizeCloudURL(url); err != nil {
+		return nil, fmt.Errorf("the cloud URL %s in %s cannot be used: %v; choose 7 and enter the tenant URL again", safetext.Line(url), edgeprops.AgentPropsFile, err)
+	} else {
+		url = n
 	}
 	if cfg.BootstrapPassword == "" {
 		return nil, fmt.Errorf("no bootstrap password is configured: set c8y.bootstrap.password in %s or C8Y_BOOTSTRAP_PASSWORD", edgeprops.AgentPropsFile)

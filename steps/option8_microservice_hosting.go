@@ -45,6 +45,9 @@ func loadHostingState(env *Env) (hostingState, error) {
 
 func (MicroserviceHosting) Number() int { return 8 }
 
+// StableTitle is the reference's name of option 8 in any state (status).
+func (MicroserviceHosting) StableTitle() string { return "Enable/Disable microservice hosting feature" }
+
 func (MicroserviceHosting) Title(env *Env) string {
 	if s, err := loadHostingState(env); err == nil && s.Enabled {
 		return "Disable microservice hosting feature"
@@ -123,7 +126,7 @@ func (m MicroserviceHosting) Confirm(env *Env, a Answers) []string {
 }
 
 func (m MicroserviceHosting) Run(ctx context.Context, env *Env, a Answers, emit Emit) error {
-	t := NewTracker(emit)
+	t := NewTrackerContext(ctx, emit)
 	s, err := loadHostingState(env)
 	if err != nil {
 		return fmt.Errorf("cannot read the microservice hosting state: %w", err)

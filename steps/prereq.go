@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 )
@@ -31,7 +30,7 @@ const (
 
 // cpuCount counts the "processor" lines of <root>/proc/cpuinfo.
 func cpuCount(env *Env) (int, error) {
-	data, err := os.ReadFile(rootPath(env, "/proc/cpuinfo"))
+	data, err := readRootFile(env, "/proc/cpuinfo", 0)
 	if err != nil {
 		return 0, fmt.Errorf("cannot read /proc/cpuinfo to count the CPUs: %v", err)
 	}
@@ -51,7 +50,7 @@ func cpuCount(env *Env) (int, error) {
 
 // memTotal reads MemTotal (bytes) from <root>/proc/meminfo.
 func memTotal(env *Env) (int64, error) {
-	data, err := os.ReadFile(rootPath(env, "/proc/meminfo"))
+	data, err := readRootFile(env, "/proc/meminfo", 0)
 	if err != nil {
 		return 0, fmt.Errorf("cannot read /proc/meminfo to measure the memory: %v", err)
 	}

@@ -26,6 +26,8 @@ type Registration struct {
 	// the registration request, so the whole registration can be done here.
 	Tenant  *tenantapi.Credentials
 	Cadence Cadence
+
+	keeper credKeeper // the credentials issued once (registration_keep.go)
 }
 
 // Connection is what a registered Edge holds.
@@ -35,6 +37,10 @@ type Connection struct {
 	Username        string
 	ManagedObjectID string
 	CreatedDevice   bool // the managed object was created now
+	// Agent says whether the edge-agent picks up credentials stored now
+	// ("restarted", "restart planned (sandbox root)", or why not); empty
+	// for credentials stored earlier.
+	Agent string
 }
 
 // RegisterLink is where the operator registers the device in the tenant.
@@ -77,6 +83,7 @@ func (r *Registration) CheckExisting(ctx context.Context) (*Connection, error) {
 		_ = r.ClearProgress() // nothing left to resume; a failure here changes nothing
 	}
 	if errors.Is(err, tenantapi.ErrUnauthorized) || errors.Is(err, tenantapi.ErrForbidden) {
+		r.refuseStored(creds.Password)
 		return nil, fmt.Errorf("%w: the tenant refused them (%s); registering again", ErrCredentialsInvalid, tenantapi.Explain(err))
 	}
 	return conn, err
@@ -107,6 +114,16 @@ type PollOutcome struct {
 // polling started; failures the number of consecutive transient failures so far.
 func (r *Registration) PollOnce(ctx context.Context, elapsed time.Duration, failures int) PollOutcome {
 	var out PollOutcome
+	// Credentials already issued (kept in memory until stored, or stored
+	// by another program while we waited) are never asked for again.
+	if dc := r.pending(); dc != nil {
+		out.Credentials, out.Status, out.RequestExists = dc, StatusAccepted, true
+		return out
+	}
+	if dc := r.storedByOther(ctx); dc != nil {
+		out.Credentials, out.Status, out.RequestExists = dc, StatusAccepted, true
+		return out
+	}
 	// The tenant's view is read first, so a request the device is about to
 	// move on is seen as "Waiting for connection" once, as in the tenant's UI.
 	tenantStatus := ""
@@ -116,8 +133,10 @@ func (r *Registration) PollOnce(ctx context.Context, elapsed time.Duration, fail
 		case err == nil:
 			tenantStatus = DisplayStatus(req.Status)
 			out.RequestExists = true
+			_ = r.observeTenant(true, req.Status)
 		case errors.Is(err, tenantapi.ErrNotFound):
 			tenantStatus = StatusNotRegistered
+			out.TenantWarning = r.observeTenant(false, "")
 		default:
 			out.TenantWarning = explain("could not read the registration request as the tenant user", err)
 		}
@@ -125,11 +144,18 @@ func (r *Registration) PollOnce(ctx context.Context, elapsed time.Duration, fail
 	dc, err := r.Client.RequestDeviceCredentials(ctx, r.Bootstrap, r.DeviceID)
 	switch {
 	case err == nil:
+		// Stored before anything else; if that fails they stay in memory
+		// and Complete stores them.
+		_ = r.keep(dc)
 		out.Credentials = dc
 		out.Status = StatusAccepted
 		out.RequestExists = true
 		return out
 	case errors.Is(err, tenantapi.ErrNotYetAccepted):
+		if lost := r.notYetAfterAcceptance(); lost != nil {
+			out.Fatal = lost
+			return out
+		}
 		out.Status = StatusNotAccepted
 		if tenantStatus != "" {
 			out.Status = tenantStatus
@@ -146,6 +172,13 @@ func (r *Registration) PollOnce(ctx context.Context, elapsed time.Duration, fail
 	case ctx.Err() != nil:
 		out.Fatal = ctx.Err()
 	default:
+		if tenantapi.CutOffSuccess(err) {
+			// The tenant answered success: it issued the credentials
+			// (once) and the answer with them broke off.
+			r.keeper.mu.Lock()
+			r.keeper.accepted, r.keeper.cutOff = true, true
+			r.keeper.mu.Unlock()
+		}
 		if retry, after := tenantapi.Retryable(err); retry {
 			out.Retrying = explain("asking the tenant for the device credentials failed", err)
 			out.Next = r.Cadence.Retry(failures+1, after)
@@ -176,6 +209,7 @@ func (r *Registration) Accept(ctx context.Context) error {
 	if _, err := r.Client.AcceptNewDeviceRequest(ctx, *r.Tenant, r.DeviceID); err != nil {
 		return explain("accepting the registration request failed", err)
 	}
+	r.keeper.markAccepted()
 	return nil
 }
 
@@ -183,13 +217,13 @@ func (r *Registration) Accept(ctx context.Context) error {
 // only once, so this comes first), proves them and makes sure the device
 // stands in the inventory. It is safe to call again after a failure.
 func (r *Registration) Complete(ctx context.Context, dc *tenantapi.DeviceCredentials) (*Connection, error) {
-	stored := edgeprops.Credentials{Tenant: dc.TenantID, Username: dc.Username, Password: dc.Password, URL: r.URL}
-	if err := r.Env.Props.SaveCredentials(stored); err != nil {
-		return nil, fmt.Errorf("the device was accepted but its credentials could not be stored: %w", err)
+	if err := r.keep(dc); err != nil {
+		return nil, err // kept in memory; retryable (tenantapi.Retryable)
 	}
 	conn, err := r.connect(ctx, tenantapi.Credentials{Tenant: dc.TenantID, User: dc.Username, Password: dc.Password})
 	if err == nil {
 		_ = r.ClearProgress() // nothing left to resume; a failure here changes nothing
+		conn.Agent = r.restartAgentForCredentials(ctx)
 	}
 	return conn, err
 }

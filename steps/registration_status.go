@@ -2,6 +2,7 @@ package steps
 
 import (
 	"strings"
+	"time"
 
 	"github.com/edge-setup/edge-setup/steps/timeline"
 )
@@ -39,9 +40,28 @@ func DisplayStatus(wire string) string {
 	return strings.ToUpper(w[:1]) + w[1:]
 }
 
-// StatusChange and Timeline moved to package timeline (shared with the
-// Data Broker link); these names keep the registration code unchanged.
-type (
-	StatusChange = timeline.StatusChange
-	Timeline     = timeline.Timeline
-)
+// StatusChange is one state reached, with when (package timeline holds
+// the type the Data Broker link shares).
+type StatusChange = timeline.StatusChange
+
+// Timeline is the list of states a registration went through: the shared
+// timeline.Timeline with the registration's own rule in Observe.
+type Timeline []StatusChange
+
+// Observe appends status when it is a real change and reports whether it
+// did. "Not accepted yet" (all a device alone can know) says nothing new
+// after "Not registered", "Waiting for connection" or "Pending acceptance"
+// (a tenant user's view, for example before a resume without one), so it
+// never follows them: the timeline does not seem to go backwards.
+func (t *Timeline) Observe(status string, at time.Time) bool {
+	if status == StatusNotAccepted {
+		switch t.Current() {
+		case StatusNotRegistered, StatusWaiting, StatusPending:
+			return false
+		}
+	}
+	return (*timeline.Timeline)(t).Observe(status, at)
+}
+
+// Current is the latest status, or "".
+func (t Timeline) Current() string { return timeline.Timeline(t).Current() }

@@ -54,6 +54,10 @@ func (r *Registration) Wait(ctx context.Context, onUpdate func(WaitUpdate), slee
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
+		if retry, _ := tenantapi.Retryable(err); !retry {
+			// TLS trust, a bad URL, an unusable answer: waiting cannot heal it
+			return nil, err
+		}
 		failures++
 		d := r.Cadence.Retry(failures, 0)
 		onUpdate(WaitUpdate{Retrying: err, Next: d})

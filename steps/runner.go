@@ -5,12 +5,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/edge-setup/edge-setup/edgeprops"
 )
 
 // PlannedCommandsFile, under the root, records every command a sandboxed
@@ -102,10 +103,7 @@ func (r *Runner) Planned() []Command {
 
 func (r *Runner) record(c Command) error {
 	path := filepath.Join(r.Root, PlannedCommandsFile)
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return fmt.Errorf("recording the planned command %q: %w", c, err)
-	}
-	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	f, err := edgeprops.OpenAppendUnder(r.Root, path, 0o644)
 	if err != nil {
 		return fmt.Errorf("recording the planned command %q: %w", c, err)
 	}
@@ -118,12 +116,29 @@ func (r *Runner) record(c Command) error {
 
 func execCommand(ctx context.Context, c Command) ([]byte, error) {
 	cmd := exec.CommandContext(ctx, c.Name, c.Args...)
-	var buf bytes.Buffer
-	cmd.Stdout = &buf
-	cmd.Stderr = &buf
+	buf := &boundedBuffer{max: maxCommandOutput}
+	cmd.Stdout = buf
+	cmd.Stderr = buf
 	cmd.WaitDelay = 5 * time.Second
 	err := cmd.Run()
-	return buf.Bytes(), err
+	return buf.b.Bytes(), err
+}
+
+// maxCommandOutput bounds what is kept of a command's output (lsblk's JSON
+// of a large machine is a few hundred KiB): a runaway command cannot
+// exhaust memory; the rest is read and dropped.
+const maxCommandOutput = 4 << 20
+
+type boundedBuffer struct {
+	b   bytes.Buffer
+	max int
+}
+
+func (w *boundedBuffer) Write(p []byte) (int, error) {
+	if room := w.max - w.b.Len(); room > 0 {
+		w.b.Write(p[:min(len(p), room)])
+	}
+	return len(p), nil
 }
 
 func lastLines(s string, n int) string {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -102,7 +101,7 @@ func GatherStatus(ctx context.Context, env *Env) Status {
 		problem(err)
 	}
 	for _, st := range All() {
-		o := OptionStatus{Number: st.Number(), Title: st.Title(env)}
+		o := OptionStatus{Number: st.Number(), Title: StableTitle(st, env)}
 		if oc, ok := comp.Options[strconv.Itoa(st.Number())]; ok {
 			at := oc.At
 			o.Completed, o.CompletedAt, o.Version = true, &at, oc.Version
@@ -125,7 +124,7 @@ func GatherStatus(ctx context.Context, env *Env) Status {
 // readDeviceIDFile reads the device ID without creating it ("" when missing).
 func readDeviceIDFile(env *Env) (string, error) {
 	path := env.Props.Path(edgeprops.DeviceIDFile)
-	data, err := os.ReadFile(path)
+	data, err := env.Props.ReadFile(path, 4096)
 	if errors.Is(err, fs.ErrNotExist) {
 		return "", nil
 	}
@@ -148,6 +147,9 @@ func readDeviceIDFile(env *Env) (string, error) {
 func checkRegistration(ctx context.Context, env *Env, url, deviceID string) RegistrationStatus {
 	if url == "" {
 		return RegistrationStatus{State: RegDisabled, Reason: "no cloud URL is configured: run option 7 to connect the Edge to a tenant"}
+	}
+	if _, err := NormalizeCloudURL(url); err != nil {
+		return RegistrationStatus{State: RegUnknown, Reason: fmt.Sprintf("the cloud URL in %s cannot be used (%v): run option 7 and enter the tenant URL again", edgeprops.AgentPropsFile, err)}
 	}
 	creds, ok, err := env.Props.LoadCredentials()
 	if err != nil {
@@ -193,4 +195,14 @@ func checkRegistration(ctx context.Context, env *Env, url, deviceID string) Regi
 		rs.Reason = "the device's inventory entry could not be read: " + tenantapi.Explain(err)
 	}
 	return rs
+}
+
+// StableTitle names an option the same way whatever its state: option 8's
+// menu text flips between "Enable" and "Disable", which would make a status
+// line read as an instruction (and JSON consumers see a changing title).
+func StableTitle(st Step, env *Env) string {
+	if n, ok := st.(interface{ StableTitle() string }); ok {
+		return n.StableTitle()
+	}
+	return st.Title(env)
 }

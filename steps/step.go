@@ -47,6 +47,12 @@ type Answers map[string]string
 // Has reports whether key was answered (possibly with an empty value).
 func (a Answers) Has(key string) bool { _, ok := a[key]; return ok }
 
+// MaxAnswerLength bounds one typed answer (characters in the TUI's fields,
+// bytes in a plain-mode line): far above any URL, path, name or password the
+// options take, and low enough that a runaway paste (20,000 characters)
+// does not freeze the console.
+const MaxAnswerLength = 1024
+
 // Prompt is one question, with the reference text operators know.
 type Prompt struct {
 	Key     string // key in Answers (and in answer files)
@@ -65,6 +71,14 @@ type Prompt struct {
 	// value after Validate passes. On error the front end shows the message
 	// and lets the operator correct the value or keep it anyway.
 	Verify func(ctx context.Context, value string) error
+	// Verified, when set, says in one line what a passed Verify proved
+	// ("https://acme.cumulocity.com answers as a Cumulocity tenant"); front
+	// ends show it with a ✓ so the operator knows the check ran.
+	Verified func(value string) string
+	// ConsoleOnly prompts are a choice for an operator at the console;
+	// unattended runs (answers files) take Default when the file has no
+	// answer for them.
+	ConsoleOnly bool
 }
 
 // Check runs Validate (if any) on input.

@@ -34,13 +34,13 @@ func VerifyTenantUser(ctx context.Context, env *Env, url string, cr tenantapi.Cr
 	}
 	u, err := c.CurrentUser(ctx, cr)
 	if errors.Is(err, tenantapi.ErrUnauthorized) {
-		return fmt.Errorf("the tenant refused user %q (401): check the user name and password (write tenantID/user if the tenant needs it)", cr.User)
+		return MustCorrect(fmt.Errorf("the tenant refused user %q (401): check the password, or press Esc and choose 7 again to give another user name (write tenantID/user if the tenant needs it)", cr.User))
 	}
 	if err != nil {
 		return errors.New(tenantapi.Explain(err))
 	}
 	if !slices.Contains(u.Roles, RegistrationRole) {
-		return fmt.Errorf("user %q lacks %s, so it cannot create or accept registration requests: use another user, or leave the user blank and register in the web UI", cr.User, RegistrationRole)
+		return MustCorrect(fmt.Errorf("user %q lacks %s, so it cannot create or accept registration requests: press Esc and choose 7 again to give another user, or leave the user blank and register in the web UI", cr.User, RegistrationRole))
 	}
 	return nil
 }

@@ -1,9 +1,13 @@
 // Package tenantapi is the Cumulocity REST client edge-setup uses: typed
 // requests and answers for registration, identity, inventory, operations,
-// remote access and users, and typed errors an operator can act on.
+// events, alarms, measurements, remote access and users, and typed errors
+// an operator can act on.
 //
-// Every call takes a context and makes exactly one HTTP request: retries
-// and their cadence belong to the caller (see Retryable).
+// Every call takes a context and makes one HTTP request (listings one per
+// page): retries and their cadence belong to the caller (see Retryable).
+// The one exception is logging in: a tenant user's first call may ask
+// GET /tenant/loginOptions and log in with OAI-Secure, and a call whose
+// token has expired logs in again and is sent once more (see AuthHeader).
 package tenantapi
 
 import (
@@ -14,11 +18,11 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/edge-setup/edge-setup/edgeprops"
 	"github.com/go-resty/resty/v2"
 )
 
@@ -47,6 +51,8 @@ type Client struct {
 	timeout time.Duration
 	maxBody int64
 	tr      http.RoundTripper
+
+	auth authState
 
 	debugMu sync.Mutex
 	debug   io.Writer
@@ -136,9 +142,9 @@ func transport(given http.RoundTripper, caFile string) (http.RoundTripper, error
 		if err != nil || pool == nil {
 			pool = x509.NewCertPool()
 		}
-		pem, err := os.ReadFile(caFile)
+		pem, err := edgeprops.ReadFile(caFile, 1<<20)
 		if err != nil {
-			return nil, fmt.Errorf("cannot read the CA certificate file: %w (check the --ca-cert path)", err)
+			return nil, fmt.Errorf("cannot read the CA certificate file (--ca-cert): %w", err)
 		}
 		if !pool.AppendCertsFromPEM(pem) {
 			return nil, fmt.Errorf("%s holds no PEM certificate: give a file with -----BEGIN CERTIFICATE-----", caFile)

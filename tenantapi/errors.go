@@ -77,6 +77,10 @@ func Retryable(err error) (retry bool, after time.Duration) {
 	if err == nil {
 		return false, 0
 	}
+	var local interface{ RetryLater() bool }
+	if errors.As(err, &local) && local.RetryLater() {
+		return true, 0 // a local failure that may pass (a file that could not be written)
+	}
 	var e *Error
 	if errors.As(err, &e) {
 		switch {
@@ -110,7 +114,16 @@ func Retryable(err error) (retry bool, after time.Duration) {
 type transportError struct {
 	Method, Path string
 	Host         string // host:port the request went to
+	Status       int    // the status of an answer whose body broke off; 0 when none came
 	Err          error
+}
+
+// CutOffSuccess reports whether err is a success answer (2xx) whose body
+// broke off before it was complete: the tenant did what was asked (for
+// deviceCredentials: issued the credentials, once) but the answer is lost.
+func CutOffSuccess(err error) bool {
+	var te *transportError
+	return errors.As(err, &te) && te.Status >= 200 && te.Status <= 299
 }
 
 func (e *transportError) Error() string {
@@ -119,17 +132,31 @@ func (e *transportError) Error() string {
 
 func (e *transportError) Unwrap() error { return e.Err }
 
-// parseRetryAfter reads seconds or an HTTP date.
+// MaxRetryAfter caps a tenant's Retry-After: a longer one (or a huge
+// number that would overflow) is taken as this, so the wait shown is the
+// wait made.
+const MaxRetryAfter = 10 * time.Minute
+
+// parseRetryAfter reads seconds or an HTTP date, at most MaxRetryAfter.
 func parseRetryAfter(v string, now time.Time) time.Duration {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0
 	}
-	if n, err := strconv.Atoi(v); err == nil {
-		return max(time.Duration(n)*time.Second, 0)
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil || errors.Is(err, strconv.ErrRange) {
+		if n <= 0 && err == nil {
+			return 0
+		}
+		if err != nil || n > int64(MaxRetryAfter/time.Second) {
+			if strings.HasPrefix(v, "-") {
+				return 0
+			}
+			return MaxRetryAfter
+		}
+		return time.Duration(n) * time.Second
 	}
 	if t, err := http.ParseTime(v); err == nil {
-		return max(t.Sub(now), 0)
+		return min(max(t.Sub(now), 0), MaxRetryAfter)
 	}
 	return 0
 }

@@ -134,15 +134,41 @@ func TestFaultsOverHTTP(t *testing.T) {
 
 func TestRetryAfterHTTPDate(t *testing.T) {
 	e := newEnv(t)
-	e.sim.SetFault(tenantsim.TooManyRequests(1, time.Now().Add(time.Hour).UTC().Format(http.TimeFormat)))
+	e.sim.SetFault(tenantsim.TooManyRequests(1, time.Now().Add(5*time.Minute).UTC().Format(http.TimeFormat)))
 	_, err := e.c.CurrentUser(t.Context(), admin)
 	retry, after := Retryable(err)
-	if !retry || after < 50*time.Minute || after > time.Hour {
+	if !retry || after < 4*time.Minute || after > 5*time.Minute {
 		t.Fatalf("Retryable = %v, %v", retry, after)
+	}
+	// A date an hour ahead is capped at MaxRetryAfter: the wait named is the wait made.
+	e.sim.SetFault(tenantsim.TooManyRequests(1, time.Now().Add(time.Hour).UTC().Format(http.TimeFormat)))
+	_, err = e.c.CurrentUser(t.Context(), admin)
+	if retry, after := Retryable(err); !retry || after != MaxRetryAfter {
+		t.Fatalf("an hour: Retryable = %v, %v; want %v", retry, after, MaxRetryAfter)
 	}
 	// The burst is over: the next call works.
 	if _, err := e.c.CurrentUser(t.Context(), admin); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A Retry-After too large for a time.Duration does not overflow into a
+// negative or random wait: it is capped, and the message names the cap.
+func TestRetryAfterHugeIsCapped(t *testing.T) {
+	now := time.Now()
+	for _, v := range []string{"99999999999999999999", "9223372036", "86400"} {
+		if got := parseRetryAfter(v, now); got != MaxRetryAfter {
+			t.Errorf("parseRetryAfter(%s) = %v, want %v", v, got, MaxRetryAfter)
+		}
+	}
+	for _, v := range []string{"-5", "-99999999999999999999", "0", "soon"} {
+		if got := parseRetryAfter(v, now); got != 0 {
+			t.Errorf("parseRetryAfter(%s) = %v, want 0", v, got)
+		}
+	}
+	ex := Explain(&Error{StatusCode: 429, RetryAfter: parseRetryAfter("99999999999999999999", now)})
+	if !strings.Contains(ex, "wait 10m0s") {
+		t.Errorf("Explain = %q, want the capped wait", ex)
 	}
 }
 
@@ -215,7 +241,8 @@ func TestDebugTraceIsRedacted(t *testing.T) {
 			t.Fatalf("trace leaks %q:\n%s", secret, out)
 		}
 	}
-	if n := strings.Count(out, "\n"); n != 3 {
+	// Four: the first request as a tenant user asks loginOptions how users log in.
+	if n := strings.Count(out, "\n"); n != 4 || !strings.Contains(out, "GET "+e.srv.URL+"/tenant/loginOptions -> 200") {
 		t.Fatalf("%d trace lines:\n%s", n, out)
 	}
 }

@@ -24,6 +24,8 @@ func Explain(err error) string {
 	}
 	var e *Error
 	switch {
+	case errors.Is(err, ErrTFARequired):
+		return oneLine(err.Error()) + ": edge-setup cannot enter a two-factor code; use a tenant user without two-factor authentication (for example a technical user with the needed roles), or have the administrator exempt it"
 	case errors.Is(err, ErrNotCumulocity):
 		return oneLine(err.Error()) + ": check the tenant URL; it looks like https://<tenant>.cumulocity.com"
 	case errors.As(err, &e):
@@ -79,9 +81,14 @@ func explainStatus(e *Error) string {
 		return what + ": the URL redirects elsewhere; use the tenant's address directly"
 	case s == http.StatusUnauthorized && strings.HasSuffix(e.Path, "/deviceCredentials"):
 		return what + ": the bootstrap user or password is wrong; get the device bootstrap credentials from the platform operator"
+	case s == http.StatusUnauthorized && strings.HasPrefix(e.Path, "/tenant/oauth"):
+		return what + ": the OAI-Secure login was refused: the tenant ID, user name or password is wrong; check them"
 	case s == http.StatusUnauthorized:
 		return what + ": the tenant ID, user name or password is wrong (or Basic authentication is disabled for this tenant); check them"
 	case s == http.StatusForbidden:
+		if e.Method == http.MethodDelete && strings.HasPrefix(e.Path, "/devicecontrol/newDeviceRequests") {
+			return what + ": the user lacks a permission for " + e.Method + " " + e.Path + "; give the user ROLE_USER_MANAGEMENT_ADMIN (Administration > Roles)"
+		}
 		return what + ": the user lacks a permission for " + e.Method + " " + e.Path + "; " + roleHint(e.Path)
 	case e.Is(ErrNotYetAccepted):
 		return "the device is not accepted yet: accept it in Device management > Registration (it shows \"Pending acceptance\" once the device has polled)"
@@ -134,8 +141,15 @@ func tlsProblem(err error) string {
 	var ci x509.CertificateInvalidError
 	var rh tls.RecordHeaderError
 	switch {
+	case errors.As(err, &ua) && strings.Contains(ua.Error(), "insecure algorithm"):
+		// Go no longer verifies SHA-1 signatures: the chain cannot be
+		// built, and the hint names the algorithm.
+		return "the tenant's certificate chain is signed with SHA-1, which is no longer trusted (like every current browser, edge-setup refuses it): have the certificate, or the CA certificate that signed it, reissued with SHA-256"
 	case errors.As(err, &ua):
 		return "the tenant's TLS certificate is signed by an authority this machine does not trust: pass --ca-cert FILE with the CA certificate (PEM) or add the CA to the system store"
+	case errors.As(err, &he) && he.Certificate != nil && len(he.Certificate.DNSNames) == 0 && len(he.Certificate.IPAddresses) == 0 && he.Certificate.Subject.CommonName != "":
+		return fmt.Sprintf("the TLS certificate names its host only in the Common Name (CN=%s) and has no Subject Alternative Names; TLS clients no longer accept a host name from the Common Name: have the certificate reissued with %s as a DNS name (subjectAltName)",
+			oneLine(he.Certificate.Subject.CommonName), he.Host)
 	case errors.As(err, &he):
 		names := "no names"
 		if he.Certificate != nil {
@@ -146,6 +160,8 @@ func tlsProblem(err error) string {
 		return "the TLS certificate has expired or is not valid yet (" + oneLine(ci.Detail) + "): check this machine's clock (date, NTP) or have the certificate renewed"
 	case errors.As(err, &ci):
 		return "the tenant's TLS certificate was rejected (" + oneLine(ci.Error()) + "): fix the certificate or pass the right CA with --ca-cert"
+	case OldTLSVersion(err):
+		return "the server offers only TLS 1.0 or 1.1, which are no longer considered safe and which edge-setup refuses: enable TLS 1.2 or 1.3 on the tenant or on the proxy in front of it"
 	case errors.As(err, &rh), strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
 		return "the server does not speak TLS on that port: check https:// versus http:// and the port in the URL"
 	}
@@ -154,6 +170,15 @@ func tlsProblem(err error) string {
 		return "the tenant's TLS certificate could not be verified (" + oneLine(cv.Err.Error()) + "): pass the right CA with --ca-cert or fix the certificate"
 	}
 	return ""
+}
+
+// OldTLSVersion reports whether a handshake failed because the server
+// speaks only a protocol version below our minimum (TLS 1.2). Go reports it
+// as the server's alert or as the version the server picked.
+func OldTLSVersion(err error) bool {
+	s := err.Error()
+	return strings.Contains(s, "tls: protocol version not supported") ||
+		strings.Contains(s, "server selected unsupported protocol version")
 }
 
 func ipStrings(ips []net.IP) []string {

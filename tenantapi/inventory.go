@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 )
 
 const moType = "managedObject"
@@ -72,3 +73,29 @@ func (c *Client) ManagedObject(ctx context.Context, cr Credentials, moID string)
 	}
 	return out, nil
 }
+
+// InventoryQuery filters ManagedObjects; zero fields are not sent.
+type InventoryQuery struct {
+	// Query in the platform's query language, e.g. "$filter=(name eq
+	// 'pump 1') $orderby=name". Quote values: name eq 'it''s'.
+	Query        string
+	Type         string
+	FragmentType string
+	IDs          []string
+	PageSize     int // per request; default 100, at most 2000
+	MaxItems     int // over all pages; default DefaultMaxItems
+}
+
+// ManagedObjects lists managed objects over as many pages as needed.
+func (c *Client) ManagedObjects(ctx context.Context, cr Credentials, q InventoryQuery) ([]map[string]any, error) {
+	v := url.Values{}
+	for k, s := range map[string]string{"query": q.Query, "type": q.Type, "fragmentType": q.FragmentType, "ids": strings.Join(q.IDs, ",")} {
+		if s != "" {
+			v.Set(k, s)
+		}
+	}
+	return listAll[map[string]any](ctx, c, getCall("/inventory/managedObjects", &cr, moType+"Collection", v), "managedObjects", q.PageSize, q.MaxItems)
+}
+
+// QuoteQueryValue quotes a value for the query language (” inside).
+func QuoteQueryValue(v string) string { return "'" + strings.ReplaceAll(v, "'", "''") + "'" }

@@ -193,3 +193,23 @@ func TestChangeOwnPassword(t *testing.T) {
 		t.Fatalf("policy: %v / %s", err, Explain(err))
 	}
 }
+
+// A lookup by name must find that object, not the first of the inventory.
+func TestManagedObjectsQueryFindsTheRightObject(t *testing.T) {
+	e := newEnv(t)
+	ctx := t.Context()
+	_, _ = e.c.CreateManagedObject(ctx, admin, map[string]any{"name": "edge-a", "c8y_IsDevice": map[string]any{}})
+	want, _ := e.c.CreateManagedObject(ctx, admin, map[string]any{"name": "it's edge-b", "c8y_IsDevice": map[string]any{}})
+	got, err := e.c.ManagedObjects(ctx, admin, InventoryQuery{Query: "name eq " + QuoteQueryValue("it's edge-b")})
+	if err != nil || len(got) != 1 || got[0]["id"] != want {
+		t.Fatalf("lookup by name: %v %v", got, err)
+	}
+	all, err := e.c.ManagedObjects(ctx, admin, InventoryQuery{FragmentType: "c8y_IsDevice", PageSize: 1})
+	if err != nil || len(all) != 2 {
+		t.Fatalf("paged: %d %v", len(all), err)
+	}
+	// A filter the sim does not simulate is an error, not the whole inventory.
+	if _, err := e.c.ManagedObjects(ctx, admin, InventoryQuery{Query: "name gt 'a'"}); errStatus(err) != 422 {
+		t.Fatalf("unsupported operator: %v", err)
+	}
+}

@@ -57,13 +57,21 @@ type env struct {
 // newEnv starts a sim over real HTTP on loopback and a client for it.
 func newEnv(t *testing.T, mod ...func(*Options)) *env {
 	t.Helper()
-	sim := tenantsim.New(tenantsim.Options{
+	return newEnvSim(t, func(*tenantsim.Options) {}, mod...)
+}
+
+// newEnvSim is newEnv with the sim's options changed by simMod.
+func newEnvSim(t *testing.T, simMod func(*tenantsim.Options), mod ...func(*Options)) *env {
+	t.Helper()
+	so := tenantsim.Options{
 		BootstrapPassword: bootPW,
 		Users: []tenantsim.User{
 			{Name: "admin", Password: adminPW, Roles: tenantsim.AllRoles()},
 			{Name: "reader", Password: "reader-pass", Roles: []string{tenantsim.RoleDeviceControlRead}},
 		},
-	})
+	}
+	simMod(&so)
+	sim := tenantsim.New(so)
 	spy := &headerSpy{next: sim}
 	srv := httptest.NewUnstartedServer(spy)
 	srv.Config.ErrorLog = log.New(io.Discard, "", 0)

@@ -38,15 +38,39 @@ type call struct {
 }
 
 // do sends one request (no retries) and turns every failure into *Error,
-// a transport error, ErrBodyTooLarge or ErrMalformedBody.
+// a transport error, ErrBodyTooLarge or ErrMalformedBody. The one
+// exception to "one request": when a tenant user's login stops working
+// (an OAI-Secure token expired, or Basic is refused where OAI-Secure is
+// offered) it logs in again and sends the request once more.
 func (c *Client) do(ctx context.Context, k call) (*resty.Response, error) {
+	resp, auth, err := c.send(ctx, k)
+	if k.cr != nil && resp != nil && resp.StatusCode() == http.StatusUnauthorized && c.loginAgain(*k.cr, auth) {
+		resp, _, err = c.send(ctx, k)
+	}
+	return resp, err
+}
+
+// loginAgain decides after a 401 whether another login may help.
+func (c *Client) loginAgain(cr Credentials, auth string) bool {
+	switch {
+	case isDeviceLogin(cr):
+		return false
+	case strings.HasPrefix(auth, "Bearer "):
+		c.ForgetLogin(cr)
+		return true
+	}
+	return c.basicRefused()
+}
+
+// send is one request; auth is the Authorization value it carried.
+func (c *Client) send(ctx context.Context, k call) (_ *resty.Response, auth string, _ error) {
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	req := c.r.R().SetContext(ctx)
 	if k.cr != nil {
-		auth, err := c.AuthHeader(ctx, *k.cr)
-		if err != nil {
-			return nil, err
+		var err error
+		if auth, err = c.AuthHeader(ctx, *k.cr); err != nil {
+			return nil, "", err
 		}
 		req.SetHeader("Authorization", auth)
 	}
@@ -58,7 +82,7 @@ func (c *Client) do(ctx context.Context, k call) (*resty.Response, error) {
 	if k.body != nil {
 		data, err := json.Marshal(k.body)
 		if err != nil {
-			return nil, fmt.Errorf("cannot encode the request to %s: %w", k.path, err)
+			return nil, auth, fmt.Errorf("cannot encode the request to %s: %w", k.path, err)
 		}
 		req.SetHeader("Content-Type", mediaType(k.media)).SetBody(data)
 	}
@@ -70,20 +94,24 @@ func (c *Client) do(ctx context.Context, k call) (*resty.Response, error) {
 	c.trace(k, resp, err, time.Since(start))
 	if err != nil {
 		if errors.Is(err, resty.ErrResponseBodyTooLarge) {
-			return nil, fmt.Errorf("%w: the answer to %s %s is larger than %s", ErrBodyTooLarge, k.method, k.path, size(c.maxBody))
+			return nil, auth, fmt.Errorf("%w: the answer to %s %s is larger than %s", ErrBodyTooLarge, k.method, k.path, size(c.maxBody))
 		}
-		return nil, &transportError{Method: k.method, Path: k.path, Host: c.host, Err: err}
+te := &transportError{Method: k.method, Path: k.path, Host: c.host, Err: err}
+		if resp != nil && resp.RawResponse != nil {
+			te.Status = resp.StatusCode() // the headers came, the body broke off
+		}
+		return nil, auth, te
 	}
 	if s := resp.StatusCode(); s < 200 || s > 299 {
-		return resp, apiError(k, resp)
+		return resp, auth, apiError(k, resp)
 	}
 	if k.out != nil {
 		if err := decode(resp.Body(), k.out); err != nil {
-			return resp, fmt.Errorf("%w: %s %s answered %d with a %s body that is not the expected JSON (%v)", ErrMalformedBody,
+			return resp, auth, fmt.Errorf("%w: %s %s answered %d with a %s body that is not the expected JSON (%v)", ErrMalformedBody,
 				k.method, k.path, resp.StatusCode(), describeType(resp.Header().Get("Content-Type")), err)
 		}
 	}
-	return resp, nil
+	return resp, auth, nil
 }
 
 func decode(body []byte, out any) error {

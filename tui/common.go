@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"strings"
 	"sync/atomic"
 
@@ -10,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/tenantapi"
 )
 
 // common is shared by every page: size, styles and the environment.
@@ -19,6 +21,21 @@ type common struct {
 	width  int
 	height int
 	banner []string
+
+	// tenantUser is the tenant user given in option 7 or on the
+	// registration screen, in memory for this run only (never stored), so
+	// that a resumed registration offers the same actions.
+	tenantUser *tenantUserMemo
+	qrHintSaid bool // the QR window-size hint was shown once
+	demoHelp   []string
+	// demoOperator, in --demo only, plays the tenant's operator for a
+	// device ID: registers it, or accepts its pending request.
+	demoOperator func(ctx context.Context, deviceID string) (string, error)
+}
+
+type tenantUserMemo struct {
+	url string
+	cr  tenantapi.Credentials
 }
 
 // page is one screen under the root model.
@@ -49,6 +66,7 @@ type (
 	openRegMsg struct {
 		reg    *steps.Registration
 		notice string
+		ran    []steps.Event // option 7's sub-steps, kept in view
 	}
 )
 
@@ -56,14 +74,87 @@ func gotoMenu(notice string) tea.Cmd {
 	return func() tea.Msg { return gotoMenuMsg{notice: notice} }
 }
 
-// wrap breaks text to the window width (words first, long tokens such as
-// URLs hard), keeping ANSI styles intact. Continuation lines are indented by
-// indent spaces, so wrapped list items stay readable.
+// wrap breaks text to the window width at spaces only, keeping ANSI styles
+// intact. A token (a device ID, a URL, a user name) is never split at a
+// hyphen: it moves whole to the next line, and only a token wider than the
+// whole line is cut, at the edge, with no hyphen added. Continuation lines
+// are indented by indent spaces.
 func (c *common) wrap(s string, indent int) string {
-	w := max(c.width-indent, 20)
-	wrapped := ansi.Wrap(s, w, "")
-	if indent <= 0 {
-		return wrapped
+	return wrapText(s, max(c.width, 20), indent)
+}
+
+// hang wraps with the product's one hanging indent: continuation lines
+// start under the text after "✗ ", "* " or "• ".
+func (c *common) hang(s string) string { return c.wrap(s, 2) }
+
+func wrapText(s string, width, indent int) string {
+	var out []string
+	for _, para := range strings.Split(s, "\n") {
+		out = append(out, wrapLine(para, width, indent)...)
 	}
-	return strings.ReplaceAll(wrapped, "\n", "\n"+strings.Repeat(" ", indent))
+	return strings.Join(out, "\n")
+}
+
+func wrapLine(s string, width, indent int) []string {
+	if ansi.StringWidth(s) <= width {
+		return []string{s}
+	}
+	pad := strings.Repeat(" ", indent)
+	var lines []string
+	var cur strings.Builder
+	curW := 0
+	flush := func() {
+		lines = append(lines, strings.TrimRight(cur.String(), " "))
+		cur.Reset()
+		cur.WriteString(pad)
+		curW = indent
+	}
+	for i, w := range strings.Split(s, " ") {
+		ww := ansi.StringWidth(w)
+		sep := 0
+		if i > 0 {
+			sep = 1
+		}
+		if curW+sep+ww > width && curW > indent {
+			flush()
+			sep = 0
+		}
+		if sep == 1 {
+			cur.WriteString(" ")
+			curW++
+		}
+		for curW+ww > width && ww > 0 {
+			// A token longer than the line: cut it at the edge, no hyphen.
+			room := width - curW
+			if room <= 0 {
+				flush()
+				continue
+			}
+			cur.WriteString(ansi.Cut(w, 0, room))
+			w = ansi.Cut(w, room, ww)
+			ww = ansi.StringWidth(w)
+			flush()
+		}
+		cur.WriteString(w)
+		curW += ww
+	}
+	if curW > indent || len(lines) == 0 {
+		lines = append(lines, strings.TrimRight(cur.String(), " "))
+	}
+	return lines
+}
+
+// bannerLines are the banner as drawn: wrapped, not cut, so the demo's
+// credentials stay readable at 80 columns; small windows keep the first
+// line, the one that matters most.
+func (c *common) bannerLines() []string {
+	banner := c.banner
+	if c.height < 24 && len(banner) > 1 {
+		banner = banner[:1]
+	}
+	var out []string
+	for _, b := range banner {
+		out = append(out, strings.Split(c.styles.Banner.Render(wrapText(b, max(c.width, 20), 5)), "\n")...)
+	}
+	return out
 }

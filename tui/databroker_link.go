@@ -9,8 +9,8 @@ import (
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/databroker"
+	"github.com/edge-setup/edge-setup/steps/timeline"
 )
 
 // linkPage follows one connector's link with the cloud tenant on the same
@@ -30,7 +30,7 @@ type linkPage struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 
-	timeline  steps.Timeline
+	timeline  timeline.Timeline
 	out       *databroker.LinkOutcome
 	seq       int
 	checking  bool

@@ -84,6 +84,17 @@ func keyMsg(k string) tea.KeyPressMsg {
 		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
 	case "ctrl+u":
 		return tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl}
+	case "tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab}
+	case "backspace":
+		return tea.KeyPressMsg{Code: tea.KeyBackspace}
+	case "pgdown":
+		return tea.KeyPressMsg{Code: tea.KeyPgDown}
+	case "pgup":
+		return tea.KeyPressMsg{Code: tea.KeyPgUp}
+	}
+	if len([]rune(k)) != 1 {
+		panic("keyMsg: unknown key name " + k)
 	}
 	r := []rune(k)[0]
 	return tea.KeyPressMsg{Code: r, Text: k}
@@ -106,11 +117,15 @@ func (d *driver) settle() {
 // screen is the current frame without styles.
 func (d *driver) screen() string { return ansi.Strip(d.m.Render()) }
 
+// flatten joins wrapped lines, so a phrase is found wherever the window
+// width broke it.
+func flatten(s string) string { return strings.Join(strings.Fields(s), " ") }
+
 // waitFor processes messages until the screen contains want.
 func (d *driver) waitFor(want string) {
 	d.t.Helper()
 	deadline := time.After(10 * time.Second)
-	for !strings.Contains(d.screen(), want) {
+	for !strings.Contains(d.screen(), want) && !strings.Contains(flatten(d.screen()), want) {
 		select {
 		case msg := <-d.msgs:
 			d.send(msg)

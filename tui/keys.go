@@ -6,37 +6,51 @@ import "charm.land/bubbles/v2/key"
 type keyMap struct {
 	Up, Down, Select, Digit, Quit, ForceQuit key.Binding
 	Back, Submit, Proceed, Decline           key.Binding
-	Edit, KeepAnyway, Continue               key.Binding
+	CheckAgain, KeepAnyway, Continue         key.Binding
 	Create, Accept, CheckNow, Help           key.Binding
 	Diagnose, Rerun                          key.Binding
-	Resume                                   key.Binding
+	Resume, ScrollUp, ScrollDown, More       key.Binding
+	TenantUser, DemoOperator, RemoteAccess   key.Binding
 	// Data Broker (B)
 	DataBroker, NewConnector, Suspend, DeleteConnector, Enable, OpenLink, Refresh key.Binding
 }
 
 var keys = keyMap{
-	Up:         key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-	Down:       key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-	Select:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "select")),
-	Digit:      key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("1-9", "choose")),
-	Quit:       key.NewBinding(key.WithKeys("q", "9"), key.WithHelp("q/9", "exit")),
-	ForceQuit:  key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
-	Back:       key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to menu")),
-	Submit:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "submit")),
-	Proceed:    key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "proceed")),
-	Decline:    key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n/esc", "cancel")),
-	Edit:       key.NewBinding(key.WithKeys("e", "enter"), key.WithHelp("e", "edit")),
-	KeepAnyway: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save anyway")),
+	Up:        key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+	Down:      key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+	Select:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "select")),
+	Digit:     key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("1-9", "choose")),
+	Quit:      key.NewBinding(key.WithKeys("q", "9"), key.WithHelp("q/9", "exit")),
+	ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+	Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to menu")),
+	Submit:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "submit")),
+	Proceed:   key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "proceed")),
+	// Enter at "Proceed? [y/N]" is the default, No.
+	Decline:    key.NewBinding(key.WithKeys("n", "N", "esc", "enter"), key.WithHelp("n/enter", "cancel")),
+	CheckAgain: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "check again")),
+	// Tab: never part of a URL, a user name or a password, so keeping an
+	// unchecked value cannot happen while typing (ctrl+s would stop a
+	// serial console).
+	KeepAnyway: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "keep unchecked")),
 	Continue:   key.NewBinding(key.WithKeys("enter", "esc"), key.WithHelp("enter", "back to menu")),
 	Create:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "create request")),
 	Accept:     key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "accept")),
 	CheckNow:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "check now")),
 	Help:       key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
-	Diagnose:   key.NewBinding(key.WithKeys("d", "D"), key.WithHelp("d", "diagnose")),
+	Diagnose:   key.NewBinding(key.WithKeys("d", "D"), key.WithHelp("D", "diagnose")),
 	Rerun:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "run again")),
 	Resume:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "resume registration")),
+	TenantUser: key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "give a tenant user")),
+	// Only in --demo, which has no web UI: the tenant's operator's part.
+	DemoOperator: key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "DEMO: act as the tenant's operator")),
+	ScrollUp:     key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "scroll up")),
+	ScrollDown:   key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "scroll down")),
+	// More stands in the footer for keys a narrow window has no room for.
+	More: key.NewBinding(key.WithKeys(), key.WithHelp("…", "")),
+	// RemoteAccess opens option S (from the menu and the Connected screen).
+	RemoteAccess: key.NewBinding(key.WithKeys("s", "S"), key.WithHelp("s", "remote SSH access")),
 
-	DataBroker:      key.NewBinding(key.WithKeys("b", "B"), key.WithHelp("b", "data broker")),
+	DataBroker:      key.NewBinding(key.WithKeys("b", "B"), key.WithHelp("B", "data broker")),
 	NewConnector:    key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new connector")),
 	Suspend:         key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "suspend/resume")),
 	DeleteConnector: key.NewBinding(key.WithKeys("x", "delete"), key.WithHelp("x", "delete")),

@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/safetext"
 )
 
 // menuPage is the numbered post-installation menu.
@@ -22,9 +23,9 @@ type menuPage struct {
 type menuItem struct {
 	number int
 	title  string
-	step   steps.Step // nil for Exit and D
-	letter string     // shown instead of the number (D)
-	msg    tea.Msg    // sent when chosen instead of opening a step (D)
+	step   steps.Step // nil for Exit and d
+	letter string     // shown instead of the number (d)
+	msg    tea.Msg    // sent when chosen instead of opening a step (d)
 }
 
 func newMenuPage(c *common) *menuPage {
@@ -40,7 +41,11 @@ func menuItems(env *steps.Env) []menuItem {
 	for _, s := range steps.All() {
 		items = append(items, menuItem{number: s.Number(), title: s.Title(env), step: s})
 	}
-	return append(items, menuItem{number: steps.ExitNumber, title: "Exit"},
+	items = append(items, menuItem{number: steps.ExitNumber, title: "Exit"})
+	for _, s := range steps.Letters() {
+		items = append(items, menuItem{letter: s.Letter(), title: s.Title(env), step: s})
+	}
+	return append(items,
 		menuItem{letter: steps.DataBrokerLetter, title: steps.DataBroker{}.Title(env), msg: openBrokerMsg{}},
 		menuItem{letter: "D", title: "Diagnose the connection to the tenant", msg: openDiagnoseMsg{}})
 }
@@ -83,10 +88,9 @@ func (p *menuPage) Update(msg tea.Msg) (page, tea.Cmd) {
 				return p, p.choose()
 			}
 		}
-	case key.Matches(km, keys.Diagnose), key.Matches(km, keys.DataBroker):
-		letter := strings.ToUpper(km.String())
+	case key.Matches(km, keys.Diagnose), key.Matches(km, keys.RemoteAccess), key.Matches(km, keys.DataBroker):
 		for i, it := range p.items {
-			if it.letter == letter {
+			if it.letter != "" && strings.EqualFold(it.letter, km.String()) {
 				p.cursor = i
 				return p, p.choose()
 			}
@@ -157,7 +161,7 @@ func resumeRegistration(env *steps.Env) tea.Cmd {
 	return func() tea.Msg {
 		reg, err := steps.EdgeAgent{}.NewRegistration(env, steps.Answers{})
 		if err != nil {
-			return gotoMenuMsg{notice: "Cannot resume the registration: " + err.Error()}
+			return gotoMenuMsg{notice: "Cannot resume the registration: " + safetext.Line(err.Error())}
 		}
 		if reg == nil {
 			return gotoMenuMsg{notice: "Remote management is disabled: choose 7 to configure a tenant."}

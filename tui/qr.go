@@ -105,11 +105,7 @@ func cachedQR(text string) (string, error) {
 // the banner (one line in windows under 24 lines), a blank line and the
 // footer around it.
 func (c *common) bodyHeight() int {
-	banner := len(c.banner)
-	if c.height < 24 && banner > 1 {
-		banner = 1
-	}
-	return c.height - 3 - banner
+	return c.height - 3 - len(c.bannerLines())
 }
 
 type qrPlacement int
@@ -128,7 +124,7 @@ func layoutQR(body, block, keep string, width, height int) (string, qrPlacement)
 	qrW, qrH := blockSize(block)
 	qrLines := strings.Split(block, "\n")
 	if leftW := width - qrGap - qrW; leftW >= max(qrMinLeft, ansi.StringWidth(keep)) && qrH <= height {
-		left := strings.Split(ansi.Wrap(body, leftW, ""), "\n")
+		left := strings.Split(wrapText(body, leftW, 2), "\n")
 		if len(left) <= height {
 			rows := max(len(left), qrH)
 			out := make([]string, rows)
@@ -175,6 +171,9 @@ func (p *regPage) withQR(body string) string {
 	qrW, qrH := blockSize(block)
 	needW := max(qrMinLeft, ansi.StringWidth(link)) + qrGap + qrW
 	needH := max(qrH, strings.Count(body, "\n")+1) + p.c.height - p.c.bodyHeight()
+	if !p.qrHint {
+		return body
+	}
 	hint := p.c.styles.Dim.Render(p.c.wrap(fmt.Sprintf(
 		"A window of about %d×%d shows the link as a QR code to scan with a phone.", needW, needH), 0))
 	if strings.Count(body, "\n")+strings.Count(hint, "\n")+2 > p.c.bodyHeight() {

@@ -22,6 +22,14 @@ type regPage struct {
 	id     int64
 	reg    *steps.Registration
 	notice string
+	ran    []steps.Event // option 7's sub-steps, shown above the registration
+	qrHint bool          // this screen may say which window size shows the QR code
+
+	// asking is the tenant user being given on this screen (u), with its
+	// answers so far.
+	asking     *field
+	askAnswers steps.Answers
+	demoNote   string // what the demo's tenant operator did (o)
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -40,6 +48,7 @@ type regPage struct {
 	retrying      string // transient failure being retried
 	tenantWarning string
 	fatal         string
+	fatalErr      error  // the error behind fatal (ErrCredentialsLost offers c)
 	action        string // "create" / "accept" in flight
 	actionErr     string
 	conn          *steps.Connection
@@ -89,11 +98,32 @@ type (
 		err  error
 	}
 	regRecheckMsg struct{ page int64 }
+	regAskMsg     struct {
+		page   int64
+		prompt *steps.Prompt
+		err    error
+	}
+	regDemoMsg struct {
+		page int64
+		note string
+		err  error
+	}
 )
 
-func newRegPage(c *common, reg *steps.Registration, notice string) *regPage {
+func newRegPage(c *common, reg *steps.Registration, notice string, ran []steps.Event) *regPage {
 	ctx, cancel := context.WithCancel(context.Background())
-	p := &regPage{c: c, id: nextPageID(), reg: reg, notice: notice, ctx: ctx, cancel: cancel}
+	p := &regPage{c: c, id: nextPageID(), reg: reg, notice: notice, ran: ran, ctx: ctx, cancel: cancel}
+	// The hint about a larger window is said once per run, not on every screen.
+	p.qrHint, c.qrHintSaid = !c.qrHintSaid, true
+	if reg.Tenant == nil && c.tenantUser != nil && steps.SameHost(c.tenantUser.url, reg.URL) {
+		// A resumed screen offers what the fresh one did: the tenant user
+		// given in option 7 is kept in memory for this run (never stored).
+		cr := c.tenantUser.cr
+		reg.Tenant = &cr
+	}
+	if reg.Tenant != nil {
+		c.tenantUser = &tenantUserMemo{url: reg.URL, cr: *reg.Tenant}
+	}
 	p.spinner = spinner.New(spinner.WithSpinner(waitSpinner))
 	return p
 }
@@ -200,11 +230,77 @@ func (p *regPage) Update(msg tea.Msg) (page, tea.Cmd) {
 			p.actionErr = ""
 			return p, p.poll()
 		}
+	case regAskMsg:
+		if msg.page == p.id {
+			return p, p.onAsk(msg)
+		}
+	case fieldCheckedMsg:
+		if msg.page == p.id && p.asking != nil {
+			return p, p.onAskOutcome(p.asking.onChecked(msg))
+		}
+	case regDemoMsg:
+		if msg.page == p.id {
+			p.action = ""
+			if msg.err != nil {
+				p.actionErr = msg.err.Error()
+				return p, nil
+			}
+			p.actionErr, p.demoNote = "", msg.note
+			return p, p.poll()
+		}
 	case tea.KeyPressMsg:
+		if p.asking != nil {
+			return p, p.onAskOutcome(p.asking.onKey(msg))
+		}
 		return p, p.onKey(msg)
+	}
+	if p.asking != nil {
+		return p, p.asking.update(msg)
 	}
 	return p, nil
 }
+
+// ask shows the next question for a tenant user (u), off the Update loop.
+func (p *regPage) ask() tea.Cmd {
+	reg, a, id := p.reg, cloneAnswers(p.askAnswers), p.id
+	return func() tea.Msg {
+		pr, err := reg.TenantUserPrompt(a)
+		return regAskMsg{page: id, prompt: pr, err: err}
+	}
+}
+
+func (p *regPage) onAsk(msg regAskMsg) tea.Cmd {
+	switch {
+	case msg.err != nil:
+		p.asking, p.actionErr = nil, msg.err.Error()
+		return nil
+	case msg.prompt == nil:
+		p.asking = nil
+		p.reg.UseTenantUser(p.askAnswers)
+		p.c.tenantUser = &tenantUserMemo{url: p.reg.URL, cr: *p.reg.Tenant}
+		if !p.checking {
+			return p.poll() // the tenant's view of the request, now
+		}
+		return nil
+	}
+	p.asking = newField(p.c, p.id, p.ctx, msg.prompt, "")
+	return p.asking.focus()
+}
+
+func (p *regPage) onAskOutcome(o fieldOutcome, cmd tea.Cmd) tea.Cmd {
+	switch o {
+	case fieldCancel, fieldReask:
+		p.asking = nil // back to the registration, which kept polling
+		return nil
+	case fieldAccepted:
+		p.askAnswers[p.asking.prompt.Key] = p.asking.answer
+		return p.ask()
+	}
+	return cmd
+}
+
+// typing reports a focused field, so that keys such as ? go to it.
+func (p *regPage) typing() bool { return p.asking != nil }
 
 func (p *regPage) onExisting(msg regExistingMsg) tea.Cmd {
 	p.checking = false
@@ -220,6 +316,11 @@ func (p *regPage) onExisting(msg regExistingMsg) tea.Cmd {
 		p.phase = regPolling
 		return p.poll()
 	case errors.Is(msg.err, context.Canceled):
+		return nil
+	}
+	if retry, _ := tenantapi.Retryable(msg.err); !retry {
+		// TLS trust, a bad URL, an unusable answer: waiting cannot heal it
+		p.phase, p.fatal, p.fatalErr = regFailed, msg.err.Error(), msg.err
 		return nil
 	}
 	// The tenant could not be asked: try again later, without polling for
@@ -239,7 +340,7 @@ func (p *regPage) onPoll(out steps.PollOutcome) tea.Cmd {
 		if errors.Is(out.Fatal, context.Canceled) {
 			return nil
 		}
-		p.phase, p.fatal = regFailed, out.Fatal.Error()
+		p.phase, p.fatal, p.fatalErr = regFailed, out.Fatal.Error(), out.Fatal
 		return nil
 	case out.Retrying != nil:
 		p.failures++
@@ -285,7 +386,7 @@ func (p *regPage) onComplete(msg regCompleteMsg) tea.Cmd {
 			return p.complete(dc)()
 		})
 	}
-	p.phase, p.fatal = regFailed, msg.err.Error()
+	p.phase, p.fatal, p.fatalErr = regFailed, msg.err.Error(), msg.err
 	return nil
 }
 
@@ -293,6 +394,12 @@ func (p *regPage) onKey(k tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(k, keys.Back):
 		return gotoMenu(p.leaveNotice())
+	case p.phase == regFailed && key.Matches(k, keys.Create) && p.canRegisterAgain():
+		p.phase, p.fatal, p.fatalErr = regPolling, "", nil
+		return p.act("create", p.reg.RegisterAgain)
+	case p.phase == regConnected && key.Matches(k, keys.RemoteAccess):
+		ra := steps.RemoteAccess{}
+		return func() tea.Msg { return openStepMsg{step: ra, title: ra.Title(p.c.env)} }
 	case p.phase == regConnected || p.phase == regFailed:
 		if key.Matches(k, keys.Continue) {
 			return gotoMenu(p.leaveNotice())
@@ -306,6 +413,16 @@ func (p *regPage) onKey(k tea.KeyPressMsg) tea.Cmd {
 		return p.act("create", p.reg.CreateRequest)
 	case key.Matches(k, keys.Accept) && p.canAccept():
 		return p.act("accept", p.reg.Accept)
+	case key.Matches(k, keys.TenantUser) && !p.reg.CanManage():
+		p.askAnswers = steps.Answers{}
+		return p.ask()
+	case key.Matches(k, keys.DemoOperator) && p.c.demoOperator != nil:
+		p.action, p.actionErr = "demo", ""
+		ctx, id, op, devID := p.ctx, p.id, p.c.demoOperator, p.reg.DeviceID
+		return func() tea.Msg {
+			note, err := op(ctx, devID)
+			return regDemoMsg{page: id, note: note, err: err}
+		}
 	}
 	return nil
 }
@@ -318,6 +435,12 @@ func (p *regPage) act(name string, fn func(context.Context) error) tea.Cmd {
 
 func (p *regPage) canCreate() bool {
 	return p.reg.CanManage() && p.timeline.Current() == steps.StatusNotRegistered
+}
+
+// canRegisterAgain: the credentials the tenant issued were lost and a
+// tenant user can delete the request and create it again.
+func (p *regPage) canRegisterAgain() bool {
+	return p.phase == regFailed && p.reg.CanManage() && errors.Is(p.fatalErr, steps.ErrCredentialsLost)
 }
 
 func (p *regPage) canAccept() bool {
@@ -340,7 +463,12 @@ func (p *regPage) Close()     { p.cancel() }
 
 func (p *regPage) ShortHelp() []key.Binding {
 	switch p.phase {
-	case regConnected, regFailed:
+	case regConnected:
+		return []key.Binding{keys.Continue, keys.RemoteAccess}
+	case regFailed:
+		if p.canRegisterAgain() {
+			return []key.Binding{keys.Create, keys.Continue}
+		}
 		return []key.Binding{keys.Continue}
 	}
 	var b []key.Binding
@@ -350,7 +478,16 @@ func (p *regPage) ShortHelp() []key.Binding {
 	if p.canAccept() {
 		b = append(b, keys.Accept)
 	}
+	if p.asking != nil {
+		return p.asking.shortHelp()
+	}
 	if p.phase == regPolling {
+		if !p.reg.CanManage() {
+			b = append(b, keys.TenantUser)
+		}
+		if p.c.demoOperator != nil {
+			b = append(b, keys.DemoOperator)
+		}
 		b = append(b, keys.CheckNow)
 	}
 	return append(b, keys.Back)

@@ -13,8 +13,14 @@ func (p *regPage) View() string {
 	var b strings.Builder
 	line := func(str string) { b.WriteString(str + "\n") }
 	line(s.Subtitle.Render("7 - Configure Edge Agent · registration"))
+	for _, e := range p.ran {
+		// What option 7 did stays in view: the file written, the restart.
+		if e.Kind != steps.SubStepStarted {
+			line(p.c.eventLine(e))
+		}
+	}
 	if p.notice != "" {
-		line(s.Dim.Render(p.c.wrap(p.notice, 0)))
+		line(s.Dim.Render(p.c.hang(p.notice)))
 	}
 	line("")
 	line(s.Label.Render("Edge device ID"))
@@ -63,10 +69,20 @@ func (p *regPage) stateView() string {
 		}
 		line(s.Label.Render("Managed object ") + c.ManagedObjectID + s.Dim.Render(" ("+how+")"))
 		line(s.Label.Render("Device page ") + c.DeviceLink())
+		if c.Agent != "" {
+			line(p.c.hang(s.Success.Render(symDone) + " Device credentials stored in " + steps.CredentialsPath + " (0600)"))
+			line(p.c.hang(s.Dim.Render(symInfo) + " edge-agent " + c.Agent))
+		} else {
+			line(p.c.hang(s.Dim.Render(symInfo) + " Device credentials in " + steps.CredentialsPath + " (stored earlier, proved now)"))
+		}
 		return b.String()
 	case regFailed:
 		line("")
 		line(s.Error.Render(symFailed+" Registration stopped: ") + p.fatal)
+		if p.canRegisterAgain() {
+			line("")
+			line("Press " + s.Key.Render("c") + " to delete the device request and register it again from this console.")
+		}
 		return b.String()
 	case regCompleting:
 		line("")
@@ -85,7 +101,16 @@ func (p *regPage) stateView() string {
 		return b.String()
 	}
 	line("")
+	if p.asking != nil {
+		line(p.asking.view(p.spinner))
+		return b.String()
+	}
+	if p.demoNote != "" {
+		line(s.Banner.Render("DEMO ") + p.demoNote)
+	}
 	switch {
+	case p.action == "demo":
+		line(p.spinner.View() + " DEMO: acting as the tenant's operator…")
 	case p.action == "create":
 		line(p.spinner.View() + " Creating the registration request…")
 	case p.action == "accept":
@@ -96,7 +121,11 @@ func (p *regPage) stateView() string {
 		line("Press " + s.Key.Render("a") + " to accept the device now, or accept it in Device Management.")
 	case !p.reg.CanManage():
 		line(s.Dim.Render("This console has no tenant user, so it only sees \"not accepted yet\" until the request is accepted. " +
-			"Register the ID in Device Management > Registration, then Accept; this screen continues by itself."))
+			"Register the ID in Device Management > Registration, then Accept; this screen continues by itself. " +
+			"Press u to give a tenant user and do it from here."))
+	}
+	if p.c.demoOperator != nil && p.action == "" {
+		line(s.Banner.Render("DEMO ") + "The demo has no web UI: press o to do the tenant operator's next step (register the ID, accept it).")
 	}
 	if p.retrying == "" && !p.nextAt.IsZero() {
 		line(s.Dim.Render("Next check " + p.untilNext() + " · r checks now · esc stops waiting"))

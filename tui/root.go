@@ -4,6 +4,8 @@
 package tui
 
 import (
+	"context"
+	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/help"
@@ -23,23 +25,33 @@ type Options struct {
 	Banner []string
 	// AltScreen draws on the alternate screen (off in tests' golden views).
 	AltScreen bool
+	// DemoOperator, set by --demo only (it has no web UI), plays the
+	// tenant's operator on the registration screen (key o, marked DEMO).
+	DemoOperator func(ctx context.Context, deviceID string) (string, error)
+	// DemoHelp lines are added to the ? help (what a second shell needs).
+	DemoHelp []string
 }
 
 // Model is the root model.
 type Model struct {
-	c         *common
-	menu      *menuPage
-	page      page
-	help      help.Model
-	showHelp  bool
-	quitting  bool
-	stopping  bool // Ctrl+C pressed while a step runs: quit once it stops
-	altScreen bool
+	c        *common
+	menu     *menuPage
+	page     page
+	help     help.Model
+	showHelp bool
+	quitting bool
+	stopping bool // Ctrl+C pressed while a step runs: quit once it stops
+	// interrupted: the operator left with Ctrl+C (exit 130, as in plain
+	// mode and for SIGTERM), not with Exit/q (exit 0).
+	interrupted bool
+	altScreen   bool
+	scroll      int // first body line shown when the page is taller than the window
 }
 
 // New returns the root model showing the menu.
 func New(o Options) *Model {
-	c := &common{env: o.Env, styles: DefaultStyles(), width: 80, height: 24, banner: o.Banner}
+	c := &common{env: o.Env, styles: DefaultStyles(), width: 80, height: 24, banner: o.Banner,
+		demoOperator: o.DemoOperator, demoHelp: o.DemoHelp}
 	m := &Model{c: c, help: help.New(), altScreen: o.AltScreen}
 	m.menu = newMenuPage(c)
 	m.page = m.menu
@@ -49,6 +61,7 @@ func New(o Options) *Model {
 func (m *Model) Init() tea.Cmd { return m.page.Init() }
 
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	msg = sanitize(msg) // outside text made safe before any page stores it
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.c.width, m.c.height = msg.Width, msg.Height
@@ -57,22 +70,33 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if key.Matches(msg, keys.ForceQuit) {
 			return m.interrupt()
 		}
+		switch {
+		case key.Matches(msg, keys.ScrollDown):
+			m.scroll += max(m.c.height/2, 1)
+			return m, nil
+		case key.Matches(msg, keys.ScrollUp):
+			m.scroll = max(m.scroll-max(m.c.height/2, 1), 0)
+			return m, nil
+		}
 		if key.Matches(msg, keys.Help) && !m.typing() {
 			m.showHelp = !m.showHelp
 			return m, nil
 		}
 	case gotoMenuMsg:
 		m.page.Close()
+		m.scroll = 0
 		m.menu.notice = msg.notice
 		m.page = m.menu
 		return m, m.menu.Init()
 	case openStepMsg:
 		m.page.Close()
+		m.scroll = 0
 		m.page = newStepPage(m.c, msg.step, msg.title)
 		return m, m.page.Init()
 	case openRegMsg:
 		m.page.Close()
-		m.page = newRegPage(m.c, msg.reg, msg.notice)
+		m.scroll = 0
+		m.page = newRegPage(m.c, msg.reg, msg.notice, msg.ran)
 		return m, m.page.Init()
 	case openBrokerMsg:
 		m.page.Close()
@@ -84,6 +108,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.page.Init()
 	case openDiagnoseMsg:
 		m.page.Close()
+		m.scroll = 0
 		m.page = newDiagPage(m.c)
 		return m, m.page.Init()
 	case quitMsg:
@@ -104,6 +129,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // interrupt handles Ctrl+C: a running step is cancelled and allowed to stop
 // (so nothing is left half-done); a second Ctrl+C leaves at once.
 func (m *Model) interrupt() (tea.Model, tea.Cmd) {
+	m.interrupted = true
 	if m.page.Busy() && !m.stopping {
 		m.stopping = true
 		m.page.Close()
@@ -114,11 +140,19 @@ func (m *Model) interrupt() (tea.Model, tea.Cmd) {
 	return m, tea.Quit
 }
 
+// Interrupted reports whether the operator left with Ctrl+C.
+func (m *Model) Interrupted() bool { return m.interrupted }
+
 // typing reports whether the page has a text field focused, so that keys
 // such as ? go to the field.
 func (m *Model) typing() bool {
-	sp, ok := m.page.(*stepPage)
-	return ok && sp.phase == phasePrompt
+	switch p := m.page.(type) {
+	case *stepPage:
+		return p.phase == phasePrompt
+	case *regPage:
+		return p.typing()
+	}
+	return false
 }
 
 type quitMsg struct{}
@@ -136,45 +170,85 @@ func (m *Model) Render() string {
 		return ""
 	}
 	s := m.c.styles
+	width := max(m.c.width, 1)
 	header := s.Title.Render("Cumulocity IoT Edge · post-installation")
 	if v := m.c.env.Version; v != "" {
 		header += s.Dim.Render("  edge-setup " + v)
 	}
-	parts := []string{header}
-	banner := m.c.banner
-	if m.c.height < 24 && len(banner) > 1 {
-		banner = banner[:1] // small windows keep the lines that matter most
-	}
-	for _, b := range banner {
-		parts = append(parts, s.Banner.Render(b))
-	}
-	parts = append(parts, "")
+	top := append(append([]string{header}, m.c.bannerLines()...), "")
 	body := m.page.View()
 	if m.showHelp {
 		body = m.helpOverlay()
 	}
-	parts = append(parts, body)
-	footer := m.help.ShortHelpView(append(m.page.ShortHelp(), keys.Help))
+	footer := m.footer(width)
+	avail := m.c.height - 1 - len(top)
+	lines := strings.Split(body, "\n")
+	lines = m.scrollBody(lines, avail)
+	all := append(top, lines...)
+	if h := m.c.height - 1; h > 0 && len(all) > h {
+		all = all[:h] // a tiny window: the footer still gets the last line
+	}
+	for len(all) < m.c.height-1 {
+		all = append(all, "")
+	}
+	for i, l := range all {
+		if ansi.StringWidth(l) > width {
+			all[i] = ansi.Truncate(l, width, "…")
+		}
+	}
+	return strings.Join(append(all, footer), "\n")
+}
+
+// scrollBody fits the page into avail lines: when it is longer, it shows a
+// window of it with "more below/above" lines that say how to scroll, instead
+// of cutting it silently.
+func (m *Model) scrollBody(lines []string, avail int) []string {
+	if avail <= 0 || len(lines) <= avail {
+		m.scroll = 0
+		return lines
+	}
+	if avail < 3 {
+		return lines[:avail]
+	}
+	maxScroll := len(lines) - (avail - 1)
+	m.scroll = min(max(m.scroll, 0), maxScroll)
+	s := m.c.styles
+	var out []string
+	start, room := m.scroll, avail
+	if start > 0 {
+		out = append(out, s.Dim.Render(fmt.Sprintf("↑ %d more above · pgup scrolls up", start)))
+		room--
+	}
+	end := start + room
+	if end < len(lines) {
+		end-- // room for the "more below" line
+	}
+	out = append(out, lines[start:end]...)
+	if below := len(lines) - end; below > 0 {
+		out = append(out, s.Dim.Render(fmt.Sprintf("↓ %d more below · pgdn scrolls down", below)))
+	}
+	return out
+}
+
+// footer is the page's keys, and always "? help": when the window is too
+// narrow for every key, the last ones give way (? lists them all).
+func (m *Model) footer(width int) string {
 	if m.stopping {
-		footer = s.Warning.Render("Stopping: waiting for the running step to finish safely… (ctrl+c again to leave now)")
+		return ansi.Truncate(m.c.styles.Warning.Render("Stopping: waiting for the running step to finish safely… (ctrl+c again to leave now)"), width, "…")
 	}
-	content := strings.Join(parts, "\n")
-	// Keep the footer on the last line, cutting the body if the window is small.
-	avail := m.c.height - 1
-	lines := strings.Split(content, "\n")
-	if avail > 0 && len(lines) > avail {
-		lines = lines[:avail]
-	} else {
-		for len(lines) < avail {
-			lines = append(lines, "")
+	b := m.page.ShortHelp()
+	h := m.help
+	h.SetWidth(0) // this measures; help's own cut would drop "? help" first
+	for n := len(b); n >= 0; n-- {
+		f := h.ShortHelpView(append(b[:n:n], keys.Help))
+		if n < len(b) {
+			f = h.ShortHelpView(append(b[:n:n], keys.More, keys.Help))
+		}
+		if ansi.StringWidth(f) <= width {
+			return f
 		}
 	}
-	for i, l := range lines {
-		if ansi.StringWidth(l) > m.c.width && m.c.width > 0 {
-			lines[i] = ansi.Truncate(l, m.c.width, "…")
-		}
-	}
-	return strings.Join(append(lines, ansi.Truncate(footer, max(m.c.width, 1), "…")), "\n")
+	return ansi.Truncate(h.ShortHelpView([]key.Binding{keys.Help}), width, "…")
 }
 
 func (m *Model) helpOverlay() string {
@@ -184,6 +258,12 @@ func (m *Model) helpOverlay() string {
 	for _, k := range append(m.page.ShortHelp(), keys.ForceQuit, keys.Help) {
 		h := k.Help()
 		b.WriteString("  " + s.Key.Render(lipgloss.NewStyle().Width(10).Render(h.Key)) + h.Desc + "\n")
+	}
+	if len(m.c.demoHelp) > 0 {
+		b.WriteString("\n")
+		for _, l := range m.c.demoHelp {
+			b.WriteString(s.Banner.Render(m.c.hang(l)) + "\n")
+		}
 	}
 	b.WriteString("\n" + s.Dim.Render("Press ? to close this help."))
 	return b.String()

@@ -2,11 +2,9 @@ package tui
 
 import (
 	"context"
-	"errors"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/edge-setup/edge-setup/steps"
@@ -22,13 +20,10 @@ type stepPage struct {
 	answers steps.Answers
 	phase   phase
 
-	prompt     *steps.Prompt
-	input      textinput.Model
-	inputErr   string // validation error under the field
+	field      *field // the prompt being answered
 	carriedErr string // a ReaskError's reason, shown with the next prompt
-	verifyErr  string // verification failure, operator may keep the value
-	pending    string // value being checked
 	unavailErr string
+	verified   []string // checks passed so far ("✓ … answers as a Cumulocity tenant")
 
 	confirm []string
 
@@ -46,9 +41,7 @@ type phase int
 const (
 	phaseLoading phase = iota
 	phaseUnavailable
-	phasePrompt
-	phaseChecking
-	phaseVerifyFailed
+	phasePrompt // the field shows its own checking and failed states
 	phaseConfirm
 	phaseRunning
 	phaseDone
@@ -65,12 +58,6 @@ type (
 	unavailableMsg struct {
 		page int64
 		err  error
-	}
-	checkedMsg struct {
-		page      int64
-		value     string
-		invalid   error
-		verifyErr error
 	}
 	confirmMsg struct {
 		page  int64
@@ -128,8 +115,10 @@ func (p *stepPage) spin() tea.Cmd {
 
 func (p *stepPage) spinning() bool {
 	switch p.phase {
-	case phaseLoading, phaseChecking, phaseRunning:
+	case phaseLoading, phaseRunning:
 		return true
+	case phasePrompt:
+		return p.field.checking()
 	}
 	return false
 }
@@ -160,9 +149,9 @@ func (p *stepPage) Update(msg tea.Msg) (page, tea.Cmd) {
 		if msg.page == p.id {
 			return p, p.onPrompt(msg)
 		}
-	case checkedMsg:
-		if msg.page == p.id {
-			return p, p.onChecked(msg)
+	case fieldCheckedMsg:
+		if msg.page == p.id && p.phase == phasePrompt {
+			return p, p.onFieldOutcome(p.field.onChecked(msg))
 		}
 	case confirmMsg:
 		if msg.page == p.id {
@@ -181,9 +170,7 @@ func (p *stepPage) Update(msg tea.Msg) (page, tea.Cmd) {
 		return p, p.onKey(msg)
 	}
 	if p.phase == phasePrompt {
-		var cmd tea.Cmd
-		p.input, cmd = p.input.Update(msg)
-		return p, cmd
+		return p, p.field.update(msg)
 	}
 	return p, nil
 }
@@ -197,61 +184,43 @@ func (p *stepPage) onPrompt(msg promptMsg) tea.Cmd {
 		env, s, a, id := p.c.env, p.step, cloneAnswers(p.answers), p.id
 		return func() tea.Msg { return confirmMsg{page: id, lines: s.Confirm(env, a)} }
 	}
-	p.prompt = msg.prompt
 	p.phase = phasePrompt
-	p.inputErr, p.verifyErr, p.carriedErr = p.carriedErr, "", ""
-	p.input = textinput.New()
-	p.input.Prompt = "> "
-	p.input.SetValue(msg.prompt.Default)
-	p.input.CursorEnd()
-	p.input.SetWidth(max(p.c.width-4, 20))
-	if msg.prompt.Secret {
-		p.input.EchoMode = textinput.EchoPassword
-		p.input.EchoCharacter = '•'
-	}
-	return p.input.Focus()
+	p.field = newField(p.c, p.id, p.ctx, msg.prompt, p.carriedErr)
+	p.carriedErr = ""
+	return p.field.focus()
 }
 
-// check validates (and verifies) the typed value off the Update loop:
-// validators may read files, verifiers talk to the tenant.
-func (p *stepPage) check(value string) tea.Cmd {
-	p.phase, p.pending = phaseChecking, value
-	pr, ctx, id := p.prompt, p.ctx, p.id
-	return tea.Batch(p.spin(), func() tea.Msg {
-		v, err := pr.Check(value)
-		if err != nil {
-			return checkedMsg{page: id, value: value, invalid: err}
-		}
-		if pr.Verify != nil {
-			vctx, cancel := context.WithTimeout(ctx, verifyTimeout)
-			defer cancel()
-			return checkedMsg{page: id, value: v, verifyErr: pr.Verify(vctx, v)}
-		}
-		return checkedMsg{page: id, value: v}
-	})
-}
-
-func (p *stepPage) onChecked(msg checkedMsg) tea.Cmd {
-	switch {
-	case msg.invalid != nil && steps.Forget(p.answers, msg.invalid):
+// onFieldOutcome moves on once the field has an answer (or asks earlier
+// questions again, or leaves).
+func (p *stepPage) onFieldOutcome(o fieldOutcome, cmd tea.Cmd) tea.Cmd {
+	switch o {
+	case fieldCancel:
+		return gotoMenu(cancelledNotice)
+	case fieldReask:
 		// Earlier answers are asked again; the reason goes with the next prompt.
-		p.phase, p.carriedErr = phaseLoading, msg.invalid.Error()
+		err := p.field.reaskErr
+		steps.Forget(p.answers, err)
+		p.phase, p.carriedErr = phaseLoading, err.Error()
 		return p.nextPrompt()
-	case msg.invalid != nil:
-		p.phase, p.inputErr = phasePrompt, msg.invalid.Error()
-		return p.input.Focus()
-	case msg.verifyErr != nil:
-		if errors.Is(msg.verifyErr, context.Canceled) {
-			return nil
+	case fieldAccepted:
+		f := p.field
+		if f.prompt.Verify != nil && f.prompt.Verified != nil && f.verifyErr == "" {
+			if v := f.prompt.Verified(f.answer); v != "" {
+				p.verified = append(p.verified, v)
+			}
 		}
-		p.phase, p.verifyErr, p.pending = phaseVerifyFailed, msg.verifyErr.Error(), msg.value
-		return nil
+		return p.accept(f.answer)
 	}
-	return p.accept(msg.value)
+	return tea.Batch(cmd, p.spin())
 }
 
 func (p *stepPage) accept(value string) tea.Cmd {
-	p.answers[p.prompt.Key] = value
+	if p.field.prompt.Key == steps.KeyConnectedAction && value == steps.ConnectedRemoteAccess && steps.RemoteAccessEntry != nil {
+		// Option 7 on a connected Edge hands over to the remote access option.
+		st := steps.RemoteAccessEntry
+		return func() tea.Msg { return openStepMsg{step: st, title: st.Title(p.c.env)} }
+	}
+	p.answers[p.field.prompt.Key] = value
 	p.phase = phaseLoading
 	return p.nextPrompt()
 }
@@ -263,42 +232,20 @@ func (p *stepPage) onKey(k tea.KeyPressMsg) tea.Cmd {
 			return gotoMenu(p.resultNotice())
 		}
 	case phasePrompt:
-		switch {
-		case key.Matches(k, keys.Back):
-			return gotoMenu("Option cancelled: nothing was changed.")
-		case key.Matches(k, keys.Submit):
-			return p.check(p.input.Value())
-		}
-		var cmd tea.Cmd
-		p.input, cmd = p.input.Update(k)
-		if p.inputErr != "" {
-			p.inputErr = ""
-		}
-		return cmd
-	case phaseChecking:
-		if key.Matches(k, keys.Back) {
-			return gotoMenu("Option cancelled: nothing was changed.")
-		}
-	case phaseVerifyFailed:
-		switch {
-		case key.Matches(k, keys.KeepAnyway):
-			return p.accept(p.pending)
-		case key.Matches(k, keys.Edit):
-			p.phase, p.verifyErr = phasePrompt, ""
-			return p.input.Focus()
-		case key.Matches(k, keys.Back):
-			return gotoMenu("Option cancelled: nothing was changed.")
-		}
+		return p.onFieldOutcome(p.field.onKey(k))
 	case phaseConfirm:
 		switch {
 		case key.Matches(k, keys.Proceed):
 			return p.run()
 		case key.Matches(k, keys.Decline):
-			return gotoMenu("Option cancelled: nothing was changed.")
+			return gotoMenu(cancelledNotice)
 		}
 	}
 	return nil
 }
+
+// cancelledNotice is what the menu says after an option was left before it changed anything.
+const cancelledNotice = "Option cancelled: nothing was changed."
 
 func (p *stepPage) resultNotice() string {
 	s := p.c.styles
@@ -321,9 +268,7 @@ func (p *stepPage) Close() { p.cancel() }
 func (p *stepPage) ShortHelp() []key.Binding {
 	switch p.phase {
 	case phasePrompt:
-		return []key.Binding{keys.Submit, keys.Back}
-	case phaseVerifyFailed:
-		return []key.Binding{keys.Edit, keys.KeepAnyway, keys.Back}
+		return p.field.shortHelp()
 	case phaseConfirm:
 		return []key.Binding{keys.Proceed, keys.Decline}
 	case phaseRunning:

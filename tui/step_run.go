@@ -84,6 +84,7 @@ func (p *stepPage) onFinished(err error) tea.Cmd {
 	}
 	if rs, ok := p.step.(registrationStarter); ok {
 		env, a, id, notice := p.c.env, cloneAnswers(p.answers), p.id, p.summary()
+		events := append([]steps.Event(nil), p.events...)
 		return func() tea.Msg {
 			reg, err := rs.NewRegistration(env, a)
 			if err != nil {
@@ -92,7 +93,7 @@ func (p *stepPage) onFinished(err error) tea.Cmd {
 			if reg == nil {
 				return nil
 			}
-			return openRegMsg{reg: reg, notice: notice}
+			return openRegMsg{reg: reg, notice: notice, ran: events}
 		}
 	}
 	return nil

@@ -16,7 +16,7 @@ func (p *stepPage) View() string {
 		b.WriteString(p.spinner.View() + " Reading the current configuration…")
 	case phaseUnavailable:
 		b.WriteString(s.Error.Render(symFailed+" Not available now") + "\n" + p.c.wrap(p.unavailErr, 2))
-	case phasePrompt, phaseChecking, phaseVerifyFailed:
+	case phasePrompt:
 		b.WriteString(p.promptView())
 	case phaseConfirm:
 		b.WriteString("This will:\n")
@@ -25,31 +25,32 @@ func (p *stepPage) View() string {
 		}
 		b.WriteString("\n" + s.Subtitle.Render("Proceed? [y/N]"))
 	case phaseRunning, phaseDone, phaseFailed:
-		b.WriteString(p.runView())
+		b.WriteString(fitTail(p.runView(), p.c.bodyHeight()-2, s.Dim.Render))
 	}
 	return b.String()
 }
 
+// fitTail keeps the last lines of text that fit in h lines, saying how
+// many earlier ones are hidden: a long run keeps its outcome in view.
+func fitTail(text string, h int, dim func(...string) string) string {
+	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
+	if h < 3 || len(lines) <= h {
+		return text
+	}
+	hidden := len(lines) - (h - 1)
+	return dim(fmt.Sprintf("⋮ %d earlier lines (the action log has them all)", hidden)) + "\n" + strings.Join(lines[hidden:], "\n")
+}
+
 func (p *stepPage) promptView() string {
 	s := p.c.styles
-	pr := p.prompt
 	var b strings.Builder
-	if pr.Note != "" {
-		b.WriteString(s.Warning.Render(p.c.wrap(symWarn+" "+pr.Note, 0)) + "\n\n")
+	for _, v := range p.verified {
+		b.WriteString(p.c.hang(s.Success.Render(symDone)+" "+v) + "\n")
 	}
-	b.WriteString(p.c.wrap(pr.Text, 0) + "\n")
-	b.WriteString(p.input.View() + "\n")
-	switch {
-	case p.phase == phaseChecking && pr.Verify != nil:
-		b.WriteString(p.spinner.View() + " Checking…")
-	case p.phase == phaseVerifyFailed:
-		b.WriteString(p.c.wrap(s.Error.Render(symFailed+" ")+p.verifyErr, 2) + "\n")
-		b.WriteString(s.Dim.Render("Press e to correct it, s to keep it anyway, esc to cancel."))
-	case p.inputErr != "":
-		b.WriteString(p.c.wrap(s.Error.Render(symFailed+" ")+p.inputErr, 2))
-	case pr.Help != "":
-		b.WriteString(s.Dim.Render(p.c.wrap(pr.Help, 0)))
+	if len(p.verified) > 0 {
+		b.WriteString("\n")
 	}
+	b.WriteString(p.field.view(p.spinner))
 	return b.String()
 }
 
@@ -57,7 +58,7 @@ func (p *stepPage) runView() string {
 	s := p.c.styles
 	var b strings.Builder
 	for _, e := range p.events {
-		b.WriteString(p.eventLine(e) + "\n")
+		b.WriteString(p.c.eventLine(e) + "\n")
 	}
 	if p.running != "" {
 		b.WriteString(p.spinner.View() + " " + p.running + "…\n")
@@ -71,13 +72,14 @@ func (p *stepPage) runView() string {
 	return b.String()
 }
 
-func (p *stepPage) eventLine(e steps.Event) string {
-	s := p.c.styles
+// eventLine is one sub-step as the step page and the registration screen show it.
+func (c *common) eventLine(e steps.Event) string {
+	s := c.styles
 	withDetail := func(sym, name, detail string) string {
 		if detail != "" {
 			name += s.Dim.Render(" · " + detail)
 		}
-		return p.c.wrap(sym+" "+name, 2)
+		return c.hang(sym + " " + name)
 	}
 	switch e.Kind {
 	case steps.SubStepDone:
@@ -89,10 +91,10 @@ func (p *stepPage) eventLine(e steps.Event) string {
 	case steps.Planned:
 		return withDetail(s.Dim.Render(symPlanned), "would run: "+e.Detail, "not executed under a sandbox root")
 	case steps.Warning:
-		return p.c.wrap(s.Warning.Render(symWarn)+" "+e.Detail, 2)
+		return c.hang(s.Warning.Render(symWarn) + " " + e.Detail)
 	case steps.Output:
-		return s.Dim.Render(p.c.wrap("    "+e.Detail, 4))
+		return s.Dim.Render(c.wrap("    "+e.Detail, 4))
 	default:
-		return p.c.wrap(s.Dim.Render(symInfo)+" "+e.Detail, 2)
+		return c.hang(s.Dim.Render(symInfo) + " " + e.Detail)
 	}
 }

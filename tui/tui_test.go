@@ -177,9 +177,45 @@ func TestOption7UnreachableTenantOffersCorrectOrKeep(t *testing.T) {
 	d.waitFor(steps.PromptCloudURL)
 	d.typeText("http://127.0.0.1:1")
 	d.key("enter")
-	d.waitFor("s to keep it anyway")
-	d.key("e")
+	d.waitFor("Tab to keep it unchecked")
+	// Typing goes to the field: the s of https is not "keep anyway".
+	for range len("http://127.0.0.1:1") {
+		d.key("backspace")
+	}
+	d.typeText("https://")
+	if s := d.screen(); !strings.Contains(s, "> https://") || strings.Contains(s, "refused") {
+		t.Fatalf("typing after a failed check did not edit the field:\n%s", s)
+	}
+	d.typeText("127.0.0.1:1")
+	d.key("enter")
+	d.waitFor("refused the connection")
+	d.key("tab")
+	d.waitFor("Enter tenant user")
+}
+
+func TestRefusedTenantUserCannotBeKept(t *testing.T) {
+	w := stepstest.New(t)
+	d := newDriver(t, w.Env, 100, 30)
+	d.key("7")
 	d.waitFor(steps.PromptCloudURL)
+	d.typeText(w.URL)
+	d.key("enter")
+	d.waitFor("Enter tenant user")
+	d.waitFor("answers as a Cumulocity tenant")
+	d.typeText(stepstest.AdminUser)
+	d.key("enter")
+	d.waitFor("Enter password of tenant user")
+	d.typeText("not-the-password")
+	d.key("enter")
+	d.waitFor("401")
+	if s := d.screen(); strings.Contains(s, "Tab") || strings.Contains(s, "keep") {
+		t.Errorf("a refused tenant user is offered to be kept:\n%s", s)
+	}
+	d.key("tab")
+	d.settle()
+	if !strings.Contains(d.screen(), "401") {
+		t.Errorf("tab moved on from a refused user:\n%s", d.screen())
+	}
 }
 
 func TestWrongBootstrapPasswordStopsTheRegistration(t *testing.T) {
@@ -243,4 +279,78 @@ func TestLeavingAWaitingRegistrationAndResumingIt(t *testing.T) {
 	if strings.Contains(d.screen(), "resume") {
 		t.Errorf("a connected Edge still offers to resume:\n%s", d.screen())
 	}
+}
+
+func TestResumedRegistrationOffersTheSameActionsAndATimelineThatOnlyMovesOn(t *testing.T) {
+	w := stepstest.New(t)
+	d := newDriver(t, w.Env, 100, 30)
+	d.key("7")
+	d.waitFor(steps.PromptCloudURL)
+	d.typeText(w.URL)
+	d.key("enter")
+	d.waitFor("Enter tenant user")
+	d.typeText(stepstest.AdminUser)
+	d.key("enter")
+	d.waitFor("Enter password of tenant user")
+	d.typeText(stepstest.AdminPassword)
+	d.key("enter")
+	d.waitFor("Proceed? [y/N]")
+	d.key("y")
+	d.waitFor(steps.StatusNotRegistered)
+	d.key("c")
+	d.waitFor(steps.StatusPending)
+	d.key("esc")
+	d.waitFor("to resume it")
+
+	// The same run: the tenant user is still known.
+	d.key("r")
+	d.waitFor("Resumed the registration started")
+	d.settle()
+	if s := d.screen(); !strings.Contains(s, "a accept") || strings.Count(s, steps.StatusPending) != 1 {
+		t.Errorf("resumed in the same run: want the a key and one %q line:\n%s", steps.StatusPending, s)
+	}
+	d.key("esc")
+	d.waitFor("to resume it")
+
+	// A new run: the device alone says "not accepted yet", which is not news.
+	d = newDriver(t, w.Env, 100, 30)
+	d.waitFor("to resume it")
+	d.key("r")
+	d.waitFor("Resumed the registration started")
+	for range 3 {
+		d.settle()
+	}
+	s := d.screen()
+	if strings.Contains(s, steps.StatusNotAccepted) || !strings.Contains(s, "u give a tenant user") {
+		t.Errorf("resumed in a new run: want no %q and the u key:\n%s", steps.StatusNotAccepted, s)
+	}
+	d.key("u")
+	d.waitFor("Enter tenant user to create and accept")
+	d.typeText(stepstest.AdminUser)
+	d.key("enter")
+	d.waitFor("Enter password of tenant user")
+	d.typeText(stepstest.AdminPassword)
+	d.key("enter")
+	d.waitFor("a accept")
+	if n := strings.Count(d.screen(), steps.StatusPending); n != 1 {
+		t.Errorf("%d %q lines:\n%s", n, steps.StatusPending, d.screen())
+	}
+	d.key("a")
+	d.waitFor("Connected to tenant")
+	d.waitFor("credentials.properties")
+
+	// Option 7 again with the same URL: nothing to write or register.
+	d.key("enter")
+	d.waitFor("Choose an option")
+	d.key("7")
+	d.waitFor(steps.PromptCloudURL)
+	d.key("enter")
+	d.waitFor("This Edge is registered with " + w.URL)
+	d.key("enter")
+	d.waitFor("nothing is written and the edge-agent is not restarted")
+	if strings.Contains(d.screen(), "tenant user") {
+		t.Errorf("a connected Edge is asked for a tenant user:\n%s", d.screen())
+	}
+	d.key("y")
+	d.waitFor("Connected to tenant")
 }

@@ -10,11 +10,16 @@
 //   - the cost of the console: cold start to the first menu frame and key
 //     press to redraw in a pseudo-terminal, CPU and resident memory while
 //     the registration screen waits, binary size.
+//   - the cost of remote access: client WebSocket to the first sshd byte
+//     through tenantsim and the real relay at a simulated round trip, a
+//     large transfer against direct loopback TCP, the relay's CPU per MiB,
+//     many sessions at once.
 //
 // Run it from the repository:
 //
 //	go run ./cmd/edge-setup-bench                    # about 2 minutes on 2 cores
 //	go run ./cmd/edge-setup-bench -idle 10m -only console
+//	go run ./cmd/edge-setup-bench -only remoteaccess
 package main
 
 import (
@@ -39,6 +44,8 @@ type options struct {
 	only   string
 	starts int
 	keys   int
+
+	raSessions, raConcurrent, raMiB int
 }
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
@@ -51,9 +58,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the operators' acceptance times")
 	fs.DurationVar(&o.rtt, "rtt", 80*time.Millisecond, "round-trip time of every request, on the simulated clock")
 	fs.DurationVar(&o.idle, "idle", time.Minute, "how long the registration screen waits while CPU and memory are sampled")
-	fs.StringVar(&o.only, "only", "", "run only one part: economy, console or databroker")
+	fs.StringVar(&o.only, "only", "", "run only one part: economy, console, remoteaccess or databroker")
 	fs.IntVar(&o.starts, "starts", 20, "cold starts measured")
 	fs.IntVar(&o.keys, "keys", 50, "key presses measured")
+	fs.IntVar(&o.raSessions, "ra-sessions", 50, "remote access sessions timed to the first sshd byte")
+	fs.IntVar(&o.raConcurrent, "ra-concurrent", 100, "remote access sessions at once")
+	fs.IntVar(&o.raMiB, "ra-mib", 64, "MiB sent through the remote access tunnel")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "edge-setup-bench: measures the registration economy and the cost of the console; prints Markdown.\n\nUsage: go run ./cmd/edge-setup-bench [flags]\n\nFlags:")
 		fs.PrintDefaults()
@@ -64,9 +74,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		return 2
 	}
-	if fs.NArg() > 0 || (o.only != "" && o.only != "economy" && o.only != "console" && o.only != "databroker") ||
+	if fs.NArg() > 0 || (o.only != "" && o.only != "economy" && o.only != "console" && o.only != "remoteaccess" && o.only != "databroker") ||
+		o.raSessions < 1 || o.raConcurrent < 1 || o.raMiB < 1 ||
 		o.trials < 1 || o.rtt < 0 || o.idle <= 0 || o.starts < 1 || o.keys < 1 {
-		fmt.Fprintln(stderr, "edge-setup-bench: -only is economy, console or databroker; -trials, -starts and -keys are at least 1; -idle is positive; -rtt is not negative")
+		fmt.Fprintln(stderr, "edge-setup-bench: -only is economy, console, remoteaccess or databroker; -ra-* are at least 1; -trials, -starts and -keys are at least 1; -idle is positive; -rtt is not negative")
 		return 2
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -115,6 +126,21 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 		rep.Console = res
+	}
+	if o.only == "" || o.only == "remoteaccess" {
+		dir, err := os.MkdirTemp("", "edge-setup-bench-ra-")
+		if err != nil {
+			fmt.Fprintln(stderr, "edge-setup-bench:", err)
+			return 1
+		}
+		defer os.RemoveAll(dir)
+		res, err := runRemoteAccess(ctx, raBenchConfig{Sessions: o.raSessions, RTT: o.rtt, Bytes: int64(o.raMiB) << 20,
+			Concurrent: o.raConcurrent, Dir: dir}, progress)
+		if err != nil {
+			fmt.Fprintln(stderr, "edge-setup-bench: remote access:", err)
+			return 1
+		}
+		rep.RemoteAccess = res
 	}
 	rep.Wall = time.Since(began)
 	rep.write(stdout)

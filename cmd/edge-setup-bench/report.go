@@ -31,6 +31,7 @@ type report struct {
 	EconomyWall   time.Duration
 	Console       *consoleResult
 	DataBroker    *brokerResult
+	RemoteAccess  *raBenchResult
 }
 
 func (r *report) write(w io.Writer) {
@@ -38,6 +39,9 @@ func (r *report) write(w io.Writer) {
 	o := r.Opts
 	p("    $ %s\n\n", commandLine(r.Args))
 	p("Effective settings: `-trials %d -seed %d -rtt %v -idle %v -starts %d -keys %d`", o.trials, o.seed, o.rtt, o.idle, o.starts, o.keys)
+	if o.only == "" || o.only == "remoteaccess" {
+		p(" `-ra-sessions %d -ra-mib %d -ra-concurrent %d`", o.raSessions, o.raMiB, o.raConcurrent)
+	}
 	if o.only != "" {
 		p(" `-only %s`", o.only)
 	}
@@ -55,6 +59,10 @@ func (r *report) write(w io.Writer) {
 	if r.DataBroker != nil {
 		p("\n")
 		r.DataBroker.write(w)
+	}
+	if r.RemoteAccess != nil {
+		p("\n")
+		r.writeRemoteAccess(w)
 	}
 }
 

@@ -10,7 +10,9 @@ import (
 	"os/signal"
 	"strings"
 
+	"github.com/edge-setup/edge-setup/edgeprops"
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/safetext"
 	"github.com/edge-setup/edge-setup/tui/plain"
 )
 
@@ -44,9 +46,9 @@ func runApply(ctx context.Context, g *globals, args []string, stdout, stderr io.
 	path := fs.Arg(0)
 	// The answers file is a path of this process (as any argument), not a
 	// host path under --root; the files it names are.
-	data, err := os.ReadFile(path)
+	data, err := edgeprops.ReadFile(path, 1<<20)
 	if err != nil {
-		fmt.Fprintf(stderr, "edge-setup apply: cannot read the answers file: %v\n", err)
+		fmt.Fprintf(stderr, "edge-setup apply: cannot read the answers file: %s\n", safetext.Line(err.Error()))
 		return exitInvalidFile
 	}
 	s, err := openSession(g, stdout)
@@ -58,6 +60,10 @@ func runApply(ctx context.Context, g *globals, args []string, stdout, stderr io.
 	env := s.env.Env
 
 	plan, err := steps.LoadAnswers(ctx, env, path, data, steps.CheckOptions{Verify: verify})
+	if err != nil && ctx.Err() != nil {
+		fmt.Fprintln(stderr, "edge-setup apply: interrupted while checking the file; nothing was changed")
+		return exitCanceled
+	}
 	if err != nil {
 		return reportAnswersError(stderr, err)
 	}
@@ -74,8 +80,7 @@ func runApply(ctx context.Context, g *globals, args []string, stdout, stderr io.
 
 	unlock, err := env.Props.Lock()
 	if err != nil {
-		fmt.Fprintln(stderr, "edge-setup:", err)
-		return exitLocked
+		return lockFailed(stderr, err)
 	}
 	defer unlock()
 	// Ctrl+C stops between sub-steps (exit 130); the log records it.

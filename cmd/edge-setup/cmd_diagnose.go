@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -51,12 +50,13 @@ func runDiagnose(ctx context.Context, g *globals, args []string, stdout, stderr 
 		emit = diagnosePrinter(stdout)
 	}
 	checks := steps.Diagnose(ctx, s.env.Env, tenantURL, emit)
+	if ctx.Err() != nil {
+		fmt.Fprintln(stderr, "edge-setup diagnose: interrupted")
+		return exitCanceled
+	}
 	failed := steps.ChecksFailed(checks)
 	if asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(struct {
+		if err := writeJSON(stdout, struct {
 			Failed bool          `json:"failed"`
 			Checks []steps.Check `json:"checks"`
 		}{failed, checks}); err != nil {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/safetext"
 )
 
 func init() {
@@ -33,7 +34,17 @@ func runRegister(ctx context.Context, g *globals, args []string, stdout, stderr 
 		return code
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "edge-setup register: unexpected argument %q\n", fs.Arg(0))
+		fmt.Fprintf(stderr, "edge-setup register: unexpected argument %q\n", safetext.Line(fs.Arg(0)))
+		return exitUsage
+	}
+	timeoutSet := false
+	fs.Visit(func(f *flag.Flag) { timeoutSet = timeoutSet || f.Name == "timeout" })
+	switch {
+	case timeout < 0:
+		fmt.Fprintf(stderr, "edge-setup register: --timeout %s is negative: give how long to wait, e.g. --timeout 30m (0 waits without limit)\n", timeout)
+		return exitUsage
+	case timeoutSet && !wait:
+		fmt.Fprintln(stderr, "edge-setup register: --timeout needs --wait (without --wait, register checks once and returns at once)")
 		return exitUsage
 	}
 	s, err := openSession(g, stdout)
@@ -45,8 +56,7 @@ func runRegister(ctx context.Context, g *globals, args []string, stdout, stderr 
 	env := s.env.Env
 	unlock, err := env.Props.Lock()
 	if err != nil {
-		fmt.Fprintln(stderr, "edge-setup:", err)
-		return exitLocked
+		return lockFailed(stderr, err)
 	}
 	defer unlock()
 	reg, err := steps.EdgeAgent{}.NewRegistration(env, steps.Answers{})
@@ -63,8 +73,13 @@ func runRegister(ctx context.Context, g *globals, args []string, stdout, stderr 
 		return exitUsage
 	}
 	if !wait {
-		return registerOnce(ctx, reg, stdout, stderr)
+		code := registerOnce(ctx, reg, stdout, stderr)
+		if errors.Is(ctx.Err(), context.Canceled) {
+			return exitCanceled // a signal during the one check
+		}
+		return code
 	}
+	createAsked := create
 	if timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, timeout)
@@ -74,15 +89,20 @@ func runRegister(ctx context.Context, g *globals, args []string, stdout, stderr 
 		fmt.Fprintf(stdout, "%s %s\n", time.Now().UTC().Format(time.RFC3339), fmt.Sprintf(format, a...))
 	}
 	line("device %s, tenant %s", reg.DeviceID, reg.URL)
-	conn, err := reg.Wait(ctx, func(u steps.WaitUpdate) {
+	var lastProblem error // the last real reason, for the --timeout message
+	status := ""
+	onUpdate := func(u steps.WaitUpdate) {
 		switch {
 		case u.Resumed != nil:
 			line("resumed the registration started %s (last status: %s)", u.Resumed.UTC().Format(time.RFC3339), u.Status)
 		case u.Retrying != nil:
+			lastProblem = u.Retrying
 			line("retrying in %s: %s", u.Next.Round(time.Second), u.Retrying)
 		case u.Warning != nil:
+			lastProblem = u.Warning
 			line("warning: %s", u.Warning)
 		case u.Status != "":
+			status, lastProblem = u.Status, nil
 			line("%s", u.Status)
 			if u.Status == steps.StatusNotRegistered && create {
 				create = false
@@ -92,14 +112,33 @@ func runRegister(ctx context.Context, g *globals, args []string, stdout, stderr 
 				reportAction(line, "accepted", reg.Accept(ctx))
 			}
 		}
-	}, nil)
+	}
+	conn, err := reg.Wait(ctx, onUpdate, nil)
+	for errors.Is(err, steps.ErrCredentialsLost) && reg.CanManage() && createAsked {
+		line("registration lost: %s", err)
+		if aerr := reg.RegisterAgain(ctx); aerr != nil {
+			line("error: %s", aerr)
+			break
+		}
+		line("deleted the device request and created it again; waiting for the acceptance")
+		conn, err = reg.Wait(ctx, onUpdate, nil)
+	}
 	switch {
 	case err == nil:
 		line("connected: tenant %s, managed object %s", conn.TenantID, conn.ManagedObjectID)
 		return exitOK
-	case errors.Is(err, context.DeadlineExceeded):
-		line("not connected within %s: the request is still not accepted; register %s at %s", timeout, reg.DeviceID, reg.RegisterLink())
+	case errors.Is(err, context.DeadlineExceeded) && lastProblem != nil:
+		line("not connected within %s: the last problem was: %s", timeout, lastProblem)
 		return exitTimeout
+	case errors.Is(err, context.DeadlineExceeded):
+		if status == "" {
+			status = steps.StatusNotAccepted
+		}
+		line("not connected within %s (last status: %s): register %s at %s and accept it", timeout, status, reg.DeviceID, reg.RegisterLink())
+		return exitTimeout
+	case errors.Is(err, steps.ErrCredentialsLost) && reg.CanManage():
+		line("registration stopped: %s; run edge-setup register --wait --create to do it", err)
+		return exitFailed
 	case errors.Is(err, context.Canceled):
 		line("stopped")
 		return exitCanceled

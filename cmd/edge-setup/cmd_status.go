@@ -2,7 +2,7 @@ package main
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -47,10 +47,12 @@ func runStatus(ctx context.Context, g *globals, args []string, stdout, stderr io
 		defer cancel()
 	}
 	st := steps.GatherStatus(ctx, s.env.Env)
+	if errors.Is(ctx.Err(), context.Canceled) {
+		fmt.Fprintln(stderr, "edge-setup status: interrupted")
+		return exitCanceled
+	}
 	if asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(st); err != nil {
+		if err := writeJSON(stdout, st); err != nil {
 			fmt.Fprintln(stderr, "edge-setup status:", err)
 			return exitFailed
 		}

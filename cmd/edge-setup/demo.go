@@ -35,9 +35,11 @@ type demo struct {
 	sim     *tenantsim.Sim
 	temp    bool
 
+	remoteAccess *demoRemoteAccess // sshd, relay and switches (demo_remoteaccess.go)
+	stops        []func()          // background work to end on Close
+
 	mu          sync.Mutex // servers[0] (the cloud) can be stopped and started (demo_databroker.go)
 	cloudDown   *string    // the cloud's address while it is stopped
-	stops       []func()   // background work to end on Close
 	notes       []string   // more lines for the intro
 	bannerNotes []string   // more lines for the banner
 }
@@ -56,6 +58,9 @@ func startDemo(root string) (*demo, error) {
 		TenantID:          demoTenantID,
 		BootstrapPassword: bootstrap,
 		Users:             []tenantsim.User{{Name: demoUser, Password: demoPassword, Roles: tenantsim.AllRoles()}},
+		// Like a new tenant locked down to OAI-Secure: users log in with a
+		// token, the device and the bootstrap user keep Basic.
+		RefuseBasicForUsers: true,
 	})
 	edge := tenantsim.New(tenantsim.Options{
 		TenantID:   "edge",
@@ -71,6 +76,10 @@ func startDemo(root string) (*demo, error) {
 		return nil, err
 	}
 	if err := seedDemoRoot(d.root, bootstrap); err != nil {
+		d.Close()
+		return nil, err
+	}
+	if err := d.startRemoteAccess(); err != nil {
 		d.Close()
 		return nil, err
 	}
@@ -134,6 +143,9 @@ func (d *demo) intro() string {
 	fmt.Fprintf(&b, "edge-setup demo\n  tenant URL:      %s\n  tenant user:     %s / %s\n  Edge admin:      %s / %s (options 2 and 6)\n"+
 		"  domain:          %s (certificate, key and licence in /%s)\n  sandbox root:    %s\n",
 		d.url, demoUser, demoPassword, demoEdgeAdmin, demoEdgeAdminPass, demoDomain, demoFilesDir, d.root)
+	if d.remoteAccess != nil {
+		b.WriteString(d.remoteAccess.introLines())
+	}
 	for _, n := range d.notes {
 		b.WriteString(n + "\n")
 	}

@@ -11,6 +11,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/edge-setup/edge-setup/edgeprops"
 )
 
 // Demo inputs for options 2 and 3: a certificate, key and licence for the
@@ -23,11 +25,8 @@ const (
 func seedDemoCertificates(root string) error {
 	dir := filepath.Join(root, demoFilesDir)
 	crt := filepath.Join(dir, demoDomain+".crt")
-	if _, err := os.Stat(crt); err == nil {
+	if _, err := os.Lstat(crt); err == nil {
 		return nil
-	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
 	}
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -60,7 +59,7 @@ func seedDemoCertificates(root string) error {
 		{demoDomain + ".licence", []byte("demo licence for " + demoDomain + "\n"), 0o644},
 	}
 	for _, f := range files {
-		if err := os.WriteFile(filepath.Join(dir, f.name), f.data, f.mode); err != nil {
+		if err := edgeprops.WriteFileUnder(root, filepath.Join(dir, f.name), f.data, f.mode); err != nil {
 			return err
 		}
 	}

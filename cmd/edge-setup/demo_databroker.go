@@ -33,7 +33,7 @@ func (d *demo) startDataBroker(edge *tenantsim.Sim, bootstrap string) {
 		id := edge.AddManagedObject(demoEdgeAdmin, map[string]any{"name": name, "type": "demo_Device", "c8y_IsDevice": map[string]any{}})
 		devices = append(devices, id)
 		if name != "chiller-1" {
-			_ = edge.AddChildAsset(group, id)
+			_ = edge.AddChild(group, "childAssets", id)
 		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())

@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/edge-setup/edge-setup/edgeprops"
 )
 
 // seedDemoSystem writes the small slice of a real Edge VM that options 1, 5
@@ -26,13 +28,10 @@ func seedDemoSystem(root string) error {
 	}
 	for rel, content := range files {
 		path := filepath.Join(root, rel)
-		if _, err := os.Stat(path); err == nil {
+		if _, err := os.Lstat(path); err == nil {
 			continue
 		}
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			return err
-		}
-		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		if err := edgeprops.WriteFileUnder(root, path, []byte(content), 0o644); err != nil {
 			return err
 		}
 	}

@@ -65,7 +65,7 @@ func TestE2ERegisterAgainstTheDemoTenant(t *testing.T) {
 		}
 	}
 	tm.send("\x03") // Ctrl+C
-	if code := tm.waitExit("Ctrl+C"); code != 0 {
+	if code := tm.waitExit("Ctrl+C"); code != exitCanceled {
 		t.Errorf("exit code after Ctrl+C: %d", code)
 	}
 }
@@ -83,7 +83,7 @@ func TestE2ECtrlCWhilePolling(t *testing.T) {
 	tm.send("y")
 	tm.waitFor("Not accepted yet")
 	tm.pty.Write([]byte{3})
-	if code := tm.waitExit("Ctrl+C while polling"); code != 0 {
+	if code := tm.waitExit("Ctrl+C while polling"); code != exitCanceled {
 		t.Errorf("exit code after Ctrl+C while polling: %d", code)
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/edge-setup/edge-setup/edgeprops"
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/safetext"
 	"github.com/edge-setup/edge-setup/tenantapi"
 )
 
@@ -23,14 +25,12 @@ func newEnv(root string, g *globals) (*envBundle, error) {
 	closeFn := func() {}
 	if g.debug {
 		path := filepath.Join(root, "var/log/edge-setup-debug.log")
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			return nil, err
-		}
-		f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
+		f, err := edgeprops.OpenAppendUnder(root, path, 0o600)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("cannot open the debug log: %w", err)
 		}
-		debug, closeFn = f, func() { f.Close() }
+		// tenant text in a trace (URLs, error bodies) reaches the log made safe
+		debug, closeFn = safetext.Writer(f), func() { f.Close() }
 	}
 	caCert := g.caCert
 	env := &steps.Env{

@@ -12,6 +12,10 @@ import (
 	"path/filepath"
 	"sort"
 	"syscall"
+	"time"
+
+	"github.com/edge-setup/edge-setup/edgeprops"
+	"github.com/edge-setup/edge-setup/steps/safetext"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -56,9 +60,26 @@ type command struct {
 // commands are filled in by the cmd_*.go files.
 var commands = map[string]command{}
 
-func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+func main() {
+	hardStop = true
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// hardStop: the real binary (not a test calling run) exits by force when a
+// command has not stopped within stopGrace of a signal.
+var hardStop bool
+
+// stopGrace is how long a command may take to stop after SIGINT/SIGTERM.
+// Every write is atomic, so a forced exit leaves files whole (a temporary
+// file at worst, removed at the next start).
+const stopGrace = time.Second
 
 func run(args []string, stdout, stderr io.Writer) int {
+	// The one place the commands' and plain mode's output is made safe:
+	// tenant IDs, tenant error texts, URLs, file contents and even a
+	// mistyped flag cannot send escape codes to the terminal (the TUI draws
+	// through Bubble Tea and sanitises where outside text enters its view).
+	stdout, stderr = safetext.Writer(stdout), safetext.Writer(stderr)
 	var g globals
 	var showVersion bool
 	fs := flag.NewFlagSet("edge-setup", flag.ContinueOnError)
@@ -76,8 +97,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, "edge-setup", version)
 		return exitOK
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGHUP)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
+	finished := make(chan struct{})
+	defer close(finished) // runs before stop
+	go watchSignals(ctx, stop, finished, stderr)
 	if fs.NArg() > 0 {
 		c, ok := commands[fs.Arg(0)]
 		if !ok {
@@ -87,6 +111,27 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return c.run(ctx, &g, fs.Args()[1:], stdout, stderr)
 	}
 	return runMenu(ctx, &g, stdout, stderr)
+}
+
+// watchSignals: after the first signal a second one gets the default action
+// (it ends the process at once); a command (or the menu) that has not returned within
+// stopGrace is ended with exit 130.
+func watchSignals(ctx context.Context, stop func(), finished <-chan struct{}, stderr io.Writer) {
+	select {
+	case <-finished:
+		return
+	case <-ctx.Done():
+	}
+	stop()
+	if !hardStop {
+		return
+	}
+	select {
+	case <-finished:
+	case <-time.After(stopGrace):
+		fmt.Fprintln(stderr, "edge-setup: interrupted")
+		os.Exit(exitCanceled)
+	}
 }
 
 // parseCommandFlags parses a subcommand's flags, the global ones included
@@ -101,12 +146,30 @@ func parseCommandFlags(name string, g *globals, args []string, stderr io.Writer,
 	if define != nil {
 		define(fs)
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return fs, exitOK, false
+	// Flags may come before or after the arguments ("apply FILE --check"):
+	// the flag package stops at the first argument, so parse the rest again
+	// and put the arguments back in order. "--" ends the flags.
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return fs, exitOK, false
+			}
+			return fs, exitUsage, false
 		}
-		return fs, exitUsage, false
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
+			positional = append(positional, rest...)
+			break
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
 	}
+	// Leave the arguments where fs.Args() finds them.
+	_ = fs.Parse(append([]string{"--"}, positional...))
 	return fs, 0, true
 }
 
@@ -166,4 +229,16 @@ Commands:
 	}
 	fmt.Fprint(out, "\nFlags:\n")
 	fs.PrintDefaults()
+}
+
+// lockFailed reports a failure to take the process lock: exit 3 only when
+// another edge-setup holds it; anything else (a directory or a link at the
+// lock path, a read-only /run) is a failure of its own, exit 1.
+func lockFailed(stderr io.Writer, err error) int {
+	fmt.Fprintln(stderr, "edge-setup:", safetext.Line(err.Error()))
+	var held *edgeprops.LockedError
+	if errors.As(err, &held) {
+		return exitLocked
+	}
+	return exitFailed
 }

@@ -26,8 +26,7 @@ func runMenu(ctx context.Context, g *globals, stdout, stderr io.Writer) int {
 	defer s.close()
 	unlock, err := s.env.Props.Lock()
 	if err != nil {
-		fmt.Fprintln(stderr, "edge-setup:", err)
-		return exitLocked
+		return lockFailed(stderr, err)
 	}
 	defer unlock()
 
@@ -56,7 +55,7 @@ func runMenu(ctx context.Context, g *globals, stdout, stderr io.Writer) int {
 	if g.demo {
 		fmt.Fprintln(stdout, "Demo finished; its sandbox root was", s.env.Root)
 	}
-	if ctx.Err() != nil {
+	if ctx.Err() != nil || m.Interrupted() {
 		return exitCanceled
 	}
 	return exitOK

@@ -61,7 +61,7 @@ func TestSignalsOnEveryScreenRestoreTheTerminal(t *testing.T) {
 	}{
 		{"SIGTERM", func(rt *ptyTerm) { _ = rt.cmd.Process.Signal(syscall.SIGTERM) }, []int{exitCanceled}},
 		{"SIGHUP", func(rt *ptyTerm) { _ = rt.cmd.Process.Signal(syscall.SIGHUP) }, []int{exitCanceled}},
-		{"Ctrl+C", func(rt *ptyTerm) { rt.send("\x03") }, []int{exitOK}},
+		{"Ctrl+C", func(rt *ptyTerm) { rt.send("\x03") }, []int{exitCanceled}},
 	}
 	for _, screen := range []string{"menu", "prompt", "registration"} {
 		for _, sig := range signals {
@@ -107,7 +107,7 @@ func TestTinyTerminal(t *testing.T) {
 	rt.resize(80, 24) // and it still works when the window grows
 	rt.waitFor("7. Configure Edge Agent")
 	rt.send("\x03")
-	if code := rt.waitExit("Ctrl+C on a 20x5 terminal"); code != exitOK {
+	if code := rt.waitExit("Ctrl+C on a 20x5 terminal"); code != exitCanceled {
 		t.Errorf("exit code %d", code)
 	}
 	rt.checkRestored("20x5")

@@ -46,7 +46,7 @@ func WithDataBroker(t testing.TB, w *World) *BrokerWorld {
 		id := edge.AddManagedObject(EdgeAdmin, map[string]any{"name": n, "c8y_IsDevice": map[string]any{}})
 		bw.Devices[n] = id
 		if n != "chiller-1" {
-			_ = edge.AddChildAsset(bw.Group, id)
+			_ = edge.AddChild(bw.Group, "childAssets", id)
 		}
 	}
 	d, err := w.Env.Props.LoadConfigDat()

@@ -39,14 +39,23 @@ var FastCadence = steps.Cadence{Ceiling: 10 * time.Millisecond, RetryMin: 10 * t
 // tenant and the bootstrap password configured in the agent properties.
 func New(t testing.TB) *World {
 	t.Helper()
-	sim := tenantsim.New(tenantsim.Options{
+	return NewWith(t, func(*tenantsim.Options) {})
+}
+
+// NewWith is New with the tenant's options changed by mod (e.g. a tenant
+// that refuses Basic authentication for users).
+func NewWith(t testing.TB, mod func(*tenantsim.Options)) *World {
+	t.Helper()
+	o := tenantsim.Options{
 		TenantID:          TenantID,
 		BootstrapPassword: BootstrapPassword,
 		Users: []tenantsim.User{
 			{Name: AdminUser, Password: AdminPassword, Roles: tenantsim.AllRoles()},
 			{Name: ReaderUser, Password: ReaderPassword, Roles: []string{"ROLE_DEVICE_CONTROL_READ"}},
 		},
-	})
+	}
+	mod(&o)
+	sim := tenantsim.New(o)
 	srv := httptest.NewServer(sim)
 	t.Cleanup(srv.Close)
 	root := t.TempDir()

@@ -24,7 +24,7 @@ func TestConcurrentDevices(t *testing.T) {
 			}
 			for {
 				a := send(t, srv, credsReq(id, bootPW))
-				if a.status == http.StatusCreated {
+				if a.status == http.StatusOK {
 					return
 				}
 				if st, _ := s.RequestStatus(id); st == StatusPending {

@@ -13,8 +13,9 @@ const credsType = "deviceCredentials"
 
 // POST /devicecontrol/deviceCredentials, by the bootstrap user only.
 // 404 until the request is accepted (the first poll moves it from
-// WAITING_FOR_CONNECTION to PENDING_ACCEPTANCE); once accepted, 201 with
-// the device user's credentials, handed out once.
+// WAITING_FOR_CONNECTION to PENDING_ACCEPTANCE); once accepted, 200 (or
+// 201, Options.DeviceCredentialsCreated) with the device user's
+// credentials, handed out once.
 func (s *Sim) handleDeviceCredentials(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		writeMethodNotAllowed(w, r, http.MethodPost)
@@ -60,9 +61,20 @@ func (s *Sim) handleDeviceCredentials(w http.ResponseWriter, r *http.Request) {
 	}
 	s.users[creds.username] = &account{name: creds.username, password: creds.password, deviceID: id}
 	s.issued[id] = creds
+	// The request is removed once its credentials are handed out: a second
+	// poll gets 404 as if the device had never been registered. Fact for
+	// the one-time hand-out (the reference: "handed out once"; the device
+	// list in the UI no longer shows the request after the device
+	// connected); that the removal happens at this very poll, not later,
+	// is a guess the reference does not settle. Both a second poller and
+	// an answer cut off on the way therefore lose the credentials for good.
 	delete(s.requests, id)
 	s.mu.Unlock()
-	writeJSON(w, r, http.StatusCreated, credsType, map[string]any{
+	status := http.StatusOK
+	if s.opts.DeviceCredentialsCreated {
+		status = http.StatusCreated
+	}
+	writeJSON(w, r, status, credsType, map[string]any{
 		"id": id, "tenantId": s.opts.TenantID, "username": creds.username, "password": creds.password,
 		"self": selfURL(r, "/devicecontrol/deviceCredentials/"+id),
 	})

@@ -20,9 +20,8 @@ type kind struct {
 	// query without a range) the oldest come first and revert=true turns
 	// the order round. Source: the Apama Cumulocity transport docs ("the
 	// latest events are returned first ... in case of a range query ...
-	// different from measurements and operations") and the OpenAPI
-	// description of revert; for alarms the OpenAPI text says the same as
-	// for events.
+	// different from measurements and operations"). Guess: alarms are
+	// ordered like events (not checked against a source).
 	rangeNewestFirst bool
 	updatable        bool // PUT is served (events, alarms; the platform has none for measurements)
 }
@@ -187,7 +186,7 @@ func (s *Sim) updateRecordLocked(k *kind, rec *record, in map[string]any) *probl
 
 func sourceRef(id string, mo map[string]any) map[string]any {
 	ref := map[string]any{"id": id}
-	// The platform adds the source's name (seen in its answers; medium confidence).
+	// Guess: the platform adds the source's name (recollection, not verified).
 	if n := str(mo, "name"); n != "" {
 		ref["name"] = n
 	}

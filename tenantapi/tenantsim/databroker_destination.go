@@ -12,7 +12,7 @@ import (
 // reference marks this a guess) and sends c8y_BrokerSource with it, which
 // the request then shows under customProperties. Once the credentials are
 // handed out, the tenant holds a broker user and a virtual group for the
-// source; forwarded devices become its child assets.
+// source; forwarded devices become its child assets (children.go).
 
 const (
 	brokerRequestType = "c8y_DataBroker"
@@ -61,7 +61,6 @@ func (s *Sim) brokerAcceptedLocked(d *deviceRequest) string {
 	s.mos[id] = map[string]any{
 		"id": id, "name": title, "type": "c8y_DeviceGroup", "c8y_IsDeviceGroup": map[string]any{},
 		brokerSourceFrag: src, "owner": name, "creationTime": now, "lastUpdated": now,
-		"childAssets": map[string]any{"references": []any{}},
 	}
 	s.broker.groups[d.id] = id
 	return name
@@ -134,56 +133,8 @@ func (s *Sim) brokerGroupStatusLocked(owner string, enabled bool) {
 	}
 }
 
-// POST /inventory/managedObjects/{id}/childAssets {"managedObject":{"id"}}:
-// adds a child asset (a forwarded device under its virtual group).
-func (s *Sim) handleChildAssets(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		writeMethodNotAllowed(w, r, http.MethodPost)
-		return
-	}
-	a := s.user(w, r)
-	if a == nil {
-		return
-	}
-	var in map[string]any
-	if !readBody(w, r, "managedObjectReference", &in) {
-		return
-	}
-	ref, _ := in["managedObject"].(map[string]any)
-	child := anyID(ref["id"])
-	id := r.PathValue("id")
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	parent := s.mos[id]
-	switch {
-	case parent == nil:
-		notFoundMO(w, id)
-		return
-	case !canWrite(a, parent):
-		writeForbidden(w)
-		return
-	case child == "" || s.mos[child] == nil:
-		writeValidation(w, "managedObject.id: must name an existing managed object.")
-		return
-	}
-	ca, _ := parent["childAssets"].(map[string]any)
-	if ca == nil {
-		ca = map[string]any{}
-		parent["childAssets"] = ca
-	}
-	refs, _ := ca["references"].([]any)
-	for _, x := range refs {
-		if m, _ := x.(map[string]any)["managedObject"].(map[string]any); anyID(m["id"]) == child {
-			w.WriteHeader(http.StatusCreated)
-			return
-		}
-	}
-	ca["references"] = append(refs, map[string]any{"managedObject": map[string]any{"id": child}})
-	parent["lastUpdated"] = s.now()
-	w.WriteHeader(http.StatusCreated)
-}
-
-// VirtualGroup is the destination's virtual group for a subscription code.
+// VirtualGroup is the destination's virtual group for a subscription code
+// (its child assets, the forwarded devices, are Children(id, "childAssets")).
 func (s *Sim) VirtualGroup(code string) (map[string]any, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

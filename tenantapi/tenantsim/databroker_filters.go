@@ -88,12 +88,7 @@ func (s *Sim) underGroupLocked(id, group string, depth int) bool {
 	if depth > 10 {
 		return false
 	}
-	g := s.mos[group]
-	ca, _ := g["childAssets"].(map[string]any)
-	refs, _ := ca["references"].([]any)
-	for _, x := range refs {
-		m, _ := x.(map[string]any)
-		child := anyID(mapOf(m["managedObject"])["id"])
+	for _, child := range s.childrenLocked(group, "childAssets") {
 		if child == id || s.underGroupLocked(id, child, depth+1) {
 			return true
 		}

@@ -96,8 +96,8 @@ func TestBrokerLinksAndForwards(t *testing.T) {
 		t.Fatal("the measurement kept the Edge's source id")
 	}
 	group, _ = cloud.VirtualGroup(code)
-	if refs := mapOf(group["childAssets"])["references"].([]any); len(refs) != 1 || mapOf(mapOf(refs[0])["managedObject"])["id"] != remote {
-		t.Fatalf("forwarded device not under the virtual group: %v", group["childAssets"])
+	if kids := cloud.Children(group["id"].(string), "childAssets"); len(kids) != 1 || kids[0] != remote {
+		t.Fatalf("forwarded device not under the virtual group: %v", kids)
 	}
 	if n := len(cloud.Events(Filter{})); n != 0 {
 		t.Fatalf("%d events forwarded by a connector sharing measurements and alarms only", n)

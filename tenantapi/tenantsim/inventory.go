@@ -3,7 +3,6 @@ package tenantsim
 import (
 	"encoding/json"
 	"net/http"
-	"slices"
 	"strconv"
 )
 
@@ -21,9 +20,13 @@ func canWrite(a *account, mo map[string]any) bool {
 	return (!a.isDevice() && a.has(RoleInventoryAdmin)) || mo["owner"] == a.name
 }
 
-func moBody(r *http.Request, mo map[string]any) map[string]any {
+// moBodyLocked is the object as the platform answers: with its link and
+// its child collections (and parents when the request asks withParents).
+func (s *Sim) moBodyLocked(r *http.Request, mo map[string]any) map[string]any {
 	out := deepCopy(mo)
 	out["self"] = selfURL(r, "/inventory/managedObjects/"+str(mo, "id"))
+	q := r.URL.Query()
+	s.addReferencesLocked(r, out, q.Get("withChildren") != "false", q.Get("withParents") == "true")
 	return out
 }
 
@@ -32,45 +35,11 @@ func notFoundMO(w http.ResponseWriter, id string) {
 		"Finding device data from database failed : No managedObject for id '"+id+"'!")
 }
 
-// /inventory/managedObjects: GET (list, filters type/fragmentType/owner), POST.
+// /inventory/managedObjects: GET (list, see listManagedObjects), POST.
 func (s *Sim) handleManagedObjects(w http.ResponseWriter, r *http.Request) {
 	switch r.Method {
 	case http.MethodGet:
-		a := s.user(w, r)
-		if a == nil || !checkAccept(w, r, moType+"Collection") {
-			return
-		}
-		if !a.isDevice() && !a.has(RoleInventoryRead) {
-			writeForbidden(w)
-			return
-		}
-		cur, size, ok := page(w, r)
-		if !ok {
-			return
-		}
-		q := r.URL.Query()
-		s.mu.Lock()
-		ids := make([]string, 0, len(s.mos))
-		for id, mo := range s.mos {
-			if !canRead(a, mo) ||
-				(q.Get("type") != "" && mo["type"] != q.Get("type")) ||
-				(q.Get("owner") != "" && mo["owner"] != q.Get("owner")) {
-				continue
-			}
-			if f := q.Get("fragmentType"); f != "" {
-				if _, has := mo[f]; !has {
-					continue
-				}
-			}
-			ids = append(ids, id)
-		}
-		slices.SortFunc(ids, byNumber)
-		items := make([]map[string]any, 0, len(ids))
-		for _, id := range ids {
-			items = append(items, moBody(r, s.mos[id]))
-		}
-		s.mu.Unlock()
-		writeJSON(w, r, http.StatusOK, moType+"Collection", collection(r, "managedObjects", items, cur, size))
+		s.listManagedObjects(w, r)
 	case http.MethodPost:
 		a := s.user(w, r)
 		if a == nil {
@@ -84,7 +53,7 @@ func (s *Sim) handleManagedObjects(w http.ResponseWriter, r *http.Request) {
 		if !readBody(w, r, moType, &in) {
 			return
 		}
-		for _, k := range systemFields {
+		for _, k := range append(systemFields, referenceFields...) {
 			delete(in, k)
 		}
 		s.mu.Lock()
@@ -93,7 +62,7 @@ func (s *Sim) handleManagedObjects(w http.ResponseWriter, r *http.Request) {
 		in["id"], in["owner"], in["creationTime"], in["lastUpdated"] = id, a.name, now, now
 		s.mos[id] = in
 		s.changedLocked(APIManagedObject, ActionCreate, id, in)
-		body := moBody(r, in)
+		body := s.moBodyLocked(r, in)
 		s.mu.Unlock()
 		s.flush()
 		w.Header().Set("Location", selfURL(r, "/inventory/managedObjects/"+id))
@@ -145,13 +114,14 @@ func (s *Sim) handleManagedObject(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		delete(s.raConfigs, id)
+		s.dropReferencesLocked(id)
 		s.changedLocked(APIManagedObject, ActionDelete, id, nil)
 		s.mu.Unlock()
 		s.flush()
 		w.WriteHeader(http.StatusNoContent)
 		return
 	case http.MethodPut:
-		for _, k := range systemFields {
+		for _, k := range append(systemFields, referenceFields...) {
 			delete(in, k)
 		}
 		for k, v := range in {
@@ -164,7 +134,7 @@ func (s *Sim) handleManagedObject(w http.ResponseWriter, r *http.Request) {
 		mo["lastUpdated"] = s.now()
 		s.changedLocked(APIManagedObject, ActionUpdate, id, mo)
 	}
-	body := moBody(r, mo)
+	body := s.moBodyLocked(r, mo)
 	s.mu.Unlock()
 	s.flush()
 	writeJSON(w, r, http.StatusOK, moType, body)

@@ -45,7 +45,7 @@ func (s *Sim) record(r *http.Request, rec *recorder, start time.Time) {
 	defer s.mu.Unlock()
 	s.log = append(s.log, RequestRecord{
 		Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Status: rec.status,
-		User: loginName(r), Time: start,
+		User: s.requestUserLocked(r), Time: start,
 		HasAppKey: r.Header.Get("X-Cumulocity-Application-Key") != "",
 	})
 }

@@ -170,7 +170,7 @@ func (s *Sim) servedByAgentLocked(agentID, deviceID string) bool {
 			return false
 		}
 		seen[id] = true
-		for _, child := range childIDs(s.mos[id], "childDevices") {
+		for _, child := range s.childrenLocked(id, "childDevices") {
 			if walk(child) {
 				return true
 			}
@@ -178,22 +178,6 @@ func (s *Sim) servedByAgentLocked(agentID, deviceID string) bool {
 		return false
 	}
 	return walk(agentID)
-}
-
-// childIDs reads the ids in a managed object's reference fragment
-// (childDevices, childAssets, childAdditions).
-func childIDs(mo map[string]any, fragment string) []string {
-	coll, _ := mo[fragment].(map[string]any)
-	refs, _ := coll["references"].([]any)
-	var ids []string
-	for _, ref := range refs {
-		m, _ := ref.(map[string]any)
-		inner, _ := m["managedObject"].(map[string]any)
-		if id := idString(inner["id"]); id != "" {
-			ids = append(ids, id)
-		}
-	}
-	return ids
 }
 
 // deviceExternalIDs is the fragment the platform embeds in operations

@@ -11,8 +11,8 @@ func TestOperationsCreateAndFilter(t *testing.T) {
 	sendT := func(q req) answer { return send(t, srv, q) }
 	agent := sendT(admin("POST", "/inventory/managedObjects", "managedObject", `{"name":"agent","com_cumulocity_model_Agent":{}}`)).json["id"].(string)
 	child := sendT(admin("POST", "/inventory/managedObjects", "managedObject", `{"name":"child"}`)).json["id"].(string)
-	sendT(admin("PUT", "/inventory/managedObjects/"+agent, "managedObject",
-		`{"childDevices":{"references":[{"managedObject":{"id":"`+child+`"}}]}}`))
+	wantStatus(t, sendT(admin("POST", "/inventory/managedObjects/"+agent+"/childDevices", "managedObjectReference",
+		`{"managedObject":{"id":"`+child+`"}}`)), 201, "")
 	sendT(admin("POST", "/identity/globalIds/"+agent+"/externalIds", "externalId", `{"type":"c8y_Serial","externalId":"edge-1"}`))
 
 	create := func(dev, frag string) answer {

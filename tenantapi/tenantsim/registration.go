@@ -22,6 +22,7 @@ const maxTokenFailures = 3
 // deviceRequest is one entry of /devicecontrol/newDeviceRequests.
 type deviceRequest struct {
 	id, status, owner, created string
+	tenant                     string
 	groupID, typ               string
 	deviceToken                string // securityToken the device sent when polling
 	tokenFailures              int
@@ -31,7 +32,7 @@ type deviceRequest struct {
 
 func (d *deviceRequest) body(r *http.Request) map[string]any {
 	m := map[string]any{
-		"id": d.id, "status": d.status, "owner": d.owner, "creationTime": d.created,
+		"id": d.id, "status": d.status, "owner": d.owner, "creationTime": d.created, "tenantId": d.tenant,
 		"self": selfURL(r, "/devicecontrol/newDeviceRequests/"+d.id),
 	}
 	if d.groupID != "" {
@@ -87,7 +88,7 @@ func (s *Sim) handleNewDeviceRequests(w http.ResponseWriter, r *http.Request) {
 		}
 		d, err := s.createRequest(id, a.name, str(in, "groupId"), str(in, "type"))
 		if err != nil {
-			writeError(w, http.StatusConflict, "devicecontrol/Duplicate", err.Error())
+			writeError(w, http.StatusConflict, "devicecontrol/Duplicate", "A device request for '"+id+"' already exists.")
 			return
 		}
 		w.Header().Set("Location", selfURL(r, "/devicecontrol/newDeviceRequests/"+id))
@@ -101,8 +102,13 @@ func (s *Sim) handleNewDeviceRequests(w http.ResponseWriter, r *http.Request) {
 func (s *Sim) handleNewDeviceRequest(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	role := RoleDeviceControlAdmin
-	if r.Method == http.MethodGet {
+	switch r.Method {
+	case http.MethodGet:
 		role = RoleDeviceControlRead
+	case http.MethodDelete:
+		// The OpenAPI description ("Delete a specific new device request")
+		// names ROLE_USER_MANAGEMENT_ADMIN, not device control.
+		role = RoleUserManagementAdmin
 	}
 	switch r.Method {
 	case http.MethodGet, http.MethodPut, http.MethodDelete:
@@ -180,7 +186,7 @@ func (s *Sim) createRequest(id, owner, group, typ string) (*deviceRequest, error
 	if _, dup := s.requests[id]; dup {
 		return nil, fmt.Errorf("%w: a device request for '%s' already exists", errDuplicate, id)
 	}
-	d := &deviceRequest{id: id, status: StatusWaiting, owner: owner, created: s.now(), groupID: group, typ: typ}
+	d := &deviceRequest{id: id, status: StatusWaiting, owner: owner, created: s.now(), groupID: group, typ: typ, tenant: s.opts.TenantID}
 	s.seq++
 	d.order = s.seq
 	s.requests[id] = d

@@ -84,9 +84,10 @@ func (c raConfig) body() map[string]any {
 	}
 }
 
-// raUser requires ROLE_REMOTE_ACCESS_ADMIN; it answers on failure.
+// raUser requires the service (404 when the tenant is not subscribed) and
+// ROLE_REMOTE_ACCESS_ADMIN; it answers on failure.
 func (s *Sim) raUser(w http.ResponseWriter, r *http.Request) bool {
-	return s.userWith(w, r, RoleRemoteAccessAdmin) != nil
+	return s.raSubscribed(w) && s.userWith(w, r, RoleRemoteAccessAdmin) != nil
 }
 
 // syncRAListLocked mirrors the device's configurations into its

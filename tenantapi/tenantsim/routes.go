@@ -10,6 +10,8 @@ func (s *Sim) routes() *http.ServeMux {
 	m.HandleFunc("/tenant/loginOptions", s.handleLoginOptions)
 	m.HandleFunc("/tenant/health", s.handleHealth)
 	m.HandleFunc("/tenant/currentTenant", s.handleCurrentTenant)
+	m.HandleFunc("/tenant/oauth", s.handleOAuth(true))
+	m.HandleFunc("/tenant/oauth/token", s.handleOAuth(false))
 	m.HandleFunc("/user/currentUser", s.handleCurrentUser)
 	m.HandleFunc("/user/currentUser/password", s.handleChangePassword)
 
@@ -23,6 +25,10 @@ func (s *Sim) routes() *http.ServeMux {
 	m.HandleFunc("/identity/globalIds/{id}/externalIds", s.handleGlobalIDExternalIDs)
 	m.HandleFunc("/inventory/managedObjects", s.handleManagedObjects)
 	m.HandleFunc("/inventory/managedObjects/{id}", s.handleManagedObject)
+	for _, kind := range childKinds {
+		m.HandleFunc("/inventory/managedObjects/{id}/"+kind, s.handleChildren(kind))
+		m.HandleFunc("/inventory/managedObjects/{id}/"+kind+"/{child}", s.handleChild(kind))
+	}
 
 	for _, k := range []*kind{eventKind, alarmKind, measurementKind} {
 		m.HandleFunc(k.path, s.handleRecords(k))
@@ -32,9 +38,12 @@ func (s *Sim) routes() *http.ServeMux {
 	m.HandleFunc("/databroker/connectors", s.handleConnectors)
 	m.HandleFunc("/databroker/connectors/{id}", s.handleConnector)
 	m.HandleFunc("/user/{tenant}/users/{name}", s.handleUser)
-	m.HandleFunc("/inventory/managedObjects/{id}/childAssets", s.handleChildAssets)
 
 	m.HandleFunc("/service/remoteaccess/devices/{id}/configurations", s.handleRAConfigs)
 	m.HandleFunc("/service/remoteaccess/devices/{id}/configurations/{cid}", s.handleRAConfig)
+	m.HandleFunc("/service/remoteaccess/health", s.handleRAHealth)
+	m.HandleFunc("/service/remoteaccess/client/{id}/configurations/{cid}", s.handleRAClient)
+	m.HandleFunc("/service/remoteaccess/device/{key}", s.handleRADevice)
+	m.HandleFunc("/notification/operations", s.handleNotifications)
 	return m
 }

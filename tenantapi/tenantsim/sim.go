@@ -7,6 +7,7 @@
 package tenantsim
 
 import (
+	"context"
 	"net/http"
 	"sync"
 	"time"
@@ -20,6 +21,31 @@ type Options struct {
 	BootstrapPassword string // required for deviceCredentials; empty refuses every bootstrap call
 	Users             []User // tenant users
 	Now               func() time.Time
+	// RemoteAccessAttachTimeout is how long a remote access session waits
+	// for the device to attach (the tenant option remoteaccess.operation.timeout);
+	// default 30 s.
+	RemoteAccessAttachTimeout time.Duration
+	// NotificationHold is how long a Bayeux connect is held when nothing
+	// happens; default 10 s (guess: the platform's advice names its own).
+	NotificationHold time.Duration
+
+	// DeviceCredentialsCreated answers an accepted deviceCredentials poll
+	// with 201, as the older REST reference and the Python SDK describe;
+	// the default is 200, as the current OpenAPI description says.
+	DeviceCredentialsCreated bool
+	// NextOnlyWhenMore leaves "next" off a full last page (an older or
+	// other server's shape). By default tenantsim sends "next" whenever a
+	// page is full, as the platform does.
+	NextOnlyWhenMore bool
+
+	// RefuseBasicForUsers makes the tenant refuse Basic authentication for
+	// tenant users (they must log in with OAI-Secure); devices and the
+	// bootstrap user keep Basic. loginOptions then says so.
+	RefuseBasicForUsers bool
+	// DisableOAuth leaves OAI-Secure out (an older tenant with Basic only).
+	DisableOAuth bool
+	// TokenLifetime of an OAI-Secure login; default DefaultTokenLifetime.
+	TokenLifetime time.Duration
 }
 
 // Sim is one simulated tenant.
@@ -34,8 +60,10 @@ type Sim struct {
 	mos       map[string]map[string]any
 	extIDs    map[extKey]string // (type, value) -> managed object id
 	ops       map[string]*operation
-	raConfigs map[string][]*raConfig        // managed object id -> remote access configurations
-	data      map[string]map[string]*record // events, alarms, measurements: api -> id -> record
+	raConfigs map[string][]*raConfig         // managed object id -> remote access configurations
+	data      map[string]map[string]*record  // events, alarms, measurements: api -> id -> record
+	tokens    map[string]oauthToken          // OAI-Secure logins by token
+	children  map[string]map[string][]string // parent id -> childDevices/childAssets/childAdditions -> ids
 	watch     watchers
 	broker    brokerState // Data Broker: connectors and subscriptions
 	seq       int64       // id source for managed objects, operations, configs
@@ -43,6 +71,9 @@ type Sim struct {
 
 	faultMu sync.Mutex
 	fault   *activeFault
+
+	ra     raState     // remote access sessions and the service switch (remoteaccess_session.go)
+	bayeux bayeuxState // real-time notification clients (notifications.go)
 }
 
 // New returns a tenant with the given options.
@@ -69,6 +100,8 @@ func New(o Options) *Sim {
 		ops:       map[string]*operation{},
 		raConfigs: map[string][]*raConfig{},
 		data:      map[string]map[string]*record{},
+		tokens:    map[string]oauthToken{},
+		children:  map[string]map[string][]string{},
 		seq:       10000,
 	}
 	for _, u := range o.Users {
@@ -89,12 +122,24 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.applyFault(rec, r) {
 		return
 	}
+	if s.opts.NextOnlyWhenMore {
+		r = r.WithContext(context.WithValue(r.Context(), nextOnlyWhenMoreKey{}, true))
+	}
 	s.serve(rec, r)
 }
 
 // serve routes r; a path tenantsim does not serve gets a 501 naming it
 // (the platform may well serve it; never a 404 that reads "not found").
 func (s *Sim) serve(w http.ResponseWriter, r *http.Request) {
+	switch r.Method {
+	case http.MethodHead:
+		// HEAD is GET without the body (net/http drops the body it writes).
+		r = r.Clone(r.Context())
+		r.Method = http.MethodGet
+	case http.MethodOptions:
+		s.serveOptions(w, r)
+		return
+	}
 	if _, pattern := s.mux.Handler(r); pattern == "" {
 		writeNotSimulated(w, r, "")
 		return

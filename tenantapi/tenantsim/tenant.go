@@ -12,23 +12,27 @@ func (s *Sim) handleLoginOptions(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	self := selfURL(r, "/tenant/loginOptions")
-	writeJSON(w, r, http.StatusOK, "loginOptionCollection", map[string]any{
-		"self": self,
-		"loginOptions": []map[string]any{
-			{
-				"id": "basic", "type": "BASIC", "userManagementSource": "INTERNAL",
-				"visibleOnLoginPage": true, "grantType": "PASSWORD",
-				"initRequest": selfURL(r, "/tenant/oauth?tenant_id="+s.opts.TenantID),
-				"self":        self + "/basic",
-			},
-			{
-				"id": "oauth2_internal", "type": "OAUTH2_INTERNAL", "userManagementSource": "INTERNAL",
-				"visibleOnLoginPage": true, "grantType": "PASSWORD",
-				"initRequest": selfURL(r, "/tenant/oauth?tenant_id="+s.opts.TenantID),
-				"self":        self + "/oauth2_internal",
-			},
-		},
-	})
+	opts := []map[string]any{}
+	// The list tells the truth about what works for users: BASIC is left
+	// out when the tenant refuses Basic for users (guess: how the platform
+	// words that restriction in loginOptions is not public; our client also
+	// falls back to OAI-Secure when Basic gets 401).
+	if !s.opts.RefuseBasicForUsers {
+		opts = append(opts, map[string]any{
+			"id": "basic", "type": "BASIC", "userManagementSource": "INTERNAL",
+			"visibleOnLoginPage": true, "grantType": "PASSWORD",
+			"self": self + "/basic",
+		})
+	}
+	if s.opts.offersOAuth() {
+		opts = append(opts, map[string]any{
+			"id": "oauth2_internal", "type": "OAUTH2_INTERNAL", "userManagementSource": "INTERNAL",
+			"visibleOnLoginPage": true, "grantType": "PASSWORD",
+			"initRequest": selfURL(r, "/tenant/oauth?tenant_id="+s.opts.TenantID),
+			"self":        self + "/oauth2_internal",
+		})
+	}
+	writeJSON(w, r, http.StatusOK, "loginOptionCollection", map[string]any{"self": self, "loginOptions": opts})
 }
 
 // GET /tenant/health: the Edge's local platform health check.
@@ -71,10 +75,10 @@ func (s *Sim) handleCurrentUser(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Sim) currentUserBody(r *http.Request, a *account) map[string]any {
+	// Device users: the platform gives them the roles of the tenant's
+	// "devices" global role, which each tenant configures; no public list
+	// fixes them, so tenantsim reports none (devices act on what they own).
 	roles := a.roles
-	if a.isDevice() {
-		roles = []string{roleDevice}
-	}
 	eff := make([]map[string]any, 0, len(roles))
 	for _, role := range roles {
 		eff = append(eff, map[string]any{"id": role, "name": role, "self": selfURL(r, "/user/roles/"+role)})

@@ -10,7 +10,7 @@ func TestPublicEndpoints(t *testing.T) {
 	_, srv := newServer(t)
 	a := send(t, srv, req{method: http.MethodGet, path: "/tenant/loginOptions"})
 	wantStatus(t, a, http.StatusOK, "")
-	if !strings.HasPrefix(a.header.Get("Content-Type"), mediaType("loginOptionCollection")) {
+	if !strings.HasPrefix(a.header.Get("Content-Type"), "application/vnd.com.nsn.cumulocity.loginoptioncollection+json;") {
 		t.Fatalf("content type %q", a.header.Get("Content-Type"))
 	}
 	opts := a.json["loginOptions"].([]any)

@@ -10,24 +10,25 @@ type User struct {
 	Name     string
 	Password string
 	Roles    []string
+	TFA      bool // two-factor authentication enforced: OAI-Secure logins need a code
 }
 
 // Roles the simulated tenant checks.
 const (
-	RoleDeviceControlRead  = "ROLE_DEVICE_CONTROL_READ"
-	RoleDeviceControlAdmin = "ROLE_DEVICE_CONTROL_ADMIN"
-	RoleInventoryRead      = "ROLE_INVENTORY_READ"
-	RoleInventoryAdmin     = "ROLE_INVENTORY_ADMIN"
-	RoleIdentityRead       = "ROLE_IDENTITY_READ"
-	RoleIdentityAdmin      = "ROLE_IDENTITY_ADMIN"
-	RoleRemoteAccessAdmin  = "ROLE_REMOTE_ACCESS_ADMIN"
-	RoleEventRead          = "ROLE_EVENT_READ"
-	RoleEventAdmin         = "ROLE_EVENT_ADMIN"
-	RoleAlarmRead          = "ROLE_ALARM_READ"
-	RoleAlarmAdmin         = "ROLE_ALARM_ADMIN"
-	RoleMeasurementRead    = "ROLE_MEASUREMENT_READ"
-	RoleMeasurementAdmin   = "ROLE_MEASUREMENT_ADMIN"
-	roleDevice             = "ROLE_DEVICE" // every device user has it
+	RoleDeviceControlRead   = "ROLE_DEVICE_CONTROL_READ"
+	RoleDeviceControlAdmin  = "ROLE_DEVICE_CONTROL_ADMIN"
+	RoleInventoryRead       = "ROLE_INVENTORY_READ"
+	RoleInventoryAdmin      = "ROLE_INVENTORY_ADMIN"
+	RoleIdentityRead        = "ROLE_IDENTITY_READ"
+	RoleIdentityAdmin       = "ROLE_IDENTITY_ADMIN"
+	RoleRemoteAccessAdmin   = "ROLE_REMOTE_ACCESS_ADMIN"
+	RoleEventRead           = "ROLE_EVENT_READ"
+	RoleEventAdmin          = "ROLE_EVENT_ADMIN"
+	RoleAlarmRead           = "ROLE_ALARM_READ"
+	RoleAlarmAdmin          = "ROLE_ALARM_ADMIN"
+	RoleMeasurementRead     = "ROLE_MEASUREMENT_READ"
+	RoleMeasurementAdmin    = "ROLE_MEASUREMENT_ADMIN"
+	RoleUserManagementAdmin = "ROLE_USER_MANAGEMENT_ADMIN"
 )
 
 // AllRoles lists every role the sim knows, for an admin user.
@@ -36,7 +37,7 @@ func AllRoles() []string {
 		RoleDeviceControlRead, RoleDeviceControlAdmin,
 		RoleInventoryRead, RoleInventoryAdmin,
 		RoleIdentityRead, RoleIdentityAdmin,
-		RoleRemoteAccessAdmin,
+		RoleRemoteAccessAdmin, RoleUserManagementAdmin,
 		RoleEventRead, RoleEventAdmin,
 		RoleAlarmRead, RoleAlarmAdmin,
 		RoleMeasurementRead, RoleMeasurementAdmin,
@@ -51,6 +52,7 @@ type account struct {
 	roles    []string
 	deviceID string // set for device users
 	disabled bool   // switched off by an admin (PUT /user/{tenant}/users/{name}): its logins get 401
+	tfa      bool
 }
 
 const passwordHistory = 10
@@ -59,7 +61,7 @@ const passwordHistory = 10
 func (s *Sim) AddUser(u User) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.users[u.Name] = &account{name: u.Name, password: u.Password, roles: slices.Clone(u.Roles)}
+	s.users[u.Name] = &account{name: u.Name, password: u.Password, roles: slices.Clone(u.Roles), tfa: u.TFA}
 }
 
 // UserPassword is the user's current password ("" for an unknown user).

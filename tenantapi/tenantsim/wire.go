@@ -62,7 +62,9 @@ func writeJSON(w http.ResponseWriter, r *http.Request, status int, name string, 
 	}
 	ct := "application/json"
 	if name != "" {
-		ct = mediaType(name)
+		// The platform answers with lower-case media types
+		// (managedobjectcollection), whatever spelling the request used.
+		ct = strings.ToLower(mediaType(name))
 	}
 	w.Header().Set("Content-Type", ct+";charset=UTF-8;ver=0.9")
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
@@ -169,21 +171,30 @@ func page(w http.ResponseWriter, r *http.Request) (cur, size int, ok bool) {
 	return cur, size, true
 }
 
+// nextOnlyWhenMoreKey marks requests of a Sim with Options.NextOnlyWhenMore.
+type nextOnlyWhenMoreKey struct{}
+
 // collection slices items to the page and builds the platform's collection
-// body under key.
+// body under key. Like the platform it sends "next" whenever the page is
+// full, even when it is the last one (unless Options.NextOnlyWhenMore), and
+// totalPages/totalElements only when asked.
 func collection[T any](r *http.Request, key string, items []T, cur, size int) map[string]any {
+	nextOnlyWhenMore, _ := r.Context().Value(nextOnlyWhenMoreKey{}).(bool)
 	from := min((cur-1)*size, len(items))
 	to := min(from+size, len(items))
 	stats := map[string]any{"currentPage": cur, "pageSize": size}
 	if r.URL.Query().Get("withTotalPages") == "true" {
 		stats["totalPages"] = (len(items) + size - 1) / size
 	}
+	if r.URL.Query().Get("withTotalElements") == "true" {
+		stats["totalElements"] = len(items)
+	}
 	body := map[string]any{
 		key:          append([]T{}, items[from:to]...),
 		"statistics": stats,
 		"self":       pageURL(r, cur, size),
 	}
-	if to < len(items) {
+	if to < len(items) || (!nextOnlyWhenMore && to-from == size) {
 		body["next"] = pageURL(r, cur+1, size)
 	}
 	if cur > 1 {

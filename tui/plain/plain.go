@@ -16,6 +16,7 @@ import (
 	"github.com/charmbracelet/x/term"
 
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/safetext"
 )
 
 // ErrInputEnded means stdin closed before the operator chose Exit.
@@ -40,7 +41,9 @@ type UI struct {
 
 // New returns the plain front end.
 func New(o Options) *UI {
-	u := &UI{env: o.Env, in: bufio.NewReader(o.In), out: o.Out, banner: o.Banner}
+	// Everything plain mode prints passes the one sanitiser: tenant IDs,
+	// error texts, file contents and typed answers cannot send escape codes.
+	u := &UI{env: o.Env, in: bufio.NewReader(o.In), out: safetext.Writer(o.Out), banner: o.Banner}
 	if f, ok := o.In.(*os.File); ok && term.IsTerminal(f.Fd()) {
 		u.inFile = f
 	}
@@ -70,7 +73,12 @@ func (u *UI) Run(ctx context.Context) error {
 		case line == "d" || line == "D":
 			u.diagnose(ctx)
 			continue
-		case line == "b" || line == "B":
+		case steps.ByLetter(line) != nil:
+			if err := u.RunStep(ctx, steps.ByLetter(line)); errors.Is(err, ErrInputEnded) || ctx.Err() != nil {
+				return err
+			}
+			continue
+		case strings.EqualFold(line, steps.DataBrokerLetter):
 			if err := u.dataBroker(ctx); errors.Is(err, ErrInputEnded) || ctx.Err() != nil {
 				return err
 			}
@@ -99,8 +107,11 @@ func (u *UI) menu() {
 		u.printf("%d. %s\n", s.Number(), s.Title(u.env))
 	}
 	u.printf("%d. Exit\n", steps.ExitNumber)
-	u.println("B. " + steps.DataBroker{}.Title(u.env))
-	u.println("d. Diagnose the connection to the tenant")
+	for _, s := range steps.Letters() {
+		u.printf("%s. %s\n", s.Letter(), s.Title(u.env))
+	}
+	u.println(steps.DataBrokerLetter + ". " + steps.DataBroker{}.Title(u.env))
+	u.println("D. Diagnose the connection to the tenant")
 	if p, ok := steps.PendingRegistration(u.env); ok {
 		u.printf("r. Resume the registration with %s (%s since %s)\n", p.URL, p.Timeline.Current(), p.Started.Format("15:04"))
 	}
@@ -186,6 +197,7 @@ func (u *UI) ask(ctx context.Context, s steps.Step, a steps.Answers) error {
 		if p.Note != "" {
 			u.println("  ! " + p.Note)
 		}
+		keep := "" // a value whose check failed and that may be kept
 		for {
 			text := p.Text
 			if p.Default != "" && !p.Secret {
@@ -195,6 +207,11 @@ func (u *UI) ask(ctx context.Context, s steps.Step, a steps.Answers) error {
 			if err != nil {
 				return err
 			}
+			if keep != "" && strings.EqualFold(strings.TrimSpace(in), keepWord) {
+				a[p.Key] = keep
+				break
+			}
+			keep = ""
 			if in == "" && p.Default != "" {
 				in = p.Default
 			}
@@ -209,12 +226,19 @@ func (u *UI) ask(ctx context.Context, s steps.Step, a steps.Answers) error {
 			if p.Verify != nil {
 				if verr := p.Verify(ctx, v); verr != nil {
 					u.println("  x " + verr.Error())
-					keep, err := u.yesNo("  Keep this value anyway? [y/N]: ", false)
-					if err != nil {
-						return err
+					// What is typed next is the corrected value; keeping the
+					// unchecked one takes the word, never a stray key.
+					if steps.Keepable(verr) {
+						keep = v
+						u.println("  Enter the corrected value, or " + keepWord + " to keep " + shown(p, v) + " unchecked.")
+					} else {
+						u.println("  Enter the corrected value.")
 					}
-					if !keep {
-						continue
+					continue
+				}
+				if p.Verified != nil {
+					if line := p.Verified(v); line != "" {
+						u.println("  ok " + line)
 					}
 				}
 			}
@@ -222,6 +246,17 @@ func (u *UI) ask(ctx context.Context, s steps.Step, a steps.Answers) error {
 			break
 		}
 	}
+}
+
+// keepWord keeps a value whose check failed (plain mode's Tab).
+const keepWord = "keep"
+
+// shown is how a value is named in a hint: never a secret.
+func shown(p *steps.Prompt, v string) string {
+	if p.Secret {
+		return "it"
+	}
+	return v
 }
 
 func (u *UI) event(e steps.Event) {
@@ -289,22 +324,71 @@ func (u *UI) readAnswer(prompt string, secret bool) (string, error) {
 		if err != nil {
 			return "", ErrInputEnded
 		}
+		if len(b) > steps.MaxAnswerLength {
+			u.printf("  x The answer is longer than %d characters (a paste gone wrong?): enter it again.\n", steps.MaxAnswerLength)
+			return u.readAnswer(prompt, secret)
+		}
 		return string(b), nil
 	}
 	return u.readLine(prompt)
 }
 
 func (u *UI) readLine(prompt string) (string, error) {
-	fmt.Fprint(u.out, prompt)
-	line, err := u.in.ReadString('\n')
-	if err != nil && (line == "" || !errors.Is(err, io.EOF)) {
-		fmt.Fprintln(u.out)
-		return "", ErrInputEnded
+	for {
+		fmt.Fprint(u.out, prompt)
+		line, tooLong, err := u.readBoundedLine()
+		if errors.Is(err, errRunawayInput) {
+			u.printf("\n  x The input has no line end in %d MiB: it is not typed answers (is /dev/zero or a binary file piped in?); stopping.\n", maxRunaway>>20)
+			return "", ErrInputEnded
+		}
+		if err != nil && (line == "" || !errors.Is(err, io.EOF)) {
+			fmt.Fprintln(u.out)
+			return "", ErrInputEnded
+		}
+		if u.inFile == nil {
+			fmt.Fprintln(u.out) // piped input is not echoed: end the prompt line
+		}
+		if tooLong {
+			u.printf("  x The answer is longer than %d characters (a paste gone wrong?): enter it again.\n", steps.MaxAnswerLength)
+			continue
+		}
+		return strings.TrimRight(line, "\r\n"), nil
 	}
-	if u.inFile == nil {
-		fmt.Fprintln(u.out) // piped input is not echoed: end the prompt line
+}
+
+// maxRunaway is how much input without a line end is read before plain
+// mode gives up on it.
+const maxRunaway = 1 << 20
+
+var errRunawayInput = errors.New("no line end in the input")
+
+// readBoundedLine reads one line of at most steps.MaxAnswerLength bytes;
+// the rest of a longer line is read and dropped in pieces (never held), so
+// a runaway input (a 20,000 character paste, /dev/zero piped in) costs
+// neither memory nor time.
+func (u *UI) readBoundedLine() (line string, tooLong bool, err error) {
+	var b []byte
+	read := 0
+	for {
+		chunk, err := u.in.ReadSlice('\n')
+		if read += len(chunk); read > maxRunaway {
+			return "", true, errRunawayInput
+		}
+		if !tooLong {
+			if len(b)+len(chunk) > steps.MaxAnswerLength+2 { // +2: the line end
+				tooLong, b = true, nil
+			} else {
+				b = append(b, chunk...)
+			}
+		}
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		if tooLong && errors.Is(err, io.EOF) {
+			return "", true, nil
+		}
+		return string(b), tooLong, err
 	}
-	return strings.TrimRight(line, "\r\n"), nil
 }
 
 func (u *UI) println(s string)             { fmt.Fprintln(u.out, s) }

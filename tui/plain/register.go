@@ -29,7 +29,7 @@ func (u *UI) register(ctx context.Context, reg *steps.Registration) error {
 		u.println("Register the ID in Device Management > Registration and accept it there; this waits by itself.")
 	}
 	u.println("Waiting (Ctrl+C stops waiting; the configuration stays saved).")
-	conn, err := reg.Wait(ctx, func(up steps.WaitUpdate) {
+	onUpdate := func(up steps.WaitUpdate) {
 		switch {
 		case up.Resumed != nil:
 			u.printf("%s  resumed the registration started %s (last status: %s)\n", u.clock(), up.Resumed.Format("2006-01-02 15:04:05"), up.Status)
@@ -47,7 +47,21 @@ func (u *UI) register(ctx context.Context, reg *steps.Registration) error {
 				u.act("accepted from this console", reg.Accept(ctx))
 			}
 		}
-	}, nil)
+	}
+	conn, err := reg.Wait(ctx, onUpdate, nil)
+	for errors.Is(err, steps.ErrCredentialsLost) && reg.CanManage() {
+		u.println("  x " + err.Error())
+		again, yerr := u.yesNo("Delete the device request and register it again from this console? [Y/n]: ", true)
+		if yerr != nil || !again {
+			break
+		}
+		if aerr := reg.RegisterAgain(ctx); aerr != nil {
+			u.act("", aerr)
+			break
+		}
+		u.printf("%s  registration request created again; waiting for the acceptance\n", u.clock())
+		conn, err = reg.Wait(ctx, onUpdate, nil)
+	}
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
 			u.println("Stopped waiting; choose 7 again to continue.")

@@ -1,0 +1,249 @@
+package steps
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/edge-setup/edge-setup/edgeprops"
+	"github.com/edge-setup/edge-setup/steps/remoteaccess"
+	"github.com/edge-setup/edge-setup/tenantapi"
+)
+
+// RemoteAccess is menu entry S, "Remote SSH access through the tenant":
+// the checks, the SSH and PASSTHROUGH endpoints, the key pair, the host
+// key, and the proof that SSH through the tenant reaches this Edge. The
+// engine is steps/remoteaccess; this file only asks and reports.
+type RemoteAccess struct{}
+
+// Lettered is a menu entry chosen by a letter instead of a number.
+type Lettered interface {
+	Step
+	Letter() string
+}
+
+// RemoteAccessNumber is option S's number inside edge-setup (action log,
+// answers files); the menu shows the letter.
+const RemoteAccessNumber = 10
+
+// Answer keys of option S (also the keys of answer files, `option: S`).
+const (
+	KeyRATenantUser     = "tenant_user"
+	KeyRATenantPassword = "tenant_password"
+	KeySSHHost          = "ssh_host"
+	KeySSHPort          = "ssh_port"
+	KeySSHCredentials   = "ssh_credentials"
+	KeySSHUser          = "ssh_user"
+	KeySSHPassword      = "ssh_password"
+)
+
+func init() {
+	answerKeys[RemoteAccessNumber] = []string{KeyRATenantUser, KeyRATenantPassword, KeySSHHost, KeySSHPort, KeySSHCredentials, KeySSHUser, KeySSHPassword}
+}
+
+func (RemoteAccess) Number() int       { return RemoteAccessNumber }
+func (RemoteAccess) Letter() string    { return "S" }
+func (RemoteAccess) Title(*Env) string { return "Remote SSH access through the tenant" }
+
+func (RemoteAccess) Available(env *Env) error {
+	_, err := remoteaccess.StoredEdge(env.Props)
+	return err
+}
+
+// raState is the previous run's choices (nil when none).
+func raState(env *Env) *remoteaccess.State {
+	var st remoteaccess.State
+	if ok, err := env.Props.ReadState(remoteaccess.StateName, &st); !ok || err != nil {
+		return nil
+	}
+	return &st
+}
+
+func (RemoteAccess) NextPrompt(env *Env, a Answers) (*Prompt, error) {
+	edge, err := remoteaccess.StoredEdge(env.Props)
+	if err != nil {
+		return nil, err
+	}
+	prev := raState(env)
+	def := func(fromState, fallback string) string {
+		if prev != nil && fromState != "" && fromState != "0" {
+			return fromState
+		}
+		return fallback
+	}
+	if envTenantUser(env) == nil {
+		if !a.Has(KeyRATenantUser) {
+			return &Prompt{Key: KeyRATenantUser, Text: "* Enter tenant user with remote access rights (ROLE_REMOTE_ACCESS_ADMIN):",
+				Help: "Creates the endpoints and tests the session as the browser would. Not stored.", Default: env.getenv("C8Y_USER"),
+				Validate: func(s string) (string, error) {
+					s = strings.TrimSpace(s)
+					if s == "" || strings.ContainsAny(s, " \t:") {
+						return "", errors.New("give a user name without spaces or ':' (tenantID/user if the tenant needs it)")
+					}
+					return s, nil
+				}}, nil
+		}
+		if !a.Has(KeyRATenantPassword) {
+			return &Prompt{Key: KeyRATenantPassword, Text: fmt.Sprintf(PromptTenantPassword, a[KeyRATenantUser]), Secret: true,
+				Validate: required("the password"),
+				Verify: func(ctx context.Context, pw string) error {
+					return verifyLogin(ctx, env, edge.URL, tenantUserCredentials(env, a[KeyRATenantUser], pw))
+				}}, nil
+		}
+	}
+	var stHost, stPort, stCred, stUser string
+	if prev != nil {
+		stHost, stPort, stCred, stUser = prev.Host, strconv.Itoa(prev.Port), prev.Credentials, prev.SSHUser
+	}
+	switch {
+	case !a.Has(KeySSHHost):
+		return &Prompt{Key: KeySSHHost, Text: "* Enter the SSH server's address as seen from this Edge:", Default: def(stHost, remoteaccess.DefaultHost),
+			Help: "Both endpoints (browser terminal and native ssh) point here; 127.0.0.1 is this Edge's own sshd.",
+			Validate: func(s string) (string, error) {
+				st := remoteaccess.Settings{Host: s, Port: 22, SSHUser: "x"}
+				return st.Host, st.Normalize()
+			}}, nil
+	case !a.Has(KeySSHPort):
+		return &Prompt{Key: KeySSHPort, Text: "* Enter the SSH server's port:", Default: def(stPort, "22"), Validate: validatePort}, nil
+	case !a.Has(KeySSHCredentials):
+		return &Prompt{Key: KeySSHCredentials, Text: "* Web terminal login: [K] key pair made now (recommended) or [P] password:",
+			Default: credDefault(stCred),
+			Help:    "K: an ed25519 key pair; the public key goes into the user's authorized_keys, the private key to the tenant only.",
+			Validate: func(s string) (string, error) {
+				switch strings.ToUpper(strings.TrimSpace(s)) {
+				case "", "K", "KEY", "KEY_PAIR":
+					return remoteaccess.CredKeyPair, nil
+				case "P", "PASSWORD", "USER_PASS":
+					return remoteaccess.CredUserPass, nil
+				}
+				return "", errors.New("answer K (key pair) or P (password)")
+			}}, nil
+	case !a.Has(KeySSHUser):
+		return &Prompt{Key: KeySSHUser, Text: "* Enter the user the web terminal logs in as:", Default: def(stUser, firstLoginUser(env)),
+			Validate: func(s string) (string, error) {
+				s = strings.TrimSpace(s)
+				if _, err := remoteaccess.LookupAccount(env.Root, s); err != nil {
+					return "", err
+				}
+				return s, nil
+			}}, nil
+	case a[KeySSHCredentials] == remoteaccess.CredUserPass && !a.Has(KeySSHPassword):
+		return &Prompt{Key: KeySSHPassword, Text: fmt.Sprintf("* Enter the SSH password of %s (sent to the tenant, not stored here):", a[KeySSHUser]),
+			Secret: true, Validate: required("the password")}, nil
+	}
+	return nil, nil
+}
+
+func credDefault(prev string) string {
+	if prev == remoteaccess.CredUserPass {
+		return "P"
+	}
+	return "K"
+}
+
+func validatePort(s string) (string, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || n < 1 || n > 65535 {
+		return "", errors.New("give a TCP port from 1 to 65535")
+	}
+	return strconv.Itoa(n), nil
+}
+
+// verifyLogin proves the tenant user's password (the roles are checked later, with their fix).
+func verifyLogin(ctx context.Context, env *Env, url string, cr tenantapi.Credentials) error {
+	c, err := env.NewClient(url)
+	if err != nil {
+		return err
+	}
+	if _, err := c.CurrentUser(ctx, cr); err != nil {
+		if errors.Is(err, tenantapi.ErrUnauthorized) {
+			return fmt.Errorf("the tenant refused user %q (401): check the user name and password (write tenantID/user if the tenant needs it)", cr.User)
+		}
+		return errors.New(tenantapi.Explain(err))
+	}
+	return nil
+}
+
+// firstLoginUser is the first user of /etc/passwd (under the root) with a
+// UID from 1000 and a login shell, else root.
+func firstLoginUser(env *Env) string {
+	data, err := edgeprops.ReadFile(filepath.Join(env.Root, "etc/passwd"), 4<<20)
+	if err != nil {
+		return "root"
+	}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for sc.Scan() {
+		f := strings.Split(sc.Text(), ":")
+		if len(f) < 7 {
+			continue
+		}
+		uid, err := strconv.Atoi(f[2])
+		if err == nil && uid >= 1000 && uid < 65534 && !strings.HasSuffix(f[6], "nologin") && !strings.HasSuffix(f[6], "false") {
+			return f[0]
+		}
+	}
+	return "root"
+}
+
+func (RemoteAccess) Confirm(env *Env, a Answers) []string {
+	addr := a[KeySSHHost] + ":" + a[KeySSHPort]
+	lines := []string{
+		"Check, changing nothing: the device credentials, the tenant's remote access service, the user's roles, the SSH server at " + addr + " and this Edge's host key",
+		"Create or update the endpoint \"" + remoteaccess.NameSSH + "\" (SSH to " + addr + ", host key from /etc/ssh, user " + a[KeySSHUser] + ")",
+	}
+	if a[KeySSHCredentials] == remoteaccess.CredUserPass {
+		lines = append(lines, "Send the SSH password of "+a[KeySSHUser]+" to the tenant (not stored on the Edge)")
+	} else {
+		lines = append(lines, "Generate an ed25519 key pair if the endpoint needs new credentials: the public key into ~"+a[KeySSHUser]+"/.ssh/authorized_keys (other lines kept), the private key to the tenant only")
+	}
+	return append(lines,
+		"Create or update the endpoint \""+remoteaccess.NamePassthrough+"\" (PASSTHROUGH to "+addr+", for native ssh)",
+		"Then test it: open a session through the tenant as the browser does and check that this Edge's own host key answers")
+}
+
+func (RemoteAccess) Run(ctx context.Context, env *Env, a Answers, emit Emit) error {
+	t := NewTracker(emit)
+	edge, err := remoteaccess.StoredEdge(env.Props)
+	if err != nil {
+		return err
+	}
+	client, err := env.NewClient(edge.URL)
+	if err != nil {
+		return err
+	}
+	defer client.Close()
+	user := envTenantUser(env)
+	if user == nil {
+		cr := tenantUserCredentials(env, a[KeyRATenantUser], a[KeyRATenantPassword])
+		user = &cr
+	}
+	port, _ := strconv.Atoi(a[KeySSHPort])
+	s := &remoteaccess.Setup{Props: env.Props, Client: client, User: *user, Edge: edge, Now: env.Now,
+		Set: remoteaccess.Settings{Host: a[KeySSHHost], Port: port, Credentials: a[KeySSHCredentials], SSHUser: a[KeySSHUser], SSHPassword: a[KeySSHPassword]}}
+	if err := s.Check(ctx, t); err != nil {
+		return err
+	}
+	st, err := s.Apply(ctx, t)
+	if err != nil {
+		return err
+	}
+	var proof *remoteaccess.Proof
+	err = t.Do("Test remote access", func() (string, error) {
+		var err error
+		proof, err = s.ProveSetup(ctx, st)
+		if err != nil {
+			return "", err
+		}
+		return "host key " + proof.HostKey, nil
+	})
+	if err != nil {
+		return err
+	}
+	t.Info(proof.Summary())
+	return nil
+}

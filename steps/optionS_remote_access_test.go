@@ -1,0 +1,138 @@
+package steps_test
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"errors"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+
+	"github.com/edge-setup/edge-setup/edgeprops"
+	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/remoteaccess"
+	"github.com/edge-setup/edge-setup/steps/stepstest"
+	"github.com/edge-setup/edge-setup/tenantapi"
+)
+
+// raEdge makes the world's root a connected Edge with an sshd, a host key,
+// a user "ops" and a relay; it returns the sshd's port.
+func raEdge(t *testing.T, w *stepstest.World) string {
+	t.Helper()
+	d := w.Sim.RegisterDevice("edge-s", nil)
+	store := w.Env.Props
+	cfg, _ := store.LoadAgentConfig()
+	cfg.URL = w.URL
+	if err := store.SaveAgentConfig(cfg); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.SaveCredentials(edgeprops.Credentials{Tenant: stepstest.TenantID, Username: d.User, Password: d.Password, URL: w.URL}); err != nil {
+		t.Fatal(err)
+	}
+	idPath := store.Path(edgeprops.DeviceIDFile)
+	_ = os.MkdirAll(filepath.Dir(idPath), 0o755)
+	_ = os.WriteFile(idPath, []byte("edge-s\n"), 0o644)
+	_ = os.MkdirAll(filepath.Join(w.Env.Root, "etc/ssh"), 0o755)
+	_ = os.WriteFile(filepath.Join(w.Env.Root, "etc/passwd"), []byte("root:x:0:0::/root:/bin/sh\nops:x:1000:1000::/home/ops:/bin/bash\n"), 0o644)
+
+	_, priv, _ := ed25519.GenerateKey(rand.Reader)
+	signer, _ := ssh.NewSignerFromKey(priv)
+	pub := strings.TrimSpace(string(ssh.MarshalAuthorizedKey(signer.PublicKey())))
+	_ = os.WriteFile(filepath.Join(w.Env.Root, "etc/ssh/ssh_host_ed25519_key.pub"), []byte(pub+" root@edge\n"), 0o644)
+	scfg := &ssh.ServerConfig{PasswordCallback: func(ssh.ConnMetadata, []byte) (*ssh.Permissions, error) { return nil, errors.New("no") }}
+	scfg.AddHostKey(signer)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	t.Cleanup(func() { ln.Close(); wg.Wait() })
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				if sc, chans, reqs, err := ssh.NewServerConn(c, scfg); err == nil {
+					go ssh.DiscardRequests(reqs)
+					for range chans {
+					}
+					sc.Close()
+				}
+			}()
+		}
+	}()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	ready := make(chan struct{})
+	var once sync.Once
+	go func() {
+		defer close(done)
+		_ = remoteaccess.RunRelay(ctx, remoteaccess.ServeOptions{Props: store, NewClient: w.Env.NewClient, Poll: 50 * time.Millisecond,
+			Ready: func(*remoteaccess.Edge, string) { once.Do(func() { close(ready) }) }})
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	<-ready
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	return port
+}
+
+func TestOptionSNeedsAConnectedEdge(t *testing.T) {
+	w := stepstest.New(t)
+	err := steps.RemoteAccess{}.Available(w.Env)
+	if err == nil || !strings.Contains(err.Error(), "run option 7") {
+		t.Fatalf("Available on an Edge without a tenant: %v", err)
+	}
+	if l := steps.ByLetter("s"); l == nil || l.Letter() != "S" {
+		t.Fatal("S is not in the menu")
+	}
+}
+
+func TestOptionSFromAnAnswersFileTwice(t *testing.T) {
+	w := stepstest.New(t)
+	port := raEdge(t, w)
+	w.Vars["ADMIN_PW"] = stepstest.AdminPassword
+	file := "options:\n  - option: S\n    answers:\n      tenant_user: " + stepstest.AdminUser +
+		"\n      tenant_password: {env: ADMIN_PW}\n      ssh_host: 127.0.0.1\n      ssh_port: " + port + "\n      ssh_credentials: K\n      ssh_user: ops\n"
+	run := func() []string {
+		plan, err := steps.LoadAnswers(context.Background(), w.Env, "s.yaml", []byte(file), steps.CheckOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var lines []string
+		err = steps.Apply(context.Background(), w.Env, plan, steps.ApplyOptions{Event: func(_ int, e steps.Event) {
+			lines = append(lines, e.Kind.String()+" "+e.Name+" "+e.Detail)
+		}})
+		if err != nil {
+			t.Fatalf("%v\n%s", err, strings.Join(lines, "\n"))
+		}
+		return lines
+	}
+	first := strings.Join(run(), "\n")
+	if !strings.Contains(first, "SSH through the tenant works") || strings.Contains(first, stepstest.AdminPassword) {
+		t.Fatalf("first run:\n%s", first)
+	}
+	second := strings.Join(run(), "\n")
+	if strings.Contains(second, "done SSH endpoint") || strings.Contains(second, "done PASSTHROUGH endpoint") || !strings.Contains(second, "SSH through the tenant works") {
+		t.Fatalf("second run:\n%s", second)
+	}
+	// The check command's engine agrees, as the tenant user.
+	user := tenantapi.Credentials{Tenant: stepstest.TenantID, User: stepstest.AdminUser, Password: stepstest.AdminPassword}
+	if _, err := steps.CheckRemoteAccess(context.Background(), w.Env, user, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := steps.LoadAnswers(context.Background(), w.Env, "bad.yaml", []byte("options:\n  - option: 10\n"), steps.CheckOptions{}); err == nil {
+		t.Fatal("option 10 (S's inner number) accepted in a file")
+	}
+}

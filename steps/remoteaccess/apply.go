@@ -1,0 +1,155 @@
+package remoteaccess
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"time"
+
+	"github.com/edge-setup/edge-setup/steps/safetext"
+	"github.com/edge-setup/edge-setup/tenantapi"
+)
+
+// Apply makes the changes after Check passed: the device's fragments, the
+// SSH endpoint (key pair or password, host key), the PASSTHROUGH
+// endpoint, authorized_keys and the state record. Each sub-step is
+// skipped when nothing differs, so a second run changes nothing.
+func (s *Setup) Apply(ctx context.Context, t Reporter) (*State, error) {
+	if s.repair != nil {
+		err := t.Do("Declare remote access on the device", func() (string, error) {
+			if err := s.Client.UpdateManagedObject(ctx, s.Edge.Device, s.Edge.MOID, s.repair); err != nil {
+				return "", fmt.Errorf("updating the Edge's managed object failed: %s", tenantapi.Explain(err))
+			}
+			return "c8y_SupportedOperations and c8y_RemoteAccessSupportedProtocols [SSH, PASSTHROUGH]", nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	} else {
+		t.Skip("Declare remote access on the device", "already declared")
+	}
+	list, err := s.Client.RemoteAccessConfigs(ctx, s.User, s.Edge.MOID)
+	if err != nil {
+		return nil, fmt.Errorf("reading the device's remote access endpoints failed: %s", tenantapi.Explain(err))
+	}
+	s.list = list
+	for _, name := range []string{NameSSH, NamePassthrough} {
+		if _, n := FindEndpoint(list, name); n > 1 {
+			t.Warn(fmt.Sprintf("%d endpoints are named %q; the first is kept up to date, delete the others in Device management > Remote access", n, name))
+		}
+	}
+	hostKey := authorizedLine(s.hostKeys[0])
+	sshCfg, err := s.ensureSSH(ctx, t, hostKey)
+	if err != nil {
+		return nil, err
+	}
+	var pt *tenantapi.RemoteAccessConfig
+	err = s.endpointStep(t, "PASSTHROUGH endpoint", func() (*tenantapi.RemoteAccessConfig, EndpointChange, error) {
+		return EnsureEndpoint(ctx, s.Client, s.User, s.Edge.MOID, s.list, tenantapi.RemoteAccessConfig{
+			Name: NamePassthrough, Hostname: s.Set.Host, Port: s.Set.Port, Protocol: "PASSTHROUGH", CredentialsType: "NONE",
+		}, false)
+	}, &pt)
+	if err != nil {
+		return nil, err
+	}
+	st := &State{URL: s.Edge.URL, MOID: s.Edge.MOID, SSHID: sshCfg.ID, PassthroughID: pt.ID, Host: s.Set.Host, Port: s.Set.Port,
+		Credentials: s.Set.Credentials, SSHUser: s.Set.SSHUser, Configured: s.now()}
+	var old State
+	found, _ := s.Props.ReadState(StateName, &old)
+	old.Configured = st.Configured
+	if found && old == *st {
+		t.Skip("Record the remote access settings", "unchanged")
+		return st, nil
+	}
+	err = t.Do("Record the remote access settings", func() (string, error) {
+		return "/var/lib/edge-setup/" + StateName + ".json", s.Props.WriteState(StateName, st)
+	})
+	return st, err
+}
+
+func (s *Setup) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+// ensureSSH keeps the SSH endpoint: with KEY_PAIR a key pair is generated
+// only when the endpoint must be written (its private key is never sent
+// back, so a PUT needs a new one), and the public key goes into the
+// user's authorized_keys.
+func (s *Setup) ensureSSH(ctx context.Context, t Reporter, hostKey string) (*tenantapi.RemoteAccessConfig, error) {
+	want := tenantapi.RemoteAccessConfig{Name: NameSSH, Hostname: s.Set.Host, Port: s.Set.Port, Protocol: "SSH",
+		CredentialsType: s.Set.Credentials, Username: s.Set.SSHUser, HostKey: hostKey}
+	have, _ := FindEndpoint(s.list, NameSSH)
+	root := s.Props.Root()
+	tenantHost := hostOf(s.Edge.URL)
+	var out *tenantapi.RemoteAccessConfig
+	if s.Set.Credentials == CredUserPass {
+		want.Password = s.Set.SSHPassword
+		// The password cannot be compared (never sent back): it is sent each run.
+		err := s.endpointStep(t, "SSH endpoint", func() (*tenantapi.RemoteAccessConfig, EndpointChange, error) {
+			return EnsureEndpoint(ctx, s.Client, s.User, s.Edge.MOID, s.list, want, true)
+		}, &out)
+		return out, err
+	}
+	if have != nil && have.PublicKey != "" && HasKey(root, s.account, keyText(have.PublicKey)) {
+		want.PublicKey = keyText(have.PublicKey)
+		if sameVisible(*have, want) {
+			t.Skip("SSH endpoint", fmt.Sprintf("unchanged (%s, key pair for %s, host key set)", safetext.Line(have.Name), safetext.Line(s.Set.SSHUser)))
+			t.Skip("Authorize the key for "+s.Set.SSHUser, "its public key is already in "+s.account.Home+"/.ssh/authorized_keys")
+			return have, nil
+		}
+	}
+	var kp KeyPair
+	err := t.Do("Generate an ed25519 key pair", func() (string, error) {
+		var err error
+		kp, err = NewKeyPair()
+		return "the private key goes to the tenant only", err
+	})
+	if err != nil {
+		return nil, err
+	}
+	want.PrivateKey, want.PublicKey = kp.PrivatePEM, kp.Public
+	err = t.Do("Authorize the key for "+s.Set.SSHUser, func() (string, error) {
+		if _, err := AuthorizeKey(root, s.account, kp.Public, tenantHost); err != nil {
+			return "", err
+		}
+		return s.account.Home + "/.ssh/authorized_keys (0600; other lines kept)", nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = s.endpointStep(t, "SSH endpoint", func() (*tenantapi.RemoteAccessConfig, EndpointChange, error) {
+		return EnsureEndpoint(ctx, s.Client, s.User, s.Edge.MOID, s.list, want, true)
+	}, &out)
+	return out, err
+}
+
+// endpointStep runs one endpoint change as a sub-step (skipped when unchanged).
+func (s *Setup) endpointStep(t Reporter, name string, fn func() (*tenantapi.RemoteAccessConfig, EndpointChange, error), out **tenantapi.RemoteAccessConfig) error {
+	cfg, change, err := fn()
+	if err != nil {
+		return t.Do(name, func() (string, error) { return "", err })
+	}
+	*out = cfg
+	detail := fmt.Sprintf("%s %s:%d (id %s)", safetext.Line(cfg.Protocol), safetext.Line(cfg.Hostname), cfg.Port, safetext.Line(cfg.ID))
+	if change == Unchanged {
+		t.Skip(name, "unchanged: "+detail)
+		return nil
+	}
+	return t.Do(name, func() (string, error) { return change.String() + ": " + detail, nil })
+}
+
+func hostOf(u string) string {
+	if p, err := url.Parse(u); err == nil && p.Host != "" {
+		return p.Host
+	}
+	return u
+}
+
+// ProveSetup runs the proof on the PASSTHROUGH endpoint of st.
+func (s *Setup) ProveSetup(ctx context.Context, st *State) (*Proof, error) {
+	return Prove(ctx, ProveOptions{Client: s.Client, User: s.User, MOID: st.MOID, ConfigID: st.PassthroughID,
+		HostKeys: s.hostKeys, Timeout: s.ProofTimeout})
+}

@@ -1,0 +1,135 @@
+package remoteaccess
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/edge-setup/edge-setup/tenantapi"
+	"github.com/edge-setup/edge-setup/tenantapi/tenantsim"
+)
+
+const (
+	testTenant   = "t100"
+	testAdmin    = "admin"
+	testAdminPw  = "admin-Passw0rd"
+	testDeviceID = "edge-agent-test"
+)
+
+// world is a tenant with a registered Edge and a local TCP endpoint.
+type world struct {
+	t      *testing.T
+	sim    *tenantsim.Sim
+	srv    *httptest.Server
+	client *tenantapi.Client
+	admin  tenantapi.Credentials
+	dev    tenantapi.Credentials
+	moID   string
+}
+
+func newWorld(t *testing.T, attach time.Duration) *world {
+	t.Helper()
+	sim := tenantsim.New(tenantsim.Options{
+		TenantID:                  testTenant,
+		Users:                     []tenantsim.User{{Name: testAdmin, Password: testAdminPw, Roles: tenantsim.AllRoles()}},
+		RemoteAccessAttachTimeout: attach,
+		NotificationHold:          2 * time.Second,
+	})
+	srv := httptest.NewServer(sim)
+	t.Cleanup(srv.Close)
+	c, err := tenantapi.New(tenantapi.Options{BaseURL: srv.URL, Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := sim.RegisterDevice(testDeviceID, nil)
+	return &world{t: t, sim: sim, srv: srv, client: c,
+		admin: tenantapi.Credentials{Tenant: testTenant, User: testAdmin, Password: testAdminPw},
+		dev:   tenantapi.Credentials{Tenant: testTenant, User: d.User, Password: d.Password},
+		moID:  d.ManagedObjectID}
+}
+
+// passthrough creates a PASSTHROUGH endpoint to addr and returns its id.
+func (w *world) passthrough(addr string) string {
+	w.t.Helper()
+	host, port, _ := net.SplitHostPort(addr)
+	var p int
+	for _, c := range port {
+		p = p*10 + int(c-'0')
+	}
+	cfg, err := w.client.CreateRemoteAccessConfig(context.Background(), w.admin, w.moID, tenantapi.RemoteAccessConfig{
+		Name: "test passthrough", Hostname: host, Port: p, Protocol: "PASSTHROUGH", CredentialsType: "NONE"})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return cfg.ID
+}
+
+// relay starts a relay for the world's device until the test ends.
+func (w *world) relay(log func(string)) *Relay {
+	w.t.Helper()
+	r := &Relay{Client: w.client, Device: w.dev, DeviceMO: w.moID, Poll: 50 * time.Millisecond, Log: log}
+	ready := make(chan struct{})
+	var once sync.Once
+	r.Ready = func(string) { once.Do(func() { close(ready) }) }
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { _ = r.Serve(ctx); close(done) }()
+	w.t.Cleanup(func() { cancel(); <-done })
+	select {
+	case <-ready:
+	case <-time.After(5 * time.Second):
+		w.t.Fatal("the relay did not become ready")
+	}
+	return r
+}
+
+// echoServer sends banner, then echoes every line upper-cased... no: echoes
+// bytes as they come. It counts connections.
+func echoServer(t *testing.T, banner string) (addr string, conns func() int) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	n := 0
+	var wg sync.WaitGroup
+	t.Cleanup(func() { ln.Close(); wg.Wait() })
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			n++
+			mu.Unlock()
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer c.Close()
+				_, _ = io.WriteString(c, banner)
+				_, _ = io.Copy(c, bufio.NewReader(c))
+			}()
+		}
+	}()
+	return ln.Addr().String(), func() int { mu.Lock(); defer mu.Unlock(); return n }
+}
+
+// closedPort is a loopback port nothing listens on.
+func closedPort(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr
+}

@@ -1,0 +1,299 @@
+package tenantsim
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// The inventory query language, the subset clients use: eq and ne on
+// name, type, id, owner and fragments (dotted paths such as
+// c8y_Hardware.serialNumber; * wildcards in the value), has(fragment),
+// bygroupid(id), and/or, parentheses, and $orderby on name, creationTime
+// and id (asc/desc). Source: the platform's query language reference
+// ("$filter=... $orderby=..."). Anything else is refused (422) rather than
+// ignored, because ignoring a filter hands a client the whole inventory.
+
+type qnode interface {
+	match(s *Sim, mo map[string]any) bool
+}
+
+type qand struct{ l, r qnode }
+type qor struct{ l, r qnode }
+type qcmp struct {
+	field, value string
+	negate       bool
+}
+type qhas struct{ fragment string }
+type qgroup struct{ id string }
+
+func (n qand) match(s *Sim, mo map[string]any) bool { return n.l.match(s, mo) && n.r.match(s, mo) }
+func (n qor) match(s *Sim, mo map[string]any) bool  { return n.l.match(s, mo) || n.r.match(s, mo) }
+func (n qhas) match(_ *Sim, mo map[string]any) bool { _, ok := lookup(mo, n.fragment); return ok }
+func (n qgroup) match(s *Sim, mo map[string]any) bool {
+	// Guess: direct children assets of the group (whether the platform
+	// also matches deeper levels is not public).
+	return slices.Contains(s.childrenLocked(n.id, "childAssets"), str(mo, "id"))
+}
+
+func (n qcmp) match(_ *Sim, mo map[string]any) bool {
+	v, ok := lookup(mo, n.field)
+	hit := ok && valueMatches(v, n.value)
+	return hit != n.negate
+}
+
+// lookup follows a dotted path through nested objects.
+func lookup(mo map[string]any, field string) (any, bool) {
+	var cur any = mo
+	for _, part := range strings.Split(field, ".") {
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		if cur, ok = m[part]; !ok {
+			return nil, false
+		}
+	}
+	return cur, true
+}
+
+// valueMatches compares a stored value with a query value: strings with
+// * wildcards, numbers and booleans by their JSON text, arrays when any
+// element matches.
+func valueMatches(v any, want string) bool {
+	switch x := v.(type) {
+	case string:
+		return wildcard(want, x)
+	case []any:
+		for _, e := range x {
+			if valueMatches(e, want) {
+				return true
+			}
+		}
+		return false
+	case nil:
+		return want == "null"
+	}
+	data, _ := json.Marshal(v)
+	return string(data) == want
+}
+
+// wildcard matches * in pattern against any run of characters; without a
+// * it is plain equality (case-sensitive: guess).
+func wildcard(pattern, s string) bool {
+	parts := strings.Split(pattern, "*")
+	if !strings.HasPrefix(s, parts[0]) {
+		return false
+	}
+	s = s[len(parts[0]):]
+	for i, p := range parts[1:] {
+		if i == len(parts)-2 {
+			return strings.HasSuffix(s, p)
+		}
+		j := strings.Index(s, p)
+		if j < 0 {
+			return false
+		}
+		s = s[j+len(p):]
+	}
+	return true
+}
+
+type orderKey struct {
+	field string
+	desc  bool
+}
+
+// parseInventoryQuery reads "[$filter=]<expr> [$orderby=<keys>]".
+func parseInventoryQuery(q string) (qnode, []orderKey, error) {
+	filter, order := q, ""
+	if i := strings.Index(q, "$orderby="); i >= 0 {
+		filter, order = q[:i], q[i+len("$orderby="):]
+	}
+	filter = strings.TrimSpace(filter)
+	filter = strings.TrimSpace(strings.TrimPrefix(filter, "$filter="))
+	var keys []orderKey
+	for _, part := range strings.Split(order, ",") {
+		f := strings.Fields(part)
+		if len(f) == 0 {
+			continue
+		}
+		k := orderKey{field: f[0]}
+		if len(f) > 2 || (len(f) == 2 && f[1] != "asc" && f[1] != "desc") {
+			return nil, nil, fmt.Errorf("$orderby %q: write <field> asc or <field> desc", strings.TrimSpace(part))
+		}
+		k.desc = len(f) == 2 && f[1] == "desc"
+		if !slices.Contains([]string{"name", "creationTime", "id", "type", "lastUpdated"}, k.field) {
+			return nil, nil, fmt.Errorf("tenantsim does not simulate $orderby on %q (simulated: name, creationTime, lastUpdated, id, type)", k.field)
+		}
+		keys = append(keys, k)
+	}
+	if filter == "" {
+		return nil, keys, nil
+	}
+	p := &qparser{toks: tokenize(filter)}
+	n, err := p.expr()
+	if err == nil && p.pos < len(p.toks) {
+		err = fmt.Errorf("unexpected %q", p.toks[p.pos].text)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return n, keys, nil
+}
+
+type qtok struct {
+	text   string
+	quoted bool
+}
+
+func tokenize(s string) []qtok {
+	var out []qtok
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n':
+			i++
+		case c == '(' || c == ')' || c == ',':
+			out = append(out, qtok{text: string(c)})
+			i++
+		case c == '\'':
+			var b strings.Builder
+			i++
+			for i < len(s) {
+				if s[i] == '\'' {
+					if i+1 < len(s) && s[i+1] == '\'' { // '' is a quote
+						b.WriteByte('\'')
+						i += 2
+						continue
+					}
+					break
+				}
+				b.WriteByte(s[i])
+				i++
+			}
+			i++ // the closing quote (or the end)
+			out = append(out, qtok{text: b.String(), quoted: true})
+		default:
+			j := i
+			for j < len(s) && !strings.ContainsRune(" \t\n(),'", rune(s[j])) {
+				j++
+			}
+			out = append(out, qtok{text: s[i:j]})
+			i = j
+		}
+	}
+	return out
+}
+
+type qparser struct {
+	toks  []qtok
+	pos   int
+	depth int // open parentheses, bounded by maxQueryDepth
+}
+
+const maxQueryDepth = 32
+
+func (p *qparser) peek() (qtok, bool) {
+	if p.pos < len(p.toks) {
+		return p.toks[p.pos], true
+	}
+	return qtok{}, false
+}
+
+func (p *qparser) next() (qtok, error) {
+	t, ok := p.peek()
+	if !ok {
+		return t, fmt.Errorf("the query ends too early")
+	}
+	p.pos++
+	return t, nil
+}
+
+func (p *qparser) word(w string) bool {
+	t, ok := p.peek()
+	if ok && !t.quoted && strings.EqualFold(t.text, w) {
+		p.pos++
+		return true
+	}
+	return false
+}
+
+func (p *qparser) expr() (qnode, error) {
+	l, err := p.term()
+	for err == nil && p.word("or") {
+		var r qnode
+		if r, err = p.term(); err == nil {
+			l = qor{l, r}
+		}
+	}
+	return l, err
+}
+
+func (p *qparser) term() (qnode, error) {
+	l, err := p.factor()
+	for err == nil && p.word("and") {
+		var r qnode
+		if r, err = p.factor(); err == nil {
+			l = qand{l, r}
+		}
+	}
+	return l, err
+}
+
+func (p *qparser) factor() (qnode, error) {
+	t, err := p.next()
+	if err != nil {
+		return nil, err
+	}
+	if t.text == "(" && !t.quoted {
+		if p.depth++; p.depth > maxQueryDepth {
+			return nil, fmt.Errorf("the query nests parentheses deeper than %d", maxQueryDepth)
+		}
+		defer func() { p.depth-- }()
+		n, err := p.expr()
+		if err != nil {
+			return nil, err
+		}
+		if c, err := p.next(); err != nil || c.text != ")" {
+			return nil, fmt.Errorf("a ( is not closed")
+		}
+		return n, nil
+	}
+	if t.quoted {
+		return nil, fmt.Errorf("a quoted value %q where a field or function belongs", t.text)
+	}
+	if open, ok := p.peek(); ok && open.text == "(" && !open.quoted {
+		p.pos++
+		arg, err := p.next()
+		if err != nil {
+			return nil, err
+		}
+		if c, err := p.next(); err != nil || c.text != ")" {
+			return nil, fmt.Errorf("%s() takes one argument", t.text)
+		}
+		switch strings.ToLower(t.text) {
+		case "has":
+			return qhas{arg.text}, nil
+		case "bygroupid":
+			return qgroup{arg.text}, nil
+		}
+		return nil, fmt.Errorf("tenantsim does not simulate the function %s() (simulated: has, bygroupid)", t.text)
+	}
+	op, err := p.next()
+	if err != nil {
+		return nil, err
+	}
+	val, err := p.next()
+	if err != nil {
+		return nil, err
+	}
+	switch strings.ToLower(op.text) {
+	case "eq":
+		return qcmp{field: t.text, value: val.text}, nil
+	case "ne":
+		return qcmp{field: t.text, value: val.text, negate: true}, nil
+	}
+	return nil, fmt.Errorf("tenantsim does not simulate the operator %q (simulated: eq, ne, has(), bygroupid(), and, or)", op.text)
+}

@@ -1,0 +1,370 @@
+package tenantsim
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/google/uuid"
+)
+
+// DefaultRemoteAccessAttachTimeout is the platform's default of the tenant
+// option remoteaccess.operation.timeout.
+const DefaultRemoteAccessAttachTimeout = 30 * time.Second
+
+// raState is the remote access service's session side.
+type raState struct {
+	mu           sync.Mutex
+	unsubscribed bool
+	pending      map[string]*raSession // by connection key, until the device attaches
+	active       int
+	opened       int // client sessions opened since start
+}
+
+// raSession pairs one client WebSocket with the device that attaches to it.
+type raSession struct {
+	key, moID, opID string
+	device          chan *websocket.Conn // the device end, or nil when its accept failed
+	done            chan struct{}        // closed when the session is over
+}
+
+// SetRemoteAccessSubscribed switches the tenant's Cloud Remote Access
+// subscription: unsubscribed, every /service/remoteaccess/... answers 404.
+func (s *Sim) SetRemoteAccessSubscribed(on bool) {
+	s.ra.mu.Lock()
+	defer s.ra.mu.Unlock()
+	s.ra.unsubscribed = !on
+}
+
+// RemoteAccessSessions reports the sessions open now (both ends attached)
+// and the client sessions opened since the start.
+func (s *Sim) RemoteAccessSessions() (active, opened int) {
+	s.ra.mu.Lock()
+	defer s.ra.mu.Unlock()
+	return s.ra.active, s.ra.opened
+}
+
+// SetUserRoles replaces a tenant user's roles (to take a role away in a test
+// or the demo). It reports whether the user exists.
+func (s *Sim) SetUserRoles(name string, roles []string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a := s.users[name]
+	if a == nil || a.isDevice() {
+		return false
+	}
+	a.roles = slices.Clone(roles)
+	return true
+}
+
+// raSubscribed answers 404 and returns false when the service is off.
+func (s *Sim) raSubscribed(w http.ResponseWriter) bool {
+	s.ra.mu.Lock()
+	off := s.ra.unsubscribed
+	s.ra.mu.Unlock()
+	if off {
+		writeError(w, http.StatusNotFound, "undefined/Not Found",
+			"Microservice remoteaccess is not subscribed to this tenant.")
+		return false
+	}
+	return true
+}
+
+// HEAD|GET /service/remoteaccess/health: 200 when subscribed. Guess: the
+// service answers without looking at credentials.
+func (s *Sim) handleRAHealth(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodHead && r.Method != http.MethodGet {
+		writeMethodNotAllowed(w, r, http.MethodHead, http.MethodGet)
+		return
+	}
+	if !s.raSubscribed(w) {
+		return
+	}
+	if r.Method == http.MethodHead {
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	writeJSON(w, r, http.StatusOK, "", map[string]any{"status": "UP"})
+}
+
+// offersBinary: the WebSocket request asks for the "binary" subprotocol.
+func offersBinary(r *http.Request) bool {
+	for _, h := range r.Header.Values("Sec-WebSocket-Protocol") {
+		for _, p := range strings.Split(h, ",") {
+			if strings.TrimSpace(p) == "binary" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (s *Sim) attachTimeout() time.Duration {
+	if s.opts.RemoteAccessAttachTimeout > 0 {
+		return s.opts.RemoteAccessAttachTimeout
+	}
+	return DefaultRemoteAccessAttachTimeout
+}
+
+// GET /service/remoteaccess/client/{id}/configurations/{cid} (WebSocket):
+// the browser's end. The service creates a c8y_RemoteAccessConnect
+// operation and waits for the device to attach; then it copies frames
+// both ways until either end closes.
+func (s *Sim) handleRAClient(w http.ResponseWriter, r *http.Request) {
+	if !s.raSubscribed(w) {
+		return
+	}
+	if s.userWith(w, r, RoleRemoteAccessAdmin) == nil {
+		return
+	}
+	if !offersBinary(r) {
+		writeError(w, http.StatusBadRequest, "remoteaccess/badRequest", "The WebSocket subprotocol 'binary' is required.")
+		return
+	}
+	moID, cid := r.PathValue("id"), r.PathValue("cid")
+	s.mu.Lock()
+	var cfg *raConfig
+	if i := slices.IndexFunc(s.raConfigs[moID], func(c *raConfig) bool { return c.id == cid }); i >= 0 {
+		c := *s.raConfigs[moID][i]
+		cfg = &c
+	}
+	s.mu.Unlock()
+	if cfg == nil {
+		writeError(w, http.StatusNotFound, "remoteaccess/Not Found",
+			"No remote access configuration '"+cid+"' for device '"+moID+"'.")
+		return
+	}
+	client, err := websocket.Accept(w, r, &websocket.AcceptOptions{Subprotocols: []string{"binary"}})
+	if err != nil {
+		return // Accept has answered
+	}
+	client.SetReadLimit(-1)
+	sess := &raSession{key: uuid.NewString(), moID: moID, device: make(chan *websocket.Conn, 1), done: make(chan struct{})}
+	defer close(sess.done)
+	s.ra.mu.Lock()
+	if s.ra.pending == nil {
+		s.ra.pending = map[string]*raSession{}
+	}
+	s.ra.pending[sess.key] = sess
+	s.ra.opened++
+	s.ra.mu.Unlock()
+	sess.opID = s.createConnectOperation(moID, cfg.hostname, cfg.port, sess.key)
+
+	ctx := r.Context()
+	timeout := s.attachTimeout()
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	// While waiting, the client is watched: a client that leaves ends the
+	// wait, and a first message it sends (an SSH client's banner) is kept
+	// for the device.
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
+	watch := make(chan clientFirst, 1)
+	go func() {
+		typ, rd, err := client.Reader(watchCtx)
+		if err != nil {
+			watch <- clientFirst{err: err}
+			return
+		}
+		data, err := io.ReadAll(io.LimitReader(rd, 1<<20))
+		watch <- clientFirst{typ: typ, data: data, err: err}
+	}()
+	var first *clientFirst // arrived before the device
+	var device *websocket.Conn
+	for device == nil {
+		select {
+		case device = <-sess.device:
+			if device == nil {
+				client.Close(websocket.StatusInternalError, "The device connection could not be set up.")
+				return
+			}
+		case f := <-watch:
+			watch = nil
+			if f.err != nil { // the client left before the device came
+				s.dropPending(sess.key) // a device that took it meanwhile is closed by its handler
+				client.CloseNow()
+				return
+			}
+			first = &f
+		case <-timer.C:
+			if s.dropPending(sess.key) {
+				// The operation stays as the device left it (the platform
+				// does not fail it); the client only learns the reason.
+				client.Close(websocket.StatusTryAgainLater,
+					fmt.Sprintf("Device did not connect within %s.", timeout.Round(time.Second)))
+				return
+			}
+			// The device took the session just now: its end is on the way.
+		}
+	}
+	pending := watch // the client's first message, still to come
+	if first != nil {
+		ready := make(chan clientFirst, 1)
+		ready <- *first
+		pending = ready
+	}
+	s.ra.mu.Lock()
+	s.ra.active++
+	s.ra.mu.Unlock()
+	pipe(client, device, pending)
+	s.ra.mu.Lock()
+	s.ra.active--
+	s.ra.mu.Unlock()
+}
+
+// clientFirst is the first message of a waiting client, or why it left.
+type clientFirst struct {
+	typ  websocket.MessageType
+	data []byte
+	err  error
+}
+
+// dropPending removes a session still waiting; false when the device took it.
+func (s *Sim) dropPending(key string) bool {
+	s.ra.mu.Lock()
+	defer s.ra.mu.Unlock()
+	if _, ok := s.ra.pending[key]; !ok {
+		return false
+	}
+	delete(s.ra.pending, key)
+	return true
+}
+
+// createConnectOperation queues the operation the service creates for a
+// session; the tenant's change feed (Watch) tells the notification clients.
+func (s *Sim) createConnectOperation(moID, host string, port int, key string) string {
+	s.mu.Lock()
+	o := s.createOperationLocked(moID, map[string]any{
+		"description": "Connect to remote access server",
+		"c8y_RemoteAccessConnect": map[string]any{
+			"hostname": host, "port": port, "connectionKey": key,
+		},
+	})
+	s.mu.Unlock()
+	s.flush()
+	return o.id
+}
+
+// GET /service/remoteaccess/device/{key} (WebSocket): the device's end,
+// with the device's credentials. A key is good once, while its client waits.
+func (s *Sim) handleRADevice(w http.ResponseWriter, r *http.Request) {
+	if !s.raSubscribed(w) {
+		return
+	}
+	a := s.user(w, r)
+	if a == nil {
+		return
+	}
+	if !offersBinary(r) {
+		writeError(w, http.StatusBadRequest, "remoteaccess/badRequest", "The WebSocket subprotocol 'binary' is required.")
+		return
+	}
+	key := r.PathValue("key")
+	s.ra.mu.Lock()
+	sess := s.ra.pending[key]
+	s.ra.mu.Unlock()
+	if sess == nil {
+		writeError(w, http.StatusNotFound, "remoteaccess/Not Found", "No remote access session is waiting for this connection key.")
+		return
+	}
+	s.mu.Lock()
+	owns := s.ownsDeviceLocked(a, sess.moID)
+	s.mu.Unlock()
+	if !owns && (a.isDevice() || !a.has(RoleRemoteAccessAdmin)) {
+		writeForbidden(w)
+		return
+	}
+	if !s.dropPending(key) { // single use: the first device to come takes it
+		writeError(w, http.StatusNotFound, "remoteaccess/Not Found", "No remote access session is waiting for this connection key.")
+		return
+	}
+	device, err := websocket.Accept(w, r, &websocket.AcceptOptions{Subprotocols: []string{"binary"}})
+	if err != nil {
+		sess.device <- nil
+		return
+	}
+	device.SetReadLimit(-1)
+	defer device.CloseNow()
+	sess.device <- device
+	// The client's handler copies; this one holds the request until the
+	// device end is closed, so the server does not consider it finished.
+	<-sess.done
+}
+
+// pipe copies frames both ways until either end closes, then closes both
+// (a normal close is passed on with its reason). The first message from a
+// comes through first (read while waiting for b).
+func pipe(a, b *websocket.Conn, first <-chan clientFirst) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 2)
+	go func() {
+		select {
+		case f := <-first:
+			if f.err != nil {
+				done <- f.err
+				return
+			}
+			if err := b.Write(ctx, f.typ, f.data); err != nil {
+				done <- err
+				return
+			}
+		case <-ctx.Done():
+			done <- ctx.Err()
+			return
+		}
+		done <- copyFrames(ctx, b, a)
+	}()
+	go func() { done <- copyFrames(ctx, a, b) }()
+	err := <-done
+	code, reason := websocket.StatusNormalClosure, ""
+	var ce websocket.CloseError
+	if errors.As(err, &ce) {
+		code, reason = ce.Code, ce.Reason
+	}
+	if code == websocket.StatusNoStatusRcvd || code == websocket.StatusAbnormalClosure {
+		code = websocket.StatusNormalClosure
+	}
+	go a.Close(code, reason)
+	go b.Close(code, reason)
+	cancel()
+	<-done
+	a.CloseNow()
+	b.CloseNow()
+}
+
+// copyFrames copies messages from src to dst, frame type kept.
+func copyFrames(ctx context.Context, dst, src *websocket.Conn) error {
+	buf := make([]byte, 32<<10)
+	for {
+		typ, r, err := src.Reader(ctx)
+		if err != nil {
+			return err
+		}
+		wr, err := dst.Writer(ctx, typ)
+		if err != nil {
+			return err
+		}
+		if _, err := io.CopyBuffer(wr, r, buf); err != nil {
+			return err
+		}
+		if err := wr.Close(); err != nil {
+			return err
+		}
+	}
+}
+
+// randomID is a Bayeux client id.
+func randomID() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	return fmt.Sprintf("%x", b)
+}
