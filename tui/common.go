@@ -149,8 +149,11 @@ func wrapLine(s string, width, indent int) []string {
 // line, the one that matters most.
 func (c *common) bannerLines() []string {
 	banner := c.banner
-	if c.height < 24 && len(banner) > 1 {
+	switch {
+	case c.height < 24 && len(banner) > 1:
 		banner = banner[:1]
+	case c.height < 30 && len(banner) > 2:
+		banner = banner[:2] // the credentials; the rest is in ? help
 	}
 	var out []string
 	for _, b := range banner {

@@ -13,13 +13,13 @@ func (p *regPage) View() string {
 	var b strings.Builder
 	line := func(str string) { b.WriteString(str + "\n") }
 	line(s.Subtitle.Render("7 - Configure Edge Agent · registration"))
-	for _, e := range p.ran {
-		// What option 7 did stays in view: the file written, the restart.
-		if e.Kind != steps.SubStepStarted {
-			line(p.c.eventLine(e))
+	if ran := p.ranLines(); len(ran) > 0 {
+		// What option 7 did stays in view (the file written, the restart),
+		// where the window leaves room for it beside the statuses.
+		for _, l := range ran {
+			line(l)
 		}
-	}
-	if p.notice != "" {
+	} else if p.notice != "" {
 		line(s.Dim.Render(p.c.hang(p.notice)))
 	}
 	line("")
@@ -138,4 +138,24 @@ func (p *regPage) untilNext() string {
 	}
 	// Round up: "in 0s" would read as a stall.
 	return "in " + ((d + time.Second - 1) / time.Second * time.Second).String()
+}
+
+// ranLines are option 7's sub-steps that changed something (written,
+// restarted, discarded; not "read" or "record"), or none when the window is
+// too small for them and the statuses (then the one-line notice says it).
+func (p *regPage) ranLines() []string {
+	var out []string
+	for _, e := range p.ran {
+		switch e.Kind {
+		case steps.SubStepDone, steps.SubStepSkipped, steps.SubStepFailed, steps.Warning:
+			if strings.HasPrefix(e.Name, "Read ") || strings.HasPrefix(e.Name, "Record ") {
+				continue
+			}
+			out = append(out, strings.Split(p.c.eventLine(e), "\n")...)
+		}
+	}
+	if p.c.bodyHeight() < 24 {
+		return nil
+	}
+	return out
 }

@@ -252,7 +252,7 @@ func (m *Model) helpOverlay() string {
 	}
 	if len(m.c.demoHelp) > 0 {
 		b.WriteString("\n")
-		for _, l := range m.c.demoHelp {
+		for _, l := range append(append([]string(nil), m.c.banner...), m.c.demoHelp...) {
 			b.WriteString(s.Banner.Render(m.c.hang(l)) + "\n")
 		}
 	}

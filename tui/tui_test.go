@@ -131,10 +131,10 @@ func TestOption7FullRegistrationFromTheConsole(t *testing.T) {
 	d.key("7")
 	d.waitFor(steps.PromptCloudURL)
 	d.key("enter") // keep the prefilled URL
-	d.waitFor("Enter tenant user")
-	d.key("enter") // no tenant user
+	d.waitFor("This Edge is registered with")
+	d.key("enter") // check the connection: no tenant user asked
 	d.waitFor("Proceed? [y/N]")
-	if !strings.Contains(d.screen(), "Set c8y.url="+w.URL) {
+	if !strings.Contains(d.screen(), "Keep c8y.url="+w.URL) {
 		t.Errorf("confirmation:\n%s", d.screen())
 	}
 	d.key("y")

@@ -18,7 +18,15 @@ import (
 // runMenu runs the menu: the Bubble Tea screen on a capable terminal, plain
 // line prompts otherwise.
 func runMenu(ctx context.Context, g *globals, stdout, stderr io.Writer) int {
-	s, err := openSession(g, stdout)
+	plainMode := g.plain || !isTerminal(os.Stdin) || !isTerminal(os.Stdout) || os.Getenv("TERM") == "dumb"
+	// The screen shows the demo's banner itself; printed before it, the
+	// intro would stay on the terminal after the exit with passwords that
+	// options 2 and 6 may have changed since.
+	intro := stdout
+	if !plainMode {
+		intro = io.Discard
+	}
+	s, err := openSession(g, intro)
 	if err != nil {
 		fmt.Fprintln(stderr, "edge-setup:", err)
 		return exitFailed
@@ -31,7 +39,7 @@ func runMenu(ctx context.Context, g *globals, stdout, stderr io.Writer) int {
 	}
 	defer unlock()
 
-	if g.plain || !isTerminal(os.Stdin) || !isTerminal(os.Stdout) || os.Getenv("TERM") == "dumb" {
+	if plainMode {
 		ctx, stopInt := signal.NotifyContext(ctx, os.Interrupt)
 		defer stopInt()
 		err := plain.New(plain.Options{Env: s.env.Env, In: os.Stdin, Out: stdout, Banner: s.banner}).Run(ctx)
@@ -44,7 +52,11 @@ func runMenu(ctx context.Context, g *globals, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "edge-setup:", err)
 		return exitFailed
 	}
-	m := tui.New(tui.Options{Env: s.env.Env, Banner: s.banner, AltScreen: true})
+	o := tui.Options{Env: s.env.Env, Banner: s.banner, AltScreen: true}
+	if s.demo != nil {
+		o.DemoOperator, o.DemoHelp = s.demo.operator, s.demo.secondShell()
+	}
+	m := tui.New(o)
 	// 30 frames a second instead of Bubble Tea's 60: a screen left waiting
 	// for hours costs about a third less CPU (cmd/edge-setup-bench), and
 	// the first frame and a key press still draw quickly (README: Performance).
@@ -53,8 +65,8 @@ func runMenu(ctx context.Context, g *globals, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "edge-setup:", err)
 		return exitFailed
 	}
-	if g.demo {
-		fmt.Fprintln(stdout, "Demo finished; its sandbox root was", s.env.Root)
+	if s.demo != nil {
+		fmt.Fprintln(stdout, demoFinished(s.demo))
 	}
 	if ctx.Err() != nil || m.Interrupted() {
 		return exitCanceled
