@@ -210,11 +210,11 @@ func applyAgentConfig(ctx context.Context, env *Env, url, bootstrapPassword stri
 		}
 	}
 	if next == cfg {
-		t.Skip("Write "+edgeprops.AgentPropsFile, "unchanged")
+		t.Skip("Write /"+edgeprops.AgentPropsFile, "unchanged")
 		t.Skip("Restart the edge-agent service", "configuration unchanged")
 		return nil
 	}
-	err = t.Do("Write "+edgeprops.AgentPropsFile, func() (string, error) {
+	err = t.Do("Write /"+edgeprops.AgentPropsFile, func() (string, error) {
 		if url == "" {
 			return "remote management disabled", env.Props.SaveAgentConfig(next)
 		}

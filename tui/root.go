@@ -163,7 +163,7 @@ func (m *Model) Render() string {
 	s := m.c.styles
 	width := max(m.c.width, 1)
 	header := s.Title.Render("Cumulocity IoT Edge · post-installation")
-	if v := m.c.env.Version; v != "" {
+	if v := m.c.env.Version; v != "" && ansi.StringWidth(header)+len("  edge-setup "+v) <= width {
 		header += s.Dim.Render("  edge-setup " + v)
 	}
 	top := append(append([]string{header}, m.c.bannerLines()...), "")

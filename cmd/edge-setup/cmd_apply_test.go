@@ -154,7 +154,7 @@ options:
 	}
 	for _, want := range []string{
 		"7 - Configure Edge Agent",
-		"  [ok]      Write usr/edge/properties/edge-agent/edge-agent.properties - c8y.url=" + url,
+		"  [ok]      Write /usr/edge/properties/edge-agent/edge-agent.properties - c8y.url=" + url,
 		"  [planned] would run: systemctl restart edge-agent",
 		"  [ok]      Create the registration request",
 		"  [ok]      Accept the registration request",

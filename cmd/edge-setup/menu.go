@@ -52,16 +52,26 @@ func runMenu(ctx context.Context, g *globals, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "edge-setup:", err)
 		return exitFailed
 	}
-	o := tui.Options{Env: s.env.Env, Banner: s.banner, AltScreen: true}
+	o := tui.Options{Env: s.env.Env, Banner: s.banner}
 	if s.demo != nil {
 		o.DemoOperator, o.DemoHelp = s.demo.operator, s.demo.secondShell()
 	}
 	m := tui.New(o)
-	// 30 frames a second instead of Bubble Tea's 60: a screen left waiting
-	// for hours costs about a third less CPU (cmd/edge-setup-bench), and
-	// the first frame and a key press still draw quickly (README: Performance).
-	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithFPS(30))
-	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, tea.ErrInterrupted) {
+	// Frames are drawn the moment they change (tui.Screen), not on Bubble
+	// Tea's frame ticker: the first menu and every key draw at once and an
+	// idle screen does not wake the process (README: Performance).
+	scr, err := tui.OpenScreen(os.Stdin, os.Stdout)
+	if err != nil {
+		fmt.Fprintln(stderr, "edge-setup: cannot use the terminal:", err, "(try --plain)")
+		return exitFailed
+	}
+	defer scr.Close()
+	w, h := scr.Size()
+	p := tea.NewProgram(tui.OnScreen(m, scr), tea.WithContext(ctx), tea.WithoutRenderer(), tea.WithWindowSize(w, h))
+	scr.WatchResize(p)
+	_, err = p.Run()
+	scr.Close()
+	if err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, tea.ErrInterrupted) {
 		fmt.Fprintln(stderr, "edge-setup:", err)
 		return exitFailed
 	}
