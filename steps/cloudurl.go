@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -61,6 +62,9 @@ func NormalizeCloudURL(input string) (string, error) {
 		return "", err
 	}
 	if port := u.Port(); port != "" {
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+			return "", fmt.Errorf("the port %s is not a TCP port: use a number from 1 to 65535, or none for https (443)", port)
+		}
 		host = net.JoinHostPort(host, port)
 	} else if strings.Contains(host, ":") {
 		host = "[" + host + "]"

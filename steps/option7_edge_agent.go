@@ -132,10 +132,7 @@ func (EdgeAgent) Confirm(env *Env, a Answers) []string {
 			"Then register this Edge with the tenant",
 		}
 	}
-	restart := "Restart the edge-agent service"
-	if env.Sandboxed() {
-		restart += " (planned only: the root is a sandbox)"
-	}
+	restart := "Restart the edge-agent service" + plannedOnly(env)
 	if url == "" {
 		lines := ConnectionChange(env, cfg, url)
 		lines = append(lines, fmt.Sprintf("Disable remote management: empty c8y.url and set remote.management.enabled=false in %s", path))

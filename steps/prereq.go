@@ -96,15 +96,5 @@ func procFileError(name, why string, env *Env, err error) error {
 	if errors.Is(err, fs.ErrPermission) {
 		return fmt.Errorf("reading %s to %s was refused: run edge-setup as root", name, why)
 	}
-	return fmt.Errorf("cannot read %s to %s: the system refused it (%s)", name, why, safeErrText(err))
-}
-
-// safeErrText is the last part of a file error (the reason, without the
-// "open /path:" prefix Go adds).
-func safeErrText(err error) string {
-	msg := err.Error()
-	if i := strings.LastIndex(msg, ": "); i >= 0 {
-		return msg[i+2:]
-	}
-	return msg
+	return fmt.Errorf("cannot read %s to %s: %s", name, why, systemReason(err))
 }

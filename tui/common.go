@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"sync/atomic"
 
@@ -89,11 +90,14 @@ func (c *common) hang(s string) string { return c.wrap(s, 2) }
 
 func wrapText(s string, width, indent int) string {
 	var out []string
-	for _, para := range strings.Split(s, "\n") {
+	for _, para := range strings.Split(glueUnits.ReplaceAllString(s, "$1\u00a0$2"), "\n") {
 		out = append(out, wrapLine(para, width, indent)...)
 	}
-	return strings.Join(out, "\n")
+	return strings.ReplaceAll(strings.Join(out, "\n"), "\u00a0", " ")
 }
+
+// glueUnits keeps a number with its unit ("100.0 GiB", "20 s") on one line.
+var glueUnits = regexp.MustCompile(`(\d) ((?:[KMGTP]i)?B|%|ms|s|min|h)\b`)
 
 func wrapLine(s string, width, indent int) []string {
 	if ansi.StringWidth(s) <= width {

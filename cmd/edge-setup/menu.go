@@ -67,7 +67,10 @@ func runMenu(ctx context.Context, g *globals, stdout, stderr io.Writer) int {
 	}
 	defer scr.Close()
 	w, h := scr.Size()
-	p := tea.NewProgram(tui.OnScreen(m, scr), tea.WithContext(ctx), tea.WithoutRenderer(), tea.WithWindowSize(w, h))
+	// WithFPS(1): without a renderer Bubble Tea still runs its frame
+	// ticker (it only flushes queued terminal queries, of which there are
+	// none); at the default 60 a second it would wake the idle process.
+	p := tea.NewProgram(tui.OnScreen(m, scr), tea.WithContext(ctx), tea.WithoutRenderer(), tea.WithWindowSize(w, h), tea.WithFPS(1))
 	scr.WatchResize(p)
 	_, err = p.Run()
 	scr.Close()
