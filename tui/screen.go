@@ -20,7 +20,7 @@ import (
 // wakes the process all the time, also while nothing changes. Measured with
 // cmd/edge-setup-bench on the development machine: at 30 fps the first menu
 // took 49 ms and a key 15 ms; at 120 fps 24 ms and 9 ms, but the idle screen
-// cost twice the CPU (each wake-up costs ~0.25 ms there). Drawing on change
+// cost twice the CPU. Drawing on change
 // needs no ticker at all: fast frames and an idle process that sleeps.
 //
 // It is a line renderer: the alternate screen, the cursor hidden, autowrap
