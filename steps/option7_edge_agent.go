@@ -129,7 +129,7 @@ func (EdgeAgent) Confirm(env *Env, a Answers) []string {
 	if cfg.URL == url && cfg.RemoteManagement && a[KeyBootstrapPassword] == "" && !discardsCredentials(env, cfg, url) {
 		return []string{
 			fmt.Sprintf("Keep c8y.url=%s (unchanged): nothing is written and the edge-agent is not restarted", url),
-			"Then register this Edge with the tenant",
+			registerLine(env, a),
 		}
 	}
 	restart := "Restart the edge-agent service" + plannedOnly(env)
@@ -146,7 +146,7 @@ func (EdgeAgent) Confirm(env *Env, a Answers) []string {
 	if discardsCredentials(env, cfg, url) {
 		lines = append(lines, fmt.Sprintf("Discard the device credentials for %s: they are of no use at %s", cfg.URL, url))
 	}
-	return append(lines, restart, "Then register this Edge with the tenant")
+	return append(lines, restart, registerLine(env, a))
 }
 
 func (EdgeAgent) Run(ctx context.Context, env *Env, a Answers, emit Emit) error {
@@ -230,6 +230,19 @@ func applyAgentConfig(ctx context.Context, env *Env, url, bootstrapPassword stri
 		}
 		return "", nil
 	})
+}
+
+// registerLine says how the registration will go: with a tenant user this
+// console creates and accepts the request, without one the tenant's web UI does.
+func registerLine(env *Env, a Answers) string {
+	user := a[KeyTenantUser]
+	if cr := envTenantUser(env); cr != nil {
+		user = cr.User
+	}
+	if user == "" {
+		return "Then register this Edge with the tenant (no tenant user: register and accept it in the tenant's Device Management)"
+	}
+	return "Then register this Edge with the tenant (as tenant user " + user + ": c creates and a accepts the request from this console)"
 }
 
 // discardsCredentials: stored device credentials belong to one tenant; a new

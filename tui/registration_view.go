@@ -59,7 +59,7 @@ func (p *regPage) statusSymbol(i int, status string) string {
 func (p *regPage) stateView() string {
 	s := p.c.styles
 	var b strings.Builder
-	line := func(str string) { b.WriteString(p.c.wrap(str, 0) + "\n") }
+	line := func(str string) { b.WriteString(p.c.hang(str) + "\n") }
 	switch p.phase {
 	case regConnected:
 		c := p.conn
@@ -122,7 +122,7 @@ func (p *regPage) stateView() string {
 			"Register the ID in Device Management > Registration, then Accept; this screen continues by itself. " +
 			"Press u to give a tenant user and do it from here."))
 	}
-	if p.c.demoOperator != nil && p.action == "" {
+	if p.c.demoOperator != nil && p.action == "" && !p.reg.CanManage() {
 		line(s.Banner.Render("DEMO ") + "The demo has no web UI: press o to do the tenant operator's next step (register the ID, accept it).")
 	}
 	if p.retrying == "" && !p.nextAt.IsZero() {
