@@ -152,16 +152,21 @@ func wrapLine(s string, width, indent int) []string {
 // credentials stay readable at 80 columns; small windows keep the first
 // line, the one that matters most.
 func (c *common) bannerLines() []string {
-	banner := c.banner
-	switch {
-	case c.height < 24 && len(banner) > 1:
-		banner = banner[:1]
-	case c.height < 30 && len(banner) > 2:
-		banner = banner[:2] // the credentials; the rest is in ? help
-	}
 	var out []string
-	for _, b := range banner {
+	for _, b := range c.banner[:c.bannerShown()] {
 		out = append(out, strings.Split(c.styles.Banner.Render(wrapText(b, max(c.width, 20), 5)), "\n")...)
 	}
 	return out
+}
+
+// bannerShown is how many banner lines the window has room for; the rest
+// are in the ? help.
+func (c *common) bannerShown() int {
+	switch {
+	case c.height < 24 && len(c.banner) > 1:
+		return 1
+	case c.height < 30 && len(c.banner) > 2:
+		return 2 // the credentials
+	}
+	return len(c.banner)
 }

@@ -121,7 +121,7 @@ func (d *demo) banner() []string {
 	return []string{
 		fmt.Sprintf("DEMO tenant %s · tenant user %s / %s", d.url, demoUser, demoPassword),
 		fmt.Sprintf("DEMO Edge admin %s / %s · %s, files in /%s", demoEdgeAdmin, demoEdgeAdminPass, demoDomain, demoFilesDir),
-		"DEMO sandbox root " + d.root + " · ? shows what a second shell needs",
+		"DEMO sandbox root " + d.root + " (removed on exit)",
 	}
 }
 
