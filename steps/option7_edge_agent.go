@@ -242,7 +242,7 @@ func registerLine(env *Env, a Answers) string {
 	if user == "" {
 		return "Then register this Edge with the tenant (no tenant user: register and accept it in the tenant's Device Management)"
 	}
-	return "Then register this Edge with the tenant (as tenant user " + user + ": c creates and a accepts the request from this console)"
+	return "Then register this Edge with the tenant (as tenant user " + user + ": this console can create and accept the request)"
 }
 
 // discardsCredentials: stored device credentials belong to one tenant; a new
