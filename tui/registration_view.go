@@ -9,11 +9,20 @@ import (
 )
 
 func (p *regPage) View() string {
+	// Option 7's sub-steps stay in view when the screen has room for them
+	// beside the statuses; otherwise the one-line summary says what they did.
+	if v := p.view(true); strings.Count(v, "\n")+1 <= p.c.bodyHeight() || len(p.ranLines()) == 0 {
+		return v
+	}
+	return p.view(false)
+}
+
+func (p *regPage) view(withSteps bool) string {
 	s := p.c.styles
 	var b strings.Builder
 	line := func(str string) { b.WriteString(str + "\n") }
 	line(s.Subtitle.Render("7 - Configure Edge Agent · registration"))
-	if ran := p.ranLines(); len(ran) > 0 {
+	if ran := p.ranLines(); withSteps && len(ran) > 0 {
 		// What option 7 did stays in view (the file written, the restart),
 		// where the window leaves room for it beside the statuses.
 		for _, l := range ran {
@@ -118,12 +127,11 @@ func (p *regPage) stateView() string {
 	case p.canAccept():
 		line("Press " + s.Key.Render("a") + " to accept the device now, or accept it in Device Management.")
 	case !p.reg.CanManage():
-		line(s.Dim.Render("This console has no tenant user, so it only sees \"not accepted yet\" until the request is accepted. " +
-			"Register the ID in Device Management > Registration, then Accept; this screen continues by itself. " +
-			"Press u to give a tenant user and do it from here."))
+		line(s.Dim.Render("Without a tenant user this console only sees \"not accepted yet\": register and accept the ID in " +
+			"Device Management > Registration (this screen continues by itself), or press u to give a tenant user."))
 	}
 	if p.c.demoOperator != nil && p.action == "" && !p.reg.CanManage() {
-		line(s.Banner.Render("DEMO ") + "The demo has no web UI: press o to do the tenant operator's next step (register the ID, accept it).")
+		line(s.Banner.Render("DEMO ") + "No web UI in the demo: o does the tenant operator's next step (register, then accept).")
 	}
 	if p.retrying == "" && !p.nextAt.IsZero() {
 		line(s.Dim.Render("Next check " + p.untilNext() + " · r checks now · esc stops waiting"))
@@ -141,8 +149,7 @@ func (p *regPage) untilNext() string {
 }
 
 // ranLines are option 7's sub-steps that changed something (written,
-// restarted, discarded; not "read" or "record"), or none when the window is
-// too small for them and the statuses (then the one-line notice says it).
+// restarted, discarded; not "read" or "record").
 func (p *regPage) ranLines() []string {
 	var out []string
 	for _, e := range p.ran {
@@ -153,9 +160,6 @@ func (p *regPage) ranLines() []string {
 			}
 			out = append(out, strings.Split(p.c.eventLine(e), "\n")...)
 		}
-	}
-	if p.c.bodyHeight() < 24 {
-		return nil
 	}
 	return out
 }
