@@ -61,7 +61,7 @@ func OpenScreen(in, out *os.File) (*Screen, error) {
 	if s.width <= 0 || s.height <= 0 {
 		s.width, s.height = 80, 24
 	}
-	_, _ = io.WriteString(out, seqEnter)
+	_, _ = io.WriteString(out, seqEnter+"\x1b]2;edge-setup\x07") // and the window title, as before
 	return s, nil
 }
 
