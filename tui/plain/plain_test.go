@@ -87,3 +87,23 @@ func TestOption7TranscriptFailedCheckThenCorrected(t *testing.T) {
 	}
 	golden(t, "option7-corrected", got)
 }
+
+// TestOption7RegistrationTranscript: the whole registration from a serial
+// console with a tenant user: plan, sub-steps, each status once, the
+// credentials file and the agent restart.
+func TestOption7RegistrationTranscript(t *testing.T) {
+	got := transcript(t, func(w *stepstest.World) string {
+		return "7\n" + w.URL + "\n" + stepstest.AdminUser + "\n" + stepstest.AdminPassword + "\ny\n\n\n9\n"
+	})
+	got = regexp.MustCompile(`managed object \d+`).ReplaceAllString(got, "managed object ID")
+	for _, want := range []string{"registration request created", "acceptance sent from this console", "Connected to tenant",
+		"Device credentials stored in /usr/edge/properties/edge-agent/credentials.properties (0600)"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("transcript lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, stepstest.AdminPassword) {
+		t.Error("the tenant password is in the transcript")
+	}
+	golden(t, "option7-registration", got)
+}
