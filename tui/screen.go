@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
@@ -29,16 +30,27 @@ import (
 // which downsamples them for the terminal and drops them for NO_COLOR, as
 // Bubble Tea's renderer does. Bubble Tea still reads the keys and runs the
 // model (tea.WithoutRenderer).
+//
+// Frames are written by a goroutine of their own, newest first: a slow or
+// stalled terminal (a serial line, a hung SSH session) never blocks the
+// model, so keys, Ctrl+C and SIGTERM keep working, and frames that arrive
+// faster than the terminal takes them are merged into one.
 type Screen struct {
-	mu      sync.Mutex
+	wmu     sync.Mutex // serialises writes to the terminal; taken before mu
+	mu      sync.Mutex // the fields below
 	in, out *os.File
 	w       io.Writer // out through the colour profile
 	state   *term.State
-	prev    []string
+	prev    []string // the frame on the terminal
+	pending string   // the newest frame not written yet
+	dirty   bool
+	clear   bool // the window was resized: clear before the next frame
 	width   int
 	height  int
 	closed  bool
 	winch   chan os.Signal
+	wake    chan struct{} // nil: Draw writes itself (tests)
+	done    chan struct{}
 }
 
 // Terminal sequences (ECMA-48 / xterm).
@@ -62,7 +74,19 @@ func OpenScreen(in, out *os.File) (*Screen, error) {
 		s.width, s.height = 80, 24
 	}
 	_, _ = io.WriteString(out, seqEnter+"\x1b]2;edge-setup\x07") // and the window title, as before
+	s.startWriter()
 	return s, nil
+}
+
+// startWriter runs the goroutine that writes frames.
+func (s *Screen) startWriter() {
+	s.wake, s.done = make(chan struct{}, 1), make(chan struct{})
+	go func() {
+		defer close(s.done)
+		for range s.wake {
+			s.flush()
+		}
+	}()
 }
 
 // Size is the terminal size when the screen opened.
@@ -85,36 +109,62 @@ func (s *Screen) WatchResize(p *tea.Program) {
 	}()
 }
 
-// resize forgets the last frame: the next one is drawn whole.
+// resize forgets the last frame: the next one is drawn whole, on a
+// cleared screen. It never waits for the terminal.
 func (s *Screen) resize(w, h int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if w != s.width || h != s.height {
-		s.width, s.height, s.prev = w, h, nil
-		if !s.closed {
-			_, _ = io.WriteString(s.out, "\x1b[2J")
-		}
+		s.width, s.height, s.prev, s.clear = w, h, nil, true
 	}
 }
 
-// Draw writes the lines of frame that differ from the last frame.
+// Draw hands the newest frame to the writer.
 func (s *Screen) Draw(frame string) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if s.closed {
+		s.mu.Unlock()
 		return
 	}
-	lines := strings.Split(frame, "\n")
+	s.pending, s.dirty = frame, true
+	s.mu.Unlock()
+	if s.wake == nil {
+		s.flush()
+		return
+	}
+	select {
+	case s.wake <- struct{}{}:
+	default: // the writer is already due to run; it takes the newest frame
+	}
+}
+
+// flush writes the lines of the newest frame that differ from the frame on
+// the terminal.
+func (s *Screen) flush() {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	s.mu.Lock()
+	if !s.dirty || s.closed {
+		s.mu.Unlock()
+		return
+	}
+	lines := strings.Split(s.pending, "\n")
 	if len(lines) > s.height {
 		lines = lines[:s.height]
 	}
+	prev := s.prev
 	var b strings.Builder
-	for i := range max(len(lines), len(s.prev)) {
+	if s.clear {
+		b.WriteString("\x1b[2J")
+	}
+	s.prev, s.dirty, s.clear = lines, false, false
+	s.mu.Unlock()
+	for i := range max(len(lines), len(prev)) {
 		l := ""
 		if i < len(lines) {
 			l = lines[i]
 		}
-		if i < len(s.prev) && s.prev[i] == l {
+		if i < len(prev) && prev[i] == l {
 			continue
 		}
 		b.WriteString("\x1b[")
@@ -125,7 +175,6 @@ func (s *Screen) Draw(frame string) {
 		b.WriteString(l)
 		b.WriteString("\x1b[0m")
 	}
-	s.prev = lines
 	if b.Len() == 0 {
 		return
 	}
@@ -133,20 +182,41 @@ func (s *Screen) Draw(frame string) {
 }
 
 // Close leaves the alternate screen, shows the cursor and restores the
-// terminal mode.
+// terminal mode. It is safe to call more than once, and it does not hang
+// on a terminal that takes no more output.
 func (s *Screen) Close() {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if s.closed {
+		s.mu.Unlock()
 		return
 	}
 	s.closed = true
+	s.mu.Unlock()
 	if s.winch != nil {
 		signal.Stop(s.winch)
 		close(s.winch)
 	}
-	_, _ = io.WriteString(s.out, "\x1b[0m"+seqLeave)
-	_ = term.Restore(s.in.Fd(), s.state)
+	if s.wake != nil {
+		close(s.wake)
+		select {
+		case <-s.done:
+		case <-time.After(time.Second):
+		}
+	}
+	left := make(chan struct{})
+	go func() {
+		s.wmu.Lock()
+		defer s.wmu.Unlock()
+		_, _ = io.WriteString(s.out, "\x1b[0m"+seqLeave)
+		close(left)
+	}()
+	select {
+	case <-left:
+	case <-time.After(time.Second):
+	}
+	if s.in != nil && s.state != nil {
+		_ = term.Restore(s.in.Fd(), s.state)
+	}
 }
 
 func itoa(n int) string {
