@@ -154,7 +154,7 @@ func TestE2EPlainRegistrationWithPipedAnswers(t *testing.T) {
 	url := demoURL.FindStringSubmatch(s)[1]
 	io.WriteString(stdin, "7\n"+url+"\n"+demoUser+"\n"+demoPassword+"\ny\ny\ny\n")
 	s = waitOut("Connected to tenant " + demoTenantID)
-	for _, want := range []string{"Not registered in the tenant", "registration request created", "Pending acceptance", "accepted from this console", "Accepted"} {
+	for _, want := range []string{"Not registered in the tenant", "registration request created", "Pending acceptance", "acceptance sent from this console", "Accepted"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("plain registration lacks %q:\n%s", want, s)
 		}

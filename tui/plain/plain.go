@@ -225,7 +225,7 @@ func (u *UI) ask(ctx context.Context, s steps.Step, a steps.Answers) error {
 					// unchecked one takes the word, never a stray key.
 					if steps.Keepable(verr) {
 						keep = v
-						u.println("  Enter the corrected value, or " + keepWord + " to keep " + shown(p, v) + " unchecked.")
+						u.println("  Enter the corrected value, or type " + keepWord + " to use " + shown(p, v) + " unchecked.")
 					} else {
 						u.println("  Enter the corrected value.")
 					}
