@@ -150,7 +150,7 @@ func TestE2EPlainRegistrationWithPipedAnswers(t *testing.T) {
 		t.Fatalf("output never showed %q:\n%s", want, out.String())
 		return ""
 	}
-	s := waitOut("Enter option [1-9]")
+	s := waitOut("Enter option [1-9")
 	url := demoURL.FindStringSubmatch(s)[1]
 	io.WriteString(stdin, "7\n"+url+"\n"+demoUser+"\n"+demoPassword+"\ny\ny\ny\n")
 	s = waitOut("Connected to tenant " + demoTenantID)

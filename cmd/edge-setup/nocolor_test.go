@@ -45,7 +45,7 @@ func colourSGRs(out []byte) []string {
 // configured in the demo) and the help overlay: every style in use.
 func driveColours(t *testing.T, env ...string) []byte {
 	rt := startPTY(t, 100, 30, append([]string{"COLORTERM=truecolor"}, env...), "--demo")
-	rt.waitFor("d. Diagnose the connection to the tenant")
+	rt.waitFor("D. Diagnose the connection to the tenant")
 	rt.send("d")
 	rt.waitFor("Tenant URL failed")
 	rt.send("?")
