@@ -328,7 +328,7 @@ func TestApplyOption7RegistersWithCreateAndAccept(t *testing.T) {
 	}
 	out := rec.text()
 	for _, want := range []string{
-		"done Write usr/edge/properties/edge-agent/edge-agent.properties c8y.url=" + w.URL,
+		"done Write /usr/edge/properties/edge-agent/edge-agent.properties c8y.url=" + w.URL,
 		"done Create the registration request",
 		"done Accept the registration request",
 		"done Register with the tenant connected: tenant " + stepstest.TenantID,
@@ -344,7 +344,7 @@ func TestApplyOption7RegistersWithCreateAndAccept(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{`option=7 step="Write usr/edge`, `outcome=done`, `step=Registration outcome="Pending acceptance"`, `outcome=Connected`, `outcome=completed`} {
+	for _, want := range []string{`option=7 step="Write /usr/edge`, `outcome=done`, `step=Registration outcome="Pending acceptance"`, `outcome=Connected`, `outcome=completed`} {
 		if !strings.Contains(string(log), want) {
 			t.Errorf("log lacks %q:\n%s", want, log)
 		}

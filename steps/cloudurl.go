@@ -126,7 +126,7 @@ func checkPort(port string) error {
 		return fmt.Errorf("the port %q is not a number from 1 to 65535", port)
 	}
 	if n < 1 || n > 65535 {
-		return fmt.Errorf("the port %d is outside 1-65535, the range of TCP ports: check the number (HTTPS is usually 443)", n)
+		return fmt.Errorf("the port %d is outside 1-65535, the range of TCP ports: use a number from 1 to 65535 (HTTPS is usually 443)", n)
 	}
 	return nil
 }

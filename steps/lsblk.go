@@ -67,7 +67,7 @@ func readBlockDevices(ctx context.Context, env *Env) ([]blockDevice, error) {
 			return nil, fmt.Errorf("the root %s is a sandbox and has no disk layout: put the output of '%s' in %s to simulate one", env.Root, LsblkCommand, rootPath(env, "/"+LsblkSnapshotFile))
 		}
 		if err != nil {
-			return nil, fmt.Errorf("cannot read the disk layout snapshot: %v", err)
+			return nil, fmt.Errorf("cannot read the disk layout snapshot %s: %s", rootPath(env, "/"+LsblkSnapshotFile), systemReason(err))
 		}
 	}
 	var doc struct {

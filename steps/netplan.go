@@ -37,7 +37,7 @@ func primaryInterface(env *Env) (name, why string, err error) {
 	dir := rootPath(env, "/sys/class/net")
 	entries, err := os.ReadDir(dir)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return "", "", fmt.Errorf("cannot list the network interfaces in /sys/class/net: %v", err)
+		return "", "", fmt.Errorf("cannot list the network interfaces in /sys/class/net: %s", systemReason(err))
 	}
 	var cands []string
 	for _, e := range entries {
@@ -159,7 +159,7 @@ func readDockerDaemon(env *Env) (map[string]any, error) {
 		return map[string]any{}, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("cannot read %s: %v", DockerDaemonFile, err)
+		return nil, fmt.Errorf("cannot read %s: %s", DockerDaemonFile, systemReason(err))
 	}
 	m := map[string]any{}
 	if len(bytes.TrimSpace(data)) == 0 {

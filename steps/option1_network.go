@@ -95,7 +95,7 @@ func (Network) Confirm(env *Env, a Answers) []string {
 	}
 	return append(lines,
 		"Save the network parameters in /"+edgeprops.ConfigDatFile,
-		"Run "+NetplanApply.String()+": the VM's address changes now",
+		"Run "+NetplanApply.String()+": the VM's address changes now"+plannedOnly(env),
 		"Then restart the Edge VM")
 }
 
@@ -176,6 +176,15 @@ func (Network) Run(ctx context.Context, env *Env, a Answers, emit Emit) error {
 }
 
 // plannedOr is the detail of a command sub-step: "planned" under a sandbox root.
+// plannedOnly is the plan's note on a command a sandbox root does not run
+// (the same words in every option).
+func plannedOnly(env *Env) string {
+	if env.Sandboxed() {
+		return " (planned only: the root is a sandbox)"
+	}
+	return ""
+}
+
 func plannedOr(env *Env, done string) string {
 	if !env.Runner.Execute {
 		return "planned (sandbox root)"

@@ -180,7 +180,7 @@ func TestNetworkRunWritesFiles(t *testing.T) {
 		"Write /etc/netplan/01-edge-setup.yaml (DHCP off for ens192)",
 		"Docker bridge (bip in /etc/docker/daemon.json): 172.17.0.1/16 -> 172.18.0.1/16",
 		"Save the network parameters in /opt/c8y/utilities/post-installer/config.dat",
-		"Run netplan apply: the VM's address changes now",
+		"Run netplan apply: the VM's address changes now (planned only: the root is a sandbox)",
 		"Then restart the Edge VM",
 	)
 	evs := mustRun(t, te.Env, Network{}, a)

@@ -142,7 +142,7 @@ func certificateConfirm(env *Env, a Answers, domain string) []string {
 		fmt.Sprintf("Install the SSL certificate %s as %s", a[CfgCertificate], certDst),
 		fmt.Sprintf("Install the SSL certificate key %s as %s (mode 0600)", a[CfgCertKey], keyDst),
 		fmt.Sprintf("Install the licence %s as %s", a[CfgLicence], licDst),
-		"Keep replaced files as <name>.bak; reload the web server (" + WebServerReload.String() + ")",
+		"Keep replaced files as <name>.bak; reload the web server (" + WebServerReload.String() + ")" + plannedOnly(env),
 	}
 }
 

@@ -75,10 +75,13 @@ func (PostUpgrade) Confirm(env *Env, a Answers) []string {
 	if a[CfgAdminPassword] != "" {
 		lines = append(lines, "Change the tenant admin password (not shown) on the Edge platform ("+edgeURL(env)+") and in /"+edgeprops.ConfigDatFile)
 	} else {
-		lines = append(lines, "The stored tenant admin password meets the policy: unchanged")
+		lines = append(lines, "Keep the tenant admin password (the stored one meets the policy)")
 	}
 	for _, c := range UpgradeCommands {
 		lines = append(lines, "Run "+c.String())
+	}
+	if env.Sandboxed() {
+		lines = append(lines, "These commands are planned only: the root is a sandbox")
 	}
 	return append(lines, "Then restart the Edge VM")
 }

@@ -24,11 +24,12 @@ func TestPostUpgradeGoodPassword(t *testing.T) {
 	}
 	a, _ := drive(t, te.Env, PostUpgrade{}) // confirmation only
 	wantLines(t, (PostUpgrade{}).Confirm(te.Env, a),
-		"The stored tenant admin password meets the policy: unchanged",
+		"Keep the tenant admin password (the stored one meets the policy)",
 		"Run systemctl daemon-reload",
 		"Run systemctl restart mongod",
 		"Run systemctl restart cumulocity-core-karaf",
 		"Run systemctl reload-or-restart nginx",
+		"These commands are planned only: the root is a sandbox",
 		"Then restart the Edge VM",
 	)
 	evs := mustRun(t, te.Env, PostUpgrade{}, a)

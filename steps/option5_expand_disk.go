@@ -50,13 +50,17 @@ func (ExpandDisk) Confirm(env *Env, a Answers) []string {
 	var lines []string
 	growable := 0
 	for _, g := range plan {
-		lines = append(lines, describeGrowth(g))
+		line := describeGrowth(g)
 		if g.Slack > 0 && g.Problem == "" {
 			growable++
+			// The commands belong to their partition: one line, no sub-bullets.
+			var cmds []string
 			for _, c := range g.Commands {
-				lines = append(lines, "  Run "+c.String())
+				cmds = append(cmds, c.String())
 			}
+			line += "; run " + strings.Join(cmds, ", then ") + plannedOnly(env)
 		}
+		lines = append(lines, line)
 	}
 	if growable == 0 {
 		lines = append(lines, nothingToGrow)

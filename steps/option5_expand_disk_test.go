@@ -41,9 +41,7 @@ func TestExpandDiskExt4(t *testing.T) {
 	a, _ := drive(t, te.Env, ExpandDisk{})
 	wantLines(t, (ExpandDisk{}).Confirm(te.Env, a),
 		"Partition /dev/sda1 (vfat, /boot/efi), 512.0 MiB, on /dev/sda (80.0 GiB): cannot grow (another partition follows it)",
-		"Partition /dev/sda2 (ext4, /), 49.5 GiB, on /dev/sda (80.0 GiB): can grow by about 30.0 GiB",
-		"  Run growpart /dev/sda 2",
-		"  Run resize2fs /dev/sda2",
+		"Partition /dev/sda2 (ext4, /), 49.5 GiB, on /dev/sda (80.0 GiB): can grow by about 30.0 GiB; run growpart /dev/sda 2, then resize2fs /dev/sda2 (planned only: the root is a sandbox)",
 		"Partition /dev/sdb1 (ext4, /data), 20.0 GiB, on /dev/sdb (20.0 GiB): nothing to grow (less than 1 MiB unallocated after it)",
 	)
 	mustRun(t, te.Env, ExpandDisk{}, a)

@@ -130,13 +130,10 @@ func (EdgeAgent) Confirm(env *Env, a Answers) []string {
 	if cfg.URL == url && cfg.RemoteManagement && a[KeyBootstrapPassword] == "" && !discardsCredentials(env, cfg, url) {
 		return []string{
 			fmt.Sprintf("Keep c8y.url=%s (unchanged): nothing is written and the edge-agent is not restarted", url),
-			"Then register this Edge with the tenant",
+			registerLine(env, a),
 		}
 	}
-	restart := "Restart the edge-agent service"
-	if env.Sandboxed() {
-		restart += " (planned only: the root is a sandbox)"
-	}
+	restart := "Restart the edge-agent service" + plannedOnly(env)
 	if url == "" {
 		lines := ConnectionChange(env, cfg, url)
 		lines = append(lines, fmt.Sprintf("Disable remote management: empty c8y.url and set remote.management.enabled=false in %s", path))
@@ -150,7 +147,7 @@ func (EdgeAgent) Confirm(env *Env, a Answers) []string {
 	if discardsCredentials(env, cfg, url) {
 		lines = append(lines, fmt.Sprintf("Discard the device credentials for %s: they are of no use at %s", cfg.URL, url))
 	}
-	return append(lines, restart, "Then register this Edge with the tenant")
+	return append(lines, restart, registerLine(env, a))
 }
 
 func (EdgeAgent) Run(ctx context.Context, env *Env, a Answers, emit Emit) error {
@@ -211,11 +208,11 @@ func applyAgentConfig(ctx context.Context, env *Env, url, bootstrapPassword stri
 		}
 	}
 	if next == cfg {
-		t.Skip("Write "+edgeprops.AgentPropsFile, "unchanged")
+		t.Skip("Write /"+edgeprops.AgentPropsFile, "unchanged")
 		t.Skip("Restart the edge-agent service", "configuration unchanged")
 		return nil
 	}
-	err = t.Do("Write "+edgeprops.AgentPropsFile, func() (string, error) {
+	err = t.Do("Write /"+edgeprops.AgentPropsFile, func() (string, error) {
 		if url == "" {
 			return "remote management disabled", env.Props.SaveAgentConfig(next)
 		}
@@ -234,6 +231,19 @@ func applyAgentConfig(ctx context.Context, env *Env, url, bootstrapPassword stri
 		}
 		return "", nil
 	})
+}
+
+// registerLine says how the registration will go: with a tenant user this
+// console creates and accepts the request, without one the tenant's web UI does.
+func registerLine(env *Env, a Answers) string {
+	user := a[KeyTenantUser]
+	if cr := envTenantUser(env); cr != nil {
+		user = cr.User
+	}
+	if user == "" {
+		return "Then register this Edge with the tenant (no tenant user: register and accept it in the tenant's Device Management)"
+	}
+	return "Then register this Edge with the tenant (as tenant user " + user + ": this console can create and accept the request)"
 }
 
 // discardsCredentials: stored device credentials belong to one tenant; a new

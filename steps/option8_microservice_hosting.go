@@ -122,6 +122,9 @@ func (m MicroserviceHosting) Confirm(env *Env, a Answers) []string {
 	for _, c := range cmds {
 		lines = append(lines, "Run "+c.String())
 	}
+	if env.Sandboxed() {
+		lines = append(lines, "These commands are planned only: the root is a sandbox")
+	}
 	return append(lines, "Record the state in /"+edgeprops.StateDir+"/"+MicroserviceHostingState+".json")
 }
 

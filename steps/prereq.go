@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
 	"strconv"
 	"strings"
 )
@@ -32,7 +33,7 @@ const (
 func cpuCount(env *Env) (int, error) {
 	data, err := readRootFile(env, "/proc/cpuinfo", 0)
 	if err != nil {
-		return 0, fmt.Errorf("cannot read /proc/cpuinfo to count the CPUs: %v", err)
+		return 0, procFileError("/proc/cpuinfo", "count the CPUs", env, err)
 	}
 	n := 0
 	sc := bufio.NewScanner(bytes.NewReader(data))
@@ -52,7 +53,7 @@ func cpuCount(env *Env) (int, error) {
 func memTotal(env *Env) (int64, error) {
 	data, err := readRootFile(env, "/proc/meminfo", 0)
 	if err != nil {
-		return 0, fmt.Errorf("cannot read /proc/meminfo to measure the memory: %v", err)
+		return 0, procFileError("/proc/meminfo", "measure the memory", env, err)
 	}
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	for sc.Scan() {
@@ -80,4 +81,19 @@ func humanBytes(n int64) string {
 		exp++
 	}
 	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTP"[exp])
+}
+
+// procFileError says in operator words why a /proc file could not be read
+// (a sandbox root has none: say how to simulate one), never the raw Go error.
+func procFileError(name, why string, env *Env, err error) error {
+	if errors.Is(err, fs.ErrNotExist) {
+		if env.Sandboxed() {
+			return fmt.Errorf("the root %s is a sandbox and has no %s to %s: copy this machine's %s to %s%s to simulate one", env.Root, name, why, name, env.Root, name)
+		}
+		return fmt.Errorf("%s does not exist, so edge-setup cannot %s: is /proc mounted? (mount -t proc proc /proc)", name, why)
+	}
+	if errors.Is(err, fs.ErrPermission) {
+		return fmt.Errorf("reading %s to %s was refused: run edge-setup as root", name, why)
+	}
+	return fmt.Errorf("cannot read %s to %s: %s", name, why, systemReason(err))
 }

@@ -1,8 +1,11 @@
 package steps
 
 import (
+	"context"
 	"errors"
 	"strings"
+
+	"github.com/edge-setup/edge-setup/tenantapi"
 )
 
 // TenantUserPrompt is the next question for giving a tenant user to a
@@ -43,4 +46,20 @@ func (r *Registration) UseTenantUser(a Answers) {
 	}
 	cr := tenantUserCredentials(r.Env, a[KeyTenantUser], a[KeyTenantPassword])
 	r.Tenant = &cr
+}
+
+// TenantStatus reads the request's status as the tenant user only (the
+// device's credentials are not asked for, so nothing is handed out here).
+func (r *Registration) TenantStatus(ctx context.Context) (string, error) {
+	if r.Tenant == nil {
+		return "", errors.New("no tenant user credentials: set C8Y_USER and C8Y_PASSWORD")
+	}
+	req, err := r.Client.NewDeviceRequest(ctx, *r.Tenant, r.DeviceID)
+	switch {
+	case err == nil:
+		return DisplayStatus(req.Status), nil
+	case errors.Is(err, tenantapi.ErrNotFound):
+		return StatusNotRegistered, nil
+	}
+	return "", explain("reading the registration request as the tenant user failed", err)
 }

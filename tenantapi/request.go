@@ -96,7 +96,7 @@ func (c *Client) send(ctx context.Context, k call) (_ *resty.Response, auth stri
 		if errors.Is(err, resty.ErrResponseBodyTooLarge) {
 			return nil, auth, fmt.Errorf("%w: the answer to %s %s is larger than %s", ErrBodyTooLarge, k.method, k.path, size(c.maxBody))
 		}
-te := &transportError{Method: k.method, Path: k.path, Host: c.host, Err: err}
+		te := &transportError{Method: k.method, Path: k.path, Host: c.host, Err: err}
 		if resp != nil && resp.RawResponse != nil {
 			te.Status = resp.StatusCode() // the headers came, the body broke off
 		}

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"sync/atomic"
 
@@ -89,11 +90,14 @@ func (c *common) hang(s string) string { return c.wrap(s, 2) }
 
 func wrapText(s string, width, indent int) string {
 	var out []string
-	for _, para := range strings.Split(s, "\n") {
+	for _, para := range strings.Split(glueUnits.ReplaceAllString(s, "$1\u00a0$2"), "\n") {
 		out = append(out, wrapLine(para, width, indent)...)
 	}
-	return strings.Join(out, "\n")
+	return strings.ReplaceAll(strings.Join(out, "\n"), "\u00a0", " ")
 }
+
+// glueUnits keeps a number with its unit ("100.0 GiB", "20 s") on one line.
+var glueUnits = regexp.MustCompile(`(\d) ((?:[KMGTP]i)?B|%|ms|s|min|h)\b`)
 
 func wrapLine(s string, width, indent int) []string {
 	if ansi.StringWidth(s) <= width {
@@ -148,13 +152,21 @@ func wrapLine(s string, width, indent int) []string {
 // credentials stay readable at 80 columns; small windows keep the first
 // line, the one that matters most.
 func (c *common) bannerLines() []string {
-	banner := c.banner
-	if c.height < 24 && len(banner) > 1 {
-		banner = banner[:1]
-	}
 	var out []string
-	for _, b := range banner {
+	for _, b := range c.banner[:c.bannerShown()] {
 		out = append(out, strings.Split(c.styles.Banner.Render(wrapText(b, max(c.width, 20), 5)), "\n")...)
 	}
 	return out
+}
+
+// bannerShown is how many banner lines the window has room for; the rest
+// are in the ? help.
+func (c *common) bannerShown() int {
+	switch {
+	case c.height < 24 && len(c.banner) > 1:
+		return 1
+	case c.height < 30 && len(c.banner) > 2:
+		return 2 // the credentials
+	}
+	return len(c.banner)
 }

@@ -21,7 +21,7 @@ var keys = keyMap{
 	Select:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "select")),
 	Digit:     key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("1-9", "choose")),
 	Quit:      key.NewBinding(key.WithKeys("q", "9"), key.WithHelp("q/9", "exit")),
-	ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+	ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "leave now (exit 130)")),
 	Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to menu")),
 	Submit:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "submit")),
 	Proceed:   key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "proceed")),

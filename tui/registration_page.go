@@ -485,8 +485,8 @@ func (p *regPage) ShortHelp() []key.Binding {
 		if !p.reg.CanManage() {
 			b = append(b, keys.TenantUser)
 		}
-		if p.c.demoOperator != nil {
-			b = append(b, keys.DemoOperator)
+		if p.c.demoOperator != nil && !p.reg.CanManage() {
+			b = append(b, keys.DemoOperator) // with a tenant user, c and a do it
 		}
 		b = append(b, keys.CheckNow)
 	}

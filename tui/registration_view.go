@@ -9,17 +9,26 @@ import (
 )
 
 func (p *regPage) View() string {
+	// Option 7's sub-steps stay in view when the screen has room for them
+	// beside the statuses; otherwise the one-line summary says what they did.
+	if v := p.view(true); strings.Count(v, "\n")+1 <= p.c.bodyHeight() || len(p.ranLines()) == 0 {
+		return v
+	}
+	return p.view(false)
+}
+
+func (p *regPage) view(withSteps bool) string {
 	s := p.c.styles
 	var b strings.Builder
 	line := func(str string) { b.WriteString(str + "\n") }
 	line(s.Subtitle.Render("7 - Configure Edge Agent · registration"))
-	for _, e := range p.ran {
-		// What option 7 did stays in view: the file written, the restart.
-		if e.Kind != steps.SubStepStarted {
-			line(p.c.eventLine(e))
+	if ran := p.ranLines(); withSteps && len(ran) > 0 {
+		// What option 7 did stays in view (the file written, the restart),
+		// where the window leaves room for it beside the statuses.
+		for _, l := range ran {
+			line(l)
 		}
-	}
-	if p.notice != "" {
+	} else if p.notice != "" {
 		line(s.Dim.Render(p.c.hang(p.notice)))
 	}
 	line("")
@@ -57,7 +66,7 @@ func (p *regPage) timelineView() timelineView {
 func (p *regPage) stateView() string {
 	s := p.c.styles
 	var b strings.Builder
-	line := func(str string) { b.WriteString(p.c.wrap(str, 0) + "\n") }
+	line := func(str string) { b.WriteString(p.c.hang(str) + "\n") }
 	switch p.phase {
 	case regConnected:
 		c := p.conn
@@ -120,12 +129,11 @@ func (p *regPage) stateView() string {
 	case p.canAccept():
 		line("Press " + s.Key.Render("a") + " to accept the device now, or accept it in Device Management.")
 	case !p.reg.CanManage():
-		line(s.Dim.Render("This console has no tenant user, so it only sees \"not accepted yet\" until the request is accepted. " +
-			"Register the ID in Device Management > Registration, then Accept; this screen continues by itself. " +
-			"Press u to give a tenant user and do it from here."))
+		line(s.Dim.Render("Without a tenant user this console only sees \"not accepted yet\": register and accept the ID in " +
+			"Device Management > Registration (this screen continues by itself), or press u to give a tenant user."))
 	}
-	if p.c.demoOperator != nil && p.action == "" {
-		line(s.Banner.Render("DEMO ") + "The demo has no web UI: press o to do the tenant operator's next step (register the ID, accept it).")
+	if p.c.demoOperator != nil && p.action == "" && !p.reg.CanManage() {
+		line(s.Banner.Render("DEMO ") + "No web UI in the demo: o does the tenant operator's next step (register, then accept).")
 	}
 	if p.retrying == "" && !p.nextAt.IsZero() {
 		line(s.Dim.Render("Next check " + p.untilNext() + " · r checks now · esc stops waiting"))
@@ -140,4 +148,20 @@ func (p *regPage) untilNext() string {
 	}
 	// Round up: "in 0s" would read as a stall.
 	return "in " + ((d + time.Second - 1) / time.Second * time.Second).String()
+}
+
+// ranLines are option 7's sub-steps that changed something (written,
+// restarted, discarded; not "read" or "record").
+func (p *regPage) ranLines() []string {
+	var out []string
+	for _, e := range p.ran {
+		switch e.Kind {
+		case steps.SubStepDone, steps.SubStepSkipped, steps.SubStepFailed, steps.Warning:
+			if strings.HasPrefix(e.Name, "Read ") || strings.HasPrefix(e.Name, "Record ") {
+				continue
+			}
+			out = append(out, strings.Split(p.c.eventLine(e), "\n")...)
+		}
+	}
+	return out
 }

@@ -172,7 +172,7 @@ func (m *Model) Render() string {
 	s := m.c.styles
 	width := max(m.c.width, 1)
 	header := s.Title.Render("Cumulocity IoT Edge · post-installation")
-	if v := m.c.env.Version; v != "" {
+	if v := m.c.env.Version; v != "" && ansi.StringWidth(header)+len("  edge-setup "+v) <= width {
 		header += s.Dim.Render("  edge-setup " + v)
 	}
 	top := append(append([]string{header}, m.c.bannerLines()...), "")
@@ -255,13 +255,13 @@ func (m *Model) helpOverlay() string {
 	s := m.c.styles
 	var b strings.Builder
 	b.WriteString(s.Subtitle.Render("Keys") + "\n\n")
-	for _, k := range append(m.page.ShortHelp(), keys.ForceQuit, keys.Help) {
+	for _, k := range append(m.page.ShortHelp(), keys.ScrollDown, keys.ScrollUp, keys.ForceQuit, keys.Help) {
 		h := k.Help()
 		b.WriteString("  " + s.Key.Render(lipgloss.NewStyle().Width(10).Render(h.Key)) + h.Desc + "\n")
 	}
-	if len(m.c.demoHelp) > 0 {
+	if more := append(append([]string(nil), m.c.banner[m.c.bannerShown():]...), m.c.demoHelp...); len(more) > 0 {
 		b.WriteString("\n")
-		for _, l := range m.c.demoHelp {
+		for _, l := range more {
 			b.WriteString(s.Banner.Render(m.c.hang(l)) + "\n")
 		}
 	}

@@ -131,10 +131,10 @@ func TestOption7FullRegistrationFromTheConsole(t *testing.T) {
 	d.key("7")
 	d.waitFor(steps.PromptCloudURL)
 	d.key("enter") // keep the prefilled URL
-	d.waitFor("Enter tenant user")
-	d.key("enter") // no tenant user
+	d.waitFor("This Edge is registered with")
+	d.key("enter") // check the connection: no tenant user asked
 	d.waitFor("Proceed? [y/N]")
-	if !strings.Contains(d.screen(), "Set c8y.url="+w.URL) {
+	if !strings.Contains(d.screen(), "Keep c8y.url="+w.URL) {
 		t.Errorf("confirmation:\n%s", d.screen())
 	}
 	d.key("y")
@@ -148,7 +148,7 @@ func TestOption7WithoutTenantUserCompletesWhenAcceptedInTheTenant(t *testing.T) 
 	w := stepstest.New(t)
 	d := newDriver(t, w.Env, 80, 24)
 	d.waitingWithoutTenantUser(w.URL)
-	if !strings.Contains(d.screen(), "no tenant user") {
+	if !strings.Contains(flatten(d.screen()), "Without a tenant user this console only sees") {
 		t.Errorf("screen does not say what the device cannot know:\n%s", d.screen())
 	}
 	d.acceptInTenant(w)
@@ -353,4 +353,36 @@ func TestResumedRegistrationOffersTheSameActionsAndATimelineThatOnlyMovesOn(t *t
 	}
 	d.key("y")
 	d.waitFor("Connected to tenant")
+}
+
+func TestEnterAtProceedIsNoAndSaysNothingChanged(t *testing.T) {
+	w := stepstest.New(t)
+	path := filepath.Join(w.Env.Root, "usr/edge/properties/edge-agent/edge-agent.properties")
+	before, _ := os.ReadFile(path)
+	d := newDriver(t, w.Env, 100, 30)
+	d.key("7")
+	d.waitFor(steps.PromptCloudURL)
+	d.key("enter") // blank: disable remote management
+	d.waitFor("Proceed? [y/N]")
+	d.key("enter")
+	d.waitFor("Option cancelled: nothing was changed.")
+	if after, _ := os.ReadFile(path); string(after) != string(before) {
+		t.Error("Enter at Proceed? [y/N] changed the agent configuration")
+	}
+}
+
+func TestNarrowWindowKeepsHelpInTheFooterAndSaysMoreBelow(t *testing.T) {
+	w := stepstest.New(t)
+	d := newDriver(t, w.Env, 60, 20)
+	lines := strings.Split(d.screen(), "\n")
+	if last := lines[len(lines)-1]; !strings.HasSuffix(strings.TrimSpace(last), "? help") {
+		t.Errorf("footer without ? help: %q", last)
+	}
+	if !strings.Contains(d.screen(), "more below") {
+		t.Errorf("the cut menu does not say so:\n%s", d.screen())
+	}
+	d.key("pgdown")
+	if !strings.Contains(d.screen(), "remote connection such as SSH") {
+		t.Errorf("pgdn does not show the rest:\n%s", d.screen())
+	}
 }

@@ -41,6 +41,10 @@ type consoleResult struct {
 	MenuRSSKB  []int           // VmRSS when the menu was first drawn
 	KeyRedraw  []time.Duration // key written -> screen changed
 	KeyMissing int             // presses that changed nothing within a second
+	// The reference: a minimal Bubble Tea v2 program drawing a nine-line
+	// list (bareprog), started and keyed alternately with edge-setup.
+	BareStart  []time.Duration
+	BareRedraw []time.Duration
 
 	IdleWall   time.Duration // measured window
 	IdleCPU    time.Duration // utime+stime in it
@@ -140,6 +144,12 @@ func runConsole(ctx context.Context, cfg consoleConfig, progress func(string)) (
 	if err != nil {
 		return nil, err
 	}
+	bare := filepath.Join(cfg.Dir, "bareprog")
+	cmd := exec.Command("go", "build", "-o", bare, "./cmd/edge-setup-bench/bareprog")
+	cmd.Dir = root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("building the Bubble Tea reference: %v\n%s", err, out)
+	}
 
 	progress(fmt.Sprintf("cold starts (%d, alternating with a minimal Go program)", cfg.Starts))
 	// One unmeasured start of each warms the page cache.
@@ -155,15 +165,20 @@ func runConsole(ctx context.Context, cfg consoleConfig, progress func(string)) (
 		if err != nil {
 			return nil, err
 		}
+		bt, err := bareStart(bare)
+		if err != nil {
+			return nil, err
+		}
 		if i >= 0 {
 			res.ColdStart = append(res.ColdStart, d)
 			res.MenuRSSKB = append(res.MenuRSSKB, rss)
 			res.Baseline = append(res.Baseline, b)
+			res.BareStart = append(res.BareStart, bt)
 		}
 	}
 
-	progress(fmt.Sprintf("key presses (%d)", cfg.Keys))
-	if err := keyPresses(ctx, bin, cfg, res); err != nil {
+	progress(fmt.Sprintf("key presses (%d, alternating with the Bubble Tea reference)", cfg.Keys))
+	if err := keyPresses(ctx, bin, bare, cfg, res); err != nil {
 		return nil, err
 	}
 
@@ -208,8 +223,23 @@ func baselineStart(bin string) (time.Duration, error) {
 	return at.Sub(started), nil
 }
 
-// keyPresses sends j and k in turn on the menu and times each redraw.
-func keyPresses(ctx context.Context, bin string, cfg consoleConfig, res *consoleResult) error {
+// bareStart times the Bubble Tea reference's start to its full list.
+func bareStart(bin string) (time.Duration, error) {
+	tm, started, err := startTerm(termCols, termRows, nil, bin)
+	if err != nil {
+		return 0, err
+	}
+	defer tm.stop()
+	at, err := tm.waitFor(stepTimeout, "1. Item 1", "9. Item 9")
+	if err != nil {
+		return 0, fmt.Errorf("bubble tea reference: %w", err)
+	}
+	return at.Sub(started), nil
+}
+
+// keyPresses sends j and k in turn on the menu and on the reference's list,
+// alternately, and times each redraw.
+func keyPresses(ctx context.Context, bin, bare string, cfg consoleConfig, res *consoleResult) error {
 	root, err := os.MkdirTemp(cfg.Dir, "root-")
 	if err != nil {
 		return err
@@ -223,7 +253,29 @@ func keyPresses(ctx context.Context, bin string, cfg consoleConfig, res *console
 	if _, err := tm.waitFor(stepTimeout, menuText, menuLast); err != nil {
 		return err
 	}
+	rt, _, err := startTerm(termCols, termRows, nil, bare)
+	if err != nil {
+		return err
+	}
+	defer rt.stop()
+	if _, err := rt.waitFor(stepTimeout, "9. Item 9"); err != nil {
+		return err
+	}
 	settle(tm)
+	settle(rt)
+	press := func(t *term, k string) (time.Duration, bool, error) {
+		w := t.expect()
+		sent := time.Now()
+		if err := t.send(k); err != nil {
+			return 0, false, err
+		}
+		at, err := t.wait(w, time.Second)
+		settle(t)
+		if err != nil {
+			return 0, false, nil
+		}
+		return at.Sub(sent), true, nil
+	}
 	for i := range cfg.Keys {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -232,18 +284,20 @@ func keyPresses(ctx context.Context, bin string, cfg consoleConfig, res *console
 		if i%2 == 1 {
 			k = "k"
 		}
-		w := tm.expect()
-		sent := time.Now()
-		if err := tm.send(k); err != nil {
+		d, ok, err := press(tm, k)
+		if err != nil {
 			return err
 		}
-		at, err := tm.wait(w, time.Second)
-		if err != nil {
+		if !ok {
 			res.KeyMissing++
-			continue
+		} else {
+			res.KeyRedraw = append(res.KeyRedraw, d)
 		}
-		res.KeyRedraw = append(res.KeyRedraw, at.Sub(sent))
-		settle(tm)
+		if d, ok, err = press(rt, k); err != nil {
+			return err
+		} else if ok {
+			res.BareRedraw = append(res.BareRedraw, d)
+		}
 	}
 	return nil
 }

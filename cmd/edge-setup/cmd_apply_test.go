@@ -131,6 +131,17 @@ func TestApplyUsageAndLock(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(root, edgeprops.AgentPropsFile)); err == nil {
 		t.Error("--check changed the agent configuration")
 	}
+	// Flags after the file, as documented ("accepted before or after").
+	code, stdout, stderr = runCmd(t, "apply", file, "--check", "--root", root)
+	if code != exitOK || !strings.Contains(stdout, "it would run") {
+		t.Errorf("FILE --check: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(root, edgeprops.AgentPropsFile)); err == nil {
+		t.Error("FILE --check changed the agent configuration")
+	}
+	if code, _, _ := runCmd(t, "--root", root, "apply", file, "other.yaml"); code != exitUsage {
+		t.Errorf("two files: exit %d, want %d", code, exitUsage)
+	}
 }
 
 func TestApplyOption7WithRegistration(t *testing.T) {
@@ -154,7 +165,7 @@ options:
 	}
 	for _, want := range []string{
 		"7 - Configure Edge Agent",
-		"  [ok]      Write usr/edge/properties/edge-agent/edge-agent.properties - c8y.url=" + url,
+		"  [ok]      Write /usr/edge/properties/edge-agent/edge-agent.properties - c8y.url=" + url,
 		"  [planned] would run: systemctl restart edge-agent",
 		"  [ok]      Create the registration request",
 		"  [ok]      Accept the registration request",

@@ -25,7 +25,7 @@ func runDiagnose(ctx context.Context, g *globals, args []string, stdout, stderr 
 	var tenantURL string
 	fs, code, ok := parseCommandFlags("diagnose", g, args, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&tenantURL, "url", "", "the tenant `URL` to check; default: the configured one (option 7)")
-		fs.BoolVar(&asJSON, "json", false, "print the checks as JSON: {\"failed\":bool,\"checks\":[{\"name\",\"status\",\"detail\",\"fix\"}]}")
+		fs.BoolVar(&asJSON, "json", false, "print the checks as JSON: {\"schema\":1,\"failed\":bool,\"checks\":[{\"name\",\"status\",\"detail\",\"fix\"}]}")
 	})
 	if !ok {
 		return code
@@ -57,9 +57,11 @@ func runDiagnose(ctx context.Context, g *globals, args []string, stdout, stderr 
 	failed := steps.ChecksFailed(checks)
 	if asJSON {
 		if err := writeJSON(stdout, struct {
+			// "schema" as in status --json: consumers can tell versions apart.
+			Schema int           `json:"schema"`
 			Failed bool          `json:"failed"`
 			Checks []steps.Check `json:"checks"`
-		}{failed, checks}); err != nil {
+		}{diagnoseSchema, failed, checks}); err != nil {
 			fmt.Fprintln(stderr, "edge-setup diagnose:", err)
 			return exitFailed
 		}
@@ -72,7 +74,11 @@ func runDiagnose(ctx context.Context, g *globals, args []string, stdout, stderr 
 	return exitOK
 }
 
+// diagnoseSchema is the version of diagnose --json's object.
+const diagnoseSchema = 1
+
 // diagnosePrinter prints each check as it finishes, with its fix below.
+
 func diagnosePrinter(w io.Writer) steps.Emit {
 	var mu sync.Mutex
 	return func(e steps.Event) {

@@ -31,6 +31,7 @@ func TestDiagnoseCommand(t *testing.T) {
 		t.Fatalf("--json: exit %d\n%s%s", code, out.String(), errb.String())
 	}
 	var res struct {
+		Schema *int `json:"schema"`
 		Failed bool `json:"failed"`
 		Checks []struct {
 			Name, Status, Detail, Fix string
@@ -39,7 +40,7 @@ func TestDiagnoseCommand(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &res); err != nil {
 		t.Fatalf("not JSON: %v\n%s", err, out.String())
 	}
-	if res.Failed || len(res.Checks) != 7 || res.Checks[0].Name != "Tenant URL" || res.Checks[4].Status != "skipped" {
+	if res.Schema == nil || *res.Schema != 1 || res.Failed || len(res.Checks) != 7 || res.Checks[0].Name != "Tenant URL" || res.Checks[4].Status != "skipped" {
 		t.Errorf("JSON: %+v", res)
 	}
 }

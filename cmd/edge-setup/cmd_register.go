@@ -54,11 +54,14 @@ func runRegister(ctx context.Context, g *globals, args []string, stdout, stderr 
 	}
 	defer s.close()
 	env := s.env.Env
-	unlock, err := env.Props.Lock()
-	if err != nil {
-		return lockFailed(stderr, err)
+	tenantSide := !wait && (create || accept)
+	if !tenantSide {
+		unlock, err := env.Props.Lock()
+		if err != nil {
+			return lockFailed(stderr, err)
+		}
+		defer unlock()
 	}
-	defer unlock()
 	reg, err := steps.EdgeAgent{}.NewRegistration(env, steps.Answers{})
 	if err != nil {
 		fmt.Fprintln(stderr, "edge-setup register:", err)
@@ -71,6 +74,12 @@ func runRegister(ctx context.Context, g *globals, args []string, stdout, stderr 
 	if (create || accept) && !reg.CanManage() {
 		fmt.Fprintln(stderr, "edge-setup register: --create and --accept need a tenant user in C8Y_USER and C8Y_PASSWORD (and C8Y_TENANT if the tenant needs it)")
 		return exitUsage
+	}
+	if tenantSide {
+		// Only the tenant is acted on (as the tenant user): nothing under the
+		// root is written and no device credentials are asked for, so this
+		// runs beside a menu that holds the lock (the demo's second shell).
+		return registerTenantSide(ctx, reg, create, accept, stdout, stderr)
 	}
 	if !wait {
 		code := registerOnce(ctx, reg, stdout, stderr)
@@ -109,7 +118,7 @@ func runRegister(ctx context.Context, g *globals, args []string, stdout, stderr 
 				reportAction(line, "registration request created", reg.CreateRequest(ctx))
 			}
 			if u.Status == steps.StatusPending && accept {
-				reportAction(line, "accepted", reg.Accept(ctx))
+				reportAction(line, "acceptance sent as the tenant user", reg.Accept(ctx))
 			}
 		}
 	}
@@ -125,7 +134,7 @@ func runRegister(ctx context.Context, g *globals, args []string, stdout, stderr 
 	}
 	switch {
 	case err == nil:
-		line("connected: tenant %s, managed object %s", conn.TenantID, conn.ManagedObjectID)
+		line("connected: tenant %s, managed object %s; %s", conn.TenantID, conn.ManagedObjectID, credentialsNote(conn))
 		return exitOK
 	case errors.Is(err, context.DeadlineExceeded) && lastProblem != nil:
 		line("not connected within %s: the last problem was: %s", timeout, lastProblem)
@@ -159,7 +168,7 @@ func reportAction(line func(string, ...any), done string, err error) {
 func registerOnce(ctx context.Context, reg *steps.Registration, stdout, stderr io.Writer) int {
 	conn, err := reg.CheckExisting(ctx)
 	if err == nil {
-		fmt.Fprintf(stdout, "connected: tenant %s, managed object %s\n", conn.TenantID, conn.ManagedObjectID)
+		fmt.Fprintf(stdout, "connected: tenant %s, managed object %s; %s\n", conn.TenantID, conn.ManagedObjectID, credentialsNote(conn))
 		return exitOK
 	}
 	if !errors.Is(err, steps.ErrNoCredentials) && !errors.Is(err, steps.ErrCredentialsInvalid) {
@@ -180,9 +189,53 @@ func registerOnce(ctx context.Context, reg *steps.Registration, stdout, stderr i
 			fmt.Fprintln(stderr, "edge-setup register:", err)
 			return exitFailed
 		}
-		fmt.Fprintf(stdout, "connected: tenant %s, managed object %s\n", conn.TenantID, conn.ManagedObjectID)
+		fmt.Fprintf(stdout, "connected: tenant %s, managed object %s; %s\n", conn.TenantID, conn.ManagedObjectID, credentialsNote(conn))
 		return exitOK
 	}
 	fmt.Fprintf(stdout, "%s: device %s; register it at %s (use --wait to wait for acceptance)\n", out.Status, reg.DeviceID, reg.RegisterLink())
 	return exitTimeout
+}
+
+// credentialsNote says where the credentials are and whether the agent uses them.
+func credentialsNote(conn *steps.Connection) string {
+	if conn.Agent == "" {
+		return "device credentials in " + steps.CredentialsPath + " (stored earlier)"
+	}
+	return "device credentials stored in " + steps.CredentialsPath + " (0600); edge-agent " + conn.Agent
+}
+
+// registerTenantSide creates and/or accepts the request as the tenant user,
+// once, without the lock. Exit 0 when it did what was asked or there was
+// nothing to do, 5 when the request is not there yet to accept.
+func registerTenantSide(ctx context.Context, reg *steps.Registration, create, accept bool, stdout, stderr io.Writer) int {
+	st, err := reg.TenantStatus(ctx)
+	if err != nil {
+		fmt.Fprintln(stderr, "edge-setup register:", err)
+		return exitFailed
+	}
+	fmt.Fprintf(stdout, "device %s: %s\n", reg.DeviceID, st)
+	if st == steps.StatusNotRegistered && create {
+		if err := reg.CreateRequest(ctx); err != nil {
+			fmt.Fprintln(stderr, "edge-setup register:", err)
+			return exitFailed
+		}
+		fmt.Fprintln(stdout, "registration request created; the device's next request makes it pending")
+		if st, err = reg.TenantStatus(ctx); err != nil {
+			fmt.Fprintln(stderr, "edge-setup register:", err)
+			return exitFailed
+		}
+	}
+	switch {
+	case st == steps.StatusPending && accept:
+		if err := reg.Accept(ctx); err != nil {
+			fmt.Fprintln(stderr, "edge-setup register:", err)
+			return exitFailed
+		}
+		fmt.Fprintln(stdout, "acceptance sent as the tenant user; the device receives its credentials with its next request")
+		return exitOK
+	case accept && st != steps.StatusAccepted:
+		fmt.Fprintf(stdout, "not pending yet, nothing to accept: run this again once the device has asked (it asks every few seconds)\n")
+		return exitTimeout
+	}
+	return exitOK
 }

@@ -176,7 +176,7 @@ func TestTwoCopiesStartedAtOnce(t *testing.T) {
 		if out, _ := loser.output(); strings.Contains(out, "Enter option") {
 			t.Errorf("round %d: the second copy showed the menu too:\n%s", round, out)
 		}
-		winner.waitOutput(t, "Enter option [1-9]")
+		winner.waitOutput(t, "Enter option [1-9")
 		io.WriteString(winner.stdin, "9\n")
 		if code := winner.exitCode(t); code != exitOK {
 			_, errOut := winner.output()
@@ -191,7 +191,7 @@ func TestTwoCopiesStartedAtOnce(t *testing.T) {
 func TestSecondCopyLeavesWithoutTouchingAnything(t *testing.T) {
 	root := t.TempDir()
 	first := startPlain(t, root)
-	first.waitOutput(t, "Enter option [1-9]")
+	first.waitOutput(t, "Enter option [1-9")
 	before := treeDigest(t, root)
 
 	for _, args := range [][]string{nil, {"register"}} {
@@ -216,7 +216,7 @@ func TestSecondCopyLeavesWithoutTouchingAnything(t *testing.T) {
 		t.Fatalf("first copy exit %d", code)
 	}
 	third := startPlain(t, root)
-	third.waitOutput(t, "Enter option [1-9]")
+	third.waitOutput(t, "Enter option [1-9")
 	io.WriteString(third.stdin, "9\n")
 	if code := third.exitCode(t); code != exitOK {
 		t.Fatalf("a copy started after the first left exited %d", code)

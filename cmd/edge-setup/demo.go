@@ -37,6 +37,9 @@ type demo struct {
 
 	remoteAccess *demoRemoteAccess // sshd, relay and switches (demo_remoteaccess.go)
 	stops        []func()          // background work to end on Close
+	// bootstrap is the demo tenant's bootstrap password: random per run,
+	// printed on purpose (a second shell may need it).
+	bootstrap string
 
 	mu          sync.Mutex // servers[0] (the cloud) can be stopped and started (demo_databroker.go)
 	cloudDown   *string    // the cloud's address while it is stopped
@@ -54,6 +57,7 @@ func startDemo(root string) (*demo, error) {
 		d.root, d.temp = dir, true
 	}
 	bootstrap := randomSecret()
+	d.bootstrap = bootstrap
 	d.sim = tenantsim.New(tenantsim.Options{
 		TenantID:          demoTenantID,
 		BootstrapPassword: bootstrap,
@@ -119,6 +123,8 @@ func (d *demo) serve(h http.Handler) (string, error) {
 	return "http://" + ln.Addr().String(), nil
 }
 
+// Close stops the demo tenants and removes the sandbox root the demo made
+// (a --root given by the operator is theirs and stays).
 func (d *demo) Close() {
 	for _, stop := range d.stops {
 		stop()
@@ -128,24 +134,29 @@ func (d *demo) Close() {
 	for _, s := range d.servers {
 		s.Close()
 	}
+	if d.temp {
+		_ = os.RemoveAll(d.root)
+	}
 }
 
 func (d *demo) banner() []string {
 	return append([]string{
 		fmt.Sprintf("DEMO tenant %s · tenant user %s / %s", d.url, demoUser, demoPassword),
-		fmt.Sprintf("DEMO Edge admin %s / %s · domain %s, its files in /%s", demoEdgeAdmin, demoEdgeAdminPass, demoDomain, demoFilesDir),
-		"DEMO sandbox root " + d.root,
+		fmt.Sprintf("DEMO Edge admin %s / %s · %s, files in /%s", demoEdgeAdmin, demoEdgeAdminPass, demoDomain, demoFilesDir),
+		"DEMO sandbox root " + d.root + " (removed on exit)",
 	}, d.bannerNotes...)
 }
 
 func (d *demo) intro() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "edge-setup demo\n  tenant URL:      %s\n  tenant user:     %s / %s\n  Edge admin:      %s / %s (options 2 and 6)\n"+
-		"  domain:          %s (certificate, key and licence in /%s)\n  sandbox root:    %s\n",
+		"  domain:          %s (certificate, key and licence in /%s)\n  sandbox root:    %s (removed on exit)\n",
 		d.url, demoUser, demoPassword, demoEdgeAdmin, demoEdgeAdminPass, demoDomain, demoFilesDir, d.root)
 	if d.remoteAccess != nil {
 		b.WriteString(d.remoteAccess.introLines())
 	}
+	fmt.Fprintf(&b, "  bootstrap:       %s (preset)\n  second shell:    C8Y_USER=%s C8Y_PASSWORD=%s edge-setup --root %s register --accept\n",
+		d.bootstrap, demoUser, demoPassword, d.root)
 	for _, n := range d.notes {
 		b.WriteString(n + "\n")
 	}

@@ -73,7 +73,7 @@ func TestE2EDataBroker(t *testing.T) {
 		}
 	}
 	tm.send("\x03")
-	if code := tm.waitExit("Ctrl+C"); code != 0 {
+	if code := tm.waitExit("Ctrl+C"); code != exitCanceled {
 		t.Errorf("exit code after Ctrl+C: %d", code)
 	}
 }

@@ -16,17 +16,15 @@ import (
 	"time"
 )
 
-var demoRoot = regexp.MustCompile(`sandbox root:\s+(\S+)`) // the intro, before the full screen
-
 // The whole chain in the real binary: the demo registers, S sets up both
 // endpoints and proves them through the demo tenant and relay; then the
 // check command passes, and a real ssh client (when installed) reaches
 // the demo shell through `remote-access connect`.
 func TestE2ERemoteAccessThroughTheDemoTenant(t *testing.T) {
-	tm := startPTY(t, 100, 30, nil, "--demo")
+	root := t.TempDir() // the demo's sandbox, given so that the other commands can use it
+	tm := startPTY(t, 100, 30, nil, "--demo", "--root", root)
 	s := tm.waitFor("7. Configure Edge Agent")
 	url := demoURL.FindStringSubmatch(s)[1]
-	root := demoRoot.FindStringSubmatch(tm.rawOutput())[1]
 	tm.send("7")
 	tm.waitFor("Enter cloud URL")
 	tm.send(url + "\r")
@@ -71,8 +69,15 @@ func TestE2ERemoteAccessThroughTheDemoTenant(t *testing.T) {
 	}
 
 	// The demo's relay off, `remote-access serve` takes over; SIGTERM stops it cleanly.
-	ctl := regexp.MustCompile(`curl -X POST '(http://127\.0\.0\.1:\d+)/`).FindStringSubmatch(tm.rawOutput())[1]
-	if resp, err := http.Post(ctl+"/?relay=off", "text/plain", nil); err != nil {
+	switches, err := os.ReadFile(filepath.Join(root, demoFilesDir, "remote-access.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctl := regexp.MustCompile(`curl -X POST '(http://127\.0\.0\.1:\d+)/`).FindSubmatch(switches)
+	if ctl == nil {
+		t.Fatalf("no switch URL in remote-access.txt:\n%s", switches)
+	}
+	if resp, err := http.Post(string(ctl[1])+"/?relay=off", "text/plain", nil); err != nil {
 		t.Fatal(err)
 	} else {
 		resp.Body.Close()
@@ -96,7 +101,7 @@ func TestE2ERemoteAccessThroughTheDemoTenant(t *testing.T) {
 	if err := serve.Wait(); err != nil || !strings.Contains(string(rest), "session") || !strings.Contains(string(rest), "relay stopped") {
 		t.Fatalf("serve after SIGTERM: %v\n%s", err, rest)
 	}
-	if resp, err := http.Post(ctl+"/?relay=on", "text/plain", nil); err != nil {
+	if resp, err := http.Post(string(ctl[1])+"/?relay=on", "text/plain", nil); err != nil {
 		t.Fatal(err)
 	} else {
 		resp.Body.Close()

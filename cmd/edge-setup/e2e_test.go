@@ -150,11 +150,11 @@ func TestE2EPlainRegistrationWithPipedAnswers(t *testing.T) {
 		t.Fatalf("output never showed %q:\n%s", want, out.String())
 		return ""
 	}
-	s := waitOut("Enter option [1-9]")
+	s := waitOut("Enter option [1-9")
 	url := demoURL.FindStringSubmatch(s)[1]
 	io.WriteString(stdin, "7\n"+url+"\n"+demoUser+"\n"+demoPassword+"\ny\ny\ny\n")
 	s = waitOut("Connected to tenant " + demoTenantID)
-	for _, want := range []string{"Not registered in the tenant", "registration request created", "Pending acceptance", "accepted from this console", "Accepted"} {
+	for _, want := range []string{"Not registered in the tenant", "registration request created", "Pending acceptance", "acceptance sent from this console", "Accepted"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("plain registration lacks %q:\n%s", want, s)
 		}

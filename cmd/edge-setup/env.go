@@ -33,6 +33,14 @@ func newEnv(root string, g *globals) (*envBundle, error) {
 		debug, closeFn = safetext.Writer(f), func() { f.Close() }
 	}
 	caCert := g.caCert
+	edgeURL, err := steps.NormalizeCloudURL(g.edgeURL)
+	if err != nil || edgeURL == "" {
+		closeFn()
+		if err == nil {
+			err = fmt.Errorf("it is empty")
+		}
+		return nil, fmt.Errorf("--edge-url %q cannot be used: %v (the Edge's own platform, default http://localhost:8181)", g.edgeURL, err)
+	}
 	env := &steps.Env{
 		Root:       root,
 		Props:      edgeprops.New(root),
@@ -40,7 +48,7 @@ func newEnv(root string, g *globals) (*envBundle, error) {
 		Getenv:     os.Getenv,
 		Now:        time.Now,
 		Version:    version,
-		EdgeURL:    g.edgeURL,
+		EdgeURL:    edgeURL,
 		CACertFile: caCert,
 		NewClient: func(baseURL string) (*tenantapi.Client, error) {
 			return tenantapi.New(tenantapi.Options{

@@ -178,6 +178,7 @@ func parseCommandFlags(name string, g *globals, args []string, stderr io.Writer,
 type session struct {
 	env    *envBundle
 	banner []string
+	demo   *demo // --demo only
 	close  func()
 }
 
@@ -189,7 +190,7 @@ func openSession(g *globals, stdout io.Writer) (*session, error) {
 		if err != nil {
 			return nil, fmt.Errorf("starting the demo: %w", err)
 		}
-		g.root, g.edgeURL, s.banner = d.root, d.edgeURL, d.banner()
+		g.root, g.edgeURL, s.banner, s.demo = d.root, d.edgeURL, d.banner(), d
 		fmt.Fprintln(stdout, d.intro())
 		s.close = d.Close
 	}

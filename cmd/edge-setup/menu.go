@@ -18,7 +18,15 @@ import (
 // runMenu runs the menu: the Bubble Tea screen on a capable terminal, plain
 // line prompts otherwise.
 func runMenu(ctx context.Context, g *globals, stdout, stderr io.Writer) int {
-	s, err := openSession(g, stdout)
+	plainMode := g.plain || !isTerminal(os.Stdin) || !isTerminal(os.Stdout) || os.Getenv("TERM") == "dumb"
+	// The screen shows the demo's banner itself; printed before it, the
+	// intro would stay on the terminal after the exit with passwords that
+	// options 2 and 6 may have changed since.
+	intro := stdout
+	if !plainMode {
+		intro = io.Discard
+	}
+	s, err := openSession(g, intro)
 	if err != nil {
 		fmt.Fprintln(stderr, "edge-setup:", err)
 		return exitFailed
@@ -30,7 +38,7 @@ func runMenu(ctx context.Context, g *globals, stdout, stderr io.Writer) int {
 	}
 	defer unlock()
 
-	if g.plain || !isTerminal(os.Stdin) || !isTerminal(os.Stdout) || os.Getenv("TERM") == "dumb" {
+	if plainMode {
 		ctx, stopInt := signal.NotifyContext(ctx, os.Interrupt)
 		defer stopInt()
 		err := plain.New(plain.Options{Env: s.env.Env, In: os.Stdin, Out: stdout, Banner: s.banner}).Run(ctx)
@@ -43,17 +51,34 @@ func runMenu(ctx context.Context, g *globals, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "edge-setup:", err)
 		return exitFailed
 	}
-	m := tui.New(tui.Options{Env: s.env.Env, Banner: s.banner, AltScreen: true})
-	// 30 frames a second instead of Bubble Tea's 60: a screen left waiting
-	// for hours costs about a third less CPU (cmd/edge-setup-bench), and
-	// the first frame and a key press still draw quickly (README: Performance).
-	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithFPS(30))
-	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, tea.ErrInterrupted) {
+	o := tui.Options{Env: s.env.Env, Banner: s.banner}
+	if s.demo != nil {
+		o.DemoOperator, o.DemoHelp = s.demo.operator, s.demo.secondShell()
+	}
+	m := tui.New(o)
+	// Frames are drawn the moment they change (tui.Screen), not on Bubble
+	// Tea's frame ticker: the first menu and every key draw at once and an
+	// idle screen does not wake the process (README: Performance).
+	scr, err := tui.OpenScreen(os.Stdin, os.Stdout)
+	if err != nil {
+		fmt.Fprintln(stderr, "edge-setup: cannot use the terminal:", err, "(try --plain)")
+		return exitFailed
+	}
+	defer scr.Close()
+	w, h := scr.Size()
+	// WithFPS(1): without a renderer Bubble Tea still runs its frame
+	// ticker (it only flushes queued terminal queries, of which there are
+	// none); at the default 60 a second it would wake the idle process.
+	p := tea.NewProgram(tui.OnScreen(m, scr), tea.WithContext(ctx), tea.WithoutRenderer(), tea.WithWindowSize(w, h), tea.WithFPS(1))
+	scr.WatchResize(p)
+	_, err = p.Run()
+	scr.Close()
+	if err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, tea.ErrInterrupted) {
 		fmt.Fprintln(stderr, "edge-setup:", err)
 		return exitFailed
 	}
-	if g.demo {
-		fmt.Fprintln(stdout, "Demo finished; its sandbox root was", s.env.Root)
+	if s.demo != nil {
+		fmt.Fprintln(stdout, demoFinished(s.demo))
 	}
 	if ctx.Err() != nil || m.Interrupted() {
 		return exitCanceled

@@ -20,4 +20,3 @@ func (s *Sim) AddManagedObject(owner string, fragments map[string]any) string {
 	s.flush()
 	return id
 }
-

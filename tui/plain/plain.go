@@ -60,7 +60,7 @@ func (u *UI) Run(ctx context.Context) error {
 			return ctx.Err()
 		}
 		u.menu()
-		line, err := u.readLine("Enter option [1-9] (d diagnoses the connection): ")
+		line, err := u.readLine(menuQuestion())
 		if err != nil {
 			return err
 		}
@@ -89,7 +89,7 @@ func (u *UI) Run(ctx context.Context) error {
 			}
 			continue
 		case convErr != nil || steps.ByNumber(n) == nil:
-			u.println("  x Enter a number from 1 to 9.")
+			u.println("  x Enter a number from 1 to 9, or a letter of the menu.")
 			continue
 		}
 		if err := u.RunStep(ctx, steps.ByNumber(n)); err != nil {
@@ -230,7 +230,7 @@ func (u *UI) ask(ctx context.Context, s steps.Step, a steps.Answers) error {
 					// unchecked one takes the word, never a stray key.
 					if steps.Keepable(verr) {
 						keep = v
-						u.println("  Enter the corrected value, or " + keepWord + " to keep " + shown(p, v) + " unchecked.")
+						u.println("  Enter the corrected value, or type " + keepWord + " to use " + shown(p, v) + " unchecked.")
 					} else {
 						u.println("  Enter the corrected value.")
 					}
@@ -393,3 +393,13 @@ func (u *UI) readBoundedLine() (line string, tooLong bool, err error) {
 
 func (u *UI) println(s string)             { fmt.Fprintln(u.out, s) }
 func (u *UI) printf(f string, args ...any) { fmt.Fprintf(u.out, f, args...) }
+
+// menuQuestion names every choice of the menu: the numbers and the letters.
+func menuQuestion() string {
+	var letters []string
+	for _, s := range steps.Letters() {
+		letters = append(letters, s.Letter())
+	}
+	letters = append(letters, steps.DataBrokerLetter, "D")
+	return fmt.Sprintf("Enter option [1-9, %s]: ", strings.Join(letters, ", "))
+}

@@ -44,7 +44,7 @@ func (u *UI) register(ctx context.Context, reg *steps.Registration) error {
 				u.act("registration request created", reg.CreateRequest(ctx))
 			}
 			if up.Status == steps.StatusPending && accept {
-				u.act("accepted from this console", reg.Accept(ctx))
+				u.act("acceptance sent from this console", reg.Accept(ctx))
 			}
 		}
 	}
@@ -64,7 +64,7 @@ func (u *UI) register(ctx context.Context, reg *steps.Registration) error {
 	}
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
-			u.println("Stopped waiting; choose 7 again to continue.")
+			u.println("Stopped waiting (the configuration stays saved): enter r at the menu to resume it.")
 		} else {
 			u.println("  x Registration stopped: " + err.Error())
 		}
@@ -75,6 +75,11 @@ func (u *UI) register(ctx context.Context, reg *steps.Registration) error {
 		how = "created in the inventory"
 	}
 	u.printf("Connected to tenant %s as %s; managed object %s (%s).\n", conn.TenantID, conn.Username, conn.ManagedObjectID, how)
+	if conn.Agent != "" {
+		u.printf("Device credentials stored in %s (0600); edge-agent %s.\n", steps.CredentialsPath, conn.Agent)
+	} else {
+		u.printf("Device credentials in %s (stored earlier, proved now).\n", steps.CredentialsPath)
+	}
 	return nil
 }
 
