@@ -89,7 +89,7 @@ func (DataBrokerConnector) NextPrompt(env *Env, a Answers) (*Prompt, error) {
 			return nil, fmt.Errorf("cannot read the Edge's groups: %v", safetext.Line(tenantapi.Explain(err)))
 		}
 		return &Prompt{Key: KeyDBDevices, Text: "* Whose data: all, or the name of one group or device of the Edge:",
-			Help:    fmt.Sprintf("The Edge has %d devices and %d groups; a group includes its subgroups.", len(devices), len(groups)),
+			Help:    fmt.Sprintf("The Edge has %s and %s; a group includes its subgroups.", countOf(len(devices), "device"), countOf(len(groups), "group")),
 			Default: "all",
 			Validate: func(s string) (string, error) {
 				sc, err := databroker.PickScope(s, devices, groups)
@@ -254,4 +254,12 @@ func (DataBrokerConnector) NewLink(env *Env, a Answers) (*databroker.Broker, str
 		return nil, "", fmt.Errorf("the connector %q is no longer on the Edge: choose B to see the connectors", safetext.Line(a[KeyDBTitle]))
 	}
 	return b, c.ID, nil
+}
+
+// countOf writes n with its noun, plural when n is not 1 ("1 group", "3 devices").
+func countOf(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

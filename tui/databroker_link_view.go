@@ -109,8 +109,12 @@ func (p *linkPage) stateView() string {
 			line(st, indent)
 		}
 	case o.Status == databroker.LinkActive:
-		if o.ArrivingKnown {
+		if o.ArrivingKnown && o.Arriving > 0 {
 			line(s.Success.Render(symDone+" Data arriving: ")+fmt.Sprintf("%d measurements in the last minute", o.Arriving), 2)
+		} else if o.ArrivingKnown {
+			// Active but nothing counted yet: the first records follow within seconds
+			// of acceptance, or the Edge's devices send no measurements.
+			line(s.Dim.Render(symInfo+" No measurements arrived in the last minute yet")+s.Dim.Render(" (the first follow within seconds; if not, check that the Edge's devices send measurements)"), 2)
 		} else if p.broker.Cloud == nil {
 			sync := "not yet"
 			if !o.Connector.LastSync.IsZero() {

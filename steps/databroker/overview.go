@@ -110,7 +110,7 @@ func severityRank(s string) int {
 func alarmTodo(severity string) string {
 	switch strings.ToUpper(severity) {
 	case tenantapi.SeverityCritical:
-		return "the Edge cannot reach the cloud tenant: the data is kept and sent once it can. Check the Edge's network, DNS, proxy and firewall towards the cloud URL (d in the menu diagnoses the connection), and that the cloud tenant is up."
+		return "the Edge cannot reach the cloud tenant: the data is kept and sent once it can. Check the Edge's network, DNS, proxy and firewall towards the cloud URL (D in the menu or edge-setup diagnose checks the way to it), and that the cloud tenant is up."
 	case tenantapi.SeverityMajor:
 		return "the queue overflowed and the oldest data was dropped: the cloud takes data slower than the Edge produces it. Fix the connection (see any CRITICAL alarm) or share less (fewer APIs, a type filter)."
 	}
