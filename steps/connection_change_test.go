@@ -68,6 +68,12 @@ func TestOption7OnAConnectedEdgeOffersCheckChangeRegister(t *testing.T) {
 	if _, err := p.Check("u"); !steps.Forget(steps.Answers{}, err) {
 		t.Errorf("u does not ask for the URL again: %v", err)
 	}
+	if v, err := p.Check("s"); err != nil || steps.HandOver(steps.Answers{steps.KeyConnectedAction: v}) == nil {
+		t.Errorf("s does not hand over to remote access: %q %v", v, err)
+	}
+	if steps.HandOver(steps.Answers{steps.KeyConnectedAction: v}) != nil {
+		t.Errorf("check hands over")
+	}
 	a[steps.KeyConnectedAction] = v
 	if p, _ := (steps.EdgeAgent{}).NextPrompt(w.Env, a); p != nil {
 		t.Errorf("check asks %s", p.Key)

@@ -20,10 +20,15 @@ const (
 	ConnectedRemoteAccess = "remote access"
 )
 
-// RemoteAccessEntry is the menu's remote access option (menu S), when the
-// product has one: option 7 on a connected Edge then offers it (key s) and
-// the front ends open it. Nil: the choice is not shown.
-var RemoteAccessEntry Step
+// HandOver is the step a front end opens instead of going on with the
+// current one, after answers that ask for it: option 7 on a connected Edge
+// answered "s" hands over to remote access (menu S). Nil: go on.
+func HandOver(a Answers) Step {
+	if a[KeyConnectedAction] == ConnectedRemoteAccess {
+		return RemoteAccess{}
+	}
+	return nil
+}
 
 // registeredHere returns the device user when the Edge holds device
 // credentials for url and remote management points there, else "".
@@ -39,10 +44,7 @@ func registeredHere(env *Env, cfg edgeprops.AgentConfig, url string) string {
 }
 
 func connectedActionPrompt(url, user string) *Prompt {
-	choices := "Enter c to check the connection again, u to change the URL, r to register it again"
-	if RemoteAccessEntry != nil {
-		choices += ", s for remote access"
-	}
+	choices := "Enter c to check the connection again, u to change the URL, r to register it again, s to set up remote SSH access"
 	return &Prompt{
 		Key:         KeyConnectedAction,
 		Text:        fmt.Sprintf("* This Edge is registered with %s as %s. %s:", url, user, choices),
@@ -58,11 +60,9 @@ func connectedActionPrompt(url, user string) *Prompt {
 			case "u":
 				return "", &ReaskError{Keys: []string{KeyCloudURL}, Reason: "Enter the new cloud URL."}
 			case "s":
-				if RemoteAccessEntry != nil {
-					return ConnectedRemoteAccess, nil
-				}
+				return ConnectedRemoteAccess, nil
 			}
-			return "", errors.New("enter c, u or r")
+			return "", errors.New("enter c, u, r or s")
 		},
 	}
 }

@@ -28,3 +28,23 @@ func TestSFromTheConnectedScreenAsksForTheTenantUser(t *testing.T) {
 	d.key("esc")
 	d.waitFor("Choose an option")
 }
+
+// Option 7 on an Edge connected to the URL entered offers s, which opens S.
+func TestOption7OnAConnectedEdgeHandsOverToRemoteAccess(t *testing.T) {
+	w := stepstest.New(t)
+	d := newDriver(t, w.Env, 100, 30)
+	d.waitingWithoutTenantUser(w.URL)
+	d.acceptInTenant(w)
+	d.waitFor("Connected to tenant")
+	d.key("enter")
+	d.waitFor("Choose an option")
+	d.key("7")
+	d.waitFor("Enter cloud URL")
+	d.key("enter")
+	d.waitFor("s to set up remote SSH access")
+	d.key("backspace")
+	d.key("s")
+	d.key("enter")
+	d.waitFor("S - Remote SSH access through the tenant")
+	d.waitFor("Enter tenant user with remote access rights")
+}

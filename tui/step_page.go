@@ -215,12 +215,11 @@ func (p *stepPage) onFieldOutcome(o fieldOutcome, cmd tea.Cmd) tea.Cmd {
 }
 
 func (p *stepPage) accept(value string) tea.Cmd {
-	if p.field.prompt.Key == steps.KeyConnectedAction && value == steps.ConnectedRemoteAccess && steps.RemoteAccessEntry != nil {
-		// Option 7 on a connected Edge hands over to the remote access option.
-		st := steps.RemoteAccessEntry
+	p.answers[p.field.prompt.Key] = value
+	if st := steps.HandOver(p.answers); st != nil {
+		// e.g. option 7 on a connected Edge hands over to remote access
 		return func() tea.Msg { return openStepMsg{step: st, title: st.Title(p.c.env)} }
 	}
-	p.answers[p.field.prompt.Key] = value
 	p.phase = phaseLoading
 	return p.nextPrompt()
 }

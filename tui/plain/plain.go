@@ -145,6 +145,9 @@ func (u *UI) RunStep(ctx context.Context, s steps.Step) error {
 	if err := u.ask(ctx, s, a); err != nil {
 		return err
 	}
+	if next := steps.HandOver(a); next != nil {
+		return u.RunStep(ctx, next)
+	}
 	u.println("This will:")
 	for _, l := range s.Confirm(u.env, a) {
 		u.println("  - " + l)
