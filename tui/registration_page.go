@@ -128,13 +128,6 @@ func newRegPage(c *common, reg *steps.Registration, notice string, ran []steps.E
 	return p
 }
 
-func (p *regPage) now() time.Time {
-	if p.c.env.Now != nil {
-		return p.c.env.Now()
-	}
-	return time.Now()
-}
-
 func (p *regPage) Init() tea.Cmd {
 	p.progress = p.reg.Progress()
 	p.timeline = append(steps.Timeline(nil), p.progress.Timeline...)
@@ -145,7 +138,7 @@ func (p *regPage) Init() tea.Cmd {
 // observe records a status; a change is kept under the root (off the
 // Update loop) so that leaving and coming back resumes the registration.
 func (p *regPage) observe(status string) tea.Cmd {
-	if !p.timeline.Observe(status, p.now()) {
+	if !p.timeline.Observe(status, p.c.now()) {
 		return nil
 	}
 	reg := p.reg
@@ -176,17 +169,17 @@ func (p *regPage) poll() tea.Cmd {
 	p.seq++
 	p.checking = true
 	if p.started.IsZero() {
-		p.started = p.now()
+		p.started = p.c.now()
 	}
 	ctx, reg, id, seq := p.ctx, p.reg, p.id, p.seq
-	elapsed, failures := p.now().Sub(p.started), p.failures
+	elapsed, failures := p.c.now().Sub(p.started), p.failures
 	return func() tea.Msg {
 		return regPollMsg{page: id, seq: seq, out: reg.PollOnce(ctx, elapsed, failures)}
 	}
 }
 
 func (p *regPage) schedule(d time.Duration) tea.Cmd {
-	p.nextAt = p.now().Add(d)
+	p.nextAt = p.c.now().Add(d)
 	id, seq := p.id, p.seq
 	return tea.Tick(d, func(time.Time) tea.Msg { return regTickMsg{page: id, seq: seq} })
 }
@@ -328,7 +321,7 @@ func (p *regPage) onExisting(msg regExistingMsg) tea.Cmd {
 	p.failures++
 	p.retrying = msg.err.Error()
 	d := p.reg.Cadence.Retry(p.failures, 0)
-	p.nextAt = p.now().Add(d)
+	p.nextAt = p.c.now().Add(d)
 	id := p.id
 	return tea.Tick(d, func(time.Time) tea.Msg { return regRecheckMsg{page: id} })
 }
@@ -380,7 +373,7 @@ func (p *regPage) onComplete(msg regCompleteMsg) tea.Cmd {
 		p.failures++
 		p.retrying = msg.err.Error()
 		d := p.reg.Cadence.Retry(p.failures, after)
-		p.nextAt = p.now().Add(d)
+		p.nextAt = p.c.now().Add(d)
 		dc := msg.dc
 		return tea.Tick(d, func(time.Time) tea.Msg {
 			return p.complete(dc)()
