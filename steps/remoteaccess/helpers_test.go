@@ -46,6 +46,12 @@ func newWorld(t *testing.T, attach time.Duration) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return worldOn(t, sim, srv, c)
+}
+
+// worldOn registers the test device in sim and returns the world of the
+// tenant served by srv and reached with c.
+func worldOn(t *testing.T, sim *tenantsim.Sim, srv *httptest.Server, c *tenantapi.Client) *world {
 	d := sim.RegisterDevice(testDeviceID, nil)
 	return &world{t: t, sim: sim, srv: srv, client: c,
 		admin: tenantapi.Credentials{Tenant: testTenant, User: testAdmin, Password: testAdminPw},
