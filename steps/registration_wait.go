@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/edge-setup/edge-setup/steps/clock"
 	"github.com/edge-setup/edge-setup/tenantapi"
 )
 
@@ -35,7 +36,7 @@ func (r *Registration) Wait(ctx context.Context, onUpdate func(WaitUpdate), slee
 		}
 	}
 	if sleep == nil {
-		sleep = sleepCtx
+		sleep = clock.Sleep
 	}
 	now := r.Env.now
 	failures := 0
@@ -114,16 +115,5 @@ func (r *Registration) completeWithRetry(ctx context.Context, dc *tenantapi.Devi
 		if err := sleep(ctx, d); err != nil {
 			return nil, err
 		}
-	}
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
 	}
 }

@@ -88,16 +88,22 @@ func (q DataQuery) values() url.Values {
 	set("severity", q.Severity)
 	set("valueFragmentType", q.ValueFragmentType)
 	set("valueFragmentSeries", q.ValueFragmentSeries)
-	if !q.DateFrom.IsZero() {
-		v.Set("dateFrom", wireTime(q.DateFrom))
+	setRange(v, q.DateFrom, q.DateTo, q.Revert)
+	return v
+}
+
+// setRange sets what dated listings (data, operations) share: dateFrom and
+// dateTo when not zero, revert when asked.
+func setRange(v url.Values, from, to time.Time, revert bool) {
+	if !from.IsZero() {
+		v.Set("dateFrom", wireTime(from))
 	}
-	if !q.DateTo.IsZero() {
-		v.Set("dateTo", wireTime(q.DateTo))
+	if !to.IsZero() {
+		v.Set("dateTo", wireTime(to))
 	}
-	if q.Revert {
+	if revert {
 		v.Set("revert", "true")
 	}
-	return v
 }
 
 // wireTime is the platform's date-time form (UTC, milliseconds).

@@ -112,15 +112,7 @@ func (c *Client) ListOperations(ctx context.Context, cr Credentials, q Operation
 			v.Set(k, s)
 		}
 	}
-	if !q.DateFrom.IsZero() {
-		v.Set("dateFrom", wireTime(q.DateFrom))
-	}
-	if !q.DateTo.IsZero() {
-		v.Set("dateTo", wireTime(q.DateTo))
-	}
-	if q.Revert {
-		v.Set("revert", "true")
-	}
+	setRange(v, q.DateFrom, q.DateTo, q.Revert)
 	return listAll[Operation](ctx, c, getCall("/devicecontrol/operations", &cr, "operationCollection", v), "operations", q.PageSize, q.MaxItems)
 }
 

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/charmbracelet/x/ansi"
 
@@ -32,6 +33,14 @@ type common struct {
 	// demoOperator, in --demo only, plays the tenant's operator for a
 	// device ID: registers it, or accepts its pending request.
 	demoOperator func(ctx context.Context, deviceID string) (string, error)
+}
+
+// now is the environment's clock (steps.Env.Now), or the wall clock.
+func (c *common) now() time.Time {
+	if c.env.Now != nil {
+		return c.env.Now()
+	}
+	return time.Now()
 }
 
 type tenantUserMemo struct {

@@ -67,13 +67,6 @@ func newLinkPage(c *common, b *databroker.Broker, connID string, auto bool) *lin
 	return p
 }
 
-func (p *linkPage) now() time.Time {
-	if p.c.env.Now != nil {
-		return p.c.env.Now()
-	}
-	return time.Now()
-}
-
 func (p *linkPage) Init() tea.Cmd { return tea.Batch(p.spinner.Tick, p.poll()) }
 
 func (p *linkPage) poll() tea.Cmd {
@@ -125,9 +118,9 @@ func (p *linkPage) onPoll(out databroker.LinkOutcome) tea.Cmd {
 		p.out = &out
 		if out.Status == databroker.LinkActive && waitingStatus(p.timeline.Current()) && p.timeline.Current() != databroker.LinkAccepted {
 			// The Edge took the acceptance up between two looks: it was accepted.
-			p.timeline.Observe(databroker.LinkAccepted, p.now())
+			p.timeline.Observe(databroker.LinkAccepted, p.c.now())
 		}
-		p.timeline.Observe(out.Status, p.now())
+		p.timeline.Observe(out.Status, p.c.now())
 	} else if p.out != nil {
 		p.out.Retrying = out.Retrying
 	} else {
@@ -151,7 +144,7 @@ func (p *linkPage) schedule(d time.Duration) tea.Cmd {
 	if d <= 0 {
 		d = databroker.LinkPollWaiting
 	}
-	p.nextAt = p.now().Add(d)
+	p.nextAt = p.c.now().Add(d)
 	id, seq := p.id, p.seq
 	return tea.Tick(d, func(time.Time) tea.Msg { return linkTickMsg{page: id, seq: seq} })
 }

@@ -177,7 +177,7 @@ var actionWords = map[string]string{
 }
 
 func (p *linkPage) untilNext() string {
-	d := p.nextAt.Sub(p.now())
+	d := p.nextAt.Sub(p.c.now())
 	if p.checking || d <= 0 {
 		return "now"
 	}

@@ -149,6 +149,21 @@ func (d *driver) waitingWithoutTenantUser(url string) {
 	d.waitFor(steps.StatusNotAccepted)
 }
 
+// typeTenantUser configures option 7 for url with the tenant's admin user:
+// it types the password and leaves Enter to the test.
+func (d *driver) typeTenantUser(url string) {
+	d.t.Helper()
+	d.key("7")
+	d.waitFor(steps.PromptCloudURL)
+	d.typeText(url)
+	d.key("enter")
+	d.waitFor("Enter tenant user")
+	d.typeText(stepstest.AdminUser)
+	d.key("enter")
+	d.waitFor("Enter password of tenant user")
+	d.typeText(stepstest.AdminPassword)
+}
+
 // acceptInTenant plays the tenant's operator: register the device, wait
 // until its poll made the request pending, accept it.
 func (d *driver) acceptInTenant(w *stepstest.World) {

@@ -142,7 +142,7 @@ func (p *regPage) stateView() string {
 }
 
 func (p *regPage) untilNext() string {
-	d := p.nextAt.Sub(p.now())
+	d := p.nextAt.Sub(p.c.now())
 	if p.checking || d <= 0 {
 		return "now"
 	}

@@ -90,15 +90,7 @@ func TestQuitKeys(t *testing.T) {
 func TestOption7FullRegistrationFromTheConsole(t *testing.T) {
 	w := stepstest.New(t)
 	d := newDriver(t, w.Env, 100, 30)
-	d.key("7")
-	d.waitFor(steps.PromptCloudURL)
-	d.typeText(w.URL)
-	d.key("enter")
-	d.waitFor("Enter tenant user")
-	d.typeText(stepstest.AdminUser)
-	d.key("enter")
-	d.waitFor("Enter password of tenant user")
-	d.typeText(stepstest.AdminPassword)
+	d.typeTenantUser(w.URL)
 	if strings.Contains(d.screen(), stepstest.AdminPassword) {
 		t.Fatal("the password is echoed")
 	}
@@ -284,15 +276,7 @@ func TestLeavingAWaitingRegistrationAndResumingIt(t *testing.T) {
 func TestResumedRegistrationOffersTheSameActionsAndATimelineThatOnlyMovesOn(t *testing.T) {
 	w := stepstest.New(t)
 	d := newDriver(t, w.Env, 100, 30)
-	d.key("7")
-	d.waitFor(steps.PromptCloudURL)
-	d.typeText(w.URL)
-	d.key("enter")
-	d.waitFor("Enter tenant user")
-	d.typeText(stepstest.AdminUser)
-	d.key("enter")
-	d.waitFor("Enter password of tenant user")
-	d.typeText(stepstest.AdminPassword)
+	d.typeTenantUser(w.URL)
 	d.key("enter")
 	d.waitFor("Proceed? [y/N]")
 	d.key("y")

@@ -1,16 +1,12 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"slices"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -57,64 +53,6 @@ type consoleResult struct {
 	SizeStripped int64 // go build -ldflags "-s -w"
 	BuildCommand string
 	ClockTicks   int
-}
-
-// moduleRoot is the directory of the go.mod the go command sees from here.
-func moduleRoot() (string, error) {
-	out, err := exec.Command("go", "env", "GOMOD").Output()
-	if err != nil {
-		return "", fmt.Errorf("go env GOMOD: %w", err)
-	}
-	gomod := strings.TrimSpace(string(out))
-	if gomod == "" || gomod == os.DevNull {
-		return "", fmt.Errorf("not inside the edge-setup module: run the bench from the repository")
-	}
-	return filepath.Dir(gomod), nil
-}
-
-func goBuild(dir, out string, args ...string) error {
-	cmd := exec.Command("go", append(append([]string{"build", "-o", out}, args...), "./cmd/edge-setup")...)
-	cmd.Dir = dir
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("go build %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
-	}
-	return nil
-}
-
-// baselineSource is the smallest Go program that writes to the terminal and
-// waits: what starting any Go binary in this pty costs on this machine.
-const baselineSource = `package main
-
-import "os"
-
-func main() {
-	os.Stdout.WriteString("ready\n")
-	b := make([]byte, 1)
-	os.Stdin.Read(b)
-}
-`
-
-func buildBaseline(dir string) (string, error) {
-	src := filepath.Join(dir, "baseline")
-	if err := os.MkdirAll(src, 0o755); err != nil {
-		return "", err
-	}
-	if err := os.WriteFile(filepath.Join(src, "main.go"), []byte(baselineSource), 0o644); err != nil {
-		return "", err
-	}
-	if err := os.WriteFile(filepath.Join(src, "go.mod"), []byte("module baseline\n\ngo 1.22\n"), 0o644); err != nil {
-		return "", err
-	}
-	bin := filepath.Join(dir, "baseline-bin")
-	cmd := exec.Command("go", "build", "-o", bin, ".")
-	cmd.Dir = src
-	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("building the baseline program: %v\n%s", err, out)
-	}
-	return bin, nil
 }
 
 func runConsole(ctx context.Context, cfg consoleConfig, progress func(string)) (*consoleResult, error) {
@@ -392,100 +330,4 @@ sample:
 		return fmt.Errorf("the registration screen no longer waits; it shows:\n%s", tm.Screen())
 	}
 	return nil
-}
-
-// cpuSample is the CPU time used since the window opened, at a moment of it.
-type cpuSample struct {
-	At    time.Duration
-	Ticks int64
-}
-
-func (c *consoleResult) ticks(n int64) time.Duration {
-	return time.Duration(n) * time.Second / time.Duration(c.ClockTicks)
-}
-
-// cpuBetween is the share of one core used from a to b (the samples
-// nearest to them), and the span actually covered.
-func (c *consoleResult) cpuBetween(a, b time.Duration) (share float64, span time.Duration) {
-	from, to := cpuSample{}, cpuSample{}
-	for _, s := range c.IdleCPUAt {
-		if s.At <= a+time.Second/2 {
-			from = s
-		}
-		if s.At <= b+time.Second/2 {
-			to = s
-		}
-	}
-	if a < time.Second/2 {
-		from = cpuSample{}
-	}
-	span = to.At - from.At
-	if span <= 0 {
-		return 0, 0
-	}
-	return c.ticks(to.Ticks-from.Ticks).Seconds() / span.Seconds(), span
-}
-
-// readCPUTicks is utime+stime of /proc/<pid>/stat, in clock ticks.
-func readCPUTicks(pid int) (int64, error) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0, err
-	}
-	// The command name (field 2) is in parentheses and may hold blanks.
-	i := bytes.LastIndexByte(b, ')')
-	if i < 0 {
-		return 0, fmt.Errorf("unexpected /proc/%d/stat", pid)
-	}
-	f := strings.Fields(string(b[i+1:]))
-	// f[0] is field 3 (state); utime and stime are fields 14 and 15.
-	if len(f) < 13 {
-		return 0, fmt.Errorf("unexpected /proc/%d/stat", pid)
-	}
-	u, err1 := strconv.ParseInt(f[11], 10, 64)
-	s, err2 := strconv.ParseInt(f[12], 10, 64)
-	if err1 != nil || err2 != nil {
-		return 0, fmt.Errorf("unexpected /proc/%d/stat", pid)
-	}
-	return u + s, nil
-}
-
-// readRSS is VmRSS of /proc/<pid>/status in kB.
-func readRSS(pid int) (int, error) {
-	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0, err
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
-			return strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), " kB"))
-		}
-	}
-	return 0, fmt.Errorf("no VmRSS in /proc/%d/status", pid)
-}
-
-// clockTicks is USER_HZ (getconf CLK_TCK), 100 on every Linux the Edge runs on.
-func clockTicks() int {
-	out, err := exec.Command("getconf", "CLK_TCK").Output()
-	if err == nil {
-		if n, err := strconv.Atoi(strings.TrimSpace(string(out))); err == nil && n > 0 {
-			return n
-		}
-	}
-	return 100
-}
-
-func durations(ds []time.Duration) (median, p95 time.Duration) {
-	if len(ds) == 0 {
-		return 0, 0
-	}
-	s := slices.Clone(ds)
-	slices.Sort(s)
-	fs := make([]float64, len(s))
-	for i, d := range s {
-		fs[i] = float64(d)
-	}
-	return s[(len(s)-1)/2], time.Duration(percentile(fs, 0.95))
 }

@@ -211,15 +211,6 @@ func mbytes(kb int) string { return fmt.Sprintf("%.1f MB", float64(kb)*kib/mb) }
 
 func bytesMB(b int64) string { return fmt.Sprintf("%.1f MB", float64(b)/mb) }
 
-func ints(xs []int) (median, p95 int) {
-	fs := make([]time.Duration, len(xs))
-	for i, x := range xs {
-		fs[i] = time.Duration(x)
-	}
-	m, q := durations(fs)
-	return int(m), int(q)
-}
-
 func round(d time.Duration) time.Duration { return d.Round(100 * time.Millisecond) }
 
 // short writes 24h0m0s as 24h and 5m0s as 5m.

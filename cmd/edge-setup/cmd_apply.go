@@ -51,9 +51,8 @@ func runApply(ctx context.Context, g *globals, args []string, stdout, stderr io.
 		fmt.Fprintf(stderr, "edge-setup apply: cannot read the answers file: %s\n", safetext.Line(err.Error()))
 		return exitInvalidFile
 	}
-	s, err := openSession(g, stdout)
-	if err != nil {
-		fmt.Fprintln(stderr, "edge-setup:", err)
+	s, ok := startSession(g, stdout, stderr)
+	if !ok {
 		return exitFailed
 	}
 	defer s.close()

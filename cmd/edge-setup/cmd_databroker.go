@@ -36,21 +36,16 @@ func runDataBroker(ctx context.Context, g *globals, args []string, stdout, stder
 	if !ok {
 		return code
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "edge-setup databroker status: unexpected argument %q\n", fs.Arg(0))
+	if !noArgs(fs, stderr) {
 		return exitUsage
 	}
-	s, err := openSession(g, io.Discard)
-	if err != nil {
-		fmt.Fprintln(stderr, "edge-setup:", err)
+	s, ok := startSession(g, io.Discard, stderr)
+	if !ok {
 		return exitFailed
 	}
 	defer s.close()
-	if timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, timeout)
-		defer cancel()
-	}
+	ctx, cancel := withTimeout(ctx, timeout)
+	defer cancel()
 	b, err := steps.NewDataBroker(s.env.Env, nil)
 	if err != nil {
 		fmt.Fprintln(stderr, "edge-setup databroker:", err)

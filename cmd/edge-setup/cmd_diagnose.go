@@ -30,17 +30,15 @@ func runDiagnose(ctx context.Context, g *globals, args []string, stdout, stderr 
 	if !ok {
 		return code
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "edge-setup diagnose: unexpected argument %q\n", fs.Arg(0))
+	if !noArgs(fs, stderr) {
 		return exitUsage
 	}
 	intro := stdout
 	if asJSON {
 		intro = io.Discard
 	}
-	s, err := openSession(g, intro)
-	if err != nil {
-		fmt.Fprintln(stderr, "edge-setup:", err)
+	s, ok := startSession(g, intro, stderr)
+	if !ok {
 		return exitFailed
 	}
 	defer s.close()

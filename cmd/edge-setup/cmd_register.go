@@ -47,9 +47,8 @@ func runRegister(ctx context.Context, g *globals, args []string, stdout, stderr 
 		fmt.Fprintln(stderr, "edge-setup register: --timeout needs --wait (without --wait, register checks once and returns at once)")
 		return exitUsage
 	}
-	s, err := openSession(g, stdout)
-	if err != nil {
-		fmt.Fprintln(stderr, "edge-setup:", err)
+	s, ok := startSession(g, stdout, stderr)
+	if !ok {
 		return exitFailed
 	}
 	defer s.close()

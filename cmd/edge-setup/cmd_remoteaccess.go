@@ -14,6 +14,7 @@ import (
 	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/remoteaccess"
 	"github.com/edge-setup/edge-setup/steps/safetext"
+	"github.com/edge-setup/edge-setup/tenantapi"
 	"github.com/edge-setup/edge-setup/tui/plain"
 )
 
@@ -56,25 +57,16 @@ func runRemoteAccess(ctx context.Context, g *globals, args []string, stdout, std
 	return exitUsage
 }
 
-func noArgs(name string, fs *flag.FlagSet, stderr io.Writer) bool {
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "edge-setup remote-access %s: unexpected argument %q\n", name, fs.Arg(0))
-		return false
-	}
-	return true
-}
-
 func raSetup(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) int {
 	fs, code, ok := parseCommandFlags("remote-access setup", g, args, stderr, nil)
 	if !ok {
 		return code
 	}
-	if !noArgs("setup", fs, stderr) {
+	if !noArgs(fs, stderr) {
 		return exitUsage
 	}
-	s, err := openSession(g, stdout)
-	if err != nil {
-		fmt.Fprintln(stderr, "edge-setup:", err)
+	s, ok := startSession(g, stdout, stderr)
+	if !ok {
 		return exitFailed
 	}
 	defer s.close()
@@ -92,6 +84,16 @@ func raSetup(ctx context.Context, g *globals, args []string, stdout, stderr io.W
 		return exitCanceled
 	}
 	return exitFailed
+}
+
+// raUser is the tenant user of check and connect (C8Y_USER, C8Y_PASSWORD,
+// C8Y_TENANT); nil, said on stderr, when it is not set.
+func raUser(fs *flag.FlagSet, env *steps.Env, stderr io.Writer) *tenantapi.Credentials {
+	user := steps.RemoteAccessUser(env)
+	if user == nil {
+		fmt.Fprintln(stderr, fs.Name()+": set C8Y_USER and C8Y_PASSWORD (and C8Y_TENANT if needed) to a tenant user with ROLE_REMOTE_ACCESS_ADMIN")
+	}
+	return user
 }
 
 // raCheckJSON is the stable output of check --json.
@@ -123,18 +125,16 @@ func raCheck(ctx context.Context, g *globals, args []string, stdout, stderr io.W
 	if !ok {
 		return code
 	}
-	if !noArgs("check", fs, stderr) {
+	if !noArgs(fs, stderr) {
 		return exitUsage
 	}
-	s, err := openSession(g, io.Discard)
-	if err != nil {
-		fmt.Fprintln(stderr, "edge-setup:", err)
+	s, ok := startSession(g, io.Discard, stderr)
+	if !ok {
 		return exitFailed
 	}
 	defer s.close()
-	user := steps.RemoteAccessUser(s.env.Env)
+	user := raUser(fs, s.env.Env, stderr)
 	if user == nil {
-		fmt.Fprintln(stderr, "edge-setup remote-access check: set C8Y_USER and C8Y_PASSWORD (and C8Y_TENANT if needed) to a tenant user with ROLE_REMOTE_ACCESS_ADMIN")
 		return exitUsage
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
@@ -197,21 +197,20 @@ func raServe(ctx context.Context, g *globals, args []string, stdout, stderr io.W
 	if !ok {
 		return code
 	}
-	if !noArgs("serve", fs, stderr) {
+	if !noArgs(fs, stderr) {
 		return exitUsage
 	}
 	if g.demo {
 		fmt.Fprintln(stderr, "edge-setup remote-access serve: the demo runs its own relay; run serve with --root on a registered Edge")
 		return exitUsage
 	}
-	s, err := openSession(g, io.Discard)
-	if err != nil {
-		fmt.Fprintln(stderr, "edge-setup:", err)
+	s, ok := startSession(g, io.Discard, stderr)
+	if !ok {
 		return exitFailed
 	}
 	defer s.close()
 	line := func(l string) { fmt.Fprintf(stdout, "%s %s\n", time.Now().UTC().Format(time.RFC3339), l) }
-	err = remoteaccess.RunRelay(ctx, remoteaccess.ServeOptions{Props: s.env.Props, NewClient: s.env.NewClient, Log: line, Poll: poll,
+	err := remoteaccess.RunRelay(ctx, remoteaccess.ServeOptions{Props: s.env.Props, NewClient: s.env.NewClient, Log: line, Poll: poll,
 		Ready: func(e *remoteaccess.Edge, how string) {
 			line(fmt.Sprintf("relay ready for device %s (managed object %s) at %s, through %s",
 				safetext.Line(e.DeviceID), safetext.Line(e.MOID), safetext.Line(e.URL), how))

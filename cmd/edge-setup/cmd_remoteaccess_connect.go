@@ -32,22 +32,20 @@ func raConnect(ctx context.Context, g *globals, args []string, stdout, stderr io
 	if !ok {
 		return code
 	}
-	if !noArgs("connect", fs, stderr) {
+	if !noArgs(fs, stderr) {
 		return exitUsage
 	}
 	if g.demo {
 		fmt.Fprintln(stderr, "edge-setup remote-access connect: use --root with the demo's sandbox root (shown in its banner) instead of --demo")
 		return exitUsage
 	}
-	s, err := openSession(g, io.Discard)
-	if err != nil {
-		fmt.Fprintln(stderr, "edge-setup:", err)
+	s, ok := startSession(g, io.Discard, stderr)
+	if !ok {
 		return exitFailed
 	}
 	defer s.close()
-	user := steps.RemoteAccessUser(s.env.Env)
+	user := raUser(fs, s.env.Env, stderr)
 	if user == nil {
-		fmt.Fprintln(stderr, "edge-setup remote-access connect: set C8Y_USER and C8Y_PASSWORD (and C8Y_TENANT if needed) to a tenant user with ROLE_REMOTE_ACCESS_ADMIN")
 		return exitUsage
 	}
 	client, moID, cfgID, err := passthroughTarget(ctx, s.env.Env, *user)

@@ -31,21 +31,16 @@ func runStatus(ctx context.Context, g *globals, args []string, stdout, stderr io
 	if !ok {
 		return code
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "edge-setup status: unexpected argument %q\n", fs.Arg(0))
+	if !noArgs(fs, stderr) {
 		return exitUsage
 	}
-	s, err := openSession(g, io.Discard)
-	if err != nil {
-		fmt.Fprintln(stderr, "edge-setup:", err)
+	s, ok := startSession(g, io.Discard, stderr)
+	if !ok {
 		return exitFailed
 	}
 	defer s.close()
-	if timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, timeout)
-		defer cancel()
-	}
+	ctx, cancel := withTimeout(ctx, timeout)
+	defer cancel()
 	st := steps.GatherStatus(ctx, s.env.Env)
 	if errors.Is(ctx.Err(), context.Canceled) {
 		fmt.Fprintln(stderr, "edge-setup status: interrupted")

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/edge-setup/edge-setup/edgeprops"
+	"github.com/edge-setup/edge-setup/steps/clock"
 	"github.com/edge-setup/edge-setup/steps/remoteaccess"
 	"github.com/edge-setup/edge-setup/tenantapi"
 	"github.com/edge-setup/edge-setup/tenantapi/tenantsim"
@@ -147,7 +148,7 @@ func (ra *demoRemoteAccess) runRelay(ctx context.Context) {
 	}
 	for ctx.Err() == nil {
 		if _, err := remoteaccess.StoredEdge(store); err != nil {
-			sleepCtx(ctx, time.Second) // not connected yet: option 7 first
+			_ = clock.Sleep(ctx, time.Second) // not connected yet: option 7 first
 			continue
 		}
 		err := remoteaccess.RunRelay(ctx, remoteaccess.ServeOptions{Props: store, NewClient: newClient, Log: log, Poll: 2 * time.Second,
@@ -157,16 +158,7 @@ func (ra *demoRemoteAccess) runRelay(ctx context.Context) {
 		if err != nil {
 			log("relay stopped: " + err.Error())
 		}
-		sleepCtx(ctx, time.Second)
-	}
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-	case <-t.C:
+		_ = clock.Sleep(ctx, time.Second)
 	}
 }
 

@@ -47,17 +47,7 @@ func TestE2ERegisterAgainstTheDemoTenant(t *testing.T) {
 	tm.send("7")
 	tm.waitFor("Enter cloud URL (leave blank to disable remote management)")
 	tm.send(m[1] + "\r")
-	tm.waitFor("Enter tenant user")
-	tm.send(demoUser + "\r")
-	tm.waitFor("Enter password of tenant user")
-	tm.send(demoPassword + "\r")
-	tm.waitFor("Proceed? [y/N]")
-	tm.send("y")
-	tm.waitFor("Not registered in the tenant")
-	tm.send("c")
-	tm.waitFor("Pending acceptance")
-	tm.send("a")
-	s = tm.waitFor("Connected to tenant " + demoTenantID)
+	s = tm.registerWithDemoUser()
 	for _, l := range strings.Split(s, "\n") {
 		// The demo banner shows the demo password on purpose; nothing else may.
 		if strings.Contains(l, demoPassword) && !strings.HasPrefix(l, "DEMO") {

@@ -209,6 +209,35 @@ func openSession(g *globals, stdout io.Writer) (*session, error) {
 	return s, nil
 }
 
+// startSession is openSession for a command: on failure it says why on
+// stderr and reports false (the command then exits with exitFailed).
+func startSession(g *globals, intro, stderr io.Writer) (*session, bool) {
+	s, err := openSession(g, intro)
+	if err != nil {
+		fmt.Fprintln(stderr, "edge-setup:", err)
+		return nil, false
+	}
+	return s, true
+}
+
+// noArgs reports false, with the message on stderr, when a command that
+// takes no arguments was given one.
+func noArgs(fs *flag.FlagSet, stderr io.Writer) bool {
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "%s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
+		return false
+	}
+	return true
+}
+
+// withTimeout bounds ctx to d; a d of 0 (or less) leaves it unbounded.
+func withTimeout(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	if d <= 0 {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(ctx, d)
+}
+
 func usage(fs *flag.FlagSet) {
 	out := fs.Output()
 	fmt.Fprint(out, `edge-setup: the post-installation console of Cumulocity IoT Edge.

@@ -26,9 +26,8 @@ func runMenu(ctx context.Context, g *globals, stdout, stderr io.Writer) int {
 	if !plainMode {
 		intro = io.Discard
 	}
-	s, err := openSession(g, intro)
-	if err != nil {
-		fmt.Fprintln(stderr, "edge-setup:", err)
+	s, ok := startSession(g, intro, stderr)
+	if !ok {
 		return exitFailed
 	}
 	defer s.close()

@@ -163,3 +163,20 @@ func (rt *ptyTerm) checkRestored(what string) {
 		rt.t.Errorf("%s: the cursor was left hidden; raw output ends %q", what, tail(raw))
 	}
 }
+
+// registerWithDemoUser answers option 7's tenant user questions (after the
+// cloud URL) with the demo's user, creates the request (c), accepts it (a)
+// and returns the screen once connected.
+func (tm *ptyTerm) registerWithDemoUser() string {
+	tm.waitFor("Enter tenant user")
+	tm.send(demoUser + "\r")
+	tm.waitFor("Enter password of tenant user")
+	tm.send(demoPassword + "\r")
+	tm.waitFor("Proceed? [y/N]")
+	tm.send("y")
+	tm.waitFor("Not registered in the tenant")
+	tm.send("c")
+	tm.waitFor("Pending acceptance")
+	tm.send("a")
+	return tm.waitFor("Connected to tenant " + demoTenantID)
+}

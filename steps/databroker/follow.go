@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/edge-setup/edge-setup/steps/clock"
 )
 
 // ErrLinkTimeout: the link was not active within the time given.
@@ -68,12 +70,5 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		d = LinkPollWaiting
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return clock.Sleep(ctx, d)
 }

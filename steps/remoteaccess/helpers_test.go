@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/edge-setup/edge-setup/tenantapi"
+	wire "github.com/edge-setup/edge-setup/tenantapi/remoteaccess"
 	"github.com/edge-setup/edge-setup/tenantapi/tenantsim"
 )
 
@@ -46,6 +47,12 @@ func newWorld(t *testing.T, attach time.Duration) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return worldOn(t, sim, srv, c)
+}
+
+// worldOn registers the test device in sim and returns the world of the
+// tenant served by srv and reached with c.
+func worldOn(t *testing.T, sim *tenantsim.Sim, srv *httptest.Server, c *tenantapi.Client) *world {
 	d := sim.RegisterDevice(testDeviceID, nil)
 	return &world{t: t, sim: sim, srv: srv, client: c,
 		admin: tenantapi.Credentials{Tenant: testTenant, User: testAdmin, Password: testAdminPw},
@@ -70,6 +77,16 @@ func (w *world) passthrough(addr string) string {
 }
 
 // relay starts a relay for the world's device until the test ends.
+// dial opens a client session to the endpoint cfg, as the tenant's users do.
+func (w *world) dial(cfg string) net.Conn {
+	w.t.Helper()
+	c, err := wire.DialClient(context.Background(), w.client, w.admin, w.moID, cfg)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return c
+}
+
 func (w *world) relay(log func(string)) *Relay {
 	w.t.Helper()
 	r := &Relay{Client: w.client, Device: w.dev, DeviceMO: w.moID, Poll: 50 * time.Millisecond, Log: log}

@@ -163,10 +163,7 @@ func TestRelayAndProofThroughAProxyToATLSTenant(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := sim.RegisterDevice(testDeviceID, nil)
-	w := &world{t: t, sim: sim, srv: srv, client: c, moID: d.ManagedObjectID,
-		admin: tenantapi.Credentials{Tenant: testTenant, User: testAdmin, Password: testAdminPw},
-		dev:   tenantapi.Credentials{Tenant: testTenant, User: d.User, Password: d.Password}}
+	w := worldOn(t, sim, srv, c)
 	addr, key := testSSHD(t)
 	cfg := w.passthrough(addr)
 	w.relay(nil)
@@ -195,10 +192,7 @@ func TestProofOnATenantThatRefusesBasicForUsers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := sim.RegisterDevice(testDeviceID, nil)
-	w := &world{t: t, sim: sim, srv: srv, client: c, moID: d.ManagedObjectID,
-		admin: tenantapi.Credentials{Tenant: testTenant, User: testAdmin, Password: testAdminPw},
-		dev:   tenantapi.Credentials{Tenant: testTenant, User: d.User, Password: d.Password}}
+	w := worldOn(t, sim, srv, c)
 	addr, key := testSSHD(t)
 	cfg := w.passthrough(addr)
 	w.relay(nil)

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/edge-setup/edge-setup/steps/clock"
 	"github.com/edge-setup/edge-setup/steps/safetext"
 	"github.com/edge-setup/edge-setup/tenantapi"
 	wire "github.com/edge-setup/edge-setup/tenantapi/remoteaccess"
@@ -200,13 +201,7 @@ func (r *Relay) take(ctx context.Context, op tenantapi.Operation) {
 }
 
 func sleep(ctx context.Context, d time.Duration) {
-	if d <= 0 {
-		return
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-	case <-t.C:
+	if d > 0 {
+		_ = clock.Sleep(ctx, d)
 	}
 }

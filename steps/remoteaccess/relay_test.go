@@ -58,10 +58,7 @@ func TestRelayCarriesBytesBothWaysAndReportsSuccess(t *testing.T) {
 	var lines []string
 	w.relay(func(l string) { logMu.Lock(); lines = append(lines, l); logMu.Unlock() })
 
-	c, err := wire.DialClient(context.Background(), w.client, w.admin, w.moID, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := w.dial(cfg)
 	if got := string(readN(t, c, 14)); got != "SSH-2.0-Test\r\n" {
 		t.Fatalf("banner %q", got)
 	}
@@ -108,10 +105,7 @@ func TestRelayReportsConnectionRefused(t *testing.T) {
 	w := newWorld(t, 3*time.Second)
 	cfg := w.passthrough(closedPort(t))
 	w.relay(nil)
-	c, err := wire.DialClient(context.Background(), w.client, w.admin, w.moID, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := w.dial(cfg)
 	defer c.Close()
 	op := w.waitStatus(tenantapi.OpFailed)
 	if !strings.Contains(op.FailureReason, "connection refused") {
@@ -123,12 +117,9 @@ func TestSessionTimesOutWithoutRelay(t *testing.T) {
 	w := newWorld(t, 200*time.Millisecond)
 	addr, _ := echoServer(t, "x")
 	cfg := w.passthrough(addr)
-	c, err := wire.DialClient(context.Background(), w.client, w.admin, w.moID, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := w.dial(cfg)
 	defer c.Close()
-	_, err = c.Read(make([]byte, 1))
+	_, err := c.Read(make([]byte, 1))
 	var ce websocket.CloseError
 	if !errors.As(err, &ce) || !strings.Contains(ce.Reason, "did not connect") {
 		t.Fatalf("read after the attach timeout: %v", err)
@@ -140,10 +131,7 @@ func TestDeviceSocketNeedsCredentialsAndIsSingleUse(t *testing.T) {
 	w := newWorld(t, 3*time.Second)
 	addr, _ := echoServer(t, "x")
 	cfg := w.passthrough(addr)
-	c, err := wire.DialClient(context.Background(), w.client, w.admin, w.moID, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := w.dial(cfg)
 	defer c.Close()
 	op := w.waitStatus(tenantapi.OpPending)
 	req, err := parseConnect(op)
@@ -247,10 +235,7 @@ func TestRelayFallsBackToPollingWithoutNotifications(t *testing.T) {
 	cfg := w.passthrough(addr)
 	w.sim.SetFault(tenantsim.Fault{PathPrefix: wire.OperationsPath, Status: 503})
 	w.relay(nil)
-	c, err := wire.DialClient(context.Background(), w.client, w.admin, w.moID, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := w.dial(cfg)
 	defer c.Close()
 	if got := string(readN(t, c, 1)); got != "P" {
 		t.Fatalf("got %q", got)
@@ -270,10 +255,7 @@ func TestRelayHandshakesAgainWhenTheTenantForgetsIt(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	c, err := wire.DialClient(context.Background(), w.client, w.admin, w.moID, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := w.dial(cfg)
 	defer c.Close()
 	if got := string(readN(t, c, 1)); got != "R" {
 		t.Fatalf("got %q", got)

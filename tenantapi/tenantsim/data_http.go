@@ -73,28 +73,14 @@ func writeProblem(w http.ResponseWriter, p *problem) {
 }
 
 func (s *Sim) listRecords(w http.ResponseWriter, r *http.Request, k *kind) {
-	a := s.user(w, r)
-	if a == nil || !checkAccept(w, r, k.api+"Collection") {
-		return
-	}
-	if !a.isDevice() && !a.has(k.readRole) {
-		writeForbidden(w)
-		return
-	}
-	if !checkParams(w, r, k.filters...) {
-		return
-	}
-	cur, size, ok := page(w, r)
+	lr, ok := s.readListRequest(w, r, k.api+"Collection", k.readRole, k.filters...)
 	if !ok {
 		return
 	}
-	from, to, ok := dateRange(w, r)
-	if !ok {
-		return
-	}
+	a := lr.a
 	q := r.URL.Query()
 	f := Filter{Source: q.Get("source"), Type: q.Get("type"), FragmentType: q.Get("fragmentType"),
-		DateFrom: from, DateTo: to, Status: q.Get("status"), Severity: q.Get("severity"),
+		DateFrom: lr.from, DateTo: lr.to, Status: q.Get("status"), Severity: q.Get("severity"),
 		ValueFragmentType: q.Get("valueFragmentType"), ValueFragmentSeries: q.Get("valueFragmentSeries")}
 	s.mu.Lock()
 	recs := s.listRecordsLocked(k, f, func(rec *record) bool { return s.canReadRecordLocked(a, k, rec) })
@@ -107,7 +93,7 @@ func (s *Sim) listRecords(w http.ResponseWriter, r *http.Request, k *kind) {
 	if (k.rangeNewestFirst && isRange) != boolParam(r, "revert") {
 		slices.Reverse(items)
 	}
-	writeJSON(w, r, http.StatusOK, k.api+"Collection", collection(r, k.key, items, cur, size))
+	writeJSON(w, r, http.StatusOK, k.api+"Collection", collection(r, k.key, items, lr.cur, lr.size))
 }
 
 // handleRecord serves one record: GET, PUT (events and alarms).
@@ -130,10 +116,7 @@ func (s *Sim) handleRecord(k *kind) http.HandlerFunc {
 			return
 		}
 		var in map[string]any
-		if r.Method == http.MethodPut && !readBody(w, r, k.api, &in) {
-			return
-		}
-		if r.Method == http.MethodGet && !checkAccept(w, r, k.api) {
+		if !readItemRequest(w, r, k.api, &in) {
 			return
 		}
 		id := r.PathValue("id")

@@ -161,10 +161,7 @@ func (s *Sim) handleConnector(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in map[string]any
-	if r.Method == http.MethodPut && !readBody(w, r, connectorType, &in) {
-		return
-	}
-	if r.Method == http.MethodGet && !checkAccept(w, r, connectorType) {
+	if !readItemRequest(w, r, connectorType, &in) {
 		return
 	}
 	id := r.PathValue("id")

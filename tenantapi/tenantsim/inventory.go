@@ -86,10 +86,7 @@ func (s *Sim) handleManagedObject(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in map[string]any
-	if r.Method == http.MethodPut && !readBody(w, r, moType, &in) {
-		return
-	}
-	if r.Method == http.MethodGet && !checkAccept(w, r, moType) {
+	if !readItemRequest(w, r, moType, &in) {
 		return
 	}
 	id := r.PathValue("id")

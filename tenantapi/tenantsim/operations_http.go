@@ -21,32 +21,19 @@ func (s *Sim) handleOperations(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Sim) listOperations(w http.ResponseWriter, r *http.Request) {
-	a := s.user(w, r)
-	if a == nil || !checkAccept(w, r, opType+"Collection") {
-		return
-	}
-	if !a.isDevice() && !a.has(RoleDeviceControlRead) {
-		writeForbidden(w)
-		return
-	}
-	if !checkParams(w, r, "deviceId", "agentId", "status", "fragmentType", "dateFrom", "dateTo", "revert") {
-		return
-	}
-	cur, size, ok := page(w, r)
+	lr, ok := s.readListRequest(w, r, opType+"Collection", RoleDeviceControlRead,
+		"deviceId", "agentId", "status", "fragmentType", "dateFrom", "dateTo", "revert")
 	if !ok {
 		return
 	}
-	from, to, ok := dateRange(w, r)
-	if !ok {
-		return
-	}
+	a := lr.a
 	q := r.URL.Query()
 	if st := q.Get("status"); st != "" && !slices.Contains(opStatuses, st) {
 		writeValidation(w, "status: must be one of PENDING, EXECUTING, SUCCESSFUL, FAILED.")
 		return
 	}
 	f := OperationFilter{DeviceID: q.Get("deviceId"), AgentID: q.Get("agentId"), Status: q.Get("status"),
-		FragmentType: q.Get("fragmentType"), DateFrom: from, DateTo: to}
+		FragmentType: q.Get("fragmentType"), DateFrom: lr.from, DateTo: lr.to}
 	s.mu.Lock()
 	items := []map[string]any{}
 	for _, o := range s.listOpsLocked(f) {
@@ -63,7 +50,7 @@ func (s *Sim) listOperations(w http.ResponseWriter, r *http.Request) {
 	if boolParam(r, "revert") {
 		slices.Reverse(items)
 	}
-	writeJSON(w, r, http.StatusOK, opType+"Collection", collection(r, "operations", items, cur, size))
+	writeJSON(w, r, http.StatusOK, opType+"Collection", collection(r, "operations", items, lr.cur, lr.size))
 }
 
 // POST /devicecontrol/operations {"deviceId", fragments...}: 201, PENDING.

@@ -71,6 +71,40 @@ func dateRange(w http.ResponseWriter, r *http.Request) (from, to time.Time, ok b
 	return from, to, true
 }
 
+// listRequest is what a dated listing (records, operations) was asked for.
+type listRequest struct {
+	a         *account
+	cur, size int
+	from, to  time.Time
+}
+
+// readListRequest checks a dated listing of media type collection: a user
+// who accepts it and, unless a device, holds readRole; only the query
+// parameters in allowed (and paging); a valid page and date range. On
+// failure it has already answered and returns false.
+func (s *Sim) readListRequest(w http.ResponseWriter, r *http.Request, collection, readRole string, allowed ...string) (listRequest, bool) {
+	a := s.user(w, r)
+	if a == nil || !checkAccept(w, r, collection) {
+		return listRequest{}, false
+	}
+	if !a.isDevice() && !a.has(readRole) {
+		writeForbidden(w)
+		return listRequest{}, false
+	}
+	if !checkParams(w, r, allowed...) {
+		return listRequest{}, false
+	}
+	cur, size, ok := page(w, r)
+	if !ok {
+		return listRequest{}, false
+	}
+	from, to, ok := dateRange(w, r)
+	if !ok {
+		return listRequest{}, false
+	}
+	return listRequest{a: a, cur: cur, size: size, from: from, to: to}, true
+}
+
 // inRange reports whether t lies in [from, to); zero bounds are open.
 func inRange(t, from, to time.Time) bool {
 	return (from.IsZero() || !t.Before(from)) && (to.IsZero() || t.Before(to))

@@ -120,10 +120,7 @@ func (s *Sim) handleNewDeviceRequest(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in map[string]any
-	if r.Method == http.MethodPut && !readBody(w, r, ndrType, &in) {
-		return
-	}
-	if r.Method == http.MethodGet && !checkAccept(w, r, ndrType) {
+	if !readItemRequest(w, r, ndrType, &in) {
 		return
 	}
 	s.mu.Lock()

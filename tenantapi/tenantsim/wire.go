@@ -115,6 +115,19 @@ func checkAccept(w http.ResponseWriter, r *http.Request, name string) bool {
 	return false
 }
 
+// readItemRequest checks what a request on one item of media type name
+// needs: a PUT's body is decoded into in, a GET must accept name. On
+// failure it has already answered and returns false.
+func readItemRequest(w http.ResponseWriter, r *http.Request, name string, in *map[string]any) bool {
+	switch r.Method {
+	case http.MethodPut:
+		return readBody(w, r, name, in)
+	case http.MethodGet:
+		return checkAccept(w, r, name)
+	}
+	return true
+}
+
 // readBody checks media types and decodes a JSON object from the request.
 // On failure it has already answered and returns false.
 func readBody(w http.ResponseWriter, r *http.Request, name string, into any) bool {

@@ -1,0 +1,150 @@
+package tui
+
+import (
+	"context"
+	"errors"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/edge-setup/edge-setup/steps"
+)
+
+// ask shows the next question for a tenant user (u), off the Update loop.
+func (p *regPage) ask() tea.Cmd {
+	reg, a, id := p.reg, cloneAnswers(p.askAnswers), p.id
+	return func() tea.Msg {
+		pr, err := reg.TenantUserPrompt(a)
+		return regAskMsg{page: id, prompt: pr, err: err}
+	}
+}
+
+func (p *regPage) onAsk(msg regAskMsg) tea.Cmd {
+	switch {
+	case msg.err != nil:
+		p.asking, p.actionErr = nil, msg.err.Error()
+		return nil
+	case msg.prompt == nil:
+		p.asking = nil
+		p.reg.UseTenantUser(p.askAnswers)
+		p.c.tenantUser = &tenantUserMemo{url: p.reg.URL, cr: *p.reg.Tenant}
+		if !p.checking {
+			return p.poll() // the tenant's view of the request, now
+		}
+		return nil
+	}
+	p.asking = newField(p.c, p.id, p.ctx, msg.prompt, "")
+	return p.asking.focus()
+}
+
+func (p *regPage) onAskOutcome(o fieldOutcome, cmd tea.Cmd) tea.Cmd {
+	switch o {
+	case fieldCancel, fieldReask:
+		p.asking = nil // back to the registration, which kept polling
+		return nil
+	case fieldAccepted:
+		p.askAnswers[p.asking.prompt.Key] = p.asking.answer
+		return p.ask()
+	}
+	return cmd
+}
+
+func (p *regPage) onKey(k tea.KeyPressMsg) tea.Cmd {
+	switch {
+	case key.Matches(k, keys.Back):
+		return gotoMenu(p.leaveNotice())
+	case p.phase == regFailed && key.Matches(k, keys.Create) && p.canRegisterAgain():
+		p.phase, p.fatal, p.fatalErr = regPolling, "", nil
+		return p.act("create", p.reg.RegisterAgain)
+	case p.phase == regConnected && key.Matches(k, keys.RemoteAccess):
+		ra := steps.RemoteAccess{}
+		return func() tea.Msg { return openStepMsg{step: ra, title: ra.Title(p.c.env)} }
+	case p.phase == regConnected || p.phase == regFailed:
+		if key.Matches(k, keys.Continue) {
+			return gotoMenu(p.leaveNotice())
+		}
+	case p.phase != regPolling || p.action != "":
+	case key.Matches(k, keys.CheckNow):
+		if !p.checking {
+			return p.poll()
+		}
+	case key.Matches(k, keys.Create) && p.canCreate():
+		return p.act("create", p.reg.CreateRequest)
+	case key.Matches(k, keys.Accept) && p.canAccept():
+		return p.act("accept", p.reg.Accept)
+	case key.Matches(k, keys.TenantUser) && !p.reg.CanManage():
+		p.askAnswers = steps.Answers{}
+		return p.ask()
+	case key.Matches(k, keys.DemoOperator) && p.c.demoOperator != nil:
+		p.action, p.actionErr = "demo", ""
+		ctx, id, op, devID := p.ctx, p.id, p.c.demoOperator, p.reg.DeviceID
+		return func() tea.Msg {
+			note, err := op(ctx, devID)
+			return regDemoMsg{page: id, note: note, err: err}
+		}
+	}
+	return nil
+}
+
+func (p *regPage) act(name string, fn func(context.Context) error) tea.Cmd {
+	p.action, p.actionErr = name, ""
+	ctx, id := p.ctx, p.id
+	return func() tea.Msg { return regActionMsg{page: id, err: fn(ctx)} }
+}
+
+func (p *regPage) canCreate() bool {
+	return p.reg.CanManage() && p.timeline.Current() == steps.StatusNotRegistered
+}
+
+// canRegisterAgain: the credentials the tenant issued were lost and a
+// tenant user can delete the request and create it again.
+func (p *regPage) canRegisterAgain() bool {
+	return p.phase == regFailed && p.reg.CanManage() && errors.Is(p.fatalErr, steps.ErrCredentialsLost)
+}
+
+func (p *regPage) canAccept() bool {
+	return p.reg.CanManage() && p.timeline.Current() == steps.StatusPending
+}
+
+func (p *regPage) leaveNotice() string {
+	s := p.c.styles
+	switch p.phase {
+	case regConnected:
+		return s.Success.Render(symDone+" ") + "The Edge is connected to " + p.reg.URL + "."
+	case regFailed:
+		return s.Error.Render(symFailed+" ") + "Registration stopped: " + p.fatal
+	}
+	return "Stopped waiting for the registration (the configuration stays saved): press r to resume it."
+}
+
+func (p *regPage) ShortHelp() []key.Binding {
+	switch p.phase {
+	case regConnected:
+		return []key.Binding{keys.Continue, keys.RemoteAccess}
+	case regFailed:
+		if p.canRegisterAgain() {
+			return []key.Binding{keys.Create, keys.Continue}
+		}
+		return []key.Binding{keys.Continue}
+	}
+	var b []key.Binding
+	if p.canCreate() {
+		b = append(b, keys.Create)
+	}
+	if p.canAccept() {
+		b = append(b, keys.Accept)
+	}
+	if p.asking != nil {
+		return p.asking.shortHelp()
+	}
+	if p.phase == regPolling {
+		if !p.reg.CanManage() {
+			b = append(b, keys.TenantUser)
+		}
+		if p.c.demoOperator != nil && !p.reg.CanManage() {
+			b = append(b, keys.DemoOperator) // with a tenant user, c and a do it
+		}
+		b = append(b, keys.CheckNow)
+	}
+	return append(b, keys.Back)
+}
