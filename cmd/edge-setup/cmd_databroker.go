@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -58,9 +57,7 @@ func runDataBroker(ctx context.Context, g *globals, args []string, stdout, stder
 	}
 	r := databroker.NewReport(b.Edge.API.BaseURL(), b.CloudURL, ov)
 	if asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(r); err != nil {
+		if err := writeJSON(stdout, r); err != nil {
 			fmt.Fprintln(stderr, "edge-setup databroker:", err)
 			return exitFailed
 		}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -72,8 +71,7 @@ func raSetup(ctx context.Context, g *globals, args []string, stdout, stderr io.W
 	defer s.close()
 	unlock, err := s.env.Props.Lock()
 	if err != nil {
-		fmt.Fprintln(stderr, "edge-setup:", err)
-		return exitLocked
+		return lockFailed(stderr, err)
 	}
 	defer unlock()
 	err = plain.New(plain.Options{Env: s.env.Env, In: os.Stdin, Out: stdout}).RunStep(ctx, steps.RemoteAccess{})
@@ -174,9 +172,7 @@ func raCheck(ctx context.Context, g *globals, args []string, stdout, stderr io.W
 		out.Error = err.Error()
 	}
 	if asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		_ = enc.Encode(out)
+		_ = writeJSON(stdout, out)
 	} else if err != nil && !errors.As(err, &b) {
 		fmt.Fprintln(stdout, "  x "+err.Error())
 	}
