@@ -21,6 +21,7 @@ type stepPage struct {
 	phase   phase
 
 	field      *field // the prompt being answered
+	typeahead  typeahead
 	carriedErr string // a ReaskError's reason, shown with the next prompt
 	unavailErr string
 	verified   []string // checks passed so far ("✓ … answers as a Cumulocity tenant")
@@ -151,11 +152,16 @@ func (p *stepPage) Update(msg tea.Msg) (page, tea.Cmd) {
 		}
 	case fieldCheckedMsg:
 		if msg.page == p.id && p.phase == phasePrompt {
-			return p, p.onFieldOutcome(p.field.onChecked(msg))
+			cmd := p.onFieldOutcome(p.field.onChecked(msg))
+			if p.phase == phasePrompt && p.field.state == fieldFailed {
+				p.typeahead.drop()
+			}
+			return p, cmd
 		}
 	case confirmMsg:
 		if msg.page == p.id {
 			p.phase, p.confirm = phaseConfirm, msg.lines
+			p.typeahead.drop()
 		}
 	case stepEventMsg:
 		if msg.page == p.id {
@@ -187,7 +193,7 @@ func (p *stepPage) onPrompt(msg promptMsg) tea.Cmd {
 	p.phase = phasePrompt
 	p.field = newField(p.c, p.id, p.ctx, msg.prompt, p.carriedErr)
 	p.carriedErr = ""
-	return p.field.focus()
+	return tea.Batch(p.field.focus(), p.typeahead.replay(p.onKey))
 }
 
 // onFieldOutcome moves on once the field has an answer (or asks earlier
@@ -230,7 +236,16 @@ func (p *stepPage) onKey(k tea.KeyPressMsg) tea.Cmd {
 		if key.Matches(k, keys.Continue) {
 			return gotoMenu(p.resultNotice())
 		}
+	case phaseLoading:
+		if !key.Matches(k, keys.Back) {
+			p.typeahead.keep(k)
+			return nil
+		}
 	case phasePrompt:
+		if p.field.state == fieldChecking && !key.Matches(k, keys.Back) {
+			p.typeahead.keep(k)
+			return nil
+		}
 		return p.onFieldOutcome(p.field.onKey(k))
 	case phaseConfirm:
 		switch {
