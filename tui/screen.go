@@ -55,9 +55,11 @@ type Screen struct {
 
 // Terminal sequences (ECMA-48 / xterm).
 const (
-	seqEnter = "\x1b[?1049h\x1b[?25l\x1b[?7l\x1b[2J" // alternate screen, hide cursor, no autowrap, clear
-	seqLeave = "\x1b[?7h\x1b[?25h\x1b[?1049l"        // autowrap, show cursor, main screen
-	seqSync  = "\x1b[?2026h"                         // synchronized update (ignored where unknown)
+	// alternate screen, hide cursor, no autowrap, bracketed paste (a paste
+	// arrives as one message, not as thousands of keys), clear
+	seqEnter = "\x1b[?1049h\x1b[?25l\x1b[?7l\x1b[?2004h\x1b[2J"
+	seqLeave = "\x1b[?2004l\x1b[?7h\x1b[?25h\x1b[?1049l" // paste mode off, autowrap, show cursor, main screen
+	seqSync  = "\x1b[?2026h"                             // synchronized update (ignored where unknown)
 	seqEnd   = "\x1b[?2026l"
 )
 
