@@ -26,12 +26,14 @@ func (p *regPage) onAsk(msg regAskMsg) tea.Cmd {
 		return nil
 	case msg.prompt == nil:
 		p.asking = nil
-		p.reg.UseTenantUser(p.askAnswers)
-		p.c.tenantUser = &tenantUserMemo{url: p.reg.URL, cr: *p.reg.Tenant}
-		if !p.checking {
-			return p.poll() // the tenant's view of the request, now
+		if p.checking {
+			// A poll in flight reads the registration: the user is taken
+			// when it is back (onPoll), never changed under it.
+			p.pendingUser = cloneAnswers(p.askAnswers)
+			return nil
 		}
-		return nil
+		p.useTenantUser(p.askAnswers)
+		return p.poll() // the tenant's view of the request, now
 	}
 	p.asking = newField(p.c, p.id, p.ctx, msg.prompt, "")
 	return p.asking.focus()
@@ -147,4 +149,13 @@ func (p *regPage) ShortHelp() []key.Binding {
 		b = append(b, keys.CheckNow)
 	}
 	return append(b, keys.Back)
+}
+
+// useTenantUser gives the registration the tenant user of answers a (only
+// while no poll is in flight) and remembers it for this run.
+func (p *regPage) useTenantUser(a steps.Answers) {
+	p.reg.UseTenantUser(a)
+	if p.reg.Tenant != nil {
+		p.c.tenantUser = &tenantUserMemo{url: p.reg.URL, cr: *p.reg.Tenant}
+	}
 }

@@ -41,6 +41,8 @@ type regPage struct {
 	failures int
 	nextAt   time.Time
 	checking bool // a request is in flight
+	// pendingUser is a tenant user given while a poll was in flight (onPoll takes it).
+	pendingUser steps.Answers
 
 	requestExists bool
 	retrying      string // transient failure being retried

@@ -93,6 +93,18 @@ func (p *regPage) onExisting(msg regExistingMsg) tea.Cmd {
 
 func (p *regPage) onPoll(out steps.PollOutcome) tea.Cmd {
 	p.checking = false
+	if p.pendingUser != nil {
+		// A tenant user given while this poll was in flight: taken now that
+		// nothing reads the registration; a quiet outcome polls again at once
+		// to show the tenant's view of the request.
+		p.useTenantUser(p.pendingUser)
+		p.pendingUser = nil
+		if out.Fatal == nil && out.Retrying == nil && out.Credentials == nil {
+			p.failures, p.retrying = 0, ""
+			p.requestExists = out.RequestExists
+			return tea.Batch(p.observe(out.Status), p.poll())
+		}
+	}
 	switch {
 	case out.Fatal != nil:
 		if errors.Is(out.Fatal, context.Canceled) {
