@@ -24,7 +24,10 @@ type BrokerOptions struct {
 	RequestTimeout    time.Duration // per request to the destination; default 5s
 	MaxBatch          int           // records forwarded per API and connector per round; default 500
 	MaxQueue          int           // records kept per API and connector; older ones are dropped (MAJOR alarm); default 10000
-	Transport         http.RoundTripper
+	// NoOperations: operations created in the destination are not taken
+	// back to this tenant (later Edge releases; databroker_operations.go).
+	NoOperations bool
+	Transport    http.RoundTripper
 }
 
 func (o *BrokerOptions) defaults() {
@@ -53,7 +56,8 @@ type brokerLink struct {
 	remote                     map[string]string // source managed object id -> destination id
 	cursor                     map[string]int64  // API -> sequence number forwarded up to
 	lastAlarm                  map[string]time.Time
-	openAlarm                  map[string]string // alarm type -> id of the alarm raised and not cleared
+	openAlarm                  map[string]string    // alarm type -> id of the alarm raised and not cleared
+	ops                        map[string]*syncedOp // destination operation id -> the one created here
 }
 
 // errDestinationRefused: the destination refused the broker user (401):
@@ -143,6 +147,9 @@ func (f *forwarder) step(ctx context.Context, c snapshot) {
 		if err == nil && n > 0 {
 			f.update(c.id, func(k *connector) { k.lastSync = f.s.now() })
 		}
+		if err == nil {
+			err = f.syncOperations(ctx, c)
+		}
 	}
 	switch {
 	case err == nil:
@@ -180,7 +187,8 @@ func (f *forwarder) bootstrap(ctx context.Context, c snapshot) (*brokerLink, err
 	cur := f.s.seq
 	f.s.mu.Unlock()
 	link := &brokerLink{username: out.Username, password: out.Password, tenant: out.TenantID,
-		remote: map[string]string{}, cursor: map[string]int64{}, lastAlarm: map[string]time.Time{}, openAlarm: map[string]string{}}
+		remote: map[string]string{}, cursor: map[string]int64{}, lastAlarm: map[string]time.Time{}, openAlarm: map[string]string{},
+		ops: map[string]*syncedOp{}}
 	for _, api := range []string{"alarm", "event", "measurement"} {
 		link.cursor[api] = cur // forwarding starts with what comes after the link
 	}
