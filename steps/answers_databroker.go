@@ -77,7 +77,11 @@ func applyDataBrokerLink(ctx context.Context, env *Env, po PlannedOption, emit E
 	}
 	return t.Do("Link with the cloud tenant", func() (string, error) {
 		out, err := b.Follow(ctx, id, true, DataBrokerLinkTimeout, sleep, func(o databroker.LinkOutcome) {
-			t.Info("Data Broker link: " + o.Status)
+			if tr := o.Trouble(); tr != "" {
+				t.Info("Data Broker link: " + o.Status + "; " + tr)
+			} else {
+				t.Info("Data Broker link: " + o.Status)
+			}
 		})
 		if err != nil {
 			return "", err

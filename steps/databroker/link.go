@@ -51,6 +51,8 @@ type LinkOutcome struct {
 	// last ArrivingWindow (known with a cloud user and a group).
 	Arriving      int
 	ArrivingKnown bool
+	// Operations came from the cloud in the last OperationsWindow.
+	Operations Operations
 	// CloudWarning: the cloud tenant could not be asked; the Edge's side is shown.
 	CloudWarning error
 	// Retrying: the Edge could not be asked; the next look is in Next.
@@ -93,8 +95,16 @@ func (b *Broker) Poll(ctx context.Context, connectorID string) LinkOutcome {
 	if alarms, err := b.alarms(ctx); err == nil {
 		out.Alarms = alarms[c.ID]
 	}
+	if ops, err := b.edgeOperations(ctx); err != nil {
+		out.Operations.Unknown = err.Error()
+	} else {
+		out.Operations.List = ops[c.ID]
+	}
 	if b.Cloud != nil && (c.Status == wire.StatusActive || c.Status == wire.StatusActivating) {
 		b.lookAtCloud(ctx, *c, &out)
+		if err := b.notTakenUp(ctx, out.Group, &out.Operations); err != nil && out.Operations.Unknown == "" {
+			out.Operations.Unknown = err.Error()
+		}
 	}
 	if out.Status == LinkActive {
 		out.Next = LinkPollActive
@@ -166,6 +176,11 @@ func (b *Broker) VirtualGroup(ctx context.Context, c wire.Connector) (*wire.Virt
 	if err != nil {
 		return nil, explain("finding the virtual group in the cloud tenant failed", err)
 	}
+	return b.groupFor(groups, c), nil
+}
+
+// groupFor picks connector c's group among the cloud's virtual groups.
+func (b *Broker) groupFor(groups []wire.VirtualGroup, c wire.Connector) *wire.VirtualGroup {
 	var found *wire.VirtualGroup
 	for i := range groups {
 		g := groups[i]
@@ -177,7 +192,7 @@ func (b *Broker) VirtualGroup(ctx context.Context, c wire.Connector) (*wire.Virt
 		found.Name, found.ID, found.Owner = safetext.Line(found.Name), safetext.Line(found.ID), safetext.Line(found.Owner)
 		found.Source.Status = safetext.Line(found.Source.Status)
 	}
-	return found, nil
+	return found
 }
 
 // arriving counts the measurements of the group's devices in the cloud

@@ -31,7 +31,7 @@ type world struct {
 // newWorld is a cloud tenant and an Edge tenant whose Data Broker runs
 // (fast), with one device on the Edge; cloudUser gives the broker a cloud
 // tenant user.
-func newWorld(t *testing.T, cloudUser bool) *world {
+func newWorld(t *testing.T, cloudUser bool, opts ...func(*tenantsim.BrokerOptions)) *world {
 	t.Helper()
 	roles := append(tenantsim.AllRoles(), tenantsim.BrokerRoles()...)
 	w := &world{
@@ -42,9 +42,13 @@ func newWorld(t *testing.T, cloudUser bool) *world {
 	w.dev = w.edge.AddManagedObject("admin", map[string]any{"name": "pump-1", "c8y_IsDevice": map[string]any{}})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
+	o := tenantsim.BrokerOptions{BootstrapPassword: boot, Interval: 10 * time.Millisecond, RequestTimeout: time.Second}
+	for _, f := range opts {
+		f(&o)
+	}
 	go func() {
 		defer close(done)
-		_ = w.edge.RunBroker(ctx, tenantsim.BrokerOptions{BootstrapPassword: boot, Interval: 10 * time.Millisecond, RequestTimeout: time.Second})
+		_ = w.edge.RunBroker(ctx, o)
 	}()
 	t.Cleanup(func() { cancel(); <-done; w.cloudSrv.Close(); w.edgeSrv.Close() })
 	edgeAPI, _ := tenantapi.New(tenantapi.Options{BaseURL: w.edgeSrv.URL, Timeout: 2 * time.Second})

@@ -26,6 +26,8 @@ type ConnectorView struct {
 	State     State
 	Shares    string
 	Alarms    []Alarm
+	// Operations came from the cloud in the last OperationsWindow.
+	Operations Operations
 }
 
 // Overview is the Edge's connectors with their alarms.
@@ -48,8 +50,21 @@ func (b *Broker) Overview(ctx context.Context) (*Overview, error) {
 	if err != nil {
 		ov.AlarmsUnknown = explain("reading the Data Broker alarms failed", err).Error()
 	}
+	ops, opsErr := b.edgeOperations(ctx)
+	var groups []wire.VirtualGroup
+	if b.Cloud != nil && opsErr == nil {
+		groups, opsErr = b.Cloud.VirtualGroups(ctx)
+		opsErr = explain("finding the virtual groups in the cloud tenant failed", opsErr)
+	}
 	for _, c := range list {
-		v := ConnectorView{Connector: Safe(c), State: StateOf(c), Shares: Shares(c, names), Alarms: alarms[c.ID]}
+		v := ConnectorView{Connector: Safe(c), State: StateOf(c), Shares: Shares(c, names), Alarms: alarms[c.ID],
+			Operations: Operations{List: ops[c.ID]}}
+		if opsErr == nil {
+			opsErr = b.notTakenUp(ctx, b.groupFor(groups, c), &v.Operations)
+		}
+		if opsErr != nil {
+			v.Operations.Unknown = opsErr.Error()
+		}
 		ov.Connectors = append(ov.Connectors, v)
 	}
 	return ov, nil
@@ -80,24 +95,34 @@ func (b *Broker) objectNames(ctx context.Context, list []wire.Connector) map[str
 	return names
 }
 
-// alarms are the active Data Broker alarms by connector id, most severe first.
+// maxAlarms bounds the one alarm query of a read.
+const maxAlarms = 2000
+
+// alarms are the active Data Broker alarms by connector id, most severe
+// first: one query for the Edge's active alarms (the newest maxAlarms),
+// kept when raised on a c8y_DataBroker object, whatever the number of
+// those objects. The platform de-duplicates an alarm per object and type,
+// so each is listed once.
 func (b *Broker) alarms(ctx context.Context) (map[string][]Alarm, error) {
 	objs, err := b.Edge.BrokerObjects(ctx)
 	if err != nil {
 		return nil, err
 	}
 	out := map[string][]Alarm{}
-	for moID, connID := range objs {
-		list, err := b.Edge.API.Alarms(ctx, b.Edge.As, tenantapi.DataQuery{Source: moID, Status: tenantapi.AlarmActive, PageSize: 100, MaxItems: 100})
-		if err != nil {
-			return nil, err
-		}
-		for _, a := range list {
+	if len(objs) == 0 {
+		return out, nil
+	}
+	list, err := b.Edge.API.Alarms(ctx, b.Edge.As, tenantapi.DataQuery{Status: tenantapi.AlarmActive, Revert: true, PageSize: maxAlarms, MaxItems: maxAlarms})
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range list {
+		if connID, ok := objs[a.SourceID]; ok {
 			out[connID] = append(out[connID], Alarm{Severity: safetext.Line(a.Severity), Text: safetext.Line(a.Text), Time: a.Time, Count: a.Count, Todo: alarmTodo(a.Severity)})
 		}
 	}
 	for id := range out {
-		slices.SortFunc(out[id], func(x, y Alarm) int { return severityRank(x.Severity) - severityRank(y.Severity) })
+		slices.SortStableFunc(out[id], func(x, y Alarm) int { return severityRank(x.Severity) - severityRank(y.Severity) })
 	}
 	return out, nil
 }

@@ -62,3 +62,8 @@ func (c *Client) BrokerObjects(ctx context.Context) (map[string]string, error) {
 	}
 	return m, nil
 }
+
+// BrokerOperationFragment marks an operation the Edge took up from a
+// connector's destination: {"connectorId", "operationId"} (the cloud's
+// id). Guess: the platform's marker is not public; tenantsim sets this.
+const BrokerOperationFragment = "c8y_BrokerOperation"
