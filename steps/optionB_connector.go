@@ -48,23 +48,40 @@ func (DataBrokerConnector) NextPrompt(env *Env, a Answers) (*Prompt, error) {
 	if err != nil {
 		return nil, err
 	}
+	p, err := connectorFieldPrompt(env, b, a, nil)
+	if p != nil || err != nil {
+		return p, err
+	}
+	return cloudUserPrompt(env, b.CloudURL, a), nil
+}
+
+// connectorFieldPrompt asks a connector's fields in order, nil once all
+// are answered: creating one and editing one (cur: its defaults, and not a
+// duplicate of itself) ask the same with the same checks, each at its field.
+func connectorFieldPrompt(env *Env, b *databroker.Broker, a Answers, cur *wire.Connector) (*Prompt, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), lookupTimeout)
 	defer cancel()
+	d := connectorDefaults(env, cur)
 	switch {
 	case !a.Has(KeyDBTitle):
 		existing, err := b.Edge.Connectors(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("cannot read the Edge's connectors at %s: %v", edgeURL(env), safetext.Line(tenantapi.Explain(err)))
 		}
+		target := b.CloudURL
+		if cur != nil {
+			target = cur.InstanceURL
+			existing = slices.DeleteFunc(existing, func(c wire.Connector) bool { return c.ID == cur.ID })
+		}
 		return &Prompt{Key: KeyDBTitle, Text: "* Enter a title for the connector:",
 			Help:    "The cloud tenant shows it on the data subscription and names the group of this Edge's devices after it.",
-			Default: defaultTitle(env),
+			Default: d[KeyDBTitle],
 			Validate: func(s string) (string, error) {
 				t, err := databroker.ValidateTitle(s)
 				if err != nil {
 					return "", err
 				}
-				w := databroker.Wanted{Title: t, Target: b.CloudURL}
+				w := databroker.Wanted{Title: t, Target: target}
 				others := existing
 				if a[keyDBWanted] != "" {
 					// An answers file names the connector it wants: the one of
@@ -74,11 +91,11 @@ func (DataBrokerConnector) NextPrompt(env *Env, a Answers) (*Prompt, error) {
 				return t, w.CheckAgainst(others)
 			}}, nil
 	case !a.Has(KeyDBDescription):
-		return &Prompt{Key: KeyDBDescription, Text: "* Enter a description (optional):", Validate: databroker.ValidateDescription}, nil
+		return &Prompt{Key: KeyDBDescription, Text: "* Enter a description (optional):", Default: d[KeyDBDescription], Validate: databroker.ValidateDescription}, nil
 	case !a.Has(KeyDBShare):
 		return &Prompt{Key: KeyDBShare, Text: "* What to share: measurements, alarms, events, managed objects, or all:",
 			Help:    "Words or letters (m a e o), separated by commas. Operations are not shared: they come back from the cloud.",
-			Default: "all", Validate: databroker.ParseShare}, nil
+			Default: d[KeyDBShare], Validate: databroker.ParseShare}, nil
 	case !a.Has(KeyDBDevices):
 		devices, err := b.Edge.Objects(ctx, "c8y_IsDevice")
 		if err != nil {
@@ -90,21 +107,43 @@ func (DataBrokerConnector) NextPrompt(env *Env, a Answers) (*Prompt, error) {
 		}
 		return &Prompt{Key: KeyDBDevices, Text: "* Whose data: all, or the name of one group or device of the Edge:",
 			Help:    fmt.Sprintf("The Edge has %s and %s; a group includes its subgroups.", countOf(len(devices), "device"), countOf(len(groups), "group")),
-			Default: "all",
+			Default: d[KeyDBDevices],
 			Validate: func(s string) (string, error) {
 				sc, err := databroker.PickScope(s, devices, groups)
 				return sc.String(), err
 			}}, nil
 	case !a.Has(KeyDBFragments):
 		return &Prompt{Key: KeyDBFragments, Text: "* Fragments to copy (blank: all; or a comma-separated list such as c8y_Temperature):",
+			Default: d[KeyDBFragments],
 			Validate: func(s string) (string, error) {
 				f, err := databroker.ParseFragments(s)
 				return strings.Join(f, ","), err
 			}}, nil
 	case !a.Has(KeyDBType):
-		return &Prompt{Key: KeyDBType, Text: "* Type filter (blank: every type):", Validate: databroker.ValidateType}, nil
+		return &Prompt{Key: KeyDBType, Text: "* Type filter (blank: every type):", Default: d[KeyDBType], Validate: databroker.ValidateType}, nil
 	}
-	return cloudUserPrompt(env, b.CloudURL, a), nil
+	return nil, nil
+}
+
+// connectorDefaults prefill the fields: a new connector's, or cur's own.
+func connectorDefaults(env *Env, cur *wire.Connector) Answers {
+	if cur == nil {
+		return Answers{KeyDBTitle: defaultTitle(env), KeyDBShare: "all", KeyDBDevices: "all"}
+	}
+	f := cur.Filters[0]
+	share := strings.Join(f.APIs, ",")
+	if slices.Contains(f.APIs, wire.APIAll) {
+		share = "all"
+	}
+	scope := "all"
+	switch {
+	case f.SourceID != "":
+		scope = "device " + f.SourceID
+	case f.DeviceGroupID != "":
+		scope = "group " + f.DeviceGroupID
+	}
+	return Answers{KeyDBTitle: cur.Name, KeyDBDescription: cur.Description, KeyDBShare: share, KeyDBDevices: scope,
+		KeyDBFragments: strings.Join(f.FragmentsToCopy, ","), KeyDBType: f.TypeFilter}
 }
 
 // cloudUserPrompt asks for the cloud tenant user that creates and accepts

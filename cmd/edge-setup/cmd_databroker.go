@@ -87,8 +87,29 @@ func writeDataBroker(w io.Writer, r databroker.Report) {
 				fmt.Fprintf(w, "    -> %s\n", a.Todo)
 			}
 		}
+		writeOperations(w, c)
 	}
 	if r.AlarmsUnknown != "" {
 		fmt.Fprintln(w, "\n"+r.AlarmsUnknown)
+	}
+}
+
+// writeOperations lists the operations that came from the cloud.
+func writeOperations(w io.Writer, c databroker.ConnectorReport) {
+	if c.OperationsWarning != "" {
+		fmt.Fprintf(w, "  Warning: %s\n", c.OperationsWarning)
+	}
+	if c.OperationsUnknown != "" {
+		fmt.Fprintf(w, "  Operations from the cloud unknown: %s\n", c.OperationsUnknown)
+		return
+	}
+	if len(c.Operations) == 0 {
+		fmt.Fprintln(w, "  No operations from the cloud in the last hour")
+		return
+	}
+	fmt.Fprintln(w, "  Operations from the cloud in the last hour:")
+	for _, o := range c.Operations {
+		fmt.Fprintf(w, "    %s\n", databroker.CloudOperation{CloudID: o.CloudID, EdgeID: o.EdgeID, Device: o.Device, What: o.What,
+			Status: o.Status, FailureReason: o.FailureReason, Created: o.Created}.Line())
 	}
 }

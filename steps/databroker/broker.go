@@ -139,9 +139,9 @@ func (b *Broker) Ensure(ctx context.Context, w Wanted) (string, *wire.Connector,
 	if cur.Description == w.Description && sameFilters(cur.Filters, w.Filters()) {
 		return "unchanged", &cur, nil
 	}
-	c, err := b.Edge.Edit(ctx, cur.ID, w.Title, w.Description, w.Filters())
+	c, err := b.Edit(ctx, cur.ID, w)
 	if err != nil {
-		return "", nil, explain("changing the connector on the Edge failed", err)
+		return "", nil, err
 	}
 	return "changed", c, nil
 }
@@ -162,4 +162,14 @@ func sameFilters(a, b []wire.Filter) bool {
 			slices.Equal(x.FragmentsToFilter, y.FragmentsToFilter) && (x.FragmentsToCopy == nil) == (y.FragmentsToCopy == nil) &&
 			slices.Equal(x.FragmentsToCopy, y.FragmentsToCopy) && x.TypeFilter == y.TypeFilter
 	})
+}
+
+// Edit changes a connector's title, description and filters to w's; the
+// target and the security code stay.
+func (b *Broker) Edit(ctx context.Context, id string, w Wanted) (*wire.Connector, error) {
+	c, err := b.Edge.Edit(ctx, id, w.Title, w.Description, w.Filters())
+	if err != nil {
+		return nil, explain("changing the connector on the Edge failed", err)
+	}
+	return c, nil
 }

@@ -25,6 +25,22 @@ type ConnectorReport struct {
 	Shares            string        `json:"shares"`
 	LastSync          *time.Time    `json:"lastSynchronization,omitempty"`
 	Alarms            []AlarmReport `json:"alarms"`
+	// Operations came from the cloud in the last hour, newest first.
+	Operations        []OperationReport `json:"operationsFromCloud"`
+	OperationsUnknown string            `json:"operationsUnknown,omitempty"`
+	// OperationsWarning: the Edge does not take the cloud's operations up.
+	OperationsWarning string `json:"operationsWarning,omitempty"`
+}
+
+// OperationReport is one operation from the cloud.
+type OperationReport struct {
+	CloudID       string    `json:"cloudId,omitempty"`
+	EdgeID        string    `json:"edgeId,omitempty"` // absent: the Edge never took it up
+	Device        string    `json:"device"`
+	What          string    `json:"what"`
+	Status        string    `json:"status"`
+	FailureReason string    `json:"failureReason,omitempty"`
+	Created       time.Time `json:"created"`
 }
 
 // AlarmReport is one active Data Broker alarm of a connector.
@@ -49,6 +65,14 @@ func NewReport(edgeURL, cloudURL string, ov *Overview) Report {
 		}
 		for _, a := range v.Alarms {
 			cr.Alarms = append(cr.Alarms, AlarmReport{Severity: a.Severity, Text: a.Text, Time: a.Time, Count: a.Count, Todo: a.Todo})
+		}
+		cr.Operations, cr.OperationsUnknown = []OperationReport{}, v.Operations.Unknown
+		for _, o := range v.Operations.List {
+			cr.Operations = append(cr.Operations, OperationReport{CloudID: o.CloudID, EdgeID: o.EdgeID, Device: o.Device, What: o.What,
+				Status: o.Status, FailureReason: o.FailureReason, Created: o.Created})
+		}
+		if v.Operations.NotSynchronised {
+			cr.OperationsWarning = NoOperationsWarning
 		}
 		r.Connectors = append(r.Connectors, cr)
 	}

@@ -92,6 +92,9 @@ func parseShare(in string) ([]string, error) {
 			out = append(out, api)
 		}
 	}
+	if len(out) == 0 { // "," or ";": separators only
+		return nil, errors.New("choose at least one thing to share: measurements (m), alarms (a), events (e), managed objects (o), or all")
+	}
 	// Keep one order whatever was typed, so a rerun compares equal.
 	slices.SortFunc(out, func(a, b string) int { return slices.Index(AllShares, a) - slices.Index(AllShares, b) })
 	return out, nil

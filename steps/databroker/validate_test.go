@@ -21,7 +21,7 @@ func TestParseShare(t *testing.T) {
 			t.Errorf("%q: %q, %v; want %q", in, got, err, want)
 		}
 	}
-	bad := map[string]string{"": "at least one", "operations": "cannot be shared", "tea": `"tea"`, "m,x": `"x"`}
+	bad := map[string]string{"": "at least one", ",": "at least one", " ; , ": "at least one", "operations": "cannot be shared", "tea": `"tea"`, "m,x": `"x"`}
 	for in, want := range bad {
 		if _, err := ParseShare(in); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%q: %v, want an error with %q", in, err, want)
