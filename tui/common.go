@@ -33,6 +33,7 @@ type common struct {
 	// demoOperator, in --demo only, plays the tenant's operator for a
 	// device ID: registers it, or accepts its pending request.
 	demoOperator func(ctx context.Context, deviceID string) (string, error)
+	demoCloud    DemoCloud
 }
 
 // now is the environment's clock (steps.Env.Now), or the wall clock.

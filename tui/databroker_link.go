@@ -38,17 +38,25 @@ type linkPage struct {
 	fatal     string
 	action    string // "subscribe", "accept", "enable", "suspend", "resume"
 	actionErr string
-	triedSub  bool // auto: subscribe once
-	triedAcc  bool // auto: accept once
+	triedSub  bool   // auto: subscribe once
+	triedAcc  bool   // auto: accept once
+	demoNote  string // what the demo's cloud did (o)
+	demoSeen  string // what the demo's cloud shows of its operation
 
 	spinner spinner.Model
 }
 
 type (
 	linkPollMsg struct {
+		page     int64
+		seq      int
+		out      databroker.LinkOutcome
+		demoSeen string
+	}
+	linkDemoMsg struct {
 		page int64
-		seq  int
-		out  databroker.LinkOutcome
+		note string
+		err  error
 	}
 	linkTickMsg struct {
 		page int64
@@ -72,8 +80,14 @@ func (p *linkPage) Init() tea.Cmd { return tea.Batch(p.spinner.Tick, p.poll()) }
 func (p *linkPage) poll() tea.Cmd {
 	p.seq++
 	p.checking = true
-	ctx, b, id, seq, conn := p.ctx, p.broker, p.id, p.seq, p.connID
-	return func() tea.Msg { return linkPollMsg{page: id, seq: seq, out: b.Poll(ctx, conn)} }
+	ctx, b, id, seq, conn, demo := p.ctx, p.broker, p.id, p.seq, p.connID, p.c.demoCloud
+	return func() tea.Msg {
+		msg := linkPollMsg{page: id, seq: seq, out: b.Poll(ctx, conn)}
+		if demo != nil {
+			msg.demoSeen = demo.Seen(msg.out.Connector.Code)
+		}
+		return msg
+	}
 }
 
 func (p *linkPage) Update(msg tea.Msg) (page, tea.Cmd) {
@@ -84,8 +98,18 @@ func (p *linkPage) Update(msg tea.Msg) (page, tea.Cmd) {
 		return p, cmd
 	case linkPollMsg:
 		if msg.page == p.id && msg.seq == p.seq {
+			p.demoSeen = msg.demoSeen
 			return p, p.onPoll(msg.out)
 		}
+	case linkDemoMsg:
+		if msg.page != p.id {
+			return p, nil
+		}
+		p.action, p.actionErr, p.demoNote = "", "", msg.note
+		if msg.err != nil {
+			p.actionErr, p.demoNote = msg.err.Error(), ""
+		}
+		return p, p.poll()
 	case linkTickMsg:
 		if msg.page == p.id && msg.seq == p.seq && p.ctx.Err() == nil && p.fatal == "" {
 			return p, p.poll()
@@ -177,6 +201,13 @@ func (p *linkPage) onKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, keys.Back):
 		return func() tea.Msg { return openBrokerMsg{} }
 	case p.fatal != "" || p.action != "" || p.out == nil:
+	case key.Matches(k, brokerKeys.DemoCloud) && p.c.demoCloud != nil:
+		p.action, p.actionErr = "demo", ""
+		ctx, id, demo, code := p.ctx, p.id, p.c.demoCloud, p.out.Connector.Code
+		return func() tea.Msg {
+			note, err := demo.Act(ctx, code)
+			return linkDemoMsg{page: id, note: note, err: err}
+		}
 	case key.Matches(k, keys.CheckNow):
 		if !p.checking {
 			return p.poll()
@@ -205,7 +236,7 @@ func (p *linkPage) Close()     { p.cancel() }
 
 func (p *linkPage) ShortHelp() []key.Binding {
 	if p.fatal != "" {
-		return []key.Binding{keys.Back}
+		return []key.Binding{brokerKeys.Connectors}
 	}
 	var b []key.Binding
 	if p.canSubscribe() {
@@ -217,5 +248,12 @@ func (p *linkPage) ShortHelp() []key.Binding {
 	if p.canEnable() {
 		b = append(b, keys.Enable)
 	}
-	return append(b, keys.Suspend, keys.CheckNow, key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "connectors")))
+	if p.c.demoCloud != nil {
+		b = append(b, brokerKeys.DemoCloud)
+	}
+	suspend := brokerKeys.Suspend
+	if p.status() == databroker.LinkSuspended {
+		suspend = brokerKeys.Resume
+	}
+	return append(b, suspend, brokerKeys.Connectors, keys.CheckNow)
 }

@@ -108,6 +108,9 @@ func (p *linkPage) stateView() string {
 			}
 			line(st, indent)
 		}
+		if p.c.demoCloud != nil {
+			line(s.Banner.Render("DEMO ")+"No cloud UI in the demo: o does the cloud admin's next step (add the data subscription, then accept it).", 2)
+		}
 	case o.Status == databroker.LinkActive:
 		if o.ArrivingKnown && o.Arriving > 0 {
 			line(s.Success.Render(symDone+" Data arriving: ")+fmt.Sprintf("%d measurements in the last minute", o.Arriving), 2)
@@ -142,6 +145,16 @@ func (p *linkPage) stateView() string {
 			line(s.Dim.Render("→ "+a.Todo), 2)
 		}
 	}
+	b.WriteString(p.operationsView())
+	if p.c.demoCloud != nil && o.Status == databroker.LinkActive && p.demoNote == "" {
+		line(s.Banner.Render("DEMO ")+"o creates an operation in the cloud for one forwarded device; the demo's device on the Edge answers it.", 2)
+	}
+	if p.demoNote != "" {
+		line(s.Banner.Render("DEMO ")+p.demoNote, 2)
+	}
+	if p.demoSeen != "" {
+		line(s.Banner.Render("DEMO ")+p.demoSeen, 2)
+	}
 	if o.Retrying != nil {
 		line(s.Warning.Render(symWarn+" ")+o.Retrying.Error()+s.Dim.Render(" · retrying "+p.untilNext()), 2)
 	}
@@ -174,6 +187,47 @@ var actionWords = map[string]string{
 	"enable":    "Enabling the data subscription in the cloud tenant…",
 	"suspend":   "Suspending the connector…",
 	"resume":    "Resuming the connector…",
+	"demo":      "DEMO: acting in the cloud tenant…",
+}
+
+// maxOperationLines bounds the operations listed on the link screen.
+const maxOperationLines = 3
+
+// operationsView lists the operations that came from the cloud in the last
+// hour (newest first) and warns where the Edge does not take them up.
+func (p *linkPage) operationsView() string {
+	s := p.c.styles
+	ops := p.out.Operations
+	var b strings.Builder
+	line := func(str string, indent int) { b.WriteString(p.c.wrap(str, indent) + "\n") }
+	if ops.NotSynchronised {
+		line(s.Warning.Render(symWarn+" ")+databroker.NoOperationsWarning, 2)
+	}
+	if ops.Unknown != "" {
+		line(s.Warning.Render(symWarn+" ")+ops.Unknown, 2)
+	}
+	if len(ops.List) == 0 {
+		if p.out.Status == databroker.LinkActive && ops.Unknown == "" {
+			line(s.Dim.Render(symInfo+" No operations from the cloud in the last hour"), 2)
+		}
+		return b.String()
+	}
+	line(s.Label.Render("Operations from the cloud")+s.Dim.Render(" (last hour)"), 0)
+	for i, o := range ops.List {
+		if i == maxOperationLines {
+			line(s.Dim.Render(fmt.Sprintf("  … and %d earlier (databroker status lists them)", len(ops.List)-i)), 4)
+			break
+		}
+		mark := s.Dim.Render("· ")
+		switch o.Status {
+		case "SUCCESSFUL":
+			mark = s.Success.Render(symDone + " ")
+		case "FAILED":
+			mark = s.Error.Render(symFailed + " ")
+		}
+		line("  "+mark+o.Line(), 4)
+	}
+	return b.String()
 }
 
 func (p *linkPage) untilNext() string {

@@ -182,12 +182,16 @@ func (p *brokerPage) onKey(k tea.KeyPressMsg) tea.Cmd {
 		}
 	case key.Matches(k, keys.Refresh):
 		return p.load()
-	case key.Matches(k, keys.NewConnector):
+	case key.Matches(k, brokerKeys.New):
 		step := steps.DataBrokerConnector{}
 		title := step.Title(p.c.env)
 		return func() tea.Msg { return openStepMsg{step: step, title: title} }
 	case p.selected() == nil:
-	case key.Matches(k, keys.OpenLink):
+	case key.Matches(k, brokerKeys.Edit):
+		step := steps.DataBrokerEdit{Connector: *p.selected()}
+		title := step.Title(p.c.env)
+		return func() tea.Msg { return openStepMsg{step: step, title: title} }
+	case key.Matches(k, brokerKeys.Link):
 		b, id := p.broker, p.selected().ID
 		return func() tea.Msg { return openLinkMsg{broker: b, connectorID: id, auto: false} }
 	case key.Matches(k, keys.Suspend):
@@ -219,9 +223,14 @@ func (p *brokerPage) ShortHelp() []key.Binding {
 	if p.broker == nil {
 		return []key.Binding{keys.Back}
 	}
-	b := []key.Binding{keys.NewConnector}
-	if p.selected() != nil {
-		b = append(b, keys.Up, keys.Down, keys.OpenLink, keys.Suspend, keys.DeleteConnector)
+	// Most used first: the footer drops keys from the end when narrow.
+	c := p.selected()
+	if c == nil {
+		return []key.Binding{brokerKeys.New, brokerKeys.Menu, keys.Refresh}
 	}
-	return append(b, keys.Refresh, keys.Back)
+	suspend := brokerKeys.Suspend
+	if c.Status == wire.StatusSuspended {
+		suspend = brokerKeys.Resume
+	}
+	return []key.Binding{brokerKeys.Link, suspend, brokerKeys.Delete, brokerKeys.Edit, brokerKeys.New, brokerKeys.Menu, keys.Refresh, keys.Up, keys.Down}
 }

@@ -30,6 +30,9 @@ type Options struct {
 	DemoOperator func(ctx context.Context, deviceID string) (string, error)
 	// DemoHelp lines are added to the ? help (what a second shell needs).
 	DemoHelp []string
+	// DemoCloud, set by --demo only, plays the cloud tenant's people on
+	// B's link screen (key o, marked DEMO).
+	DemoCloud DemoCloud
 }
 
 // Model is the root model.
@@ -51,7 +54,7 @@ type Model struct {
 // New returns the root model showing the menu.
 func New(o Options) *Model {
 	c := &common{env: o.Env, styles: DefaultStyles(), width: 80, height: 24, banner: o.Banner,
-		demoOperator: o.DemoOperator, demoHelp: o.DemoHelp}
+		demoOperator: o.DemoOperator, demoHelp: o.DemoHelp, demoCloud: o.DemoCloud}
 	m := &Model{c: c, help: help.New(), altScreen: o.AltScreen}
 	m.menu = newMenuPage(c)
 	m.page = m.menu

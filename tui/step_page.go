@@ -201,7 +201,7 @@ func (p *stepPage) onPrompt(msg promptMsg) tea.Cmd {
 func (p *stepPage) onFieldOutcome(o fieldOutcome, cmd tea.Cmd) tea.Cmd {
 	switch o {
 	case fieldCancel:
-		return gotoMenu(cancelledNotice)
+		return p.leave(cancelledNotice)
 	case fieldReask:
 		// Earlier answers are asked again; the reason goes with the next prompt.
 		err := p.field.reaskErr
@@ -234,7 +234,7 @@ func (p *stepPage) onKey(k tea.KeyPressMsg) tea.Cmd {
 	switch p.phase {
 	case phaseUnavailable, phaseDone, phaseFailed:
 		if key.Matches(k, keys.Continue) {
-			return gotoMenu(p.resultNotice())
+			return p.leave(p.resultNotice())
 		}
 	case phaseLoading:
 		if !key.Matches(k, keys.Back) {
@@ -252,10 +252,19 @@ func (p *stepPage) onKey(k tea.KeyPressMsg) tea.Cmd {
 		case key.Matches(k, keys.Proceed):
 			return p.run()
 		case key.Matches(k, keys.Decline):
-			return gotoMenu(cancelledNotice)
+			return p.leave(cancelledNotice)
 		}
 	}
 	return nil
+}
+
+// leave goes back where the step was opened from: B's forms to B's list,
+// every other option to the menu.
+func (p *stepPage) leave(notice string) tea.Cmd {
+	if steps.OptionLabel(p.step) == steps.DataBrokerLetter {
+		return func() tea.Msg { return openBrokerMsg{notice: notice} }
+	}
+	return gotoMenu(notice)
 }
 
 // cancelledNotice is what the menu says after an option was left before it changed anything.

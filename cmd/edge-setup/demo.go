@@ -36,6 +36,7 @@ type demo struct {
 	temp    bool
 
 	remoteAccess *demoRemoteAccess // sshd, relay and switches (demo_remoteaccess.go)
+	cloud        *demoCloud        // the cloud's people on B's link screen (demo_databroker_cloud.go)
 	stops        []func()          // background work to end on Close
 	// bootstrap is the demo tenant's bootstrap password: random per run,
 	// printed on purpose (a second shell may need it).

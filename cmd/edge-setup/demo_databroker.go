@@ -38,8 +38,9 @@ func (d *demo) startDataBroker(edge *tenantsim.Sim, bootstrap string) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
-	wg.Add(2)
+	wg.Add(3)
 	go func() { defer wg.Done(); demoDevices(ctx, edge, devices) }()
+	go func() { defer wg.Done(); demoAnswerOperations(ctx, edge, devices) }()
 	go func() {
 		defer wg.Done()
 		_ = edge.RunBroker(ctx, tenantsim.BrokerOptions{BootstrapPassword: bootstrap, Interval: time.Second})
@@ -59,8 +60,10 @@ func (d *demo) startDataBroker(edge *tenantsim.Sim, bootstrap string) {
 		}
 	}()
 	d.stops = append(d.stops, func() { signal.Stop(sig); cancel(); wg.Wait() })
+	d.cloud = newDemoCloud(d.sim)
 	d.bannerNotes = append(d.bannerNotes, fmt.Sprintf("DEMO Data Broker: kill -USR1 %d stops or starts the cloud tenant", os.Getpid()))
-	d.notes = append(d.notes, fmt.Sprintf("  Data Broker:     Edge devices pump-1, pump-2 (group Line 1), chiller-1 send measurements every %s;\n"+
+	d.notes = append(d.notes, fmt.Sprintf("  Data Broker:     Edge devices pump-1, pump-2 (group Line 1), chiller-1 send measurements every %s and answer operations;\n"+
+		"                   on B's link screen o plays the cloud (subscribe, accept, an operation from the cloud);\n"+
 		"                   kill -USR1 %d stops or starts the cloud tenant", demoSendInterval, os.Getpid()))
 }
 

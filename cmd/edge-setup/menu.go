@@ -52,7 +52,7 @@ func runMenu(ctx context.Context, g *globals, stdout, stderr io.Writer) int {
 	}
 	o := tui.Options{Env: s.env.Env, Banner: s.banner}
 	if s.demo != nil {
-		o.DemoOperator, o.DemoHelp = s.demo.operator, s.demo.secondShell()
+		o.DemoOperator, o.DemoHelp, o.DemoCloud = s.demo.operator, s.demo.secondShell(), s.demo.cloud
 	}
 	m := tui.New(o)
 	// Frames are drawn the moment they change (tui.Screen), not on Bubble
