@@ -131,8 +131,8 @@ func connectorDefaults(env *Env, cur *wire.Connector) Answers {
 		return Answers{KeyDBTitle: defaultTitle(env), KeyDBShare: "all", KeyDBDevices: "all"}
 	}
 	f := cur.Filters[0]
-	share := strings.Join(f.APIs, ",")
-	if slices.Contains(f.APIs, wire.APIAll) {
+	share := databroker.ShareWords(strings.Join(f.APIs, ","))
+	if slices.Contains(f.APIs, wire.APIAll) || len(f.APIs) == len(databroker.AllShares) {
 		share = "all"
 	}
 	scope := "all"
@@ -263,7 +263,7 @@ func (DataBrokerConnector) Run(ctx context.Context, env *Env, a Answers, emit Em
 		if err != nil {
 			return "", err
 		}
-		return "shares " + strings.Join(w.Share, ", ") + " of " + w.Scope.Describe(), nil
+		return "shares " + databroker.ShareWords(strings.Join(w.Share, ",")) + " of " + w.Scope.Describe(), nil
 	}); err != nil {
 		return err
 	}
@@ -296,9 +296,4 @@ func (DataBrokerConnector) NewLink(env *Env, a Answers) (*databroker.Broker, str
 }
 
 // countOf writes n with its noun, plural when n is not 1 ("1 group", "3 devices").
-func countOf(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}
+func countOf(n int, noun string) string { return databroker.CountOf(n, noun) }

@@ -89,7 +89,7 @@ func (e DataBrokerEdit) Run(ctx context.Context, env *Env, a Answers, emit Emit)
 		if err != nil {
 			return "", err
 		}
-		return "shares " + strings.Join(w.Share, ", ") + " of " + w.Scope.Describe(), nil
+		return "shares " + databroker.ShareWords(strings.Join(w.Share, ",")) + " of " + w.Scope.Describe(), nil
 	}); err != nil {
 		return err
 	}

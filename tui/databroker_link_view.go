@@ -108,12 +108,15 @@ func (p *linkPage) stateView() string {
 			}
 			line(st, indent)
 		}
-		if p.c.demoCloud != nil {
+		switch {
+		case p.demoNote != "":
+			line(s.Banner.Render("DEMO ")+p.demoNote, 2)
+		case p.c.demoCloud != nil:
 			line(s.Banner.Render("DEMO ")+"No cloud UI in the demo: o does the cloud admin's next step (add the data subscription, then accept it).", 2)
 		}
 	case o.Status == databroker.LinkActive:
 		if o.ArrivingKnown && o.Arriving > 0 {
-			line(s.Success.Render(symDone+" Data arriving: ")+fmt.Sprintf("%d measurements in the last minute", o.Arriving), 2)
+			line(s.Success.Render(symDone+" Data arriving: ")+databroker.CountOf(o.Arriving, "measurement")+" in the last minute", 2)
 		} else if o.ArrivingKnown {
 			// Active but nothing counted yet: the first records follow within seconds
 			// of acceptance, or the Edge's devices send no measurements.
@@ -126,7 +129,7 @@ func (p *linkPage) stateView() string {
 			line(s.Success.Render(symDone+" Forwarding")+" · last synchronisation "+sync+s.Dim.Render(" (a cloud tenant user, C8Y_USER/C8Y_PASSWORD, lets this screen count what arrives)"), 2)
 		}
 		if g := o.Group; g != nil {
-			line(s.Label.Render("Virtual group ")+g.Name+s.Dim.Render(fmt.Sprintf(" (%s) · %d devices · ", g.ID, len(g.Children)))+
+			line(s.Label.Render("Virtual group ")+g.Name+s.Dim.Render(" ("+g.ID+") · "+databroker.CountOf(len(g.Children), "device")+" · ")+
 				p.broker.CloudURL+"/apps/devicemanagement/index.html#/group/"+url.PathEscape(g.ID), 2)
 		}
 	default:
@@ -149,7 +152,7 @@ func (p *linkPage) stateView() string {
 	if p.c.demoCloud != nil && o.Status == databroker.LinkActive && p.demoNote == "" {
 		line(s.Banner.Render("DEMO ")+"o creates an operation in the cloud for one forwarded device; the demo's device on the Edge answers it.", 2)
 	}
-	if p.demoNote != "" {
+	if p.demoNote != "" && !p.showCode() {
 		line(s.Banner.Render("DEMO ")+p.demoNote, 2)
 	}
 	if p.demoSeen != "" {

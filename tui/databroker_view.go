@@ -81,6 +81,12 @@ func (p *brokerPage) connectorView(v databroker.ConnectorView, selected bool) st
 	if v.State.Todo != "" && selected {
 		line("    " + s.Dim.Render("→ "+v.State.Todo))
 	}
+	if sum := v.Operations.Summary(); sum != "" {
+		line("    " + s.Dim.Render(sum))
+	}
+	if v.Operations.NotSynchronised {
+		line("    " + s.Warning.Render(symWarn+" ") + databroker.NoOperationsWarning)
+	}
 	for _, a := range v.Alarms {
 		sev := s.Warning.Render(symWarn + " " + a.Severity)
 		if a.Severity == "CRITICAL" {

@@ -58,7 +58,7 @@ func TestE2EDataBroker(t *testing.T) {
 	tm.waitFor("measurements, alarms of all devices of the Edge")
 	tm.send("y")
 	tm.waitFor("Virtual group Edge " + demoDomain)
-	arriving := regexp.MustCompile(`Data arriving: [1-9]\d* measurements in the last minute`)
+	arriving := regexp.MustCompile(`Data arriving: [1-9]\d* measurements? in the last minute`)
 	deadline := time.Now().Add(20 * time.Second)
 	for !arriving.MatchString(tm.screen()) {
 		if time.Now().After(deadline) {

@@ -106,8 +106,8 @@ func (b *Broker) Poll(ctx context.Context, connectorID string) LinkOutcome {
 			out.Operations.Unknown = err.Error()
 		}
 	}
-	if out.Status == LinkActive {
-		out.Next = LinkPollActive
+	if out.Status == LinkActive && !out.Operations.inFlight() {
+		out.Next = LinkPollActive // quicker while an operation from the cloud runs
 	}
 	if b.PollEvery > 0 {
 		out.Next = b.PollEvery

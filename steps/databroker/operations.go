@@ -156,3 +156,32 @@ func (o CloudOperation) Line() string {
 	}
 	return s
 }
+
+// inFlight: an operation from the cloud is not finished yet.
+func (o Operations) inFlight() bool {
+	return slices.ContainsFunc(o.List, func(c CloudOperation) bool {
+		return c.Status == tenantapi.OpPending || c.Status == tenantapi.OpExecuting
+	})
+}
+
+// Summary is the operations in a few words for a list ("" when none):
+// "2 operations from the cloud in the last hour: 1 successful, 1 executing".
+func (o Operations) Summary() string {
+	if len(o.List) == 0 {
+		return ""
+	}
+	counts := map[string]int{}
+	var order []string
+	for _, c := range o.List {
+		st := strings.ToLower(c.Status)
+		if counts[st] == 0 {
+			order = append(order, st)
+		}
+		counts[st]++
+	}
+	var parts []string
+	for _, st := range order {
+		parts = append(parts, fmt.Sprintf("%d %s", counts[st], st))
+	}
+	return CountOf(len(o.List), "operation") + " from the cloud in the last hour: " + strings.Join(parts, ", ")
+}

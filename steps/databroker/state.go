@@ -8,6 +8,7 @@
 package databroker
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/edge-setup/edge-setup/steps/safetext"
@@ -138,4 +139,13 @@ func named(id string, names map[string]string) string {
 		return safetext.Line(n) + " (" + safetext.Line(id) + ")"
 	}
 	return safetext.Line(id)
+}
+
+// CountOf writes n with its noun, plural when n is not 1 ("1 device",
+// "3 devices", "1 measurement").
+func CountOf(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

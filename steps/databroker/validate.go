@@ -74,6 +74,7 @@ func parseShare(in string) ([]string, error) {
 	if s == "all" || s == "*" {
 		return slices.Clone(AllShares), nil
 	}
+	s = strings.ReplaceAll(s, "managed object", "managedobject") // as ShareWords writes it
 	fields := strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == ';' })
 	if len(fields) == 1 && len(fields[0]) > 1 && shareWords[fields[0]] == "" && strings.Trim(fields[0], "maeo") == "" {
 		fields = strings.Split(fields[0], "") // "ma" = m, a

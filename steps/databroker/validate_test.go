@@ -9,12 +9,13 @@ import (
 
 func TestParseShare(t *testing.T) {
 	ok := map[string]string{
-		"measurements, alarms": "measurement,alarm",
-		"alarms measurements":  "measurement,alarm",
-		"ma":                   "measurement,alarm",
-		"m a e o":              "managedObject,measurement,event,alarm",
-		"all":                  "managedObject,measurement,event,alarm",
-		"Events;inventory":     "managedObject,event",
+		"measurements, alarms":    "measurement,alarm",
+		"alarms measurements":     "measurement,alarm",
+		"ma":                      "measurement,alarm",
+		"m a e o":                 "managedObject,measurement,event,alarm",
+		"all":                     "managedObject,measurement,event,alarm",
+		"Events;inventory":        "managedObject,event",
+		"managed objects, alarms": "managedObject,alarm",
 	}
 	for in, want := range ok {
 		if got, err := ParseShare(in); err != nil || got != want {

@@ -32,7 +32,7 @@ type BrokerWorld struct {
 // with the Edge admin and domain), the cloud URL configured (option 7),
 // the Data Broker roles for both admins, and the forwarding running every
 // 10 ms until the test ends.
-func WithDataBroker(t testing.TB, w *World) *BrokerWorld {
+func WithDataBroker(t testing.TB, w *World, opts ...func(*tenantsim.BrokerOptions)) *BrokerWorld {
 	t.Helper()
 	roles := append(tenantsim.AllRoles(), tenantsim.BrokerRoles()...)
 	w.Sim.AddUser(tenantsim.User{Name: AdminUser, Password: AdminPassword, Roles: roles})
@@ -70,11 +70,15 @@ func WithDataBroker(t testing.TB, w *World) *BrokerWorld {
 	if err := w.Env.Props.SaveAgentConfig(cfg); err != nil {
 		t.Fatal(err)
 	}
+	o := tenantsim.BrokerOptions{BootstrapPassword: BootstrapPassword, Interval: 10 * time.Millisecond, RequestTimeout: time.Second}
+	for _, f := range opts {
+		f(&o)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		_ = edge.RunBroker(ctx, tenantsim.BrokerOptions{BootstrapPassword: BootstrapPassword, Interval: 10 * time.Millisecond, RequestTimeout: time.Second})
+		_ = edge.RunBroker(ctx, o)
 	}()
 	t.Cleanup(func() { cancel(); <-done; srv.Close() })
 	return bw
