@@ -3,6 +3,7 @@ package plain
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/edge-setup/edge-setup/steps"
@@ -30,20 +31,53 @@ func (u *UI) dataBroker(ctx context.Context) error {
 	if len(ov.Connectors) == 0 {
 		u.println("The Edge shares no data with a cloud tenant yet.")
 	}
-	for _, v := range ov.Connectors {
-		u.printf("- %s [%s] to %s: %s\n  %s\n", v.Connector.Name, v.State.Name, v.Connector.InstanceURL, v.Shares, v.State.Meaning)
+	for i, v := range ov.Connectors {
+		u.printf("%d. %s [%s] to %s: %s\n   %s\n", i+1, v.Connector.Name, v.State.Name, v.Connector.InstanceURL, v.Shares, v.State.Meaning)
 		for _, a := range v.Alarms {
-			u.printf("  %s: %s\n    -> %s\n", a.Severity, a.Text, a.Todo)
+			u.printf("   %s: %s\n     -> %s\n", a.Severity, a.Text, a.Todo)
+		}
+		u.printOperations(v.Operations)
+	}
+	ask := "Enter n to create a connector, or press Enter to go back: "
+	if len(ov.Connectors) > 0 {
+		ask = "Enter n to create a connector, e and its number to edit one (e 1), or press Enter to go back: "
+	}
+	for {
+		line, err := u.readLine(ask)
+		if err != nil {
+			return err
+		}
+		cmd, arg, _ := strings.Cut(strings.TrimSpace(line), " ")
+		switch {
+		case cmd == "":
+			return nil
+		case cmd == "n":
+			return u.RunStep(ctx, steps.DataBrokerConnector{})
+		case cmd == "e" && len(ov.Connectors) == 1 && arg == "":
+			return u.RunStep(ctx, steps.DataBrokerEdit{Connector: ov.Connectors[0].Connector})
+		case cmd == "e":
+			n, err := strconv.Atoi(strings.TrimSpace(arg))
+			if err == nil && n >= 1 && n <= len(ov.Connectors) {
+				return u.RunStep(ctx, steps.DataBrokerEdit{Connector: ov.Connectors[n-1].Connector})
+			}
+			u.printf("  x %q is not the number of a connector above: write e and a number from 1 to %d\n", arg, len(ov.Connectors))
+		default:
+			u.printf("  x %q is not n, e or Enter\n", line)
 		}
 	}
-	line, err := u.readLine("Enter n to create a connector, or press Enter to go back: ")
-	if err != nil {
-		return err
+}
+
+// printOperations lists the operations that came from the cloud.
+func (u *UI) printOperations(ops databroker.Operations) {
+	if ops.NotSynchronised {
+		u.println("   Warning: " + databroker.NoOperationsWarning)
 	}
-	if strings.TrimSpace(line) != "n" {
-		return nil
+	if ops.Unknown != "" {
+		u.println("   Operations from the cloud unknown: " + ops.Unknown)
 	}
-	return u.RunStep(ctx, steps.DataBrokerConnector{})
+	for _, o := range ops.List {
+		u.println("   Operation from the cloud: " + o.Line())
+	}
 }
 
 // followLink prints the link's states until it is active (Ctrl+C stops

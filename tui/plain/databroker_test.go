@@ -13,10 +13,11 @@ import (
 
 // TestPlainDataBroker: B on a serial console: the list, a new connector
 // linked with a cloud tenant user, the link's states as lines, then the
-// list with the connector active.
+// list with the connector active; e 1 edits it ("," refused at its field).
 func TestPlainDataBroker(t *testing.T) {
 	bw := stepstest.WithDataBroker(t, stepstest.New(t))
-	input := "b\nn\nEdge A\n\nmeasurements, alarms\nall\n\n\n" + stepstest.AdminUser + "\n" + stepstest.AdminPassword + "\ny\nb\n\n"
+	input := "b\nn\nEdge A\n\nmeasurements, alarms\nall\n\n\n" + stepstest.AdminUser + "\n" + stepstest.AdminPassword + "\ny\nb\n" +
+		"e 1\n\n\n,\nm\n\n\n\ny\nb\n\n"
 	var out bytes.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
@@ -32,7 +33,11 @@ func TestPlainDataBroker(t *testing.T) {
 		"  Not subscribed in the cloud tenant",
 		"  Pending acceptance",
 		"Active: the cloud's virtual group is Edge A",
-		"- Edge A [Active] to " + bw.URL + ": measurements, alarms of all devices",
+		"1. Edge A [Active] to " + bw.URL + ": measurements, alarms of all devices",
+		"choose at least one thing to share",
+		"Shares: measurements, alarms -> measurements",
+		"security code stay",
+		"1. Edge A [Active] to " + bw.URL + ": measurements of all devices",
 	} {
 		if !strings.Contains(s, want) {
 			t.Errorf("output lacks %q:\n%s", want, s)
