@@ -36,9 +36,9 @@ func (b *Broker) now() time.Time {
 
 // Safe is c with every text the tenant sent made safe to show.
 func Safe(c wire.Connector) wire.Connector {
-	c.ID, c.Name, c.Description = safetext.Line(c.ID), safetext.Line(c.Name), safetext.Line(c.Description)
-	c.InstanceURL, c.SuspendReason, c.Code = safetext.Line(c.InstanceURL), safetext.Line(c.SuspendReason), safetext.Line(c.Code)
-	c.Status, c.DestinationStatus = safetext.Line(c.Status), safetext.Line(c.DestinationStatus)
+	c.ID, c.Name, c.Description = safeLine(c.ID), safeLine(c.Name), safeLine(c.Description)
+	c.InstanceURL, c.SuspendReason, c.Code = safeLine(c.InstanceURL), safeLine(c.SuspendReason), safeLine(c.Code)
+	c.Status, c.DestinationStatus = safeLine(c.Status), safeLine(c.DestinationStatus)
 	return c
 }
 
@@ -48,7 +48,7 @@ func explain(doing string, err error) error {
 	if err == nil {
 		return nil
 	}
-	return &explained{msg: doing + ": " + safetext.Line(tenantapi.Explain(err)), err: err}
+	return &explained{msg: doing + ": " + safeLine(tenantapi.Explain(err)), err: err}
 }
 
 type explained struct {
@@ -134,7 +134,7 @@ func (b *Broker) Ensure(ctx context.Context, w Wanted) (string, *wire.Connector,
 	cur := list[i]
 	if !sameURL(cur.InstanceURL, w.Target) {
 		return "", nil, fmt.Errorf("connector %q shares with %s, not %s: the target of a saved connector cannot be changed; delete it (B, then x) and create it again",
-			safetext.Line(cur.Name), safetext.Line(cur.InstanceURL), safetext.Line(w.Target))
+			safeLine(cur.Name), safeLine(cur.InstanceURL), safeLine(w.Target))
 	}
 	if cur.Description == w.Description && sameFilters(cur.Filters, w.Filters()) {
 		return "unchanged", &cur, nil
@@ -173,3 +173,7 @@ func (b *Broker) Edit(ctx context.Context, id string, w Wanted) (*wire.Connector
 	}
 	return c, nil
 }
+
+// safeLine makes a text from outside safe to show: one line without
+// control characters, the user information of any URL in it hidden.
+func safeLine(s string) string { return safetext.Line(wire.Redact(s)) }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"time"
 
-	"github.com/edge-setup/edge-setup/steps/safetext"
 	"github.com/edge-setup/edge-setup/tenantapi"
 	wire "github.com/edge-setup/edge-setup/tenantapi/databroker"
 )
@@ -189,8 +188,8 @@ func (b *Broker) groupFor(groups []wire.VirtualGroup, c wire.Connector) *wire.Vi
 		}
 	}
 	if found != nil {
-		found.Name, found.ID, found.Owner = safetext.Line(found.Name), safetext.Line(found.ID), safetext.Line(found.Owner)
-		found.Source.Status = safetext.Line(found.Source.Status)
+		found.Name, found.ID, found.Owner = safeLine(found.Name), safeLine(found.ID), safeLine(found.Owner)
+		found.Source.Status = safeLine(found.Source.Status)
 	}
 	return found
 }

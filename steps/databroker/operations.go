@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/edge-setup/edge-setup/steps/safetext"
 	"github.com/edge-setup/edge-setup/tenantapi"
 	wire "github.com/edge-setup/edge-setup/tenantapi/databroker"
 )
@@ -80,9 +79,9 @@ func (b *Broker) edgeOperations(ctx context.Context) (map[string][]CloudOperatio
 			names = b.deviceNames(ctx)
 		}
 		cloudID, _ := origin["operationId"].(string)
-		out[conn] = append(out[conn], CloudOperation{CloudID: safetext.Line(cloudID), EdgeID: safetext.Line(o.ID),
-			Device: named(o.DeviceID, names), What: operationWhat(o), Status: safetext.Line(o.Status),
-			FailureReason: safetext.Line(o.FailureReason), Created: o.CreationTime})
+		out[conn] = append(out[conn], CloudOperation{CloudID: safeLine(cloudID), EdgeID: safeLine(o.ID),
+			Device: named(o.DeviceID, names), What: operationWhat(o), Status: safeLine(o.Status),
+			FailureReason: safeLine(o.FailureReason), Created: o.CreationTime})
 	}
 	return out, nil
 }
@@ -113,8 +112,8 @@ func (b *Broker) notTakenUp(ctx context.Context, g *wire.VirtualGroup, ops *Oper
 		if !slices.Contains(g.Children, o.DeviceID) || slices.ContainsFunc(ops.List, func(c CloudOperation) bool { return c.CloudID == o.ID }) {
 			continue
 		}
-		ops.List = append(ops.List, CloudOperation{CloudID: safetext.Line(o.ID), Device: "cloud device " + safetext.Line(o.DeviceID),
-			What: operationWhat(o), Status: safetext.Line(o.Status), FailureReason: safetext.Line(o.FailureReason), Created: o.CreationTime})
+		ops.List = append(ops.List, CloudOperation{CloudID: safeLine(o.ID), Device: "cloud device " + safeLine(o.DeviceID),
+			What: operationWhat(o), Status: safeLine(o.Status), FailureReason: safeLine(o.FailureReason), Created: o.CreationTime})
 		if o.Status == tenantapi.OpPending && !o.CreationTime.IsZero() && b.now().Sub(o.CreationTime) >= NotTakenUpAfter {
 			ops.NotSynchronised = true
 		}
@@ -127,17 +126,17 @@ func (b *Broker) notTakenUp(ctx context.Context, g *wire.VirtualGroup, ops *Oper
 // fragments.
 func operationWhat(o tenantapi.Operation) string {
 	if d, _ := o.Fragments["description"].(string); strings.TrimSpace(d) != "" {
-		return safetext.Line(d)
+		return safeLine(d)
 	}
 	var frags []string
 	for k := range o.Fragments {
 		if strings.HasPrefix(k, "c8y_") && k != wire.BrokerOperationFragment {
-			frags = append(frags, safetext.Line(k))
+			frags = append(frags, safeLine(k))
 		}
 	}
 	slices.Sort(frags)
 	if len(frags) == 0 {
-		return "operation " + safetext.Line(o.ID)
+		return "operation " + safeLine(o.ID)
 	}
 	return strings.Join(frags, ", ")
 }

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/edge-setup/edge-setup/steps/safetext"
 	"github.com/edge-setup/edge-setup/tenantapi"
 	wire "github.com/edge-setup/edge-setup/tenantapi/databroker"
 )
@@ -118,7 +117,7 @@ func (b *Broker) alarms(ctx context.Context) (map[string][]Alarm, error) {
 	}
 	for _, a := range list {
 		if connID, ok := objs[a.SourceID]; ok {
-			out[connID] = append(out[connID], Alarm{Severity: safetext.Line(a.Severity), Text: safetext.Line(a.Text), Time: a.Time, Count: a.Count, Todo: alarmTodo(a.Severity)})
+			out[connID] = append(out[connID], Alarm{Severity: safeLine(a.Severity), Text: safeLine(a.Text), Time: a.Time, Count: a.Count, Todo: alarmTodo(a.Severity)})
 		}
 	}
 	for id := range out {

@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/edge-setup/edge-setup/steps/safetext"
 	wire "github.com/edge-setup/edge-setup/tenantapi/databroker"
 )
 
@@ -57,18 +56,18 @@ func StateOf(c wire.Connector) State {
 	case wire.StatusSuspended:
 		m := "suspended on the Edge: nothing is forwarded"
 		if r := strings.TrimSpace(c.SuspendReason); r != "" {
-			m += " (" + safetext.Line(r) + ")"
+			m += " (" + safeLine(r) + ")"
 		}
 		return State{StateSuspended, m, "press s to resume it"}
 	case "":
 		return State{"Unknown", "the Edge did not say what state this connector is in", "press r to read it again"}
 	}
-	return State{display(status), "a state edge-setup does not know (" + safetext.Line(c.Status) + ")", ""}
+	return State{display(status), "a state edge-setup does not know (" + safeLine(c.Status) + ")", ""}
 }
 
 // display turns SOME_STATE into "Some state" (made safe).
 func display(wireValue string) string {
-	w := strings.ToLower(strings.ReplaceAll(safetext.Line(wireValue), "_", " "))
+	w := strings.ToLower(strings.ReplaceAll(safeLine(wireValue), "_", " "))
 	if w == "" {
 		return ""
 	}
@@ -92,7 +91,7 @@ func ShareWords(share string) string {
 		if n := apiNames[a]; n != "" {
 			out = append(out, n)
 		} else if a != "" {
-			out = append(out, safetext.Line(a))
+			out = append(out, safeLine(a))
 		}
 	}
 	return strings.Join(out, ", ")
@@ -107,7 +106,7 @@ func Shares(c wire.Connector, names map[string]string) string {
 		for _, a := range f.APIs {
 			n := apiNames[a]
 			if n == "" {
-				n = safetext.Line(a)
+				n = safeLine(a)
 			}
 			apis = append(apis, n)
 		}
@@ -121,10 +120,10 @@ func Shares(c wire.Connector, names map[string]string) string {
 			what += " of all devices"
 		}
 		if f.TypeFilter != "" {
-			what += ", type " + safetext.Line(f.TypeFilter)
+			what += ", type " + safeLine(f.TypeFilter)
 		}
 		if f.FragmentsToCopy != nil {
-			what += ", copying " + safetext.Line(strings.Join(f.FragmentsToCopy, ", "))
+			what += ", copying " + safeLine(strings.Join(f.FragmentsToCopy, ", "))
 		}
 		parts = append(parts, what)
 	}
@@ -136,9 +135,9 @@ func Shares(c wire.Connector, names map[string]string) string {
 
 func named(id string, names map[string]string) string {
 	if n := names[id]; n != "" {
-		return safetext.Line(n) + " (" + safetext.Line(id) + ")"
+		return safeLine(n) + " (" + safeLine(id) + ")"
 	}
-	return safetext.Line(id)
+	return safeLine(id)
 }
 
 // CountOf writes n with its noun, plural when n is not 1 ("1 device",

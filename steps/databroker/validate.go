@@ -87,7 +87,7 @@ func parseShare(in string) ([]string, error) {
 			return nil, errors.New("operations cannot be shared from an Edge: they come back from the cloud, and the Edge's Data Broker does not synchronise them")
 		}
 		if api == "" {
-			return nil, fmt.Errorf("%q is not something a connector shares: write measurements, alarms, events, managed objects (or m, a, e, o), or all", safetext.Line(f))
+			return nil, fmt.Errorf("%q is not something a connector shares: write measurements, alarms, events, managed objects (or m, a, e, o), or all", safeLine(f))
 		}
 		if !slices.Contains(out, api) {
 			out = append(out, api)
@@ -115,7 +115,7 @@ func ParseFragments(in string) ([]string, error) {
 			continue
 		}
 		if !validFragment(f) {
-			return nil, fmt.Errorf("%q is not a fragment name: use letters, digits, _ and - (e.g. c8y_Temperature), separated by commas", safetext.Line(f))
+			return nil, fmt.Errorf("%q is not a fragment name: use letters, digits, _ and - (e.g. c8y_Temperature), separated by commas", safeLine(f))
 		}
 		if !slices.Contains(out, f) {
 			out = append(out, f)
@@ -131,7 +131,7 @@ func ParseFragments(in string) ([]string, error) {
 func ValidateType(in string) (string, error) {
 	t := strings.TrimSpace(in)
 	if t != "" && !validFragment(t) {
-		return "", fmt.Errorf("%q is not a type name: use letters, digits, _ and - (e.g. c8y_Temperature)", safetext.Line(t))
+		return "", fmt.Errorf("%q is not a type name: use letters, digits, _ and - (e.g. c8y_Temperature)", safeLine(t))
 	}
 	return t, nil
 }
@@ -168,7 +168,7 @@ func (s Scope) Describe() string {
 	if s.Kind == "" || s.Kind == "all" {
 		return "all devices of the Edge"
 	}
-	return s.Kind + " " + safetext.Line(s.Name) + " (" + safetext.Line(s.ID) + ")"
+	return s.Kind + " " + safeLine(s.Name) + " (" + safeLine(s.ID) + ")"
 }
 
 // ScopeAll is every device of the Edge.
@@ -211,10 +211,10 @@ func PickScope(in string, devices, groups []wire.Object) (Scope, error) {
 	case 0:
 		var names []string
 		for _, g := range groups {
-			names = append(names, "group "+safetext.Line(g.Name))
+			names = append(names, "group "+safeLine(g.Name))
 		}
 		for _, d := range devices {
-			names = append(names, safetext.Line(d.Name))
+			names = append(names, safeLine(d.Name))
 		}
 		if len(names) > 8 {
 			names = append(names[:8], "…")
@@ -223,13 +223,13 @@ func PickScope(in string, devices, groups []wire.Object) (Scope, error) {
 		if len(names) > 0 {
 			hint = "the Edge has " + strings.Join(names, ", ")
 		}
-		return Scope{}, fmt.Errorf("no device or group of the Edge is called %q (%s): type its name or id, or all", safetext.Line(s), hint)
+		return Scope{}, fmt.Errorf("no device or group of the Edge is called %q (%s): type its name or id, or all", safeLine(s), hint)
 	}
 	var ids []string
 	for _, h := range hits {
-		ids = append(ids, h.Kind+" "+safetext.Line(h.ID))
+		ids = append(ids, h.Kind+" "+safeLine(h.ID))
 	}
-	return Scope{}, fmt.Errorf("%q names %d objects (%s): type the id of the one you mean", safetext.Line(s), len(hits), strings.Join(ids, ", "))
+	return Scope{}, fmt.Errorf("%q names %d objects (%s): type the id of the one you mean", safeLine(s), len(hits), strings.Join(ids, ", "))
 }
 
 // Wanted is a connector as the operator (or an answers file) wants it.
@@ -275,10 +275,10 @@ func (w Wanted) CheckAgainst(existing []wire.Connector) error {
 		switch {
 		case c.Name == w.Title:
 			return fmt.Errorf("a connector called %q exists already on the Edge (the platform says \"Duplicated connector for name %s!\"): choose another title, or delete that connector first",
-				safetext.Line(c.Name), safetext.Line(c.Name))
+				safeLine(c.Name), safeLine(c.Name))
 		case sameURL(c.InstanceURL, w.Target):
 			return fmt.Errorf("connector %q already shares this Edge's data with %s (the platform says \"Duplicated connector for instanceUrl %s!\"): one connector per cloud tenant; edit, suspend or delete that one",
-				safetext.Line(c.Name), safetext.Line(w.Target), safetext.Line(c.InstanceURL))
+				safeLine(c.Name), safeLine(w.Target), safeLine(c.InstanceURL))
 		}
 	}
 	return nil

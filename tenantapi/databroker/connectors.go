@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"time"
 
 	"github.com/edge-setup/edge-setup/tenantapi"
@@ -97,7 +98,7 @@ func (c *Connector) UnmarshalJSON(data []byte) error {
 
 // String never shows the security code: it is what lets a tenant subscribe.
 func (c Connector) String() string {
-	return fmt.Sprintf("connector %s %q -> %s (%s/%s)", c.ID, c.Name, c.InstanceURL, c.Status, c.DestinationStatus)
+	return fmt.Sprintf("connector %s %q -> %s (%s/%s)", c.ID, c.Name, Redact(c.InstanceURL), c.Status, c.DestinationStatus)
 }
 
 // GoString never shows the security code, even with %#v.
@@ -209,4 +210,14 @@ func (c *Client) setStatus(ctx context.Context, id, status string) (*Connector, 
 // it received.
 func (c *Client) Delete(ctx context.Context, id string) error {
 	return c.API.Do(ctx, tenantapi.Request{Method: http.MethodDelete, Path: connectorPath(id), As: &c.As, Media: MediaType})
+}
+
+// userInfo is the user:password@ of a URL in a text.
+var userInfo = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.-]*://)([^/\s@]*)@`)
+
+// Redact hides the user information of every URL in s (a connector's
+// instanceUrl may carry a user and password): "https://****@host". It is
+// a secret like every password, never shown or logged.
+func Redact(s string) string {
+	return userInfo.ReplaceAllString(s, "${1}****@")
 }
