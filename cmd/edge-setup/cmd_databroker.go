@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -20,7 +21,8 @@ func init() {
 
 // runDataBroker serves `databroker status`: read-only, without the lock.
 // Exit 0 when the connectors could be read (whatever their state), 1 when
-// the Data Broker cannot be used or the Edge cannot be asked, 2 on usage errors.
+// the Data Broker cannot be used or the Edge cannot be asked, 2 on usage
+// errors, 130 when a signal (SIGINT, SIGTERM) stopped it.
 func runDataBroker(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] != "status" {
 		fmt.Fprintln(stderr, "edge-setup databroker: write `edge-setup databroker status [--json]` (connectors are created and changed in the menu, B, or with apply)")
@@ -51,6 +53,10 @@ func runDataBroker(ctx context.Context, g *globals, args []string, stdout, stder
 		return exitFailed
 	}
 	ov, err := b.Overview(ctx)
+	if errors.Is(ctx.Err(), context.Canceled) {
+		fmt.Fprintln(stderr, "edge-setup databroker: interrupted")
+		return exitCanceled
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, "edge-setup databroker:", err)
 		return exitFailed

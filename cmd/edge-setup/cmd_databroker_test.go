@@ -1,9 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/edge-setup/edge-setup/steps"
@@ -44,5 +48,30 @@ func TestDataBrokerStatus(t *testing.T) {
 	}
 	if strings.Contains(stdout, c.Code) {
 		t.Fatal("the security code is in the status output")
+	}
+}
+
+// TestDataBrokerStatusInterrupted: a signal while the Edge does not answer
+// ends `databroker status` with 130, as the README says.
+func TestDataBrokerStatusInterrupted(t *testing.T) {
+	cleanEnv(t)
+	bw := stepstest.WithDataBroker(t, stepstest.New(t))
+	arrived := make(chan struct{})
+	var once sync.Once
+	silent := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		once.Do(func() { close(arrived) })
+		<-r.Context().Done() // never answers
+	}))
+	defer silent.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errb bytes.Buffer
+	done := make(chan int, 1)
+	go func() {
+		done <- runDataBroker(ctx, &globals{root: bw.Env.Root, edgeURL: silent.URL}, []string{"status"}, &out, &errb)
+	}()
+	<-arrived // the read is under way: now the signal
+	cancel()
+	if code := <-done; code != exitCanceled || !strings.Contains(errb.String(), "interrupted") {
+		t.Fatalf("exit %d, want %d: %s", code, exitCanceled, errb.String())
 	}
 }
