@@ -71,7 +71,8 @@ func display(wireValue string) string {
 	if w == "" {
 		return ""
 	}
-	return strings.ToUpper(w[:1]) + w[1:]
+	r := []rune(w) // not w[:1]: a first character of several bytes stays whole
+	return strings.ToUpper(string(r[0])) + string(r[1:])
 }
 
 // apiNames are the operator's words for the APIs a filter selects.
