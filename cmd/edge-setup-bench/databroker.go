@@ -32,6 +32,7 @@ type brokerConfig struct {
 type brokerResult struct {
 	Config     brokerConfig
 	Latencies  []time.Duration
+	OpTrips    []time.Duration // operation created in the cloud -> SUCCESSFUL seen there
 	Backlog    int
 	BacklogFor time.Duration
 }
@@ -40,11 +41,11 @@ func runDataBrokerBench(ctx context.Context, cfg brokerConfig) (*brokerResult, e
 	res := &brokerResult{Config: cfg}
 	for i := range cfg.Trials {
 		last := i == cfg.Trials-1
-		lat, n, d, err := brokerTrial(ctx, cfg, last)
+		lat, op, n, d, err := brokerTrial(ctx, cfg, last)
 		if err != nil {
 			return nil, err
 		}
-		res.Latencies = append(res.Latencies, lat)
+		res.Latencies, res.OpTrips = append(res.Latencies, lat), append(res.OpTrips, op)
 		if last {
 			res.Backlog, res.BacklogFor = n, d
 		}
@@ -55,8 +56,9 @@ func runDataBrokerBench(ctx context.Context, cfg brokerConfig) (*brokerResult, e
 const benchBoot, benchPW = "bench-boot-1", "bench-pass-1"
 
 // brokerTrial links one connector and returns the acceptance-to-first-
-// measurement time; with backlog it also forwards cfg.Backlog measurements.
-func brokerTrial(ctx context.Context, cfg brokerConfig, backlog bool) (time.Duration, int, time.Duration, error) {
+// measurement time and an operation's round trip from the cloud; with
+// backlog it also forwards cfg.Backlog measurements.
+func brokerTrial(ctx context.Context, cfg brokerConfig, backlog bool) (time.Duration, time.Duration, int, time.Duration, error) {
 	roles := append(tenantsim.AllRoles(), tenantsim.BrokerRoles()...)
 	cloud := tenantsim.New(tenantsim.Options{BootstrapPassword: benchBoot, Users: []tenantsim.User{{Name: "admin", Password: benchPW, Roles: roles}}})
 	edge := tenantsim.New(tenantsim.Options{TenantID: "edge", DomainName: "edge.bench", Users: []tenantsim.User{{Name: "admin", Password: benchPW, Roles: roles}}})
@@ -94,27 +96,31 @@ func brokerTrial(ctx context.Context, cfg brokerConfig, backlog bool) (time.Dura
 	dc := &wire.Destination{API: api(cs.URL), As: tenantapi.Credentials{Tenant: cloud.TenantID(), User: "admin", Password: benchPW}}
 	c, err := ec.Create(ctx, wire.NewConnector{Name: "bench", InstanceURL: cs.URL, Filters: []wire.Filter{{APIs: []string{wire.APIMeasurement}}}})
 	if err != nil {
-		return 0, 0, 0, err
+		return 0, 0, 0, 0, err
 	}
 	if err := dc.Subscribe(ctx, c.Code); err != nil {
-		return 0, 0, 0, err
+		return 0, 0, 0, 0, err
 	}
 	if err := waitCond(ctx, 30*time.Second, func() bool {
 		s, err := dc.Subscription(ctx, c.Code)
 		return err == nil && s.Status == tenantapi.StatusPendingAcceptance
 	}); err != nil {
-		return 0, 0, 0, errors.New("the subscription never became pending")
+		return 0, 0, 0, 0, errors.New("the subscription never became pending")
 	}
 	if err := dc.Accept(ctx, c.Code); err != nil {
-		return 0, 0, 0, err
+		return 0, 0, 0, 0, err
 	}
 	accepted := time.Now()
 	if err := waitCond(ctx, 30*time.Second, func() bool { return len(cloud.Measurements(tenantsim.Filter{})) > 0 }); err != nil {
-		return 0, 0, 0, errors.New("no measurement was forwarded")
+		return 0, 0, 0, 0, errors.New("no measurement was forwarded")
 	}
 	lat := time.Since(accepted)
+	op, err := operationTrip(ctx, cloud, edge, dev, dc)
+	if err != nil {
+		return 0, 0, 0, 0, err
+	}
 	if !backlog {
-		return lat, 0, 0, nil
+		return lat, op, 0, 0, nil
 	}
 	stopSending()
 	<-sendDone
@@ -122,7 +128,7 @@ func brokerTrial(ctx context.Context, cfg brokerConfig, backlog bool) (time.Dura
 	for n, still := -1, 0; still < 3; {
 		select {
 		case <-ctx.Done():
-			return 0, 0, 0, ctx.Err()
+			return 0, 0, 0, 0, ctx.Err()
 		case <-time.After(cfg.Interval):
 		}
 		m := len(cloud.Measurements(tenantsim.Filter{}))
@@ -135,14 +141,14 @@ func brokerTrial(ctx context.Context, cfg brokerConfig, backlog bool) (time.Dura
 	before := len(cloud.Measurements(tenantsim.Filter{}))
 	for range cfg.Backlog {
 		if _, err := edge.CreateMeasurement(dev, "c8y_T", map[string]any{"c8y_T": map[string]any{"T": map[string]any{"value": 2}}}); err != nil {
-			return 0, 0, 0, err
+			return 0, 0, 0, 0, err
 		}
 	}
 	t0 := time.Now()
 	if err := waitCond(ctx, 5*time.Minute, func() bool { return len(cloud.Measurements(tenantsim.Filter{})) >= before+cfg.Backlog }); err != nil {
-		return 0, 0, 0, errors.New("the backlog was not forwarded within 5 minutes")
+		return 0, 0, 0, 0, errors.New("the backlog was not forwarded within 5 minutes")
 	}
-	return lat, cfg.Backlog, time.Since(t0), nil
+	return lat, op, cfg.Backlog, time.Since(t0), nil
 }
 
 func waitCond(ctx context.Context, limit time.Duration, cond func() bool) error {
@@ -175,6 +181,13 @@ func (r *brokerResult) write(w io.Writer) {
 	p("| measure | value |\n|---|--:|\n")
 	p("| accepted to first measurement in the cloud, mean | %.2f s |\n", (sum / time.Duration(len(lats))).Seconds())
 	p("| min / max | %.2f s / %.2f s |\n", lats[0].Seconds(), lats[len(lats)-1].Seconds())
+	ops := slices.Sorted(slices.Values(r.OpTrips))
+	var opSum time.Duration
+	for _, o := range ops {
+		opSum += o
+	}
+	p("| operation created in the cloud to SUCCESSFUL seen there (the Edge's device answering at once), mean | %.2f s |\n", (opSum / time.Duration(len(ops))).Seconds())
+	p("| min / max | %.2f s / %.2f s |\n", ops[0].Seconds(), ops[len(ops)-1].Seconds())
 	if r.BacklogFor > 0 {
 		p("| forwarded measurements per second (backlog of %d) | %.0f |\n", r.Backlog, float64(r.Backlog)/r.BacklogFor.Seconds())
 	}
