@@ -203,6 +203,21 @@ func wantedConnector(ctx context.Context, env *Env, b *databroker.Broker, a Answ
 	return databroker.NewWanted(a[KeyDBTitle], a[KeyDBDescription], a[KeyDBShare], scope, frags, a[KeyDBType], b.CloudURL)
 }
 
+// checkConnector is the sub-step that checks the answers against the Edge
+// (creating and editing alike).
+func checkConnector(ctx context.Context, t *Tracker, env *Env, b *databroker.Broker, a Answers) (databroker.Wanted, error) {
+	var w databroker.Wanted
+	err := t.Do("Check the connector against the Edge", func() (string, error) {
+		var err error
+		w, err = wantedConnector(ctx, env, b, a)
+		if err != nil {
+			return "", err
+		}
+		return "shares " + databroker.ShareWords(strings.Join(w.Share, ",")) + " of " + w.Scope.Describe(), nil
+	})
+	return w, err
+}
+
 // cloudUser is the cloud tenant user of the answers (or the environment).
 func cloudUser(env *Env, a Answers) *tenantapi.Credentials {
 	if cr := envTenantUser(env); cr != nil {
@@ -256,15 +271,8 @@ func (DataBrokerConnector) Run(ctx context.Context, env *Env, a Answers, emit Em
 	if err != nil {
 		return err
 	}
-	var w databroker.Wanted
-	if err := t.Do("Check the connector against the Edge", func() (string, error) {
-		var err error
-		w, err = wantedConnector(ctx, env, b, a)
-		if err != nil {
-			return "", err
-		}
-		return "shares " + databroker.ShareWords(strings.Join(w.Share, ",")) + " of " + w.Scope.Describe(), nil
-	}); err != nil {
+	w, err := checkConnector(ctx, t, env, b, a)
+	if err != nil {
 		return err
 	}
 	return t.Do("Save the connector on the Edge", func() (string, error) {

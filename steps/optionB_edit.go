@@ -82,15 +82,8 @@ func (e DataBrokerEdit) Run(ctx context.Context, env *Env, a Answers, emit Emit)
 	if err != nil {
 		return err
 	}
-	var w databroker.Wanted
-	if err := t.Do("Check the connector against the Edge", func() (string, error) {
-		var err error
-		w, err = wantedConnector(ctx, env, b, a)
-		if err != nil {
-			return "", err
-		}
-		return "shares " + databroker.ShareWords(strings.Join(w.Share, ",")) + " of " + w.Scope.Describe(), nil
-	}); err != nil {
+	w, err := checkConnector(ctx, t, env, b, a)
+	if err != nil {
 		return err
 	}
 	return t.Do("Change the connector on the Edge", func() (string, error) {
