@@ -32,6 +32,7 @@ type DemoCloud interface {
 	// for one forwarded device. It says what it did.
 	Act(ctx context.Context, code string) (string, error)
 	// Seen says what the cloud shows of the last operation Act created
-	// ("" none); in memory, called with each look at the link.
-	Seen(code string) string
+	// ("" none) and whether it is still running; in memory, called with
+	// each look at the link.
+	Seen(code string) (note string, running bool)
 }

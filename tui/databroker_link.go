@@ -48,10 +48,11 @@ type linkPage struct {
 
 type (
 	linkPollMsg struct {
-		page     int64
-		seq      int
-		out      databroker.LinkOutcome
-		demoSeen string
+		page        int64
+		seq         int
+		out         databroker.LinkOutcome
+		demoSeen    string
+		demoRunning bool // the demo's operation is not finished: look again soon
 	}
 	linkDemoMsg struct {
 		page int64
@@ -84,7 +85,7 @@ func (p *linkPage) poll() tea.Cmd {
 	return func() tea.Msg {
 		msg := linkPollMsg{page: id, seq: seq, out: b.Poll(ctx, conn)}
 		if demo != nil {
-			msg.demoSeen = demo.Seen(msg.out.Connector.Code)
+			msg.demoSeen, msg.demoRunning = demo.Seen(msg.out.Connector.Code)
 		}
 		return msg
 	}
@@ -99,6 +100,9 @@ func (p *linkPage) Update(msg tea.Msg) (page, tea.Cmd) {
 	case linkPollMsg:
 		if msg.page == p.id && msg.seq == p.seq {
 			p.demoSeen = msg.demoSeen
+			if msg.demoRunning && msg.out.Next > databroker.LinkPollWaiting {
+				msg.out.Next = databroker.LinkPollWaiting
+			}
 			return p, p.onPoll(msg.out)
 		}
 	case linkDemoMsg:

@@ -69,19 +69,21 @@ func (c *demoCloud) operation(code string, group map[string]any) (string, error)
 	return "the cloud's operator created operation " + id + " (restart " + name + ") in the cloud; the Edge takes it up and its device answers.", nil
 }
 
-// Seen is what the cloud shows of the last operation Act created.
-func (c *demoCloud) Seen(code string) string {
+// Seen is what the cloud shows of the last operation Act created, and
+// whether it still runs.
+func (c *demoCloud) Seen(code string) (string, bool) {
 	c.mu.Lock()
 	op, ok := c.last[code]
 	c.mu.Unlock()
 	if !ok {
-		return ""
+		return "", false
 	}
 	st, why, _ := c.sim.OperationStatus(op.id)
+	running := st == tenantsim.OpPending || st == tenantsim.OpExecuting
 	if why != "" {
 		st += " (" + why + ")"
 	}
-	return "in the cloud, operation " + op.id + " for " + op.device + " is " + st + "."
+	return "in the cloud, operation " + op.id + " for " + op.device + " is " + st + ".", running
 }
 
 // demoAnswerOperations lets the demo's Edge devices answer the operations
