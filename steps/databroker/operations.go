@@ -147,8 +147,8 @@ func (o CloudOperation) Line() string {
 	if o.FailureReason != "" {
 		s += " (" + o.FailureReason + ")"
 	}
-	if o.EdgeID == "" {
-		s += ", not on the Edge"
+	if o.EdgeID == "" && o.Status == tenantapi.OpPending {
+		s += ", not taken up by the Edge yet"
 	}
 	if !o.Created.IsZero() {
 		s += " · " + o.Created.Local().Format("15:04:05")
