@@ -35,7 +35,8 @@ func TestDataBrokerStatus(t *testing.T) {
 	}
 	args := []string{"--root", bw.Env.Root, "--edge-url", bw.EdgeServer.URL, "databroker", "status"}
 	code, stdout, stderr := runCmd(t, args...)
-	if code != exitOK || !strings.Contains(stdout, "Edge A  [Waiting]") || !strings.Contains(stdout, "shares measurements, alarms of all devices") {
+	if code != exitOK || !strings.Contains(stdout, "Edge A  [Waiting]") || !strings.Contains(stdout, "shares measurements, alarms of all devices") ||
+		!strings.Contains(stdout, "No operations from the cloud in the last hour") {
 		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
 	}
 	code, stdout, _ = runCmd(t, append(args, "--json")...)
@@ -43,7 +44,8 @@ func TestDataBrokerStatus(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &r); err != nil || code != exitOK {
 		t.Fatalf("exit %d, %v\n%s", code, err, stdout)
 	}
-	if r.Schema != 1 || len(r.Connectors) != 1 || r.Connectors[0].State != "Waiting" || r.Connectors[0].Target != bw.URL {
+	if r.Schema != 1 || len(r.Connectors) != 1 || r.Connectors[0].State != "Waiting" || r.Connectors[0].Target != bw.URL ||
+		r.Connectors[0].Operations == nil || !strings.Contains(stdout, `"operationsFromCloud"`) {
 		t.Fatalf("report %+v", r)
 	}
 	if strings.Contains(stdout, c.Code) {
