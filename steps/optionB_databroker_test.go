@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/databroker"
 	"github.com/edge-setup/edge-setup/steps/stepstest"
+	"github.com/edge-setup/edge-setup/tenantapi/tenantsim"
 )
 
 func TestDataBrokerSaysWhatIsMissing(t *testing.T) {
@@ -137,4 +139,36 @@ func detailOf(evs []steps.Event, name string) string {
 		}
 	}
 	return ""
+}
+
+// TestApplyDataBrokerNamesACloudAnswering500: apply shows what the cloud
+// answered at the first look and stops with it after a few looks, instead
+// of "Waiting for the cloud tenant to subscribe" for 5 minutes.
+func TestApplyDataBrokerNamesACloudAnswering500(t *testing.T) {
+	bw := stepstest.WithDataBroker(t, stepstest.New(t))
+	bw.Vars["CLOUD_PW"] = stepstest.AdminPassword
+	file := "options:\n  - option: B\n    databroker: Edge to cloud\n    answers:\n      share: measurements\n      devices: all\n" +
+		"      tenant_user: " + stepstest.AdminUser + "\n      tenant_password: {env: CLOUD_PW}\n"
+	plan, err := steps.LoadAnswers(context.Background(), bw.Env, "b.yaml", []byte(file), steps.CheckOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bw.Sim.SetFault(tenantsim.Fault{PathPrefix: "/devicecontrol/newDeviceRequests", Status: 500})
+	var evs []steps.Event
+	sleeps := 0
+	err = steps.Apply(context.Background(), bw.Env, plan, steps.ApplyOptions{Event: func(_ int, e steps.Event) { evs = append(evs, e) }, Log: steps.NewActionLog(bw.Env),
+		Sleep: func(ctx context.Context, _ time.Duration) error { sleeps++; return ctx.Err() }})
+	if err == nil || !strings.Contains(err.Error(), "500") || sleeps >= databroker.MaxFailedLooks {
+		t.Fatalf("apply: %v after %d sleeps; want the 500 named within %d looks", err, sleeps, databroker.MaxFailedLooks)
+	}
+	first := ""
+	for _, e := range evs {
+		if strings.HasPrefix(e.Name, "Data Broker link") || strings.HasPrefix(e.Detail, "Data Broker link") {
+			first = e.Name + e.Detail
+			break
+		}
+	}
+	if !strings.Contains(first, "500") || !strings.Contains(first, "try again") {
+		t.Fatalf("first link event %q: want what the cloud answered and what to do", first)
+	}
 }
