@@ -14,7 +14,7 @@ import (
 // document that their broker does not synchronise operations:
 // BrokerOptions.NoOperations simulates those.
 //
-// Guess (the platform's mechanism is not public): each round, for every
+// Guess: the platform's mechanism is not public. Each round, for every
 // active connector, the broker user lists the destination's PENDING
 // operations (it sees only the devices it owns, the forwarded ones), and
 // one for a forwarded device is created here for the original device,
