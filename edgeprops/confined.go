@@ -64,9 +64,10 @@ func (r Root) OpenDir(path string) (*os.File, error) {
 // home directory): a link on the way is followed only when it lies in a
 // directory that only root can change (owned by root, not group or world
 // writable), so a user cannot point the walk elsewhere with a link of theirs.
-// The check applies when the root is "/" and edge-setup runs as root.
+// The check applies when edge-setup runs as root (otherwise it can reach
+// nothing the user cannot).
 func (r Root) OpenUserDir(path string) (*os.File, error) {
-	return r.openDir(path, walkOpts{userLinks: r.dir == "/" && os.Geteuid() == 0})
+	return r.openDir(path, walkOpts{userLinks: os.Geteuid() == 0})
 }
 
 // MkdirAll creates the directory path and its missing parents (mode perm)

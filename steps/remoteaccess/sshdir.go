@@ -37,7 +37,8 @@ const sshDirName, keysName = ".ssh", "authorized_keys"
 // realOwners reports whether the passwd uids under root are this
 // system's: edge-setup runs as root on the real root. Under a sandbox root
 // the files keep the owner they get (the uids are not this system's).
-func realOwners(root string) bool {
+// Tests replace it to check owners in a sandbox.
+var realOwners = func(root string) bool {
 	return os.Geteuid() == 0 && edgeprops.NewRoot(root).Dir() == "/"
 }
 

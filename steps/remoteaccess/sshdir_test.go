@@ -235,3 +235,21 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// The home directory itself as a link out of the root (/home/ops -> a
+// directory outside the sandbox): refused as outside the root, nothing written there.
+func TestAuthorizeKeyRefusesAHomeOutsideTheRoot(t *testing.T) {
+	root := t.TempDir()
+	a := account(t, root)
+	outside := t.TempDir()
+	must(t, os.MkdirAll(filepath.Join(root, "home"), 0o755))
+	must(t, os.Symlink(outside, filepath.Join(root, a.Home)))
+	k, _ := NewKeyPair()
+	_, err := AddAuthorizedKey(root, a, k.Public, "t")
+	if err == nil || !strings.Contains(err.Error(), "is outside the root directory") {
+		t.Fatalf("a home out of the root: %v", err)
+	}
+	if entries, _ := os.ReadDir(outside); len(entries) != 0 {
+		t.Errorf("written outside the root: %v", entries)
+	}
+}
