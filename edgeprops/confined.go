@@ -151,6 +151,9 @@ func (r Root) walk(path string, elems []string, o walkOpts) (int, error) {
 		case "", ".":
 			continue
 		case "..":
+			if len(stack) == 1 && r.dir == "/" {
+				continue // the kernel's rule: /.. is /
+			}
 			if len(stack) == 1 {
 				closeAll(-1)
 				return -1, outsideRootError(r.dir, path, fmt.Sprintf(" (a link on the way leads above %s)", r.dir))
