@@ -1,11 +1,16 @@
 package edgeprops
 
 import (
+	"crypto/rand"
+	"encoding/binary"
 	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // failAt, when set (by tests), is called before each step of WriteFileAtomic
@@ -30,31 +35,46 @@ func step(name string) error {
 // replaced (edge-setup runs as root).
 //
 // On an error path is left untouched, the temporary file is removed and the
-// error (a *FileError) says what happened and what to do.
+// error (a *FileError) says what happened and what to do. Files under
+// --root are written with WriteFileUnder (Root.WriteFile), which keeps the
+// directory walk inside the root.
 func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
-	if err := refuseSpecial(path); err != nil {
+	return NewRoot("/").WriteFile(path, data, perm)
+}
+
+// Owner is the owner and group a file written with WriteFileIn gets.
+type Owner struct{ UID, GID int }
+
+// KeepOwner (the zero-value pointer) keeps the owner of the file replaced.
+var KeepOwner *Owner
+
+// WriteFileIn is WriteFileAtomic for the file name in the open directory
+// dir (a descriptor from Root.OpenDir): every step is relative to the
+// descriptor. With owner non-nil the file gets that owner (fchown on the
+// temporary file's descriptor before it is renamed into place).
+func WriteFileIn(dir *os.File, name string, data []byte, perm os.FileMode, owner *Owner) error {
+	return writeAtomicAt(int(dir.Fd()), dir.Name(), name, data, perm, owner)
+}
+
+func writeAtomicAt(dirfd int, dirPath, name string, data []byte, perm os.FileMode, owner *Owner) error {
+	path := filepath.Join(dirPath, name)
+	if err := refuseSpecialAt(dirfd, name, path); err != nil {
 		return err
 	}
-	target := path
-	dir := filepath.Dir(target)
-	if err := mkdirAllDurable(dir, 0o755); err != nil {
-		return writeError(path, err, false)
-	}
-
 	if err := step("create"); err != nil {
-		return writeError(path, &fs.PathError{Op: "create", Path: dir, Err: err}, false)
+		return writeError(path, &fs.PathError{Op: "create", Path: dirPath, Err: err}, false)
 	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(target)+".tmp-*")
+	tmpName, fd, err := createTempAt(dirfd, name)
 	if err != nil {
-		return writeError(path, err, false)
+		return writeError(path, &fs.PathError{Op: "create", Path: dirPath, Err: err}, false)
 	}
-	tmp := f.Name()
+	tmp := filepath.Join(dirPath, tmpName)
+	f := os.NewFile(uintptr(fd), tmp)
 	fail := func(op string, err error) error {
 		_ = f.Close()
-		_ = os.Remove(tmp)
+		_ = unix.Unlinkat(dirfd, tmpName, 0)
 		return writeError(path, &fs.PathError{Op: op, Path: tmp, Err: err}, false)
 	}
-
 	if err := step("write"); err != nil {
 		return fail("write", err)
 	}
@@ -70,45 +90,62 @@ func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
 	if err := step("chmod"); err != nil {
 		return fail("chmod", err)
 	}
-	if err := f.Chmod(perm); err != nil {
+	if owner != nil {
+		if err := f.Chown(owner.UID, owner.GID); err != nil {
+			return fail("chown", unwrapPathError(err))
+		}
+	} else {
+		keepOwnerAt(f, dirfd, name)
+	}
+	if err := f.Chmod(perm); err != nil { // after chown, which may clear set-id bits
 		return fail("chmod", unwrapPathError(err))
 	}
-	keepOwner(f, target)
 	if err := step("close"); err != nil {
 		return fail("close", err)
 	}
 	if err := f.Close(); err != nil {
-		_ = os.Remove(tmp)
+		_ = unix.Unlinkat(dirfd, tmpName, 0)
 		return writeError(path, err, false)
 	}
 	err = step("rename")
 	if err == nil {
-		err = os.Rename(tmp, target)
-	} else {
-		err = &os.LinkError{Op: "rename", Old: tmp, New: target, Err: err}
+		err = unix.Renameat(dirfd, tmpName, dirfd, name)
 	}
 	if err != nil {
-		_ = os.Remove(tmp)
-		return writeError(path, err, false)
+		_ = unix.Unlinkat(dirfd, tmpName, 0)
+		return writeError(path, &os.LinkError{Op: "rename", Old: tmp, New: path, Err: err}, false)
 	}
-	if err := syncDir(dir); err != nil {
+	if err := syncDirFD(dirfd, dirPath); err != nil {
 		return writeError(path, err, true)
 	}
 	return nil
 }
 
-// keepOwner gives the temporary file the owner and group of the file it
+// createTempAt creates ".<name>.tmp-<digits>" (mode 0600, never through a
+// link) in dirfd: the name RemoveLeftovers knows.
+func createTempAt(dirfd int, name string) (string, int, error) {
+	for i := 0; ; i++ {
+		var b [4]byte
+		_, _ = rand.Read(b[:])
+		tmp := "." + name + ".tmp-" + strconv.FormatUint(uint64(binary.LittleEndian.Uint32(b[:])), 10)
+		fd, err := unix.Openat(dirfd, tmp, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o600)
+		if errors.Is(err, syscall.EEXIST) && i < 100 {
+			continue
+		}
+		return tmp, fd, err
+	}
+}
+
+// keepOwnerAt gives the temporary file the owner and group of the file it
 // replaces (the Edge agent may not run as root). Failing that is not an
 // error: the file is then owned by whoever runs edge-setup.
-func keepOwner(f *os.File, target string) {
-	fi, err := os.Stat(target)
-	if err != nil {
+func keepOwnerAt(f *os.File, dirfd int, name string) {
+	var st unix.Stat_t
+	if unix.Fstatat(dirfd, name, &st, unix.AT_SYMLINK_NOFOLLOW) != nil {
 		return
 	}
-	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-		if st.Uid != uint32(os.Geteuid()) || st.Gid != uint32(os.Getegid()) {
-			_ = f.Chown(int(st.Uid), int(st.Gid))
-		}
+	if st.Uid != uint32(os.Geteuid()) || st.Gid != uint32(os.Getegid()) {
+		_ = f.Chown(int(st.Uid), int(st.Gid))
 	}
 }
 
@@ -120,52 +157,13 @@ func unwrapPathError(err error) error {
 	return err
 }
 
-// syncDir fsyncs a directory so that a rename or create in it is durable.
-func syncDir(dir string) error {
+// syncDirFD fsyncs the directory dirfd so that a rename or create in it is durable.
+func syncDirFD(dirfd int, dirPath string) error {
 	if err := step("syncdir"); err != nil {
-		return &fs.PathError{Op: "fsync", Path: dir, Err: err}
+		return &fs.PathError{Op: "fsync", Path: dirPath, Err: err}
 	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil && !errors.Is(err, syscall.EINVAL) {
-		return err // EINVAL: the file system does not sync directories
-	}
-	return nil
-}
-
-// mkdirAllDurable creates dir and its missing parents with perm and fsyncs
-// the parent of each directory it creates.
-func mkdirAllDurable(dir string, perm os.FileMode) error {
-	if fi, err := os.Stat(dir); err == nil {
-		if !fi.IsDir() {
-			return &fs.PathError{Op: "mkdir", Path: dir, Err: syscall.ENOTDIR}
-		}
-		return nil
-	}
-	if err := step("mkdir"); err != nil {
-		return &fs.PathError{Op: "mkdir", Path: dir, Err: err}
-	}
-	// find the first missing ancestor
-	var missing []string
-	for d := dir; ; d = filepath.Dir(d) {
-		if _, err := os.Lstat(d); err == nil {
-			break
-		}
-		missing = append(missing, d)
-		if filepath.Dir(d) == d {
-			break
-		}
-	}
-	if err := os.MkdirAll(dir, perm); err != nil {
-		return err
-	}
-	for _, d := range missing {
-		if err := syncDir(filepath.Dir(d)); err != nil {
-			return err
-		}
+	if err := fsyncFD(dirfd); err != nil {
+		return &fs.PathError{Op: "fsync", Path: dirPath, Err: err}
 	}
 	return nil
 }

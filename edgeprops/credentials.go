@@ -1,11 +1,6 @@
 package edgeprops
 
-import (
-	"errors"
-	"io/fs"
-	"os"
-	"path/filepath"
-)
+import ()
 
 // Keys of credentials.properties.
 const (
@@ -54,19 +49,6 @@ func (s *Store) SaveCredentials(c Credentials) error {
 func (s *Store) DeleteCredentials() error {
 	path := s.Path(CredentialsFile)
 	return s.update(func() error {
-		if err := CheckUnderRoot(s.root, path); err != nil {
-			return err
-		}
-		err := os.Remove(path) // a link is removed, not followed
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil
-		}
-		if err != nil {
-			return writeError(path, err, false)
-		}
-		if err := syncDir(filepath.Dir(path)); err != nil {
-			return writeError(path, err, true)
-		}
-		return nil
+		return s.confined().Remove(path) // a link is removed, not followed
 	})
 }

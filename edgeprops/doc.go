@@ -3,6 +3,12 @@
 // and in the demo): the Edge agent's properties, its device ID and device
 // credentials, the post-installer's config.dat, and edge-setup's own state.
 //
+// Every file operation under the root goes through Root (confined.go): it
+// walks from the root's descriptor with openat and acts on the directory's
+// descriptor, so nothing, not even a directory swapped for a link while it
+// works, leads it out of the root. The *Under functions and the Store's
+// methods use it.
+//
 // Every write is atomic and durable (see WriteFileAtomic) and keeps the
 // comments, order and unknown keys of the file it rewrites (see Properties).
 // Store methods that read, modify and write a file are serialised within the

@@ -1,7 +1,6 @@
 package edgeprops
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -58,26 +57,12 @@ func (s *Store) RemoveLeftovers() []string {
 	writeDirsMu.Unlock()
 	var removed []string
 	for _, rel := range dirs {
-		dir := s.Path(rel)
-		if CheckUnderRoot(s.root, filepath.Join(dir, "x")) != nil {
-			continue
-		}
-		entries, err := os.ReadDir(dir)
+		dir, err := s.confined().OpenDir(s.Path(rel))
 		if err != nil {
-			continue
+			continue // missing, or leads out of the root
 		}
-		for _, e := range entries {
-			if e.IsDir() || !isAtomicTemp(e.Name()) {
-				continue
-			}
-			p := filepath.Join(dir, e.Name())
-			if os.Remove(p) == nil {
-				removed = append(removed, p)
-			}
-		}
-		if len(removed) > 0 {
-			_ = syncDir(dir)
-		}
+		removed = append(removed, RemoveTempsIn(dir, isAtomicTemp)...)
+		_ = dir.Close()
 	}
 	return removed
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -82,15 +81,9 @@ func (s *Store) tryLock(leftovers bool) (unlock func(), held *LockedError, err e
 		return s.releaser(), nil, nil
 	}
 	path := s.Path(LockFile)
-	if err := CheckUnderRoot(s.root, path); err != nil {
-		return nil, nil, lockError(path, err)
-	}
-	if err := mkdirAllDurable(filepath.Dir(path), 0o755); err != nil {
-		return nil, nil, lockError(path, err)
-	}
 	// Opened without following a link and only when it is a regular file:
 	// a link or a device at the lock path is refused, never truncated.
-	f, err := openRegular(path, os.O_RDWR|os.O_CREATE, 0o644)
+	f, err := s.confined().openFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, nil, lockError(path, err)
 	}
@@ -101,10 +94,10 @@ func (s *Store) tryLock(leftovers bool) (unlock func(), held *LockedError, err e
 		}
 		// The holder writes its PID just after taking the lock: give it a
 		// moment so the message can name it.
-		pid := readLockPID(path)
+		pid := readLockPID(s, path)
 		for i := 0; pid == 0 && i < 20; i++ {
 			time.Sleep(10 * time.Millisecond)
-			pid = readLockPID(path)
+			pid = readLockPID(s, path)
 		}
 		return nil, &LockedError{PID: pid, Path: path}, nil
 	}
@@ -165,8 +158,8 @@ func lockError(path string, err error) error {
 	return &FileError{Path: path, Err: err, msg: "cannot take the edge-setup lock: " + msg}
 }
 
-func readLockPID(path string) int {
-	b, err := ReadFile(path, 64)
+func readLockPID(s *Store, path string) int {
+	b, err := s.ReadFile(path, 64)
 	if err != nil {
 		return 0
 	}

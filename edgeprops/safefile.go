@@ -3,11 +3,11 @@ package edgeprops
 import (
 	"errors"
 	"fmt"
-	"io"
-	"io/fs"
 	"os"
 	"strconv"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // MaxReadSize bounds a read of one of the Edge's files (properties,
@@ -33,23 +33,17 @@ const openFlags = syscall.O_NOFOLLOW | syscall.O_NONBLOCK | syscall.O_CLOEXEC
 // *FileError with an operator message; a missing file still matches
 // fs.ErrNotExist.
 func ReadFile(path string, max int64) ([]byte, error) {
-	if max <= 0 {
-		max = MaxReadSize
-	}
 	f, err := openRegular(path, os.O_RDONLY, 0)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
-		return nil, readError(path, unwrapPathError(err))
-	}
-	if int64(len(data)) > max {
-		return nil, &FileError{Path: path, Err: ErrTooLarge,
-			msg: fmt.Sprintf("%s is larger than %s, far more than such a file holds: check that it is the right file", path, sizeText(max))}
-	}
-	return data, nil
+	return readBounded(f, path, max)
+}
+
+func tooLargeError(path string, max int64) error {
+	return &FileError{Path: path, Err: ErrTooLarge,
+		msg: fmt.Sprintf("%s is larger than %s, far more than such a file holds: check that it is the right file", path, sizeText(max))}
 }
 
 // OpenAppend opens path for appending (creating it with perm), refusing a
@@ -62,15 +56,21 @@ func OpenAppend(path string, perm os.FileMode) (*os.File, error) {
 // descriptor (no race with a swap), that it is a regular file. The
 // descriptor is switched back to blocking mode for ordinary I/O.
 func openRegular(path string, flag int, perm os.FileMode) (*os.File, error) {
-	fd, err := syscall.Open(path, flag|openFlags, uint32(perm.Perm()))
+	return openRegularAt(unix.AT_FDCWD, path, path, flag, perm)
+}
+
+// openRegularAt is openRegular for name in the directory dirfd; path names
+// the file in messages.
+func openRegularAt(dirfd int, name, path string, flag int, perm os.FileMode) (*os.File, error) {
+	fd, err := unix.Openat(dirfd, name, flag|openFlags, uint32(perm.Perm()))
 	if err != nil {
 		if errors.Is(err, syscall.ELOOP) {
-			return nil, symlinkError(path)
+			return nil, symlinkErrorAt(dirfd, name, path)
 		}
 		if errors.Is(err, syscall.EISDIR) {
 			return nil, notRegularError(path, syscall.S_IFDIR)
 		}
-		if flag&os.O_WRONLY != 0 {
+		if flag&os.O_WRONLY != 0 || flag&os.O_RDWR != 0 {
 			return nil, writeError(path, err, false)
 		}
 		return nil, readError(path, err)
@@ -91,30 +91,28 @@ func openRegular(path string, flag int, perm os.FileMode) (*os.File, error) {
 	return os.NewFile(uintptr(fd), path), nil
 }
 
-// refuseSpecial returns an error when path exists and is a symbolic link
-// or not a regular file: the files edge-setup writes are replaced only
-// when they are plain files.
-func refuseSpecial(path string) error {
-	fi, err := os.Lstat(path)
-	if err != nil {
+// refuseSpecialAt returns an error when name exists in the directory dirfd
+// and is a symbolic link or not a regular file: the files edge-setup
+// writes are replaced only when they are plain files.
+func refuseSpecialAt(dirfd int, name, path string) error {
+	var st unix.Stat_t
+	if err := unix.Fstatat(dirfd, name, &st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
 		return nil // missing (or unreadable: the write will say why)
 	}
-	if fi.Mode()&fs.ModeSymlink != 0 {
-		return symlinkError(path)
+	switch st.Mode & syscall.S_IFMT {
+	case syscall.S_IFREG:
+		return nil
+	case syscall.S_IFLNK:
+		return symlinkErrorAt(dirfd, name, path)
 	}
-	if !fi.Mode().IsRegular() {
-		var st syscall.Stat_t
-		if s, ok := fi.Sys().(*syscall.Stat_t); ok {
-			st = *s
-		}
-		return notRegularError(path, st.Mode)
-	}
-	return nil
+	return notRegularError(path, st.Mode)
 }
 
-func symlinkError(path string) error {
+func symlinkError(path string) error { return symlinkErrorAt(unix.AT_FDCWD, path, path) }
+
+func symlinkErrorAt(dirfd int, name, path string) error {
 	to := ""
-	if t, err := os.Readlink(path); err == nil {
+	if t, err := readlinkAt(dirfd, name); err == nil {
 		to = " to " + strconv.Quote(t)
 	}
 	return &FileError{Path: path, Err: ErrSymlink, msg: fmt.Sprintf(

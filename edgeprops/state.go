@@ -56,16 +56,17 @@ func (s *Store) WriteState(name string, v any) error {
 	}
 	data = append(data, '\n')
 	return s.update(func() error {
-		if err := CheckUnderRoot(s.root, path); err != nil {
-			return err
-		}
 		dir := filepath.Dir(path)
-		if err := mkdirAllDurable(filepath.Dir(dir), 0o755); err != nil {
+		parent, err := s.confined().MkdirAll(filepath.Dir(dir), 0o755)
+		if err != nil {
 			return writeError(path, err, false)
 		}
-		if err := mkdirAllDurable(dir, 0o700); err != nil {
+		_ = parent.Close()
+		d, err := s.confined().MkdirAll(dir, 0o700)
+		if err != nil {
 			return writeError(path, err, false)
 		}
+		_ = d.Close()
 		return s.WriteFile(path, data, 0o600)
 	})
 }

@@ -30,12 +30,30 @@ import (
 // Fault tests: the tenant (or the network in front of it) misbehaves while
 // the device waits for its credentials. Wait runs on a simulated clock, so
 // the backoff is checked exactly and nothing sleeps for real; only HTTP
-// timeouts (hanging servers) take real time, bounded by faultClientTimeout.
+// timeouts take real time: the cases that provoke one (a server that never
+// answers) use provokedTimeout, every other case the generous
+// faultClientTimeout, which only guards against a hang. So no case depends
+// on how fast a busy machine moves 5 MiB or answers after 50 ms.
 
 const (
 	devCredPath        = "/devicecontrol/deviceCredentials"
-	faultClientTimeout = 400 * time.Millisecond
+	faultClientTimeout = time.Minute
+	provokedTimeout    = 400 * time.Millisecond
+	// neverInTime is a latency no client waits for (the sim gives up with it).
+	neverInTime = time.Hour
 )
+
+// provokeTimeout makes the client give up after provokedTimeout, for the
+// cases whose server never answers in time.
+func provokeTimeout(o *tenantapi.Options) { o.Timeout = provokedTimeout }
+
+// timeoutOptions are the client options of a case that wants want.
+func timeoutOptions(want string) func(*tenantapi.Options) {
+	if want == "did not answer in time" {
+		return provokeTimeout
+	}
+	return nil
+}
 
 // simClock is the time Wait sees: it moves only when Wait sleeps.
 type simClock struct {
@@ -235,7 +253,7 @@ func TestFaultsWhileWaitingForAcceptance(t *testing.T) {
 		retryAfter time.Duration
 	}{
 		{name: "latency below the timeout", fault: tenantsim.Fault{Latency: 50 * time.Millisecond}, failures: 3},
-		{name: "latency beyond the timeout", fault: tenantsim.Fault{Latency: 5 * time.Second}, failures: 2, retry: true, want: "did not answer in time"},
+		{name: "latency beyond the timeout", fault: tenantsim.Fault{Latency: neverInTime}, failures: 2, retry: true, want: "did not answer in time"},
 		{name: "burst of 500", fault: tenantsim.StatusBurst(4, 500), failures: 4, retry: true, want: "500 Internal Server Error"},
 		{name: "burst of 502", fault: tenantsim.StatusBurst(4, 502), failures: 4, retry: true, want: "502 Bad Gateway"},
 		{name: "burst of 503", fault: tenantsim.StatusBurst(6, 503), failures: 6, retry: true, want: "503 Service Unavailable"},
@@ -250,7 +268,7 @@ func TestFaultsWhileWaitingForAcceptance(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			fw := newFaultWorld(t, nil)
+			fw := newFaultWorld(t, timeoutOptions(tc.want))
 			f := tc.fault
 			f.PathPrefix = devCredPath
 			fw.Sim.SetFault(f)
@@ -577,7 +595,7 @@ func TestFaultVerifyTenantURL(t *testing.T) {
 		want  string // "" = verified
 	}{
 		{"latency below the timeout", tenantsim.Fault{Latency: 50 * time.Millisecond}, ""},
-		{"latency beyond the timeout", tenantsim.Fault{Latency: 5 * time.Second}, "did not answer in time"},
+		{"latency beyond the timeout", tenantsim.Fault{Latency: neverInTime}, "did not answer in time"},
 		{"500", tenantsim.StatusBurst(1, 500), "500 Internal Server Error"},
 		{"503 HTML page", tenantsim.Fault{Count: 1, Status: 503, Malformed: true}, "503 Service Unavailable"},
 		{"429", tenantsim.TooManyRequests(1, "5"), "wait 5s"},
@@ -589,7 +607,7 @@ func TestFaultVerifyTenantURL(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			fw := newFaultWorld(t, nil)
+			fw := newFaultWorld(t, timeoutOptions(tc.want))
 			f := tc.fault
 			f.PathPrefix = "/tenant/loginOptions"
 			fw.Sim.SetFault(f)
@@ -608,7 +626,7 @@ func TestFaultVerifyTenantURL(t *testing.T) {
 		})
 	}
 	t.Run("TCP accepts and never answers", func(t *testing.T) {
-		fw := newFaultWorld(t, nil)
+		fw := newFaultWorld(t, provokeTimeout)
 		l, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			t.Fatal(err)

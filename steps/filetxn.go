@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -37,16 +36,12 @@ func (x *fileTxn) snapshot(host string) error {
 	}
 	p := rootPath(x.env, host)
 	s := savedFile{host: host}
-	data, err := edgeprops.ReadFileUnder(envRoot(x.env), p, 0)
+	data, st, err := edgeprops.NewRoot(envRoot(x.env)).ReadFileInfo(p, 0)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 	case err != nil:
 		return fmt.Errorf("cannot read %s before changing it: %w", host, err)
 	default:
-		st, err := os.Lstat(p)
-		if err != nil {
-			return fmt.Errorf("cannot read %s before changing it: %v", host, err)
-		}
 		s.data, s.mode, s.existed = data, st.Mode().Perm(), true
 	}
 	x.touched[host] = true

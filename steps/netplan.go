@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -35,7 +34,7 @@ var virtualIfacePrefixes = []string{"docker", "veth", "br-", "cni", "flannel"}
 // <root>/proc/net/route. It also says how it chose.
 func primaryInterface(env *Env) (name, why string, err error) {
 	dir := rootPath(env, "/sys/class/net")
-	entries, err := os.ReadDir(dir)
+	entries, err := edgeprops.NewRoot(envRoot(env)).ReadDir(dir)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return "", "", fmt.Errorf("cannot list the network interfaces in /sys/class/net: %s", systemReason(err))
 	}

@@ -5,9 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"strings"
 	"time"
+
+	"github.com/edge-setup/edge-setup/edgeprops"
 )
 
 // ExpandDisk is option 5, "Expand disk size": after the operator enlarged
@@ -24,7 +25,7 @@ func (ExpandDisk) Available(env *Env) error {
 	if env.Runner.Execute {
 		return nil
 	}
-	if _, err := os.Stat(rootPath(env, "/"+LsblkSnapshotFile)); errors.Is(err, fs.ErrNotExist) {
+	if _, err := edgeprops.NewRoot(envRoot(env)).Lstat(rootPath(env, "/"+LsblkSnapshotFile)); errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("the root %s is a sandbox and has no disk layout: put the output of '%s' in %s to simulate one", env.Root, LsblkCommand, rootPath(env, "/"+LsblkSnapshotFile))
 	}
 	return nil

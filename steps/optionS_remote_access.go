@@ -6,11 +6,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strconv"
 	"strings"
 
-	"github.com/edge-setup/edge-setup/edgeprops"
 	"github.com/edge-setup/edge-setup/steps/remoteaccess"
 	"github.com/edge-setup/edge-setup/tenantapi"
 )
@@ -172,7 +170,7 @@ func verifyLogin(ctx context.Context, env *Env, url string, cr tenantapi.Credent
 // firstLoginUser is the first user of /etc/passwd (under the root) with a
 // UID from 1000 and a login shell, else root.
 func firstLoginUser(env *Env) string {
-	data, err := edgeprops.ReadFile(filepath.Join(env.Root, "etc/passwd"), 4<<20)
+	data, err := readRootFile(env, "/etc/passwd", 4<<20)
 	if err != nil {
 		return "root"
 	}

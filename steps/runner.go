@@ -116,6 +116,7 @@ func (r *Runner) record(c Command) error {
 
 func execCommand(ctx context.Context, c Command) ([]byte, error) {
 	cmd := exec.CommandContext(ctx, c.Name, c.Args...)
+	cmd.Env = commandEnv()
 	buf := &boundedBuffer{max: maxCommandOutput}
 	cmd.Stdout = buf
 	cmd.Stderr = buf

@@ -102,9 +102,7 @@ func runApply(ctx context.Context, g *globals, args []string, stdout, stderr io.
 		},
 		Log: log,
 	})
-	if lerr := log.Err(); lerr != nil {
-		fmt.Fprintf(stderr, "edge-setup apply: warning: the action log could not be written: %v\n", lerr)
-	}
+	warnActionLog(stderr, "apply", log.Err())
 	var ae *steps.AnswersError
 	var fe *steps.ApplyError
 	switch {
@@ -170,3 +168,11 @@ func reportAnswersError(stderr io.Writer, err error) int {
 }
 
 // eventLines prints a step event as plain mode does (tui/plain's UI.event).
+
+// warnActionLog says on stderr that the action log could not be written
+// (the run itself went on): apply and remote-access setup say it alike.
+func warnActionLog(stderr io.Writer, command string, err error) {
+	if err != nil {
+		fmt.Fprintf(stderr, "edge-setup %s: warning: the action log could not be written: %v\n", command, err)
+	}
+}

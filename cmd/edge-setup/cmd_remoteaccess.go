@@ -74,7 +74,9 @@ func raSetup(ctx context.Context, g *globals, args []string, stdout, stderr io.W
 		return lockFailed(stderr, err)
 	}
 	defer unlock()
-	err = plain.New(plain.Options{Env: s.env.Env, In: os.Stdin, Out: stdout}).RunStep(ctx, steps.RemoteAccess{})
+	ui := plain.New(plain.Options{Env: s.env.Env, In: os.Stdin, Out: stdout})
+	err = ui.RunStep(ctx, steps.RemoteAccess{})
+	warnActionLog(stderr, "remote-access setup", ui.ActionLogErr())
 	switch {
 	case err == nil:
 		return exitOK

@@ -25,7 +25,7 @@ const (
 func seedDemoCertificates(root string) error {
 	dir := filepath.Join(root, demoFilesDir)
 	crt := filepath.Join(dir, demoDomain+".crt")
-	if _, err := os.Lstat(crt); err == nil {
+	if _, err := edgeprops.NewRoot(root).Lstat(crt); err == nil {
 		return nil
 	}
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)

@@ -67,7 +67,7 @@ func (d *demo) startRemoteAccess() error {
 	// The intro is hidden by the full screen: the same lines wait in the
 	// sandbox next to the demo's other files.
 	help := "Remote access in the edge-setup demo\n\n" + ra.introLines() + "\nRelay log: /var/log/edge-setup-remote-access.log (under the sandbox root)\n"
-	if err := edgeprops.WriteFileAtomic(filepath.Join(d.root, demoFilesDir, "remote-access.txt"), []byte(help), 0o644); err != nil {
+	if err := edgeprops.WriteFileUnder(d.root, filepath.Join(d.root, demoFilesDir, "remote-access.txt"), []byte(help), 0o644); err != nil {
 		sshd.Stop()
 		return err
 	}
@@ -84,16 +84,19 @@ func (d *demo) startRemoteAccess() error {
 // seedDemoUser gives the sandbox an /etc/passwd with root and the demo user.
 func seedDemoUser(root string) error {
 	path := filepath.Join(root, "etc/passwd")
-	if _, err := os.Stat(path); err == nil {
+	r := edgeprops.NewRoot(root)
+	if _, err := r.Lstat(path); err == nil {
 		return nil
 	}
 	passwd := "root:x:0:0:root:/root:/bin/bash\n" +
 		"sshd:x:110:65534::/run/sshd:/usr/sbin/nologin\n" +
 		demoSSHUser + ":x:1000:1000:Demo user:/home/" + demoSSHUser + ":/bin/bash\n"
-	if err := os.MkdirAll(filepath.Join(root, "home", demoSSHUser), 0o755); err != nil {
+	home, err := r.MkdirAll(filepath.Join(root, "home", demoSSHUser), 0o755)
+	if err != nil {
 		return err
 	}
-	return edgeprops.WriteFileAtomic(path, []byte(passwd), 0o644)
+	_ = home.Close()
+	return r.WriteFile(path, []byte(passwd), 0o644)
 }
 
 // setRelay starts or stops the demo's relay.
@@ -129,9 +132,7 @@ func (ra *demoRemoteAccess) setRelay(on bool) {
 func (ra *demoRemoteAccess) runRelay(ctx context.Context) {
 	var mu sync.Mutex
 	var logf *os.File
-	if err := os.MkdirAll(filepath.Dir(ra.relayLogPth), 0o755); err == nil {
-		logf, _ = edgeprops.OpenAppend(ra.relayLogPth, 0o600)
-	}
+	logf, _ = edgeprops.OpenAppendUnder(ra.d.root, ra.relayLogPth, 0o600)
 	if logf != nil {
 		defer logf.Close()
 	}

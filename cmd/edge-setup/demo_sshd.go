@@ -74,7 +74,7 @@ func startDemoSSHD(root string) (*demoSSHD, error) {
 // pair (0600 / 0644) the first time, as an OS installation would.
 func demoHostKey(root string) (ssh.Signer, error) {
 	path := filepath.Join(root, "etc/ssh/ssh_host_ed25519_key")
-	data, err := edgeprops.ReadFile(path, 64<<10)
+	data, err := edgeprops.ReadFileUnder(root, path, 64<<10)
 	if errors.Is(err, fs.ErrNotExist) {
 		_, priv, gerr := ed25519.GenerateKey(rand.Reader)
 		if gerr != nil {
@@ -89,11 +89,11 @@ func demoHostKey(root string) (ssh.Signer, error) {
 		if serr != nil {
 			return nil, serr
 		}
-		if err := edgeprops.WriteFileAtomic(path, data, 0o600); err != nil {
+		if err := edgeprops.WriteFileUnder(root, path, data, 0o600); err != nil {
 			return nil, err
 		}
 		pub := strings.TrimSpace(string(ssh.MarshalAuthorizedKey(signer.PublicKey()))) + " root@" + demoHostname + "\n"
-		if err := edgeprops.WriteFileAtomic(path+".pub", []byte(pub), 0o644); err != nil {
+		if err := edgeprops.WriteFileUnder(root, path+".pub", []byte(pub), 0o644); err != nil {
 			return nil, err
 		}
 		return signer, nil
@@ -105,7 +105,7 @@ func demoHostKey(root string) (ssh.Signer, error) {
 }
 
 func (d *demoSSHD) authorized(key ssh.PublicKey) bool {
-	data, err := edgeprops.ReadFile(filepath.Join(d.root, "home", demoSSHUser, ".ssh/authorized_keys"), 1<<20)
+	data, err := edgeprops.ReadFileUnder(d.root, filepath.Join(d.root, "home", demoSSHUser, ".ssh/authorized_keys"), 1<<20)
 	if err != nil {
 		return false
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -28,7 +27,7 @@ func seedDemoSystem(root string) error {
 	}
 	for rel, content := range files {
 		path := filepath.Join(root, rel)
-		if _, err := os.Lstat(path); err == nil {
+		if _, err := edgeprops.NewRoot(root).Lstat(path); err == nil {
 			continue
 		}
 		if err := edgeprops.WriteFileUnder(root, path, []byte(content), 0o644); err != nil {

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -67,8 +66,7 @@ func HostKeys(root string) ([]ssh.PublicKey, error) {
 	var keys []ssh.PublicKey
 	var problems []string
 	for _, f := range hostKeyFiles {
-		path := filepath.Join(root, f)
-		data, err := edgeprops.ReadFile(path, 64<<10)
+		data, err := edgeprops.ReadFileUnder(root, filepath.Join(root, f), 64<<10)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
@@ -111,7 +109,7 @@ func LookupAccount(root, name string) (Account, error) {
 	if name == "" || strings.ContainsAny(name, "/:\x00 \t\n") || name == "." || name == ".." {
 		return Account{}, fmt.Errorf("%q is not a user name", name)
 	}
-	data, err := edgeprops.ReadFile(filepath.Join(root, "etc/passwd"), 4<<20)
+	data, err := edgeprops.ReadFileUnder(root, filepath.Join(root, "etc/passwd"), 4<<20)
 	if err != nil {
 		return Account{}, fmt.Errorf("cannot read /etc/passwd to find the user %s: %w", name, err)
 	}
@@ -131,7 +129,8 @@ func LookupAccount(root, name string) (Account, error) {
 	return Account{}, fmt.Errorf("there is no user %s on this Edge (/etc/passwd): create it (adduser %s) or choose another", name, name)
 }
 
-// AuthorizedKeysPath is the user's authorized_keys under root.
+// AuthorizedKeysPath is the user's authorized_keys under root (for
+// messages and tests; the file is opened through userKeys).
 func AuthorizedKeysPath(root string, a Account) string {
 	return filepath.Join(root, a.Home, ".ssh", "authorized_keys")
 }
@@ -139,72 +138,105 @@ func AuthorizedKeysPath(root string, a Account) string {
 // maxAuthorizedKeys bounds the authorized_keys file read.
 const maxAuthorizedKeys = 1 << 20
 
-// AuthorizeKey puts pub into the user's authorized_keys with a comment
-// naming the tenant: existing lines are kept, except an earlier line of
-// edge-setup for the same tenant, which is replaced (its private key is
-// no longer used). The file is written atomically, mode 0600, in a 0700
-// .ssh directory owned by the user (when running as root). It reports
-// whether the file changed.
-func AuthorizeKey(root string, a Account, pub, tenant string) (bool, error) {
-	path := AuthorizedKeysPath(root, a)
-	comment := "edge-setup-remote-access@" + commentSafe(tenant)
-	old, err := edgeprops.ReadFile(path, maxAuthorizedKeys)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+// keyComment is the comment edge-setup's lines for tenant carry.
+func keyComment(tenant string) string { return "edge-setup-remote-access@" + commentSafe(tenant) }
+
+// AddAuthorizedKey puts pub into the user's authorized_keys with the
+// comment edge-setup-remote-access@<tenant>, keeping every other line
+// (earlier keys of edge-setup for the tenant too: RemoveAuthorizedKeys
+// drops them once the tenant has the new one). The file is written
+// atomically, 0600, in a 0700 .ssh, both owned by the user when edge-setup
+// runs as root on the real root; links in the home directory are refused
+// (see userKeys). It reports whether the file changed.
+func AddAuthorizedKey(root string, a Account, pub, tenant string) (bool, error) {
+	u, err := openUserKeys(root, a, true)
+	if err != nil {
 		return false, err
 	}
-	existed := err == nil
-	var lines []string
-	found := false
-	var existing []string
-	if content := strings.TrimSuffix(string(old), "\n"); content != "" {
-		existing = strings.Split(content, "\n")
+	defer u.Close()
+	comment := keyComment(tenant)
+	lines := splitLines(u.data)
+	for _, l := range lines {
+		if k, c, ok := parseKeyLine(l); ok && k == pub && c == comment {
+			return false, nil
+		}
 	}
-	for _, l := range existing {
-		if strings.HasSuffix(strings.TrimSpace(l), " "+comment) {
-			if strings.HasPrefix(strings.TrimSpace(l), pub+" ") && !found {
-				found = true
-				lines = append(lines, l)
-			}
-			continue // an earlier key of ours for this tenant
+	lines = append(lines, pub+" "+comment)
+	return true, u.write(joinLines(lines))
+}
+
+// RemoveAuthorizedKeys removes edge-setup's lines for tenant from the
+// user's authorized_keys, except the one whose key is keep (keep ""
+// removes them all), and reports how many it removed. A missing file
+// removes nothing.
+func RemoveAuthorizedKeys(root string, a Account, tenant, keep string) (int, error) {
+	u, err := openUserKeys(root, a, false)
+	if errors.Is(err, fs.ErrNotExist) || (err == nil && !u.existed) {
+		if u != nil {
+			u.Close()
+		}
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	defer u.Close()
+	comment := keyComment(tenant)
+	var lines []string
+	removed := 0
+	for _, l := range splitLines(u.data) {
+		if k, c, ok := parseKeyLine(l); ok && c == comment && (keep == "" || k != keep) {
+			removed++
+			continue
 		}
 		lines = append(lines, l)
 	}
-	if !found {
-		lines = append(lines, pub+" "+comment)
+	if removed == 0 {
+		return 0, nil
 	}
-	data := []byte(strings.Join(lines, "\n") + "\n")
-	if existed && bytes.Equal(data, old) {
-		return false, nil
-	}
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return false, fmt.Errorf("cannot create %s: %w", dir, err)
-	}
-	if err := edgeprops.WriteFileAtomic(path, data, 0o600); err != nil {
-		return false, err
-	}
-	if os.Geteuid() == 0 && filepath.Clean(root) == "/" {
-		// sshd refuses keys in files or directories the user does not own
-		// (under a sandbox root the passwd's uids are not this system's).
-		_ = os.Lchown(dir, a.UID, a.GID)
-		_ = os.Lchown(path, a.UID, a.GID)
-	}
-	return true, nil
+	return removed, u.write(joinLines(lines))
 }
 
-// HasKey reports whether the user's authorized_keys holds pub.
+// AuthorizeKey puts pub into the user's authorized_keys and then drops
+// edge-setup's earlier keys for the tenant (AddAuthorizedKey, then
+// RemoveAuthorizedKeys keeping pub). It reports whether the file changed.
+func AuthorizeKey(root string, a Account, pub, tenant string) (bool, error) {
+	added, err := AddAuthorizedKey(root, a, pub, tenant)
+	if err != nil {
+		return false, err
+	}
+	removed, err := RemoveAuthorizedKeys(root, a, tenant, pub)
+	return added || removed > 0, err
+}
+
+// HasKey reports whether the user's authorized_keys holds pub (read like
+// AddAuthorizedKey reads it: no link followed on the way).
 func HasKey(root string, a Account, pub string) bool {
-	data, err := edgeprops.ReadFile(AuthorizedKeysPath(root, a), maxAuthorizedKeys)
-	if err != nil || pub == "" {
+	if pub == "" {
 		return false
 	}
-	for _, l := range strings.Split(string(data), "\n") {
-		if f := strings.Fields(l); len(f) >= 2 && f[0]+" "+f[1] == pub {
+	u, err := openUserKeys(root, a, false)
+	if err != nil {
+		return false
+	}
+	defer u.Close()
+	for _, l := range splitLines(u.data) {
+		if k, _, ok := parseKeyLine(l); ok && k == pub {
 			return true
 		}
 	}
 	return false
 }
+
+func splitLines(data []byte) []string {
+	content := strings.TrimSuffix(string(data), "\n")
+	if content == "" {
+		return nil
+	}
+	return strings.Split(content, "\n")
+}
+
+func joinLines(lines []string) []byte { return []byte(strings.Join(lines, "\n") + "\n") }
 
 // commentSafe keeps a tenant host usable as one authorized_keys comment word.
 func commentSafe(s string) string {

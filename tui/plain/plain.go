@@ -37,6 +37,7 @@ type UI struct {
 	inFile *os.File // set when stdin is a terminal: secrets are read without echo
 	out    io.Writer
 	banner []string
+	logErr error // the first error writing the action log
 }
 
 // New returns the plain front end.
@@ -163,6 +164,9 @@ func (u *UI) RunStep(ctx context.Context, s steps.Step) error {
 	log := steps.NewActionLog(u.env)
 	err = s.Run(ctx, u.env, a, log.Wrap(s.Number(), u.event))
 	log.Finished(s.Number(), err)
+	if lerr := log.Err(); lerr != nil && u.logErr == nil {
+		u.logErr = lerr
+	}
 	if err != nil {
 		u.println("  x Stopped: " + err.Error())
 		return err
@@ -185,6 +189,10 @@ func (u *UI) RunStep(ctx context.Context, s steps.Step) error {
 	}
 	return nil
 }
+
+// ActionLogErr is the first error writing the action log in the steps run
+// so far (a link or a directory at its path, a full disk): the caller warns.
+func (u *UI) ActionLogErr() error { return u.logErr }
 
 func (u *UI) println(s string)             { fmt.Fprintln(u.out, s) }
 func (u *UI) printf(f string, args ...any) { fmt.Fprintf(u.out, f, args...) }
