@@ -38,6 +38,11 @@ func (s *Setup) Apply(ctx context.Context, t Reporter) (*State, error) {
 			t.Warn(fmt.Sprintf("%d endpoints are named %q; the first is kept up to date, delete the others in Device management > Remote access", n, name))
 		}
 	}
+	var old State
+	found, _ := s.Props.ReadState(StateName, &old)
+	if err := s.allowStep(t, found, old); err != nil {
+		return nil, err
+	}
 	hostKey := authorizedLine(s.hostKeys[0])
 	sshCfg, err := s.ensureSSH(ctx, t, hostKey)
 	if err != nil {
@@ -53,9 +58,7 @@ func (s *Setup) Apply(ctx context.Context, t Reporter) (*State, error) {
 		return nil, err
 	}
 	st := &State{URL: s.Edge.URL, MOID: s.Edge.MOID, SSHID: sshCfg.ID, PassthroughID: pt.ID, Host: s.Set.Host, Port: s.Set.Port,
-		Credentials: s.Set.Credentials, SSHUser: s.Set.SSHUser, Configured: s.now()}
-	var old State
-	found, _ := s.Props.ReadState(StateName, &old)
+		Credentials: s.Set.Credentials, SSHUser: s.Set.SSHUser, Allowed: s.Set.Addr(), Configured: s.now()}
 	old.Configured = st.Configured
 	if found && old == *st {
 		t.Skip("Record the remote access settings", "unchanged")
@@ -72,6 +75,27 @@ func (s *Setup) now() time.Time {
 		return s.Now().UTC()
 	}
 	return time.Now().UTC()
+}
+
+// allowStep lets the relay connect to the SSH server S set up, and takes
+// back the entry an earlier run added for another address.
+func (s *Setup) allowStep(t Reporter, found bool, old State) error {
+	name := "Allow " + s.Set.Addr() + " for the relay"
+	added, err := Allow(s.Props, s.Set.Addr())
+	if err != nil {
+		return t.Do(name, func() (string, error) { return "", err })
+	}
+	if found && old.Allowed != "" && old.Allowed != s.Set.Addr() {
+		if _, err := Deny(s.Props, old.Allowed); err != nil {
+			return t.Do(name, func() (string, error) { return "", err })
+		}
+		t.Info("The relay no longer connects to " + old.Allowed + " (set up by an earlier run of S)")
+	}
+	if !added {
+		t.Skip(name, "already in /"+AllowListFile)
+		return nil
+	}
+	return t.Do(name, func() (string, error) { return "added to /" + AllowListFile, nil })
 }
 
 // ensureSSH keeps the SSH endpoint: with KEY_PAIR a key pair is generated
@@ -98,9 +122,13 @@ func (s *Setup) ensureSSH(ctx context.Context, t Reporter, hostKey string) (*ten
 		if sameVisible(*have, want) {
 			t.Skip("SSH endpoint", fmt.Sprintf("unchanged (%s, key pair for %s, host key set)", safetext.Line(have.Name), safetext.Line(s.Set.SSHUser)))
 			t.Skip("Authorize the key for "+s.Set.SSHUser, "its public key is already in "+s.account.Home+"/.ssh/authorized_keys")
-			return have, nil
+			// A run stopped after the endpoint took its key left the earlier one.
+			return have, s.dropEarlierKeys(t, tenantHost, want.PublicKey)
 		}
 	}
+	// The order keeps a working pair at every moment: the new key is
+	// added (the old one stays), the endpoint takes the new private key,
+	// and only then are the earlier keys dropped.
 	var kp KeyPair
 	err := t.Do("Generate an ed25519 key pair", func() (string, error) {
 		var err error
@@ -112,7 +140,7 @@ func (s *Setup) ensureSSH(ctx context.Context, t Reporter, hostKey string) (*ten
 	}
 	want.PrivateKey, want.PublicKey = kp.PrivatePEM, kp.Public
 	err = t.Do("Authorize the key for "+s.Set.SSHUser, func() (string, error) {
-		if _, err := AuthorizeKey(root, s.account, kp.Public, tenantHost); err != nil {
+		if _, err := AddAuthorizedKey(root, s.account, kp.Public, tenantHost); err != nil {
 			return "", err
 		}
 		return s.account.Home + "/.ssh/authorized_keys (0600; other lines kept)", nil
@@ -123,7 +151,27 @@ func (s *Setup) ensureSSH(ctx context.Context, t Reporter, hostKey string) (*ten
 	err = s.endpointStep(t, "SSH endpoint", func() (*tenantapi.RemoteAccessConfig, EndpointChange, error) {
 		return EnsureEndpoint(ctx, s.Client, s.User, s.Edge.MOID, s.list, want, true)
 	}, &out)
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out, s.dropEarlierKeys(t, tenantHost, kp.Public)
+}
+
+// dropEarlierKeys removes edge-setup's earlier keys for the tenant from
+// authorized_keys once the endpoint holds keep's private key.
+func (s *Setup) dropEarlierKeys(t Reporter, tenantHost, keep string) error {
+	name := "Remove the earlier key of " + s.Set.SSHUser
+	n, err := RemoveAuthorizedKeys(s.Props.Root(), s.account, tenantHost, keep)
+	if err != nil {
+		return t.Do(name, func() (string, error) { return "", err })
+	}
+	if n == 0 {
+		t.Skip(name, "none left")
+		return nil
+	}
+	return t.Do(name, func() (string, error) {
+		return fmt.Sprintf("%d line(s) of edge-setup for this tenant removed from %s/.ssh/authorized_keys", n, s.account.Home), nil
+	})
 }
 
 // endpointStep runs one endpoint change as a sub-step (skipped when unchanged).

@@ -72,6 +72,8 @@ const (
 	LinkNotSSH        = "not an SSH server"
 	LinkEndpoint      = "endpoint missing"
 	LinkTenant        = "tenant unreachable"
+	LinkNotAllowed    = "not allowed on this Edge"
+	LinkRelayMissing  = "relay not installed"
 )
 
 // ProveOptions say where to prove.
@@ -249,6 +251,10 @@ func afterSilence(o ProveOptions, err error) error {
 			Detail: "the tenant's connect operation " + op.ID + " never left PENDING: nothing on the Edge answers c8y_RemoteAccessConnect",
 			Fix:    "start the relay: edge-setup remote-access serve (systemd unit in the README), or the Edge agent, not both"}
 	case tenantapi.OpFailed:
+		if strings.Contains(reason, "not allowed on this Edge") {
+			return &Broken{Link: LinkNotAllowed, Err: err, Detail: "the relay reported: " + reason,
+				Fix: "allow the endpoint's host and port: edge-setup remote-access allow HOST:PORT (S adds the SSH server it sets up)"}
+		}
 		if strings.Contains(strings.ToLower(reason), "connection refused") {
 			return &Broken{Link: LinkSSHDown, Err: err, Detail: "the relay reported: " + reason,
 				Fix: "start the SSH server (systemctl start ssh) or correct the endpoint's port"}

@@ -48,6 +48,7 @@ func (w *world) edgeRoot(t *testing.T) *edgeprops.Store {
 		t.Fatal(err)
 	}
 	account(t, root)
+	w.props = store
 	return store
 }
 
