@@ -23,7 +23,7 @@ type RemoteAccessReport struct {
 // proof on the PASSTHROUGH endpoint S created, as user. Sub-steps go to
 // emit. The error says what failed; a *remoteaccess.Broken names the link.
 func CheckRemoteAccess(ctx context.Context, env *Env, user tenantapi.Credentials, emit Emit) (*remoteaccess.Proof, error) {
-	t := NewTracker(emit)
+	t := NewTrackerContext(ctx, emit)
 	edge, err := remoteaccess.StoredEdge(env.Props)
 	if err != nil {
 		return nil, err

@@ -207,7 +207,7 @@ func (RemoteAccess) Confirm(env *Env, a Answers) []string {
 }
 
 func (RemoteAccess) Run(ctx context.Context, env *Env, a Answers, emit Emit) error {
-	t := NewTracker(emit)
+	t := NewTrackerContext(ctx, emit)
 	edge, err := remoteaccess.StoredEdge(env.Props)
 	if err != nil {
 		return err

@@ -46,7 +46,15 @@ func raEdge(t *testing.T, w *stepstest.World) string {
 	signer, _ := ssh.NewSignerFromKey(priv)
 	pub := strings.TrimSpace(string(ssh.MarshalAuthorizedKey(signer.PublicKey())))
 	_ = os.WriteFile(filepath.Join(w.Env.Root, "etc/ssh/ssh_host_ed25519_key.pub"), []byte(pub+" root@edge\n"), 0o644)
-	scfg := &ssh.ServerConfig{PasswordCallback: func(ssh.ConnMetadata, []byte) (*ssh.Permissions, error) { return nil, errors.New("no") }}
+	root := w.Env.Root
+	scfg := &ssh.ServerConfig{PasswordCallback: func(ssh.ConnMetadata, []byte) (*ssh.Permissions, error) { return nil, errors.New("no") },
+		PublicKeyCallback: func(c ssh.ConnMetadata, k ssh.PublicKey) (*ssh.Permissions, error) {
+			a, err := remoteaccess.LookupAccount(root, c.User())
+			if err == nil && remoteaccess.HasKey(root, a, strings.TrimSpace(string(ssh.MarshalAuthorizedKey(k)))) {
+				return nil, nil
+			}
+			return nil, errors.New("no")
+		}}
 	scfg.AddHostKey(signer)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"time"
 
+	"golang.org/x/crypto/ssh"
+
 	"github.com/edge-setup/edge-setup/steps/safetext"
 	"github.com/edge-setup/edge-setup/tenantapi"
 )
@@ -49,7 +51,7 @@ func (s *Setup) Apply(ctx context.Context, t Reporter) (*State, error) {
 		return nil, err
 	}
 	var pt *tenantapi.RemoteAccessConfig
-	err = s.endpointStep(t, "PASSTHROUGH endpoint", func() (*tenantapi.RemoteAccessConfig, EndpointChange, error) {
+	err = s.endpointStep(ctx, t, "PASSTHROUGH endpoint", func() (*tenantapi.RemoteAccessConfig, EndpointChange, error) {
 		return EnsureEndpoint(ctx, s.Client, s.User, s.Edge.MOID, s.list, tenantapi.RemoteAccessConfig{
 			Name: NamePassthrough, Hostname: s.Set.Host, Port: s.Set.Port, Protocol: "PASSTHROUGH", CredentialsType: "NONE",
 		}, false)
@@ -112,7 +114,7 @@ func (s *Setup) ensureSSH(ctx context.Context, t Reporter, hostKey string) (*ten
 	if s.Set.Credentials == CredUserPass {
 		want.Password = s.Set.SSHPassword
 		// The password cannot be compared (never sent back): it is sent each run.
-		err := s.endpointStep(t, "SSH endpoint", func() (*tenantapi.RemoteAccessConfig, EndpointChange, error) {
+		err := s.endpointStep(ctx, t, "SSH endpoint", func() (*tenantapi.RemoteAccessConfig, EndpointChange, error) {
 			return EnsureEndpoint(ctx, s.Client, s.User, s.Edge.MOID, s.list, want, true)
 		}, &out)
 		return out, err
@@ -148,7 +150,7 @@ func (s *Setup) ensureSSH(ctx context.Context, t Reporter, hostKey string) (*ten
 	if err != nil {
 		return nil, err
 	}
-	err = s.endpointStep(t, "SSH endpoint", func() (*tenantapi.RemoteAccessConfig, EndpointChange, error) {
+	err = s.endpointStep(ctx, t, "SSH endpoint", func() (*tenantapi.RemoteAccessConfig, EndpointChange, error) {
 		return EnsureEndpoint(ctx, s.Client, s.User, s.Edge.MOID, s.list, want, true)
 	}, &out)
 	if err != nil {
@@ -175,7 +177,11 @@ func (s *Setup) dropEarlierKeys(t Reporter, tenantHost, keep string) error {
 }
 
 // endpointStep runs one endpoint change as a sub-step (skipped when unchanged).
-func (s *Setup) endpointStep(t Reporter, name string, fn func() (*tenantapi.RemoteAccessConfig, EndpointChange, error), out **tenantapi.RemoteAccessConfig) error {
+// A stop (ctx done) before it leaves the endpoint alone.
+func (s *Setup) endpointStep(ctx context.Context, t Reporter, name string, fn func() (*tenantapi.RemoteAccessConfig, EndpointChange, error), out **tenantapi.RemoteAccessConfig) error {
+	if ctx.Err() != nil {
+		return t.Do(name, func() (string, error) { return "", ctx.Err() })
+	}
 	cfg, change, err := fn()
 	if err != nil {
 		return t.Do(name, func() (string, error) { return "", err })
@@ -197,7 +203,36 @@ func hostOf(u string) string {
 }
 
 // ProveSetup runs the proof on the PASSTHROUGH endpoint of st.
+// With a KEY_PAIR SSH endpoint it also proves that the Edge's SSH server
+// accepts that endpoint's key for its user (the web terminal's login).
 func (s *Setup) ProveSetup(ctx context.Context, st *State) (*Proof, error) {
-	return Prove(ctx, ProveOptions{Client: s.Client, User: s.User, MOID: st.MOID, ConfigID: st.PassthroughID,
-		HostKeys: s.hostKeys, Timeout: s.ProofTimeout})
+	o := ProveOptions{Client: s.Client, User: s.User, MOID: st.MOID, ConfigID: st.PassthroughID,
+		HostKeys: s.hostKeys, Timeout: s.ProofTimeout}
+	login, err := s.webTerminalLogin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	o.WebTerminal = login
+	return Prove(ctx, o)
+}
+
+// webTerminalLogin reads the SSH endpoint's user and public key (nil for
+// USER_PASS: the password is the tenant's alone).
+func (s *Setup) webTerminalLogin(ctx context.Context) (*WebTerminalLogin, error) {
+	list, err := s.Client.RemoteAccessConfigs(ctx, s.User, s.Edge.MOID)
+	if err != nil {
+		return nil, fmt.Errorf("reading the device's remote access endpoints failed: %s", tenantapi.Explain(err))
+	}
+	cfg, _ := FindEndpoint(list, NameSSH)
+	if cfg == nil {
+		return nil, &Broken{Link: LinkEndpoint, Detail: "there is no endpoint \"" + NameSSH + "\" (the web terminal)", Fix: "run S again to create it"}
+	}
+	if cfg.CredentialsType != CredKeyPair {
+		return nil, nil
+	}
+	key, _, _, _, err := ssh.ParseAuthorizedKey([]byte(keyText(cfg.PublicKey)))
+	if err != nil {
+		return nil, &Broken{Link: LinkWebTerminal, Detail: "the SSH endpoint shows no usable public key", Fix: "run S again: it makes a new key pair"}
+	}
+	return &WebTerminalLogin{User: cfg.Username, Key: key}, nil
 }
