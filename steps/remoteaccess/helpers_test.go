@@ -101,19 +101,27 @@ func (w *world) relay(log func(string)) *Relay {
 // startRelay runs r until the test ends, once it is ready.
 func (w *world) startRelay(r *Relay) *Relay {
 	w.t.Helper()
+	r, _ = w.startRelayStoppable(r)
+	return r
+}
+
+// startRelayStoppable is startRelay with a stop that returns once Serve has.
+func (w *world) startRelayStoppable(r *Relay) (*Relay, func()) {
+	w.t.Helper()
 	ready := make(chan struct{})
 	var once sync.Once
 	r.Ready = func(string) { once.Do(func() { close(ready) }) }
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { _ = r.Serve(ctx); close(done) }()
-	w.t.Cleanup(func() { cancel(); <-done })
+	stop := func() { cancel(); <-done }
+	w.t.Cleanup(stop)
 	select {
 	case <-ready:
 	case <-time.After(5 * time.Second):
 		w.t.Fatal("the relay did not become ready")
 	}
-	return r
+	return r, stop
 }
 
 // echoServer sends banner, then echoes every line upper-cased... no: echoes

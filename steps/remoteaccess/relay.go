@@ -55,6 +55,8 @@ type Relay struct {
 	// end; nil runs sessions in this process.
 	Spawn func(SessionRequest) (wait func() error, err error)
 
+	troubled bool // notifications failed since the last log line said so (listen's goroutine only)
+
 	mu     sync.Mutex
 	seen   map[string]time.Time // operations taken, pruned after a day
 	wg     sync.WaitGroup
@@ -128,7 +130,7 @@ func (r *Relay) listen(ctx, sessCtx context.Context) {
 	clk := r.clock()
 	p := &pacer{clk: clk}
 	backoff := 2 * time.Second
-	ready, troubled := false, false
+	ready := false
 	for ctx.Err() == nil {
 		if p.wait(ctx) != nil {
 			return
@@ -139,10 +141,6 @@ func (r *Relay) listen(ctx, sessCtx context.Context) {
 			err = n.Subscribe(ctx, "/"+r.DeviceMO)
 		}
 		if err == nil {
-			if troubled {
-				r.logf("real-time notifications work again")
-				troubled = false
-			}
 			if !ready && r.Ready != nil {
 				r.Ready("real-time notifications")
 			}
@@ -164,10 +162,10 @@ func (r *Relay) listen(ctx, sessCtx context.Context) {
 		if errors.Is(err, wire.ErrNoReconnect) {
 			backoff = 60 * time.Second
 		}
-		if !troubled {
+		if !r.troubled {
 			r.logf("real-time notifications do not work (%s): polling every %s and trying them again with a growing pause",
 				tenantapi.Explain(err), r.poll())
-			troubled = true
+			r.troubled = true
 		}
 		if !ready && r.Ready != nil {
 			r.Ready("REST polling")
@@ -213,7 +211,10 @@ func (r *Relay) connectLoop(ctx, sessCtx context.Context, n *wire.Notifications,
 		if err != nil {
 			return ok, err
 		}
-		ok++
+		if ok++; r.troubled {
+			r.logf("real-time notifications work again")
+			r.troubled = false
+		}
 	}
 }
 
