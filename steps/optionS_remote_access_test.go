@@ -144,3 +144,58 @@ func TestOptionSFromAnAnswersFileTwice(t *testing.T) {
 		t.Fatal("option 10 (S's inner number) accepted in a file")
 	}
 }
+
+// S installs the relay service (planned under the sandbox root), adds the
+// answers file's extra allow-list entries, and turns remote access off
+// again, twice without change the second time.
+func TestOptionSInstallsTheRelayAndTurnsItselfOff(t *testing.T) {
+	w := stepstest.New(t)
+	port := raEdge(t, w)
+	w.Vars["ADMIN_PW"] = stepstest.AdminPassword
+	base := "options:\n  - option: S\n    answers:\n      tenant_user: " + stepstest.AdminUser + "\n      tenant_password: {env: ADMIN_PW}\n"
+	on := base + "      ssh_host: 127.0.0.1\n      ssh_port: " + port + "\n      ssh_credentials: K\n      ssh_user: ops\n      allow: 127.0.0.1:8443\n"
+	run := func(file string) string {
+		t.Helper()
+		plan, err := steps.LoadAnswers(context.Background(), w.Env, "s.yaml", []byte(file), steps.CheckOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var lines []string
+		err = steps.Apply(context.Background(), w.Env, plan, steps.ApplyOptions{Event: func(_ int, e steps.Event) {
+			lines = append(lines, e.Kind.String()+" "+e.Name+" "+e.Detail)
+		}})
+		if err != nil {
+			t.Fatalf("%v\n%s", err, strings.Join(lines, "\n"))
+		}
+		return strings.Join(lines, "\n")
+	}
+	out := run(on)
+	for _, want := range []string{"Install the relay service /etc/systemd/system/edge-setup-remote-access.service",
+		"systemctl enable --now edge-setup-remote-access", "Allowed on this Edge: 127.0.0.1:" + port + ", 127.0.0.1:8443"} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("S on lacks %q:\n%s", want, out)
+		}
+	}
+	if unit, err := os.ReadFile(filepath.Join(w.Env.Root, remoteaccess.RelayUnitFile)); err != nil || string(unit) != remoteaccess.RelayUnit {
+		t.Fatalf("unit: %v", err)
+	}
+	off := base + "      remote_access: off\n"
+	out = run(off)
+	for _, want := range []string{"done Delete the endpoint \"" + remoteaccess.NameSSH, "done Delete the endpoint \"" + remoteaccess.NamePassthrough,
+		"done Remove the key from authorized_keys", "done Take back 127.0.0.1:" + port, "systemctl disable --now edge-setup-remote-access",
+		"allowed now: 127.0.0.1:8443"} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("S off lacks %q:\n%s", want, out)
+		}
+	}
+	keys, _ := os.ReadFile(filepath.Join(w.Env.Root, "home/ops/.ssh/authorized_keys"))
+	mo, _ := w.Sim.ManagedObjectByExternalID("c8y_Serial", "edge-s")
+	if strings.Contains(string(keys), "edge-setup-remote-access@") || len(w.Sim.RemoteAccessConfigs(mo["id"].(string))) != 0 {
+		t.Fatalf("left behind: keys %q", keys)
+	}
+	// Off again: S has no record, so it asks nothing more; nothing to delete.
+	out = run(off)
+	if strings.Contains(out, "done Delete") || strings.Contains(out, "done Remove") {
+		t.Fatalf("the second off changed something:\n%s", out)
+	}
+}

@@ -31,11 +31,10 @@ func TestE2ERemoteAccessThroughTheDemoTenant(t *testing.T) {
 	tm.registerWithDemoUser()
 	tm.send("s")
 	tm.waitFor("S - Remote SSH access through the tenant")
-	tm.waitFor("Enter tenant user with remote access rights")
-	tm.send(demoUser + "\r")
-	tm.waitFor("Enter password of tenant user")
-	tm.send(demoPassword + "\r")
-	for _, p := range []string{"SSH server's address", "SSH server's port", "Web terminal login", "web terminal logs in as"} {
+	// The tenant user given to option 7 is offered again; its password is not asked.
+	tm.waitFor("Enter keeps the user given to option 7 in this run")
+	tm.send("\r")
+	for _, p := range []string{"SSH server's address", "SSH server's port", "Web terminal login", "web terminal logs in as", "Other HOST:PORT the relay may connect to"} {
 		tm.waitFor(p)
 		tm.send("\r")
 	}

@@ -96,7 +96,7 @@ func TestBayeuxDeliversTheDevicesNewConnectOperation(t *testing.T) {
 }
 
 func TestRemoteAccessSessionWireRules(t *testing.T) {
-	s := New(Options{TenantID: "t1", Users: []User{{Name: "admin", Password: adminPW, Roles: AllRoles()}}})
+	s := New(Options{TenantID: "t1", Users: []User{{Name: "admin", Password: adminPW, Roles: AllRoles()}}, RemoteAccessAttachTimeout: 50 * time.Millisecond})
 	srv := newTestServer(t, s)
 	d := s.RegisterDevice("edge-1", nil)
 	wantStatus(t, send(t, srv, req{method: http.MethodHead, path: "/service/remoteaccess/health"}), 200, "")
@@ -110,7 +110,12 @@ func TestRemoteAccessSessionWireRules(t *testing.T) {
 	s.mu.Unlock()
 	path := "/service/remoteaccess/client/" + d.ManagedObjectID + "/configurations/77"
 	upgrade := map[string]string{"Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}
-	wantStatus(t, send(t, srv, req{method: http.MethodGet, path: path, login: "t1/admin", pw: adminPW, header: upgrade}), 400, "remoteaccess/badRequest")
+	// A client that asks for no subprotocol (go-c8y-cli, c8ylp) is
+	// accepted and answered "binary", as the service does.
+	noProto := send(t, srv, req{method: http.MethodGet, path: path, login: "t1/admin", pw: adminPW, header: upgrade})
+	if noProto.status != http.StatusSwitchingProtocols || noProto.header.Get("Sec-WebSocket-Protocol") != "binary" {
+		t.Fatalf("a client without a subprotocol: %d %q", noProto.status, noProto.header.Get("Sec-WebSocket-Protocol"))
+	}
 	wantStatus(t, send(t, srv, req{method: http.MethodGet, path: path, login: "t1/" + d.User, pw: d.Password, header: upgrade}), 403, "security/Forbidden")
 	wantStatus(t, send(t, srv, req{method: http.MethodGet, path: path, header: upgrade}), 401, "security/Unauthorized")
 	wantStatus(t, send(t, srv, req{method: http.MethodGet, path: "/service/remoteaccess/device/no-such-key", login: "t1/" + d.User, pw: d.Password,
