@@ -43,6 +43,20 @@ func CheckRemoteAccess(ctx context.Context, env *Env, user tenantapi.Credentials
 	if err := s.Check(ctx, t); err != nil {
 		return nil, err
 	}
+	err = t.Do("Allow-list", func() (string, error) {
+		l, err := remoteaccess.LoadAllowList(env.Props)
+		if err != nil {
+			return "", err
+		}
+		if _, err := l.Permit(ctx, set.Host, set.Port); err != nil {
+			return "", &remoteaccess.Broken{Link: remoteaccess.LinkNotAllowed, Err: err, Detail: "the relay may not connect to " + set.Addr() + " (allowed: " + l.String() + ")",
+				Fix: "allow it: edge-setup remote-access allow " + set.Addr() + " (S does it for the SSH server it sets up)"}
+		}
+		return "the relay may connect to " + l.String(), nil
+	})
+	if err != nil {
+		return nil, err
+	}
 	var cfgID string
 	err = t.Do("PASSTHROUGH endpoint", func() (string, error) {
 		list, err := client.RemoteAccessConfigs(ctx, user, edge.MOID)

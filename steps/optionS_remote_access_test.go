@@ -140,6 +140,14 @@ func TestOptionSFromAnAnswersFileTwice(t *testing.T) {
 	if _, err := steps.CheckRemoteAccess(context.Background(), w.Env, user, nil); err != nil {
 		t.Fatal(err)
 	}
+	// The check shows the allow-list and names a target it does not allow.
+	if _, err := remoteaccess.Deny(w.Env.Props, "127.0.0.1:"+port); err != nil {
+		t.Fatal(err)
+	}
+	var b *remoteaccess.Broken
+	if _, err := steps.CheckRemoteAccess(context.Background(), w.Env, user, nil); !errors.As(err, &b) || b.Link != remoteaccess.LinkNotAllowed {
+		t.Fatalf("check with the SSH server not allowed: %v", err)
+	}
 	if _, err := steps.LoadAnswers(context.Background(), w.Env, "bad.yaml", []byte("options:\n  - option: 10\n"), steps.CheckOptions{}); err == nil {
 		t.Fatal("option 10 (S's inner number) accepted in a file")
 	}

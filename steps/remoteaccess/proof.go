@@ -92,6 +92,9 @@ type ProveOptions struct {
 	// proof also asks the SSH server whether it accepts that key for that
 	// user, so a web terminal whose key the Edge no longer holds is caught.
 	WebTerminal *WebTerminalLogin
+	// Root, when set, is the Edge's root: a relay that never answered is
+	// then told apart as not installed or not running.
+	Root string
 }
 
 // WebTerminalLogin is the user and public key of the SSH endpoint.
@@ -297,9 +300,14 @@ func afterSilence(o ProveOptions, err error) error {
 	reason := safetext.Line(op.FailureReason)
 	switch op.Status {
 	case tenantapi.OpPending:
+		if o.Root != "" && !RelayInstalled(o.Root) {
+			return &Broken{Link: LinkRelayMissing, Err: err,
+				Detail: "the tenant's connect operation " + op.ID + " never left PENDING and the relay service is not installed on this Edge",
+				Fix:    "run S: it installs and enables edge-setup-remote-access.service (or let the Edge agent relay, not both)"}
+		}
 		return &Broken{Link: LinkRelayDown, Err: err,
 			Detail: "the tenant's connect operation " + op.ID + " never left PENDING: nothing on the Edge answers c8y_RemoteAccessConnect",
-			Fix:    "start the relay: edge-setup remote-access serve (systemd unit in the README), or the Edge agent, not both"}
+			Fix:    "the relay service is installed but does not answer: systemctl start edge-setup-remote-access and read journalctl -u edge-setup-remote-access (or the Edge agent relays: not both)"}
 	case tenantapi.OpFailed:
 		if strings.Contains(reason, "not allowed on this Edge") {
 			return &Broken{Link: LinkNotAllowed, Err: err, Detail: "the relay reported: " + reason,

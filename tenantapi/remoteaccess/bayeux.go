@@ -118,20 +118,7 @@ func (n *Notifications) Connect(ctx context.Context) ([]Notification, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []Notification
-	for _, m := range answers {
-		if len(m.Channel) > 6 && m.Channel[:6] == "/meta/" {
-			continue
-		}
-		var d struct {
-			RealtimeAction string          `json:"realtimeAction"`
-			Data           json.RawMessage `json:"data"`
-		}
-		if json.Unmarshal(m.Data, &d) != nil {
-			continue
-		}
-		out = append(out, Notification{Channel: m.Channel, Action: d.RealtimeAction, Data: d.Data})
-	}
+	out := notificationsOf(answers)
 	m, err := reply(answers, "/meta/connect")
 	n.takeAdvice(m.Advice)
 	if err == nil && m.Advice != nil {
@@ -143,6 +130,25 @@ func (n *Notifications) Connect(ctx context.Context) ([]Notification, error) {
 		}
 	}
 	return out, err
+}
+
+// notificationsOf is what the answers deliver on the subscribed channels.
+func notificationsOf(answers []message) []Notification {
+	var out []Notification
+	for _, m := range answers {
+		if m.Channel == "" || len(m.Channel) > 6 && m.Channel[:6] == "/meta/" {
+			continue
+		}
+		var d struct {
+			RealtimeAction string          `json:"realtimeAction"`
+			Data           json.RawMessage `json:"data"`
+		}
+		if json.Unmarshal(m.Data, &d) != nil {
+			continue
+		}
+		out = append(out, Notification{Channel: m.Channel, Action: d.RealtimeAction, Data: d.Data})
+	}
+	return out
 }
 
 // Disconnect ends the client; errors are of no use to the caller.
