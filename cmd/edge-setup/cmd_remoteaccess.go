@@ -227,8 +227,11 @@ func raServe(ctx context.Context, g *globals, args []string, stdout, stderr io.W
 	}
 	defer s.close()
 	line := func(l string) { fmt.Fprintf(stdout, "%s %s\n", time.Now().UTC().Format(time.RFC3339), l) }
+	spawner := &sessionSpawner{root: s.env.Props.Root()}
+	spawner.ready()
+	defer spawner.close()
 	err := remoteaccess.RunRelay(ctx, remoteaccess.ServeOptions{Props: s.env.Props, NewClient: s.env.NewClient, Log: line, Poll: poll,
-		MaxSessions: maxSessions, Spawn: spawnSession(s.env.Props.Root()),
+		MaxSessions: maxSessions, Spawn: spawner.spawn,
 		Ready: func(e *remoteaccess.Edge, how string) {
 			line(fmt.Sprintf("relay ready for device %s (managed object %s) at %s, through %s",
 				safetext.Line(e.DeviceID), safetext.Line(e.MOID), safetext.Line(e.URL), how))

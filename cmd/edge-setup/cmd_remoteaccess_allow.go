@@ -3,11 +3,13 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -86,21 +88,16 @@ func raAllowed(g *globals, args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// raSession is `remote-access session`, started by serve for one
-// operation: the request comes on stdin (the connectionKey never in argv),
-// the Edge's connection from the root. It runs apart from serve, so a
-// restart of serve keeps it.
+// raSession is `remote-access session`, started by serve ahead of need:
+// it loads the Edge's connection from the root, then waits for one
+// operation on stdin (the connectionKey never in argv) and runs it apart
+// from serve, so a restart of serve keeps it. Closed stdin: nothing to do.
 func raSession(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) int {
 	fs, code, ok := parseCommandFlags("remote-access session", g, args, stderr, nil)
 	if !ok {
 		return code
 	}
 	if !noArgs(fs, stderr) {
-		return exitUsage
-	}
-	var req remoteaccess.SessionRequest
-	if err := json.NewDecoder(io.LimitReader(os.Stdin, 64<<10)).Decode(&req); err != nil || req.OperationID == "" || req.Addr == "" {
-		fmt.Fprintln(stderr, "edge-setup remote-access session: serve starts this command with the session on stdin; it is not for operators")
 		return exitUsage
 	}
 	s, ok := startSession(g, io.Discard, stderr)
@@ -119,31 +116,98 @@ func raSession(ctx context.Context, g *globals, args []string, stdout, stderr io
 		return exitFailed
 	}
 	defer client.Close()
+	var req remoteaccess.SessionRequest
+	if err := json.NewDecoder(io.LimitReader(os.Stdin, 64<<10)).Decode(&req); err != nil || req.OperationID == "" || req.Addr == "" {
+		if errors.Is(err, io.EOF) {
+			return exitOK // serve stopped before it needed this one
+		}
+		fmt.Fprintln(stderr, "edge-setup remote-access session: serve starts this command with the session on stdin; it is not for operators")
+		return exitUsage
+	}
 	line := func(l string) { fmt.Fprintf(stdout, "%s %s\n", time.Now().UTC().Format(time.RFC3339), l) }
 	remoteaccess.Session{Client: client, Device: edge.Device, Log: line}.Run(ctx, req)
 	return exitOK
 }
 
-// spawnSession starts `edge-setup --root ROOT remote-access session` for
-// req in a process group of its own (a Ctrl+C or a stop of serve does not
-// reach it), writing to serve's stdout; the request goes on stdin.
-func spawnSession(root string) func(remoteaccess.SessionRequest) (func() error, error) {
-	return func(req remoteaccess.SessionRequest) (func() error, error) {
-		self, err := os.Executable()
-		if err != nil {
+// sessionSpawner starts `edge-setup --root ROOT remote-access session`
+// processes, one kept ready ahead (its start-up is off the first byte's
+// path), each in a process group of its own (a Ctrl+C or a stop of serve
+// does not reach it), writing to serve's stdout; the request goes on stdin.
+type sessionSpawner struct {
+	root  string
+	mu    sync.Mutex
+	spare *readySession
+}
+
+type readySession struct {
+	cmd   *exec.Cmd
+	stdin io.WriteCloser
+}
+
+func (p *sessionSpawner) start() (*readySession, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(self, "--root", p.root, "remote-access", "session")
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, err
+	}
+	// The files themselves, not pipes through serve: a session outlives it.
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	cmd.Env = childEnv()
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("cannot start a session process: %s", safetext.Line(err.Error()))
+	}
+	return &readySession{cmd: cmd, stdin: in}, nil
+}
+
+// spawn hands req to the ready process (or a new one) and readies the next.
+func (p *sessionSpawner) spawn(req remoteaccess.SessionRequest) (func() error, error) {
+	p.mu.Lock()
+	r := p.spare
+	p.spare = nil
+	p.mu.Unlock()
+	if r == nil {
+		var err error
+		if r, err = p.start(); err != nil {
 			return nil, err
 		}
-		data, _ := json.Marshal(req)
-		cmd := exec.Command(self, "--root", root, "remote-access", "session")
-		cmd.Stdin = strings.NewReader(string(data))
-		// The files themselves, not pipes through serve: a session outlives it.
-		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-		cmd.Env = childEnv()
-		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-		if err := cmd.Start(); err != nil {
-			return nil, fmt.Errorf("cannot start a session process: %s", safetext.Line(err.Error()))
-		}
-		return cmd.Wait, nil
+	}
+	data, _ := json.Marshal(req)
+	_, err := r.stdin.Write(data)
+	r.stdin.Close()
+	if err != nil {
+		_ = r.cmd.Process.Kill()
+		_ = r.cmd.Wait()
+		return nil, fmt.Errorf("cannot hand the session to its process: %v", err)
+	}
+	go p.ready()
+	return r.cmd.Wait, nil
+}
+
+// ready starts the spare when there is none.
+func (p *sessionSpawner) ready() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.spare != nil {
+		return
+	}
+	if r, err := p.start(); err == nil {
+		p.spare = r
+	}
+}
+
+// close ends the spare (it has no session yet).
+func (p *sessionSpawner) close() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.spare != nil {
+		p.spare.stdin.Close()
+		_ = p.spare.cmd.Wait()
+		p.spare = nil
 	}
 }
 
