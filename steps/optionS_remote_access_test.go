@@ -113,20 +113,7 @@ func TestOptionSFromAnAnswersFileTwice(t *testing.T) {
 	w.Vars["ADMIN_PW"] = stepstest.AdminPassword
 	file := "options:\n  - option: S\n    answers:\n      tenant_user: " + stepstest.AdminUser +
 		"\n      tenant_password: {env: ADMIN_PW}\n      ssh_host: 127.0.0.1\n      ssh_port: " + port + "\n      ssh_credentials: K\n      ssh_user: ops\n"
-	run := func() []string {
-		plan, err := steps.LoadAnswers(context.Background(), w.Env, "s.yaml", []byte(file), steps.CheckOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var lines []string
-		err = steps.Apply(context.Background(), w.Env, plan, steps.ApplyOptions{Event: func(_ int, e steps.Event) {
-			lines = append(lines, e.Kind.String()+" "+e.Name+" "+e.Detail)
-		}})
-		if err != nil {
-			t.Fatalf("%v\n%s", err, strings.Join(lines, "\n"))
-		}
-		return lines
-	}
+	run := func() []string { return strings.Split(applyFile(t, w, file), "\n") }
 	first := strings.Join(run(), "\n")
 	if !strings.Contains(first, "SSH through the tenant works") || strings.Contains(first, stepstest.AdminPassword) {
 		t.Fatalf("first run:\n%s", first)
@@ -162,21 +149,7 @@ func TestOptionSInstallsTheRelayAndTurnsItselfOff(t *testing.T) {
 	w.Vars["ADMIN_PW"] = stepstest.AdminPassword
 	base := "options:\n  - option: S\n    answers:\n      tenant_user: " + stepstest.AdminUser + "\n      tenant_password: {env: ADMIN_PW}\n"
 	on := base + "      ssh_host: 127.0.0.1\n      ssh_port: " + port + "\n      ssh_credentials: K\n      ssh_user: ops\n      allow: 127.0.0.1:8443\n"
-	run := func(file string) string {
-		t.Helper()
-		plan, err := steps.LoadAnswers(context.Background(), w.Env, "s.yaml", []byte(file), steps.CheckOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var lines []string
-		err = steps.Apply(context.Background(), w.Env, plan, steps.ApplyOptions{Event: func(_ int, e steps.Event) {
-			lines = append(lines, e.Kind.String()+" "+e.Name+" "+e.Detail)
-		}})
-		if err != nil {
-			t.Fatalf("%v\n%s", err, strings.Join(lines, "\n"))
-		}
-		return strings.Join(lines, "\n")
-	}
+	run := func(file string) string { t.Helper(); return applyFile(t, w, file) }
 	out := run(on)
 	for _, want := range []string{"Install the relay service /etc/systemd/system/edge-setup-remote-access.service",
 		"systemctl enable --now edge-setup-remote-access", "Allowed on this Edge: 127.0.0.1:" + port + ", 127.0.0.1:8443"} {
@@ -206,4 +179,21 @@ func TestOptionSInstallsTheRelayAndTurnsItselfOff(t *testing.T) {
 	if strings.Contains(out, "done Delete") || strings.Contains(out, "done Remove") {
 		t.Fatalf("the second off changed something:\n%s", out)
 	}
+}
+
+// applyFile applies the answers file and returns its events, one a line.
+func applyFile(t *testing.T, w *stepstest.World, file string) string {
+	t.Helper()
+	plan, err := steps.LoadAnswers(context.Background(), w.Env, "s.yaml", []byte(file), steps.CheckOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	err = steps.Apply(context.Background(), w.Env, plan, steps.ApplyOptions{Event: func(_ int, e steps.Event) {
+		lines = append(lines, e.Kind.String()+" "+e.Name+" "+e.Detail)
+	}})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, strings.Join(lines, "\n"))
+	}
+	return strings.Join(lines, "\n")
 }

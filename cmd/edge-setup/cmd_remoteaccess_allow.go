@@ -61,18 +61,28 @@ func raAllow(g *globals, verb string, args []string, stdout, stderr io.Writer) i
 	return exitOK
 }
 
-// raAllowed is `remote-access allowed`: the list, one entry a line.
-func raAllowed(g *globals, args []string, stdout, stderr io.Writer) int {
-	fs, code, ok := parseCommandFlags("remote-access allowed", g, args, stderr, nil)
+// startPlainCommand parses a command that takes only the global flags
+// and opens its session; nil and the exit code when that fails.
+func startPlainCommand(name string, g *globals, args []string, stderr io.Writer) (*session, int) {
+	fs, code, ok := parseCommandFlags(name, g, args, stderr, nil)
 	if !ok {
-		return code
+		return nil, code
 	}
 	if !noArgs(fs, stderr) {
-		return exitUsage
+		return nil, exitUsage
 	}
 	s, ok := startSession(g, io.Discard, stderr)
 	if !ok {
-		return exitFailed
+		return nil, exitFailed
+	}
+	return s, exitOK
+}
+
+// raAllowed is `remote-access allowed`: the list, one entry a line.
+func raAllowed(g *globals, args []string, stdout, stderr io.Writer) int {
+	s, code := startPlainCommand("remote-access allowed", g, args, stderr)
+	if s == nil {
+		return code
 	}
 	defer s.close()
 	l, err := remoteaccess.LoadAllowList(s.env.Props)
@@ -93,16 +103,9 @@ func raAllowed(g *globals, args []string, stdout, stderr io.Writer) int {
 // operation on stdin (the connectionKey never in argv) and runs it apart
 // from serve, so a restart of serve keeps it. Closed stdin: nothing to do.
 func raSession(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) int {
-	fs, code, ok := parseCommandFlags("remote-access session", g, args, stderr, nil)
-	if !ok {
+	s, code := startPlainCommand("remote-access session", g, args, stderr)
+	if s == nil {
 		return code
-	}
-	if !noArgs(fs, stderr) {
-		return exitUsage
-	}
-	s, ok := startSession(g, io.Discard, stderr)
-	if !ok {
-		return exitFailed
 	}
 	defer s.close()
 	edge, err := remoteaccess.StoredEdge(s.env.Props)
