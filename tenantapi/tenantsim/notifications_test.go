@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -112,12 +113,49 @@ func TestRemoteAccessSessionWireRules(t *testing.T) {
 	upgrade := map[string]string{"Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}
 	// A client that asks for no subprotocol (go-c8y-cli, c8ylp) is
 	// accepted and answered "binary", as the service does.
-	noProto := send(t, srv, req{method: http.MethodGet, path: path, login: "t1/admin", pw: adminPW, header: upgrade})
+	noProto := upgradeOnly(t, srv, req{method: http.MethodGet, path: path, login: "t1/admin", pw: adminPW, header: upgrade})
 	if noProto.status != http.StatusSwitchingProtocols || noProto.header.Get("Sec-WebSocket-Protocol") != "binary" {
 		t.Fatalf("a client without a subprotocol: %d %q", noProto.status, noProto.header.Get("Sec-WebSocket-Protocol"))
 	}
+	// The browser's form: the token and XSRF token in the query (it cannot set headers on a WebSocket).
+	login := send(t, srv, req{method: http.MethodPost, path: "/tenant/oauth?tenant_id=t1", ct: "application/x-www-form-urlencoded",
+		body: "grant_type=PASSWORD&username=admin&password=" + adminPW})
+	cookies := map[string]string{}
+	for _, c := range (&http.Response{Header: login.header}).Cookies() {
+		cookies[c.Name] = c.Value
+	}
+	if cookies["authorization"] == "" || cookies["XSRF-TOKEN"] == "" {
+		t.Fatalf("browser login: %d %v", login.status, login.header)
+	}
+	browser := upgradeOnly(t, srv, req{method: http.MethodGet, path: path + "?token=" + cookies["authorization"] + "&XSRF-TOKEN=" + cookies["XSRF-TOKEN"], header: upgrade})
+	if browser.status != http.StatusSwitchingProtocols {
+		t.Fatalf("the browser's ?token= login: %d %s", browser.status, browser.body)
+	}
+	wantStatus(t, send(t, srv, req{method: http.MethodGet, path: path + "?token=" + cookies["authorization"] + "&XSRF-TOKEN=wrong", header: upgrade}), 401, "security/Unauthorized")
 	wantStatus(t, send(t, srv, req{method: http.MethodGet, path: path, login: "t1/" + d.User, pw: d.Password, header: upgrade}), 403, "security/Forbidden")
 	wantStatus(t, send(t, srv, req{method: http.MethodGet, path: path, header: upgrade}), 401, "security/Unauthorized")
 	wantStatus(t, send(t, srv, req{method: http.MethodGet, path: "/service/remoteaccess/device/no-such-key", login: "t1/" + d.User, pw: d.Password,
 		header: map[string]string{"Sec-WebSocket-Protocol": "binary", "Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}}), 404, "remoteaccess/Not Found")
+}
+
+// upgradeOnly sends a WebSocket upgrade and returns the status and
+// headers without waiting for the connection to end.
+func upgradeOnly(t *testing.T, srv *httptest.Server, q req) answer {
+	t.Helper()
+	r, err := http.NewRequestWithContext(t.Context(), q.method, srv.URL+q.path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q.login != "" {
+		r.SetBasicAuth(q.login, q.pw)
+	}
+	for k, v := range q.header {
+		r.Header.Set(k, v)
+	}
+	resp, err := srv.Client().Do(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return answer{status: resp.StatusCode, header: resp.Header}
 }
