@@ -159,3 +159,32 @@ func upgradeOnly(t *testing.T, srv *httptest.Server, q req) answer {
 	resp.Body.Close()
 	return answer{status: resp.StatusCode, header: resp.Header}
 }
+
+// An operation for a child device reaches its agent's channel too (the
+// agent answers for the devices below it).
+func TestChildDeviceOperationReachesItsAgent(t *testing.T) {
+	s := New(Options{TenantID: "t1", NotificationHold: 300 * time.Millisecond,
+		Users: []User{{Name: "admin", Password: adminPW, Roles: AllRoles()}}})
+	srv := newTestServer(t, s)
+	agent := s.RegisterDevice("agent-1", nil)
+	child := s.AddManagedObject(agent.User, map[string]any{"name": "child", "c8y_IsDevice": map[string]any{}})
+	ref := req{method: http.MethodPost, path: "/inventory/managedObjects/" + agent.ManagedObjectID + "/childDevices", login: "t1/admin", pw: adminPW,
+		ct: mediaType("managedObjectReference"), body: `{"managedObject":{"id":"` + child + `"}}`}
+	wantStatus(t, send(t, srv, ref), 201, "")
+	login := "t1/" + agent.User
+	_, hs := post(t, srv.URL, login, agent.Password, `[{"channel":"/meta/handshake","version":"1.0","supportedConnectionTypes":["long-polling"]}]`)
+	id := hs[0]["clientId"].(string)
+	if _, sub := post(t, srv.URL, login, agent.Password, `[{"channel":"/meta/subscribe","clientId":"`+id+`","subscription":"/`+agent.ManagedObjectID+`"}]`); sub[0]["successful"] != true {
+		t.Fatalf("subscribe %v", sub)
+	}
+	opID := s.CreateOperation(child, map[string]any{"c8y_Restart": map[string]any{}})
+	_, msgs := post(t, srv.URL, login, agent.Password, `[{"channel":"/meta/connect","clientId":"`+id+`","connectionType":"long-polling"}]`)
+	for _, m := range msgs {
+		if data, ok := m["data"].(map[string]any); ok && m["channel"] == "/"+agent.ManagedObjectID {
+			if op, _ := data["data"].(map[string]any); op["id"] == opID && op["deviceId"] == child {
+				return
+			}
+		}
+	}
+	t.Fatalf("the agent's channel did not carry the child's operation: %v", msgs)
+}
