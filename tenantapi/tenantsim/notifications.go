@@ -75,6 +75,7 @@ func (s *Sim) operationChannels(dev string) []string {
 	}
 	return out
 }
+
 // publish queues a realtime message for every client subscribed to
 // channel (or to "/*").
 func (s *Sim) publish(channel, action string, obj map[string]any) {
