@@ -14,8 +14,8 @@ type pacer struct {
 }
 
 const (
-	pacerBurst = 5
-	pacerGap   = 500 * time.Millisecond
+	pacerBurst = 10
+	pacerGap   = 250 * time.Millisecond
 )
 
 // wait takes one token, sleeping until there is one (or ctx ends).
