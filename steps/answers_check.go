@@ -73,6 +73,15 @@ func walkAnswers(ctx context.Context, env *Env, s Step, fo fileOption, verify bo
 			}
 		}
 	}
+	if fo.number == RemoteAccessNumber {
+		values = cloneValues(values)
+		if !hasKey(values, KeyRAAllow) {
+			values[KeyRAAllow] = fileValue{line: fo.line} // optional: only the SSH server unless given
+		}
+		if !hasKey(values, KeyRAAction) {
+			values[KeyRAAction] = fileValue{value: "on", line: fo.line}
+		}
+	}
 	if fo.number <= 3 && !hasKey(values, KeyInputMode) {
 		values = cloneValues(values)
 		values[KeyInputMode] = fileValue{value: InputConsole, line: fo.line}

@@ -57,7 +57,7 @@ func (c *checker) parseBroker(fo *fileOption, n *yaml.Node, option int) bool {
 // the cloud's admin must do (the security code is not printed: it lets a
 // tenant subscribe to this Edge's data; menu B shows it).
 func applyDataBrokerLink(ctx context.Context, env *Env, po PlannedOption, emit Emit, sleep func(context.Context, time.Duration) error) error {
-	t := NewTracker(emit)
+	t := NewTrackerContext(ctx, emit)
 	b, id, err := DataBrokerConnector{}.NewLink(env, po.Answers)
 	if err != nil {
 		return err

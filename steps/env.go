@@ -29,6 +29,8 @@ type Env struct {
 	// Cadence, when set, replaces DefaultCadence for registration polls
 	// (tests and benchmarks use fast or fixed ones).
 	Cadence *Cadence
+	// Memory keeps what one run shares between options (nil: nothing).
+	Memory *Memory
 }
 
 // Sandboxed reports whether the root is not the real system: commands are

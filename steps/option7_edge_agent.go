@@ -313,6 +313,7 @@ func (EdgeAgent) NewRegistration(env *Env, a Answers) (*Registration, error) {
 	} else if a[KeyTenantUser] != "" {
 		cr := tenantUserCredentials(env, a[KeyTenantUser], a[KeyTenantPassword])
 		r.Tenant = &cr
+		env.rememberTenantUser(cr)
 	}
 	return r, nil
 }

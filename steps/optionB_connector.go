@@ -266,7 +266,7 @@ func orAll(s string) string {
 }
 
 func (DataBrokerConnector) Run(ctx context.Context, env *Env, a Answers, emit Emit) error {
-	t := NewTracker(emit)
+	t := NewTrackerContext(ctx, emit)
 	b, err := NewDataBroker(env, cloudUser(env, a))
 	if err != nil {
 		return err

@@ -23,7 +23,7 @@ type RemoteAccessReport struct {
 // proof on the PASSTHROUGH endpoint S created, as user. Sub-steps go to
 // emit. The error says what failed; a *remoteaccess.Broken names the link.
 func CheckRemoteAccess(ctx context.Context, env *Env, user tenantapi.Credentials, emit Emit) (*remoteaccess.Proof, error) {
-	t := NewTracker(emit)
+	t := NewTrackerContext(ctx, emit)
 	edge, err := remoteaccess.StoredEdge(env.Props)
 	if err != nil {
 		return nil, err
@@ -41,6 +41,20 @@ func CheckRemoteAccess(ctx context.Context, env *Env, user tenantapi.Credentials
 	set.SSHPassword = "unused-by-checks"
 	s := &remoteaccess.Setup{Props: env.Props, Client: client, User: user, Edge: edge, Set: set, Now: env.Now}
 	if err := s.Check(ctx, t); err != nil {
+		return nil, err
+	}
+	err = t.Do("Allow-list", func() (string, error) {
+		l, err := remoteaccess.LoadAllowList(env.Props)
+		if err != nil {
+			return "", err
+		}
+		if _, err := l.Permit(ctx, set.Host, set.Port); err != nil {
+			return "", &remoteaccess.Broken{Link: remoteaccess.LinkNotAllowed, Err: err, Detail: "the relay may not connect to " + set.Addr() + " (allowed: " + l.String() + ")",
+				Fix: "allow it: edge-setup remote-access allow " + set.Addr() + " (S does it for the SSH server it sets up)"}
+		}
+		return "the relay may connect to " + l.String(), nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	var cfgID string

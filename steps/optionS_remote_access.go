@@ -38,10 +38,37 @@ const (
 	KeySSHCredentials   = "ssh_credentials"
 	KeySSHUser          = "ssh_user"
 	KeySSHPassword      = "ssh_password"
+	KeyRAAllow          = "allow"         // more HOST:PORT the relay may connect to, comma-separated
+	KeyRAAction         = "remote_access" // "on" (set up, the default) or "off" (turn it off again)
 )
 
 func init() {
-	answerKeys[RemoteAccessNumber] = []string{KeyRATenantUser, KeyRATenantPassword, KeySSHHost, KeySSHPort, KeySSHCredentials, KeySSHUser, KeySSHPassword}
+	answerKeys[RemoteAccessNumber] = []string{KeyRAAction, KeyRATenantUser, KeyRATenantPassword, KeySSHHost, KeySSHPort, KeySSHCredentials, KeySSHUser, KeySSHPassword, KeyRAAllow}
+}
+
+// raTenantUser is the tenant user of S: C8Y_USER/C8Y_PASSWORD, else the
+// answers, else (with the password left out) the user option 7 was given
+// in this run.
+func raTenantUser(env *Env, a Answers) *tenantapi.Credentials {
+	if cr := envTenantUser(env); cr != nil {
+		return cr
+	}
+	if reusesOption7User(env, a) {
+		return env.rememberedTenantUser()
+	}
+	cr := tenantUserCredentials(env, a[KeyRATenantUser], a[KeyRATenantPassword])
+	return &cr
+}
+
+// reusesOption7User: the user answered is the one option 7 was given in
+// this run (its password is then not asked again).
+func reusesOption7User(env *Env, a Answers) bool {
+	mem := env.rememberedTenantUser()
+	if mem == nil || !a.Has(KeyRATenantUser) {
+		return false
+	}
+	cr := tenantUserCredentials(env, a[KeyRATenantUser], "")
+	return cr.User == mem.User && (cr.Tenant == "" || cr.Tenant == mem.Tenant)
 }
 
 func (RemoteAccess) Number() int       { return RemoteAccessNumber }
@@ -74,10 +101,30 @@ func (RemoteAccess) NextPrompt(env *Env, a Answers) (*Prompt, error) {
 		}
 		return fallback
 	}
+	setUp := prev != nil && (prev.SSHID != "" || prev.PassthroughID != "")
+	if (setUp || remoteaccess.RelayInstalled(env.Root)) && !a.Has(KeyRAAction) {
+		return &Prompt{Key: KeyRAAction, Text: "* Remote access was set up here: [U] set it up or update it or [O] turn it off:", Default: "U",
+			Help: "O deletes S's endpoints, removes its key from authorized_keys, stops and disables the relay and takes back its allow-list entry.",
+			Validate: func(s string) (string, error) {
+				switch strings.ToUpper(strings.TrimSpace(s)) {
+				case "", "U", "ON", "UPDATE":
+					return "on", nil
+				case "O", "OFF":
+					return "off", nil
+				}
+				return "", errors.New("answer U (update) or O (turn off)")
+			}}, nil
+	}
 	if envTenantUser(env) == nil {
 		if !a.Has(KeyRATenantUser) {
+			def := env.getenv("C8Y_USER")
+			help := "Creates the endpoints and tests the session as the browser would. Not stored."
+			if mem := env.rememberedTenantUser(); mem != nil {
+				def = mem.Login()
+				help = "Enter keeps the user given to option 7 in this run (its password is not asked again). Not stored."
+			}
 			return &Prompt{Key: KeyRATenantUser, Text: "* Enter tenant user with remote access rights (ROLE_REMOTE_ACCESS_ADMIN):",
-				Help: "Creates the endpoints and tests the session as the browser would. Not stored.", Default: env.getenv("C8Y_USER"),
+				Help: help, Default: def,
 				Validate: func(s string) (string, error) {
 					s = strings.TrimSpace(s)
 					if s == "" || strings.ContainsAny(s, " \t:") {
@@ -86,13 +133,16 @@ func (RemoteAccess) NextPrompt(env *Env, a Answers) (*Prompt, error) {
 					return s, nil
 				}}, nil
 		}
-		if !a.Has(KeyRATenantPassword) {
+		if !a.Has(KeyRATenantPassword) && !reusesOption7User(env, a) {
 			return &Prompt{Key: KeyRATenantPassword, Text: fmt.Sprintf(PromptTenantPassword, a[KeyRATenantUser]), Secret: true,
 				Validate: required("the password"),
 				Verify: func(ctx context.Context, pw string) error {
 					return verifyLogin(ctx, env, edge.URL, tenantUserCredentials(env, a[KeyRATenantUser], pw))
 				}}, nil
 		}
+	}
+	if a[KeyRAAction] == "off" {
+		return nil, nil
 	}
 	var stHost, stPort, stCred, stUser string
 	if prev != nil {
@@ -133,8 +183,44 @@ func (RemoteAccess) NextPrompt(env *Env, a Answers) (*Prompt, error) {
 	case a[KeySSHCredentials] == remoteaccess.CredUserPass && !a.Has(KeySSHPassword):
 		return &Prompt{Key: KeySSHPassword, Text: fmt.Sprintf("* Enter the SSH password of %s (sent to the tenant, not stored here):", a[KeySSHUser]),
 			Secret: true, Validate: required("the password")}, nil
+	case !a.Has(KeyRAAllow):
+		return &Prompt{Key: KeyRAAllow, Text: "* Other HOST:PORT the relay may connect to (comma-separated; Enter for none):",
+			Default:  extraAllowed(env, prev),
+			Help:     "The relay connects only to what this Edge allows: S adds the SSH server above; anything else ends FAILED \"not allowed on this Edge\".",
+			Validate: parseAllowAnswer}, nil
 	}
 	return nil, nil
+}
+
+// extraAllowed is the allow-list without the entry S itself added.
+func extraAllowed(env *Env, prev *remoteaccess.State) string {
+	l, err := remoteaccess.LoadAllowList(env.Props)
+	if err != nil {
+		return ""
+	}
+	var out []string
+	for _, e := range l.Entries {
+		if prev == nil || e != prev.Allowed {
+			out = append(out, e)
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// parseAllowAnswer checks a comma-separated list of HOST:PORT.
+func parseAllowAnswer(s string) (string, error) {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if strings.TrimSpace(f) == "" {
+			continue
+		}
+		e, err := remoteaccess.ParseHostPort(f)
+		if err != nil {
+			return "", err
+		}
+		out = append(out, e)
+	}
+	return strings.Join(out, ", "), nil
 }
 
 func credDefault(prev string) string {
@@ -189,6 +275,9 @@ func firstLoginUser(env *Env) string {
 }
 
 func (RemoteAccess) Confirm(env *Env, a Answers) []string {
+	if a[KeyRAAction] == "off" {
+		return raOffPlan(env)
+	}
 	addr := a[KeySSHHost] + ":" + a[KeySSHPort]
 	lines := []string{
 		"Check, changing nothing: the device credentials, the tenant's remote access service, the user's roles, the SSH server at " + addr + " and this Edge's host key",
@@ -199,13 +288,19 @@ func (RemoteAccess) Confirm(env *Env, a Answers) []string {
 	} else {
 		lines = append(lines, "Generate an ed25519 key pair if the endpoint needs new credentials: the public key into ~"+a[KeySSHUser]+"/.ssh/authorized_keys (other lines kept), the private key to the tenant only")
 	}
+	allow := "Allow the relay to connect to " + addr + " (/" + remoteaccess.AllowListFile + ")"
+	if a[KeyRAAllow] != "" {
+		allow += " and to " + a[KeyRAAllow]
+	}
 	return append(lines,
 		"Create or update the endpoint \""+remoteaccess.NamePassthrough+"\" (PASSTHROUGH to "+addr+", for native ssh)",
-		"Then test it: open a session through the tenant as the browser does and check that this Edge's own host key answers")
+		allow+"; nothing else is allowed",
+		relayServicePlan(env),
+		"Then test it: open a session through the tenant as the browser does, check that this Edge's own host key answers and that the SSH server accepts the web terminal's key")
 }
 
 func (RemoteAccess) Run(ctx context.Context, env *Env, a Answers, emit Emit) error {
-	t := NewTracker(emit)
+	t := NewTrackerContext(ctx, emit)
 	edge, err := remoteaccess.StoredEdge(env.Props)
 	if err != nil {
 		return err
@@ -215,10 +310,9 @@ func (RemoteAccess) Run(ctx context.Context, env *Env, a Answers, emit Emit) err
 		return err
 	}
 	defer client.Close()
-	user := envTenantUser(env)
-	if user == nil {
-		cr := tenantUserCredentials(env, a[KeyRATenantUser], a[KeyRATenantPassword])
-		user = &cr
+	user := raTenantUser(env, a)
+	if a[KeyRAAction] == "off" {
+		return raTurnOff(ctx, env, t, client, *user, edge)
 	}
 	port, _ := strconv.Atoi(a[KeySSHPort])
 	s := &remoteaccess.Setup{Props: env.Props, Client: client, User: *user, Edge: edge, Now: env.Now,
@@ -230,6 +324,13 @@ func (RemoteAccess) Run(ctx context.Context, env *Env, a Answers, emit Emit) err
 	if err != nil {
 		return err
 	}
+	if err := raAllowMore(t, env, a[KeyRAAllow]); err != nil {
+		return err
+	}
+	if err := installRelayService(ctx, env, t); err != nil {
+		return err
+	}
+	t.Info("Allowed on this Edge: " + allowedNow(env))
 	var proof *remoteaccess.Proof
 	err = t.Do("Test remote access", func() (string, error) {
 		var err error

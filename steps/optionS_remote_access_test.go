@@ -46,7 +46,15 @@ func raEdge(t *testing.T, w *stepstest.World) string {
 	signer, _ := ssh.NewSignerFromKey(priv)
 	pub := strings.TrimSpace(string(ssh.MarshalAuthorizedKey(signer.PublicKey())))
 	_ = os.WriteFile(filepath.Join(w.Env.Root, "etc/ssh/ssh_host_ed25519_key.pub"), []byte(pub+" root@edge\n"), 0o644)
-	scfg := &ssh.ServerConfig{PasswordCallback: func(ssh.ConnMetadata, []byte) (*ssh.Permissions, error) { return nil, errors.New("no") }}
+	root := w.Env.Root
+	scfg := &ssh.ServerConfig{PasswordCallback: func(ssh.ConnMetadata, []byte) (*ssh.Permissions, error) { return nil, errors.New("no") },
+		PublicKeyCallback: func(c ssh.ConnMetadata, k ssh.PublicKey) (*ssh.Permissions, error) {
+			a, err := remoteaccess.LookupAccount(root, c.User())
+			if err == nil && remoteaccess.HasKey(root, a, strings.TrimSpace(string(ssh.MarshalAuthorizedKey(k)))) {
+				return nil, nil
+			}
+			return nil, errors.New("no")
+		}}
 	scfg.AddHostKey(signer)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -105,20 +113,7 @@ func TestOptionSFromAnAnswersFileTwice(t *testing.T) {
 	w.Vars["ADMIN_PW"] = stepstest.AdminPassword
 	file := "options:\n  - option: S\n    answers:\n      tenant_user: " + stepstest.AdminUser +
 		"\n      tenant_password: {env: ADMIN_PW}\n      ssh_host: 127.0.0.1\n      ssh_port: " + port + "\n      ssh_credentials: K\n      ssh_user: ops\n"
-	run := func() []string {
-		plan, err := steps.LoadAnswers(context.Background(), w.Env, "s.yaml", []byte(file), steps.CheckOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var lines []string
-		err = steps.Apply(context.Background(), w.Env, plan, steps.ApplyOptions{Event: func(_ int, e steps.Event) {
-			lines = append(lines, e.Kind.String()+" "+e.Name+" "+e.Detail)
-		}})
-		if err != nil {
-			t.Fatalf("%v\n%s", err, strings.Join(lines, "\n"))
-		}
-		return lines
-	}
+	run := func() []string { return strings.Split(applyFile(t, w, file), "\n") }
 	first := strings.Join(run(), "\n")
 	if !strings.Contains(first, "SSH through the tenant works") || strings.Contains(first, stepstest.AdminPassword) {
 		t.Fatalf("first run:\n%s", first)
@@ -132,7 +127,73 @@ func TestOptionSFromAnAnswersFileTwice(t *testing.T) {
 	if _, err := steps.CheckRemoteAccess(context.Background(), w.Env, user, nil); err != nil {
 		t.Fatal(err)
 	}
+	// The check shows the allow-list and names a target it does not allow.
+	if _, err := remoteaccess.Deny(w.Env.Props, "127.0.0.1:"+port); err != nil {
+		t.Fatal(err)
+	}
+	var b *remoteaccess.Broken
+	if _, err := steps.CheckRemoteAccess(context.Background(), w.Env, user, nil); !errors.As(err, &b) || b.Link != remoteaccess.LinkNotAllowed {
+		t.Fatalf("check with the SSH server not allowed: %v", err)
+	}
 	if _, err := steps.LoadAnswers(context.Background(), w.Env, "bad.yaml", []byte("options:\n  - option: 10\n"), steps.CheckOptions{}); err == nil {
 		t.Fatal("option 10 (S's inner number) accepted in a file")
 	}
+}
+
+// S installs the relay service (planned under the sandbox root), adds the
+// answers file's extra allow-list entries, and turns remote access off
+// again, twice without change the second time.
+func TestOptionSInstallsTheRelayAndTurnsItselfOff(t *testing.T) {
+	w := stepstest.New(t)
+	port := raEdge(t, w)
+	w.Vars["ADMIN_PW"] = stepstest.AdminPassword
+	base := "options:\n  - option: S\n    answers:\n      tenant_user: " + stepstest.AdminUser + "\n      tenant_password: {env: ADMIN_PW}\n"
+	on := base + "      ssh_host: 127.0.0.1\n      ssh_port: " + port + "\n      ssh_credentials: K\n      ssh_user: ops\n      allow: 127.0.0.1:8443\n"
+	run := func(file string) string { t.Helper(); return applyFile(t, w, file) }
+	out := run(on)
+	for _, want := range []string{"Install the relay service /etc/systemd/system/edge-setup-remote-access.service",
+		"systemctl enable --now edge-setup-remote-access", "Allowed on this Edge: 127.0.0.1:" + port + ", 127.0.0.1:8443"} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("S on lacks %q:\n%s", want, out)
+		}
+	}
+	if unit, err := os.ReadFile(filepath.Join(w.Env.Root, remoteaccess.RelayUnitFile)); err != nil || string(unit) != remoteaccess.RelayUnit {
+		t.Fatalf("unit: %v", err)
+	}
+	off := base + "      remote_access: off\n"
+	out = run(off)
+	for _, want := range []string{"done Delete the endpoint \"" + remoteaccess.NameSSH, "done Delete the endpoint \"" + remoteaccess.NamePassthrough,
+		"done Remove the key from authorized_keys", "done Take back 127.0.0.1:" + port, "systemctl disable --now edge-setup-remote-access",
+		"allowed now: 127.0.0.1:8443"} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("S off lacks %q:\n%s", want, out)
+		}
+	}
+	keys, _ := os.ReadFile(filepath.Join(w.Env.Root, "home/ops/.ssh/authorized_keys"))
+	mo, _ := w.Sim.ManagedObjectByExternalID("c8y_Serial", "edge-s")
+	if strings.Contains(string(keys), "edge-setup-remote-access@") || len(w.Sim.RemoteAccessConfigs(mo["id"].(string))) != 0 {
+		t.Fatalf("left behind: keys %q", keys)
+	}
+	// Off again: S has no record, so it asks nothing more; nothing to delete.
+	out = run(off)
+	if strings.Contains(out, "done Delete") || strings.Contains(out, "done Remove") {
+		t.Fatalf("the second off changed something:\n%s", out)
+	}
+}
+
+// applyFile applies the answers file and returns its events, one a line.
+func applyFile(t *testing.T, w *stepstest.World, file string) string {
+	t.Helper()
+	plan, err := steps.LoadAnswers(context.Background(), w.Env, "s.yaml", []byte(file), steps.CheckOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	err = steps.Apply(context.Background(), w.Env, plan, steps.ApplyOptions{Event: func(_ int, e steps.Event) {
+		lines = append(lines, e.Kind.String()+" "+e.Name+" "+e.Detail)
+	}})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, strings.Join(lines, "\n"))
+	}
+	return strings.Join(lines, "\n")
 }

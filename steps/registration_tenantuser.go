@@ -46,6 +46,7 @@ func (r *Registration) UseTenantUser(a Answers) {
 	}
 	cr := tenantUserCredentials(r.Env, a[KeyTenantUser], a[KeyTenantPassword])
 	r.Tenant = &cr
+	r.Env.rememberTenantUser(cr)
 }
 
 // TenantStatus reads the request's status as the tenant user only (the

@@ -46,7 +46,14 @@ func (c *consoleResult) cpuBetween(a, b time.Duration) (share float64, span time
 }
 
 // readCPUTicks is utime+stime of /proc/<pid>/stat, in clock ticks.
-func readCPUTicks(pid int) (int64, error) {
+func readCPUTicks(pid int) (int64, error) { return readStatTicks(pid, 2) }
+
+// readCPUTicksWithChildren adds cutime+cstime: the children it waited for
+// (the relay's session processes).
+func readCPUTicksWithChildren(pid int) (int64, error) { return readStatTicks(pid, 4) }
+
+// readStatTicks sums the first n of utime, stime, cutime, cstime.
+func readStatTicks(pid, n int) (int64, error) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
 		return 0, err
@@ -58,15 +65,18 @@ func readCPUTicks(pid int) (int64, error) {
 	}
 	f := strings.Fields(string(b[i+1:]))
 	// f[0] is field 3 (state); utime and stime are fields 14 and 15.
-	if len(f) < 13 {
+	if len(f) < 11+n {
 		return 0, fmt.Errorf("unexpected /proc/%d/stat", pid)
 	}
-	u, err1 := strconv.ParseInt(f[11], 10, 64)
-	s, err2 := strconv.ParseInt(f[12], 10, 64)
-	if err1 != nil || err2 != nil {
-		return 0, fmt.Errorf("unexpected /proc/%d/stat", pid)
+	var sum int64
+	for _, x := range f[11 : 11+n] {
+		v, err := strconv.ParseInt(x, 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("unexpected /proc/%d/stat", pid)
+		}
+		sum += v
 	}
-	return u + s, nil
+	return sum, nil
 }
 
 // readRSS is VmRSS of /proc/<pid>/status in kB.

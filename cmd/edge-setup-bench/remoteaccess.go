@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/edge-setup/edge-setup/edgeprops"
+	"github.com/edge-setup/edge-setup/steps/remoteaccess"
 	"github.com/edge-setup/edge-setup/tenantapi"
 	wire "github.com/edge-setup/edge-setup/tenantapi/remoteaccess"
 	"github.com/edge-setup/edge-setup/tenantapi/tenantsim"
@@ -40,12 +41,19 @@ type raBenchResult struct {
 	FirstByte      []time.Duration
 	TunnelTransfer time.Duration
 	DirectTransfer time.Duration
-	RelayCPU       time.Duration
-	Concurrent     int
-	Dropped        int
-	ConcurrentWall time.Duration
-	Bytes          int64
-	RTT            time.Duration
+	RelayCPU       time.Duration // downloading Bytes in 64 KiB messages
+	// DirectFirstByte: a TCP connection to the same sshd through a proxy
+	// with the same RTT, dial to first byte.
+	DirectFirstByte []time.Duration
+	// UploadCPU: relay CPU (session processes included) for Bytes sent by
+	// the client in 64 KiB and in 1 KiB messages (go-c8y-cli's shape).
+	Upload64K, Upload1K       time.Duration
+	Upload64KCPU, Upload1KCPU time.Duration
+	Concurrent                int
+	Dropped                   int
+	ConcurrentWall            time.Duration
+	Bytes                     int64
+	RTT                       time.Duration
 }
 
 const (
@@ -92,7 +100,7 @@ func runRemoteAccess(ctx context.Context, cfg raBenchConfig, progress func(strin
 	if err != nil {
 		return nil, err
 	}
-	relay, err := startRelayProcess(ctx, bin, filepath.Join(cfg.Dir, "root"), url, dev)
+	relay, err := startRelayProcess(ctx, bin, filepath.Join(cfg.Dir, "root"), url, dev, sshd.Addr().String())
 	if err != nil {
 		return nil, err
 	}
@@ -114,24 +122,28 @@ func runRemoteAccess(ctx context.Context, cfg raBenchConfig, progress func(strin
 		c.Close()
 	}
 
+	if res.DirectFirstByte, err = directFirstBytes(sshd.Addr().String(), cfg.RTT, cfg.Sessions); err != nil {
+		return nil, err
+	}
+
 	progress(fmt.Sprintf("remote access: %d MiB through the tunnel and over direct loopback TCP", cfg.Bytes>>20))
 	lat.setRTT(0) // throughput is about the relay, not the distance
 	res.DirectTransfer, err = download(func() (net.Conn, error) { return net.Dial("tcp", sshd.Addr().String()) }, cfg.Bytes)
 	if err != nil {
 		return nil, fmt.Errorf("direct transfer: %w", err)
 	}
-	before, err := readCPUTicks(relay.cmd.Process.Pid)
-	if err != nil {
-		return nil, err
-	}
-	res.TunnelTransfer, err = download(func() (net.Conn, error) {
-		return wire.DialClient(ctx, client, admin, dev.ManagedObjectID, pt.ID)
-	}, cfg.Bytes)
+	dial := func() (net.Conn, error) { return wire.DialClient(ctx, client, admin, dev.ManagedObjectID, pt.ID) }
+	res.RelayCPU, err = relay.cpuOf(func() (err error) { res.TunnelTransfer, err = download(dial, cfg.Bytes); return err })
 	if err != nil {
 		return nil, fmt.Errorf("transfer through the tunnel: %w", err)
 	}
-	after, _ := readCPUTicks(relay.cmd.Process.Pid)
-	res.RelayCPU = time.Duration(after-before) * time.Second / time.Duration(clockTicks())
+	progress("remote access: uploads in 64 KiB and 1 KiB messages")
+	if res.Upload64KCPU, err = relay.cpuOf(func() (err error) { res.Upload64K, err = upload(dial, cfg.Bytes, 64<<10); return err }); err != nil {
+		return nil, fmt.Errorf("upload in 64 KiB messages: %w", err)
+	}
+	if res.Upload1KCPU, err = relay.cpuOf(func() (err error) { res.Upload1K, err = upload(dial, cfg.Bytes, 1<<10); return err }); err != nil {
+		return nil, fmt.Errorf("upload in 1 KiB messages: %w", err)
+	}
 
 	progress(fmt.Sprintf("remote access: %d sessions at once at %v RTT", cfg.Concurrent, cfg.RTT))
 	lat.setRTT(cfg.RTT)
@@ -229,6 +241,13 @@ func startBenchSSHD(n int64) (net.Listener, error) {
 				if _, err := io.ReadFull(c, first); err != nil {
 					return
 				}
+				if first[0] == 'U' { // an upload: n bytes, then one byte back
+					if _, err := io.CopyN(io.Discard, c, n); err == nil {
+						_, _ = c.Write([]byte{'K'})
+					}
+					_, _ = io.Copy(io.Discard, c)
+					return
+				}
 				if first[0] != 'D' {
 					_, _ = c.Write(first)
 					_, _ = io.Copy(c, c)
@@ -249,14 +268,18 @@ func startBenchSSHD(n int64) (net.Listener, error) {
 }
 
 type relayProcess struct {
-	cmd  *exec.Cmd
-	done chan struct{}
+	cmd    *exec.Cmd
+	done   chan struct{}
+	closed chan struct{} // a session process said it closed
 }
 
 // startRelayProcess seeds root as a registered Edge and starts the real
 // relay, waiting for it to be ready.
-func startRelayProcess(ctx context.Context, bin, root, url string, dev tenantsim.RegisteredDevice) (*relayProcess, error) {
+func startRelayProcess(ctx context.Context, bin, root, url string, dev tenantsim.RegisteredDevice, sshd string) (*relayProcess, error) {
 	store := edgeprops.New(root)
+	if _, err := remoteaccess.Allow(store, sshd); err != nil {
+		return nil, err
+	}
 	cfg, err := store.LoadAgentConfig()
 	if err != nil {
 		return nil, err
@@ -275,7 +298,8 @@ func startRelayProcess(ctx context.Context, bin, root, url string, dev tenantsim
 	if err := os.WriteFile(idPath, []byte("bench-edge\n"), 0o644); err != nil {
 		return nil, err
 	}
-	cmd := exec.CommandContext(ctx, bin, "--root", root, "remote-access", "serve")
+	// Above the default cap (16): the concurrency row measures the relay, not its limit.
+	cmd := exec.CommandContext(ctx, bin, "--root", root, "remote-access", "serve", "--max-sessions", "200")
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err
@@ -283,15 +307,25 @@ func startRelayProcess(ctx context.Context, bin, root, url string, dev tenantsim
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	p := &relayProcess{cmd: cmd, done: make(chan struct{})}
+	p := &relayProcess{cmd: cmd, done: make(chan struct{}), closed: make(chan struct{}, 100)}
 	ready := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(out)
 		first := true
 		for sc.Scan() {
+			l := sc.Text()
+			if strings.Contains(l, "allowed on this Edge") {
+				continue
+			}
 			if first {
-				ready <- sc.Text()
+				ready <- l
 				first = false
+			}
+			if strings.Contains(l, ": closed") {
+				select {
+				case p.closed <- struct{}{}:
+				default:
+				}
 			}
 		}
 		close(p.done)

@@ -19,7 +19,7 @@ import (
 
 func init() {
 	commands["remote-access"] = command{
-		summary: "SSH through the tenant: setup | check [--json] | serve | connect",
+		summary: "SSH through the tenant: setup | check [--json] | serve | connect | allow | deny | allowed",
 		run:     runRemoteAccess,
 	}
 }
@@ -27,9 +27,14 @@ func init() {
 const remoteAccessUsage = `usage: edge-setup [flags] remote-access COMMAND
   setup              set up option S with plain prompts (or use apply with "option: S")
   check [--json]     the checks and the proof; exit 0 only when SSH through the tenant works
-  serve              the relay: answers c8y_RemoteAccessConnect until SIGTERM (one log line per session)
+  serve [--max-sessions N] [--poll D]
+                     the relay: answers c8y_RemoteAccessConnect until SIGTERM (one log line per
+                     session); each session runs in its own process and outlives a restart
   connect [--listen ADDR] [--stdio]
                      a local port (or stdin/stdout) through the tenant to this Edge's sshd
+  allow HOST:PORT    let the relay connect there (it connects nowhere else)
+  deny HOST:PORT     take that back
+  allowed            list what the relay may connect to
 The tenant user for check and connect comes from C8Y_USER, C8Y_PASSWORD (and C8Y_TENANT).`
 
 func runRemoteAccess(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) int {
@@ -48,6 +53,12 @@ func runRemoteAccess(ctx context.Context, g *globals, args []string, stdout, std
 		return raServe(ctx, g, args[1:], stdout, stderr)
 	case "connect":
 		return raConnect(ctx, g, args[1:], stdout, stderr)
+	case "allow", "deny":
+		return raAllow(g, args[0], args[1:], stdout, stderr)
+	case "allowed":
+		return raAllowed(g, args[1:], stdout, stderr)
+	case "session":
+		return raSession(ctx, g, args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprintln(stdout, remoteAccessUsage)
 		return exitOK
@@ -189,13 +200,23 @@ func raCheck(ctx context.Context, g *globals, args []string, stdout, stderr io.W
 
 func raServe(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) int {
 	var poll time.Duration
+	var maxSessions int
 	fs, code, ok := parseCommandFlags("remote-access serve", g, args, stderr, func(fs *flag.FlagSet) {
-		fs.DurationVar(&poll, "poll", remoteaccess.DefaultPoll, "REST polling `interval` while real-time notifications do not work")
+		fs.DurationVar(&poll, "poll", remoteaccess.DefaultPoll, "REST polling `interval` while real-time notifications do not work (at least 1s)")
+		fs.IntVar(&maxSessions, "max-sessions", remoteaccess.DefaultMaxSessions, "sessions open at once; more end FAILED \"busy\"")
 	})
 	if !ok {
 		return code
 	}
 	if !noArgs(fs, stderr) {
+		return exitUsage
+	}
+	if poll < remoteaccess.MinPoll {
+		fmt.Fprintf(stderr, "edge-setup remote-access serve: --poll %s is shorter than %s: the tenant would be asked too often (nothing was started)\n", poll, remoteaccess.MinPoll)
+		return exitUsage
+	}
+	if maxSessions < 1 || maxSessions > 10000 {
+		fmt.Fprintln(stderr, "edge-setup remote-access serve: --max-sessions takes a number from 1 to 10000")
 		return exitUsage
 	}
 	if g.demo {
@@ -208,7 +229,11 @@ func raServe(ctx context.Context, g *globals, args []string, stdout, stderr io.W
 	}
 	defer s.close()
 	line := func(l string) { fmt.Fprintf(stdout, "%s %s\n", time.Now().UTC().Format(time.RFC3339), l) }
+	spawner := &sessionSpawner{root: s.env.Props.Root()}
+	spawner.ready()
+	defer spawner.close()
 	err := remoteaccess.RunRelay(ctx, remoteaccess.ServeOptions{Props: s.env.Props, NewClient: s.env.NewClient, Log: line, Poll: poll,
+		MaxSessions: maxSessions, Spawn: spawner.spawn,
 		Ready: func(e *remoteaccess.Edge, how string) {
 			line(fmt.Sprintf("relay ready for device %s (managed object %s) at %s, through %s",
 				safetext.Line(e.DeviceID), safetext.Line(e.MOID), safetext.Line(e.URL), how))
@@ -216,6 +241,10 @@ func raServe(ctx context.Context, g *globals, args []string, stdout, stderr io.W
 	if err != nil {
 		line("relay stopped: " + err.Error())
 		return exitFailed
+	}
+	if ctx.Err() != nil {
+		line("relay stopped (open sessions go on in their own processes)")
+		return exitCanceled
 	}
 	line("relay stopped")
 	return exitOK

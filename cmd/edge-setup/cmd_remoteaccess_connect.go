@@ -26,7 +26,7 @@ func raConnect(ctx context.Context, g *globals, args []string, stdout, stderr io
 	var listen string
 	var stdio bool
 	fs, code, ok := parseCommandFlags("remote-access connect", g, args, stderr, func(fs *flag.FlagSet) {
-		fs.StringVar(&listen, "listen", "127.0.0.1:0", "local `address` to listen on (port 0: any free port)")
+		fs.StringVar(&listen, "listen", "127.0.0.1:0", "local `address` to listen on (port 0: any free port; anything but loopback is warned about)")
 		fs.BoolVar(&stdio, "stdio", false, "one session on stdin/stdout (ssh -o ProxyCommand='edge-setup remote-access connect --stdio' ...)")
 	})
 	if !ok {
@@ -73,6 +73,9 @@ func raConnect(ctx context.Context, g *globals, args []string, stdout, stderr io
 	if err != nil {
 		fmt.Fprintf(stderr, "edge-setup remote-access connect: cannot listen on %s: %v\n", listen, err)
 		return exitFailed
+	}
+	if w := listenWarning(ln.Addr(), user.Login()); w != "" {
+		fmt.Fprintln(stderr, w)
 	}
 	_, port, _ := net.SplitHostPort(ln.Addr().String())
 	fmt.Fprintf(stdout, "listening on %s: connect with ssh -p %s USER@127.0.0.1 (Ctrl+C stops)\n", ln.Addr(), port)
@@ -141,4 +144,12 @@ func pipeConns(a, b io.ReadWriteCloser) {
 	go func() { _, _ = io.Copy(b, a); closeBoth(); done <- struct{}{} }()
 	<-done
 	<-done
+}
+
+// listenWarning is said when connect listens beyond loopback.
+func listenWarning(a net.Addr, login string) string {
+	if tcp, ok := a.(*net.TCPAddr); ok && tcp.IP.IsLoopback() {
+		return ""
+	}
+	return fmt.Sprintf("warning: %s is reachable from other machines: whoever reaches it gets a session to this Edge's sshd through the tenant as %s; listen on 127.0.0.1 unless that is meant", a, safetext.Line(login))
 }

@@ -31,11 +31,10 @@ func TestE2ERemoteAccessThroughTheDemoTenant(t *testing.T) {
 	tm.registerWithDemoUser()
 	tm.send("s")
 	tm.waitFor("S - Remote SSH access through the tenant")
-	tm.waitFor("Enter tenant user with remote access rights")
-	tm.send(demoUser + "\r")
-	tm.waitFor("Enter password of tenant user")
-	tm.send(demoPassword + "\r")
-	for _, p := range []string{"SSH server's address", "SSH server's port", "Web terminal login", "web terminal logs in as"} {
+	// The tenant user given to option 7 is offered again; its password is not asked.
+	tm.waitFor("Enter keeps the user given to option 7 in this run")
+	tm.send("\r")
+	for _, p := range []string{"SSH server's address", "SSH server's port", "Web terminal login", "web terminal logs in as", "Other HOST:PORT the relay may connect to"} {
 		tm.waitFor(p)
 		tm.send("\r")
 	}
@@ -78,6 +77,9 @@ func TestE2ERemoteAccessThroughTheDemoTenant(t *testing.T) {
 		t.Fatal(err)
 	}
 	sr := bufio.NewReader(serveOut)
+	if l, _ := sr.ReadString('\n'); !strings.Contains(l, "allowed on this Edge: 127.0.0.1:") {
+		t.Fatalf("serve said %q first, not the allow-list S wrote", l)
+	}
 	if l, _ := sr.ReadString('\n'); !strings.Contains(l, "relay ready for device") {
 		t.Fatalf("serve said %q", l)
 	}
@@ -88,8 +90,8 @@ func TestE2ERemoteAccessThroughTheDemoTenant(t *testing.T) {
 	}
 	serve.Process.Signal(syscall.SIGTERM)
 	rest, _ := io.ReadAll(sr)
-	if err := serve.Wait(); err != nil || !strings.Contains(string(rest), "session") || !strings.Contains(string(rest), "relay stopped") {
-		t.Fatalf("serve after SIGTERM: %v\n%s", err, rest)
+	if err := serve.Wait(); serve.ProcessState.ExitCode() != exitCanceled || !strings.Contains(string(rest), "session") || !strings.Contains(string(rest), "relay stopped") {
+		t.Fatalf("serve after SIGTERM: %v (want exit %d, as the README says)\n%s", err, exitCanceled, rest)
 	}
 	if resp, err := http.Post(string(ctl[1])+"/?relay=on", "text/plain", nil); err != nil {
 		t.Fatal(err)

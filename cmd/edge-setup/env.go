@@ -50,6 +50,7 @@ func newEnv(root string, g *globals) (*envBundle, error) {
 		Version:    version,
 		EdgeURL:    edgeURL,
 		CACertFile: caCert,
+		Memory:     &steps.Memory{},
 		NewClient: func(baseURL string) (*tenantapi.Client, error) {
 			return tenantapi.New(tenantapi.Options{
 				BaseURL:    baseURL,

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/edge-setup/edge-setup/edgeprops"
 	"github.com/edge-setup/edge-setup/tenantapi"
 	wire "github.com/edge-setup/edge-setup/tenantapi/remoteaccess"
 	"github.com/edge-setup/edge-setup/tenantapi/tenantsim"
@@ -31,6 +32,7 @@ type world struct {
 	admin  tenantapi.Credentials
 	dev    tenantapi.Credentials
 	moID   string
+	props  *edgeprops.Store // the Edge's root: the relay's allow-list
 }
 
 func newWorld(t *testing.T, attach time.Duration) *world {
@@ -57,12 +59,16 @@ func worldOn(t *testing.T, sim *tenantsim.Sim, srv *httptest.Server, c *tenantap
 	return &world{t: t, sim: sim, srv: srv, client: c,
 		admin: tenantapi.Credentials{Tenant: testTenant, User: testAdmin, Password: testAdminPw},
 		dev:   tenantapi.Credentials{Tenant: testTenant, User: d.User, Password: d.Password},
-		moID:  d.ManagedObjectID}
+		moID:  d.ManagedObjectID, props: edgeprops.New(t.TempDir())}
 }
 
-// passthrough creates a PASSTHROUGH endpoint to addr and returns its id.
+// passthrough creates a PASSTHROUGH endpoint to addr, allows addr on the
+// Edge and returns the endpoint's id.
 func (w *world) passthrough(addr string) string {
 	w.t.Helper()
+	if _, err := Allow(w.props, addr); err != nil {
+		w.t.Fatal(err)
+	}
 	host, port, _ := net.SplitHostPort(addr)
 	var p int
 	for _, c := range port {
@@ -89,20 +95,33 @@ func (w *world) dial(cfg string) net.Conn {
 
 func (w *world) relay(log func(string)) *Relay {
 	w.t.Helper()
-	r := &Relay{Client: w.client, Device: w.dev, DeviceMO: w.moID, Poll: 50 * time.Millisecond, Log: log}
+	return w.startRelay(&Relay{Client: w.client, Device: w.dev, DeviceMO: w.moID, Poll: 50 * time.Millisecond, Log: log, Props: w.props})
+}
+
+// startRelay runs r until the test ends, once it is ready.
+func (w *world) startRelay(r *Relay) *Relay {
+	w.t.Helper()
+	r, _ = w.startRelayStoppable(r)
+	return r
+}
+
+// startRelayStoppable is startRelay with a stop that returns once Serve has.
+func (w *world) startRelayStoppable(r *Relay) (*Relay, func()) {
+	w.t.Helper()
 	ready := make(chan struct{})
 	var once sync.Once
 	r.Ready = func(string) { once.Do(func() { close(ready) }) }
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { _ = r.Serve(ctx); close(done) }()
-	w.t.Cleanup(func() { cancel(); <-done })
+	stop := func() { cancel(); <-done }
+	w.t.Cleanup(stop)
 	select {
 	case <-ready:
 	case <-time.After(5 * time.Second):
 		w.t.Fatal("the relay did not become ready")
 	}
-	return r
+	return r, stop
 }
 
 // echoServer sends banner, then echoes every line upper-cased... no: echoes

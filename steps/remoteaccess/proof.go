@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"strings"
 	"sync"
@@ -72,6 +73,9 @@ const (
 	LinkNotSSH        = "not an SSH server"
 	LinkEndpoint      = "endpoint missing"
 	LinkTenant        = "tenant unreachable"
+	LinkNotAllowed    = "not allowed on this Edge"
+	LinkWebTerminal   = "web terminal login refused"
+	LinkRelayMissing  = "relay not installed"
 )
 
 // ProveOptions say where to prove.
@@ -84,7 +88,47 @@ type ProveOptions struct {
 	// Timeout bounds the whole proof; default 45 s (the platform gives
 	// the device 30 s to attach).
 	Timeout time.Duration
+	// WebTerminal, when set, is the SSH endpoint's login (KEY_PAIR): the
+	// proof also asks the SSH server whether it accepts that key for that
+	// user, so a web terminal whose key the Edge no longer holds is caught.
+	WebTerminal *WebTerminalLogin
+	// Root, when set, is the Edge's root: a relay that never answered is
+	// then told apart as not installed or not running.
+	Root string
 }
+
+// WebTerminalLogin is the user and public key of the SSH endpoint.
+type WebTerminalLogin struct {
+	User string
+	Key  ssh.PublicKey
+}
+
+// keyProbe is a Signer holding only the public key of the SSH endpoint
+// (its private key is the tenant's): an SSH server asked about a key
+// answers "would accept" before any signature, and only then does the
+// client ask for one, so a call to Sign proves the key is accepted.
+type keyProbe struct {
+	key      ssh.PublicKey
+	mu       sync.Mutex
+	accepted bool
+}
+
+func (k *keyProbe) PublicKey() ssh.PublicKey { return k.key }
+
+func (k *keyProbe) Sign(io.Reader, []byte) (*ssh.Signature, error) {
+	k.mu.Lock()
+	k.accepted = true
+	k.mu.Unlock()
+	return nil, errKeyProbed
+}
+
+func (k *keyProbe) wasAccepted() bool {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.accepted
+}
+
+var errKeyProbed = errors.New("the key was accepted (the proof holds no private key to sign with)")
 
 // Prove opens a session exactly as a native ssh through the tenant would
 // (client WebSocket on the PASSTHROUGH endpoint), completes an SSH key
@@ -114,9 +158,15 @@ func Prove(ctx context.Context, o ProveOptions) (*Proof, error) {
 	for _, k := range o.HostKeys {
 		algos = append(algos, hostKeyAlgos(k.Type())...)
 	}
+	user, auth := "edge-setup-proof", []ssh.AuthMethod(nil) // without WebTerminal only the key exchange counts
+	var probe *keyProbe
+	if o.WebTerminal != nil {
+		probe = &keyProbe{key: o.WebTerminal.Key}
+		user, auth = o.WebTerminal.User, []ssh.AuthMethod{ssh.PublicKeys(probe)}
+	}
 	cfg := &ssh.ClientConfig{
-		User: "edge-setup-proof",
-		Auth: nil, // only the key exchange is needed; authentication is expected to fail
+		User: user,
+		Auth: auth,
 		HostKeyCallback: func(_ string, _ net.Addr, k ssh.PublicKey) error {
 			presented = k
 			for _, want := range o.HostKeys {
@@ -147,6 +197,11 @@ func Prove(ctx context.Context, o ProveOptions) (*Proof, error) {
 			Detail: fmt.Sprintf("the SSH server that answered through the tenant shows the host key %s, which is not this Edge's (%s)",
 				Fingerprint(presented), Fingerprint(o.HostKeys[0])),
 			Fix: "another machine answers at the endpoint's host and port: set the endpoint to 127.0.0.1 and the port this Edge's sshd listens on"}
+	case presented != nil && probe != nil && !probe.wasAccepted() && (err == nil || isAuthFailure(err)):
+		return nil, &Broken{Link: LinkWebTerminal, Err: err,
+			Detail: fmt.Sprintf("the SSH server does not accept the web terminal's key (%s) for %s: the SSH endpoint's key is not in %s's authorized_keys",
+				Fingerprint(probe.key), safetext.Line(o.WebTerminal.User), safetext.Line(o.WebTerminal.User)),
+			Fix: "run S again: it makes a new key pair and authorizes it before the endpoint takes it"}
 	case presented != nil && (err == nil || isAuthFailure(err)):
 		return &Proof{Banner: banner, Attached: attached, Total: total, HostKey: Fingerprint(presented)}, nil
 	case banner != "" && !strings.HasPrefix(banner, "SSH-"):
@@ -163,7 +218,7 @@ func Prove(ctx context.Context, o ProveOptions) (*Proof, error) {
 var errWrongHostKey = errors.New("the host key is not this Edge's")
 
 func isAuthFailure(err error) bool {
-	return err != nil && strings.Contains(err.Error(), "unable to authenticate")
+	return err != nil && (strings.Contains(err.Error(), "unable to authenticate") || strings.Contains(err.Error(), errKeyProbed.Error()))
 }
 
 func hostKeyAlgos(t string) []string {
@@ -245,10 +300,19 @@ func afterSilence(o ProveOptions, err error) error {
 	reason := safetext.Line(op.FailureReason)
 	switch op.Status {
 	case tenantapi.OpPending:
+		if o.Root != "" && !RelayInstalled(o.Root) {
+			return &Broken{Link: LinkRelayMissing, Err: err,
+				Detail: "the tenant's connect operation " + op.ID + " never left PENDING and the relay service is not installed on this Edge",
+				Fix:    "run S: it installs and enables edge-setup-remote-access.service (or let the Edge agent relay, not both)"}
+		}
 		return &Broken{Link: LinkRelayDown, Err: err,
 			Detail: "the tenant's connect operation " + op.ID + " never left PENDING: nothing on the Edge answers c8y_RemoteAccessConnect",
-			Fix:    "start the relay: edge-setup remote-access serve (systemd unit in the README), or the Edge agent, not both"}
+			Fix:    "the relay service is installed but does not answer: systemctl start edge-setup-remote-access and read journalctl -u edge-setup-remote-access (or the Edge agent relays: not both)"}
 	case tenantapi.OpFailed:
+		if strings.Contains(reason, "not allowed on this Edge") {
+			return &Broken{Link: LinkNotAllowed, Err: err, Detail: "the relay reported: " + reason,
+				Fix: "allow the endpoint's host and port: edge-setup remote-access allow HOST:PORT (S adds the SSH server it sets up)"}
+		}
 		if strings.Contains(strings.ToLower(reason), "connection refused") {
 			return &Broken{Link: LinkSSHDown, Err: err, Detail: "the relay reported: " + reason,
 				Fix: "start the SSH server (systemctl start ssh) or correct the endpoint's port"}

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -18,6 +19,7 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
+	"github.com/edge-setup/edge-setup/edgeprops"
 	"github.com/edge-setup/edge-setup/tenantapi"
 	"github.com/edge-setup/edge-setup/tenantapi/tenantsim"
 )
@@ -81,6 +83,18 @@ func TestProofNamesEveryBrokenLink(t *testing.T) {
 		_, err := w.prove(cfg, key.PublicKey())
 		if brokenLink(t, err) != LinkRelayDown || !strings.Contains(err.Error(), "never left PENDING") {
 			t.Fatal(err)
+		}
+		// With the Edge's root known: installed but silent, or not installed.
+		root := t.TempDir()
+		o := ProveOptions{Client: w.client, User: w.admin, MOID: w.moID, ConfigID: cfg, HostKeys: []ssh.PublicKey{key.PublicKey()}, Timeout: 10 * time.Second, Root: root}
+		if _, err := Prove(context.Background(), o); brokenLink(t, err) != LinkRelayMissing {
+			t.Fatalf("no unit under the root: %v", err)
+		}
+		if err := edgeprops.New(root).WriteFile(filepath.Join(root, RelayUnitFile), []byte(RelayUnit), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Prove(context.Background(), o); brokenLink(t, err) != LinkRelayDown || !strings.Contains(err.Error(), "systemctl start edge-setup-remote-access") {
+			t.Fatalf("the unit installed: %v", err)
 		}
 	})
 	t.Run("role missing", func(t *testing.T) {

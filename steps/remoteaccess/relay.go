@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/edge-setup/edge-setup/edgeprops"
 	"github.com/edge-setup/edge-setup/steps/clock"
 	"github.com/edge-setup/edge-setup/steps/safetext"
 	"github.com/edge-setup/edge-setup/tenantapi"
@@ -39,6 +40,22 @@ type Relay struct {
 	// Ready, when set, is called once the relay listens (notifications
 	// subscribed or polling started).
 	Ready func(how string)
+	// Props is the Edge's root: the allow-list is read from it for every
+	// operation. Nil allows nothing.
+	Props *edgeprops.Store
+	// MaxSessions bounds the sessions open at once; more end FAILED
+	// "busy" at once. Default DefaultMaxSessions.
+	MaxSessions int
+	// IdleTimeout closes a session no byte crossed for that long; default
+	// DefaultIdleTimeout. Clock is the time it reads (nil: the real one).
+	IdleTimeout time.Duration
+	Clock       Clock
+	// Spawn, when set, runs each permitted session in a process of its
+	// own (so restarting the relay keeps it) and returns a wait for its
+	// end; nil runs sessions in this process.
+	Spawn func(SessionRequest) (wait func() error, err error)
+
+	troubled bool // notifications failed since the last log line said so (listen's goroutine only)
 
 	mu     sync.Mutex
 	seen   map[string]time.Time // operations taken, pruned after a day
@@ -46,8 +63,16 @@ type Relay struct {
 	active int
 }
 
-// DefaultPoll is the REST polling interval while notifications fail.
-const DefaultPoll = 5 * time.Second
+// DefaultPoll is the REST polling interval while notifications fail;
+// MinPoll is the shortest accepted.
+const (
+	DefaultPoll = 5 * time.Second
+	MinPoll     = time.Second
+)
+
+// DefaultMaxSessions fits a small Edge: each session holds two sockets,
+// two 64 KiB buffers and, as a process of its own, about 10 MB.
+const DefaultMaxSessions = 16
 
 // Serve runs until ctx ends; then it closes the open sessions and returns
 // nil. It returns an error only when the device cannot even be asked
@@ -88,54 +113,91 @@ func (r *Relay) poll() time.Duration {
 	return DefaultPoll
 }
 
-// listen keeps a notification client subscribed to the device's channel;
-// while that fails it polls the REST API, and retries the notifications
-// with a growing pause (2 s doubling to 60 s).
+func (r *Relay) maxSessions() int {
+	if r.MaxSessions > 0 {
+		return r.MaxSessions
+	}
+	return DefaultMaxSessions
+}
+
+// listen keeps a notification client subscribed to the device's channel,
+// obeying the server's advice (interval, reconnect) with every request
+// paced (a pacer bounds them whatever the server says). While that fails
+// it polls the REST API and tries the notifications again after a
+// growing pause (2 s doubling to 60 s); the trouble is logged once, and
+// its end.
 func (r *Relay) listen(ctx, sessCtx context.Context) {
+	clk := r.clock()
+	p := &pacer{clk: clk}
 	backoff := 2 * time.Second
 	ready := false
 	for ctx.Err() == nil {
+		if p.wait(ctx) != nil {
+			return
+		}
 		n := &wire.Notifications{Client: r.Client, Creds: r.Device}
 		err := n.Handshake(ctx)
 		if err == nil {
 			err = n.Subscribe(ctx, "/"+r.DeviceMO)
 		}
 		if err == nil {
-			backoff = 2 * time.Second
 			if !ready && r.Ready != nil {
 				r.Ready("real-time notifications")
 			}
 			ready = true
 			_ = r.pollOnce(ctx, sessCtx) // what arrived while not subscribed
-			err = r.connectLoop(ctx, sessCtx, n)
+			var connects int
+			connects, err = r.connectLoop(ctx, sessCtx, n, p)
 			dctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 			n.Disconnect(dctx)
 			cancel()
 			if ctx.Err() != nil {
 				return
 			}
-			if errors.Is(err, wire.ErrRehandshake) {
+			if errors.Is(err, wire.ErrRehandshake) && connects > 0 {
+				backoff = 2 * time.Second
 				continue
 			}
 		}
-		r.logf("real-time notifications do not work (%s): polling every %s, trying them again in %s",
-			tenantapi.Explain(err), r.poll(), backoff)
+		if errors.Is(err, wire.ErrNoReconnect) {
+			backoff = 60 * time.Second
+		}
+		if !r.troubled {
+			r.logf("real-time notifications do not work (%s): polling every %s and trying them again with a growing pause",
+				tenantapi.Explain(err), r.poll())
+			r.troubled = true
+		}
 		if !ready && r.Ready != nil {
 			r.Ready("REST polling")
 		}
 		ready = true
-		deadline := time.Now().Add(backoff)
-		for ctx.Err() == nil && time.Now().Before(deadline) {
+		deadline := clk.Now().Add(backoff)
+		for ctx.Err() == nil && clk.Now().Before(deadline) {
 			_ = r.pollOnce(ctx, sessCtx)
-			sleep(ctx, min(r.poll(), time.Until(deadline)))
+			_ = sleepOn(ctx, clk, min(r.poll(), deadline.Sub(clk.Now())))
 		}
 		backoff = min(backoff*2, 60*time.Second)
 	}
 }
 
-// connectLoop long-polls until an error.
-func (r *Relay) connectLoop(ctx, sessCtx context.Context, n *wire.Notifications) error {
+func (r *Relay) clock() Clock {
+	if r.Clock != nil {
+		return r.Clock
+	}
+	return realClock{}
+}
+
+// connectLoop long-polls until an error; it returns how many connects
+// succeeded.
+func (r *Relay) connectLoop(ctx, sessCtx context.Context, n *wire.Notifications, p *pacer) (int, error) {
+	ok := 0
 	for {
+		if err := sleepOn(ctx, r.clock(), n.Interval()); err != nil {
+			return ok, err
+		}
+		if err := p.wait(ctx); err != nil {
+			return ok, err
+		}
 		msgs, err := n.Connect(ctx)
 		for _, m := range msgs {
 			if m.Action != "CREATE" && m.Action != "UPDATE" {
@@ -147,7 +209,11 @@ func (r *Relay) connectLoop(ctx, sessCtx context.Context, n *wire.Notifications)
 			}
 		}
 		if err != nil {
-			return err
+			return ok, err
+		}
+		if ok++; r.troubled {
+			r.logf("real-time notifications work again")
+			r.troubled = false
 		}
 	}
 }
@@ -186,6 +252,11 @@ func (r *Relay) take(ctx context.Context, op tenantapi.Operation) {
 		}
 	}
 	r.seen[op.ID] = now
+	if r.active >= r.maxSessions() {
+		r.mu.Unlock()
+		r.fail(op.ID, fmt.Sprintf("busy: this Edge already has %d remote access sessions open (its limit); close one and try again", r.maxSessions()))
+		return
+	}
 	r.active++
 	r.wg.Add(1)
 	r.mu.Unlock()

@@ -16,6 +16,10 @@ type ServeOptions struct {
 	Log       func(line string) // one line per event, already safe
 	Ready     func(edge *Edge, how string)
 	Poll      time.Duration // REST polling while notifications fail
+	// MaxSessions bounds the open sessions (default DefaultMaxSessions).
+	MaxSessions int
+	// Spawn runs each session in a process of its own (see Relay.Spawn).
+	Spawn func(SessionRequest) (wait func() error, err error)
 }
 
 // RunRelay is `edge-setup remote-access serve`: it proves the Edge's
@@ -52,7 +56,13 @@ func RunRelay(ctx context.Context, o ServeOptions) error {
 		sleep(ctx, wait)
 		wait = min(wait*2, time.Minute)
 	}
-	r := &Relay{Client: client, Device: edge.Device, DeviceMO: edge.MOID, Poll: o.Poll, Log: log,
+	if l, err := LoadAllowList(o.Props); err != nil {
+		log("the allow-list cannot be read (" + err.Error() + "): every session is refused until it is corrected")
+	} else {
+		log("allowed on this Edge: " + l.String())
+	}
+	r := &Relay{Client: client, Device: edge.Device, DeviceMO: edge.MOID, Poll: o.Poll, Log: log, Props: o.Props,
+		MaxSessions: o.MaxSessions, Spawn: o.Spawn,
 		Ready: func(how string) {
 			if o.Ready != nil {
 				o.Ready(edge, how)

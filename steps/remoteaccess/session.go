@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"strconv"
 	"sync"
@@ -23,23 +22,34 @@ type connectRequest struct {
 	Key  string
 }
 
+// maxFragmentText bounds the hostname and connectionKey taken from an operation.
+const maxFragmentText = 1024
+
 func parseConnect(op tenantapi.Operation) (connectRequest, error) {
 	m, _ := op.Fragments[tenantapi.FragmentRemoteAccessConnect].(map[string]any)
 	var c connectRequest
 	c.Host, _ = m["hostname"].(string)
 	c.Key, _ = m["connectionKey"].(string)
+	c.Port = -1
 	switch p := m["port"].(type) {
 	case float64:
-		c.Port = int(p)
+		if p == float64(int(p)) {
+			c.Port = int(p)
+		}
 	case string:
-		c.Port, _ = strconv.Atoi(p)
+		if n, err := strconv.Atoi(p); err == nil {
+			c.Port = n
+		}
 	case json.Number:
-		n, _ := p.Int64()
-		c.Port = int(n)
+		if n, err := p.Int64(); err == nil && n >= 0 && n <= 65535 {
+			c.Port = int(n)
+		}
 	}
 	switch {
 	case c.Key == "":
 		return c, errors.New("the operation carries no connectionKey")
+	case len(c.Key) > maxFragmentText || len(c.Host) > maxFragmentText:
+		return c, errors.New("the operation's hostname or connectionKey is too long")
 	case c.Host == "":
 		return c, errors.New("the operation carries no hostname")
 	case c.Port < 1 || c.Port > 65535:
@@ -48,82 +58,174 @@ func parseConnect(op tenantapi.Operation) (connectRequest, error) {
 	return c, nil
 }
 
-// session answers one operation: EXECUTING, then the TCP connection to
-// the endpoint and the device WebSocket together, SUCCESSFUL once both are
-// up (FAILED with the reason otherwise), then bytes both ways until either
-// side closes.
+// SessionRequest is what one session needs besides the Edge's own
+// connection: the operation, its connectionKey and the address the
+// allow-list let it dial. It is handed to a session process on stdin
+// (never in argv: the key opens the device end).
+type SessionRequest struct {
+	OperationID string `json:"operationId"`
+	Key         string `json:"connectionKey"`
+	Addr        string `json:"addr"` // ip:port, already permitted
+}
+
+// session decides on one operation: the allow-list first (no connection
+// for a target it does not name), then the session, in this process or
+// in its own.
 func (r *Relay) session(ctx context.Context, op tenantapi.Operation) {
-	start := time.Now()
 	req, err := parseConnect(op)
 	if err != nil {
-		r.fail(ctx, op.ID, err.Error())
+		r.fail(op.ID, err.Error())
 		return
 	}
-	addr := net.JoinHostPort(req.Host, strconv.Itoa(req.Port))
-	// EXECUTING goes out while both connections are being opened (a round
-	// trip less before the first byte); SUCCESSFUL or FAILED only after it.
+	addr, err := r.permit(ctx, req)
+	if err != nil {
+		r.fail(op.ID, err.Error())
+		return
+	}
+	sr := SessionRequest{OperationID: op.ID, Key: req.Key, Addr: addr}
+	if r.Spawn != nil {
+		wait, err := r.Spawn(sr)
+		if err != nil {
+			r.fail(op.ID, "the Edge could not start the session: "+err.Error())
+			return
+		}
+		// The relay stopping does not wait for (nor end) the session.
+		ended := make(chan error, 1)
+		go func() { ended <- wait() }()
+		select {
+		case err := <-ended:
+			if err != nil {
+				r.logf("session %s: its process ended with %v", op.ID, err)
+			}
+		case <-ctx.Done():
+		}
+		return
+	}
+	r.sessionSpec().Run(ctx, sr)
+}
+
+func (r *Relay) permit(ctx context.Context, req connectRequest) (string, error) {
+	if r.Props == nil {
+		return "", &NotAllowedError{Target: net.JoinHostPort(req.Host, strconv.Itoa(req.Port))}
+	}
+	l, err := LoadAllowList(r.Props)
+	if err != nil {
+		return "", fmt.Errorf("the Edge cannot read its remote access allow-list: %v", err)
+	}
+	return l.Permit(ctx, req.Host, req.Port)
+}
+
+func (r *Relay) sessionSpec() Session {
+	return Session{Client: r.Client, Device: r.Device, DialTimeout: r.DialTimeout, IdleTimeout: r.IdleTimeout, Clock: r.Clock, Log: r.Log}
+}
+
+// fail sets the operation FAILED with reason (it is shown in the tenant).
+func (r *Relay) fail(opID, reason string) { r.sessionSpec().fail(opID, reason) }
+
+// Session runs one remote access session: the same code in the relay's
+// process (tests, the demo) and in a session process of its own.
+type Session struct {
+	Client      *tenantapi.Client
+	Device      tenantapi.Credentials
+	DialTimeout time.Duration // default 10 s
+	IdleTimeout time.Duration // default DefaultIdleTimeout
+	Clock       Clock         // nil: the real one
+	Log         func(line string)
+}
+
+// DefaultIdleTimeout closes a session no byte crossed for that long (the
+// platform closes idle remote access sessions after an hour too).
+const DefaultIdleTimeout = time.Hour
+
+// statusTimeout bounds a status update; it is sent even while stopping,
+// so no operation stays EXECUTING.
+const statusTimeout = 15 * time.Second
+
+func (s Session) logf(format string, args ...any) {
+	(&Relay{Log: s.Log}).logf(format, args...)
+}
+
+// Run answers one permitted operation: EXECUTING, the TCP connection and
+// the device WebSocket together; once both are up the bytes flow at once
+// and SUCCESSFUL goes out beside them (FAILED with the reason otherwise);
+// then bytes both ways until either side closes, ctx ends or no byte
+// crossed for IdleTimeout.
+func (s Session) Run(ctx context.Context, req SessionRequest) {
+	start := time.Now()
 	var wg sync.WaitGroup
 	var tcp, ws net.Conn
 	var tcpErr, wsErr, execErr error
 	wg.Add(3)
 	go func() {
 		defer wg.Done()
-		execErr = r.Client.UpdateOperation(ctx, r.Device, op.ID, tenantapi.OpExecuting, "")
+		execErr = s.status(req.OperationID, tenantapi.OpExecuting, "")
 	}()
 	go func() {
 		defer wg.Done()
-		timeout := r.DialTimeout
+		timeout := s.DialTimeout
 		if timeout <= 0 {
 			timeout = 10 * time.Second
 		}
 		d := net.Dialer{Timeout: timeout}
-		tcp, tcpErr = d.DialContext(ctx, "tcp", addr)
+		tcp, tcpErr = d.DialContext(ctx, "tcp", req.Addr)
 	}()
 	go func() {
 		defer wg.Done()
-		ws, wsErr = wire.DialDevice(ctx, r.Client, r.Device, req.Key)
+		ws, wsErr = wire.DialDevice(ctx, s.Client, s.Device, req.Key)
 	}()
 	wg.Wait()
-	if execErr != nil {
-		r.logf("session %s: cannot set the operation EXECUTING (%s); not opening it", op.ID, tenantapi.Explain(execErr))
+	closeAll := func() {
 		for _, c := range []net.Conn{tcp, ws} {
 			if c != nil {
 				c.Close()
 			}
 		}
+	}
+	if execErr != nil {
+		closeAll()
+		s.logf("session %s: cannot set the operation EXECUTING (%s); not opening it", req.OperationID, tenantapi.Explain(execErr))
 		return
 	}
 	if tcpErr != nil || wsErr != nil {
 		reason := ""
 		if tcpErr != nil {
-			reason = TCPFailureReason(addr, tcpErr)
+			reason = TCPFailureReason(req.Addr, tcpErr)
 		} else {
 			reason = "the Edge could not open the device WebSocket: " + tenantapi.Explain(wsErr)
 		}
 		// The reason is reported before the sockets close, so whoever
 		// sees the session end can already read why.
-		r.fail(ctx, op.ID, reason)
-		if tcp != nil {
-			tcp.Close()
-		}
-		if ws != nil {
-			ws.Close()
-		}
+		s.fail(req.OperationID, reason)
+		closeAll()
 		return
 	}
-	if err := r.Client.UpdateOperation(ctx, r.Device, op.ID, tenantapi.OpSuccessful, ""); err != nil {
-		r.logf("session %s: connected, but the operation could not be set SUCCESSFUL (%s)", op.ID, tenantapi.Explain(err))
+	reported := make(chan struct{})
+	go func() {
+		defer close(reported)
+		if err := s.status(req.OperationID, tenantapi.OpSuccessful, ""); err != nil {
+			s.logf("session %s: connected, but the operation could not be set SUCCESSFUL (%s)", req.OperationID, tenantapi.Explain(err))
+		}
+	}()
+	s.logf("session %s: open to %s (after %s)", req.OperationID, req.Addr, time.Since(start).Round(time.Millisecond))
+	in, out, idle := relayBytes(ctx, tcp, ws, s.IdleTimeout, s.Clock)
+	<-reported
+	why := ""
+	if idle {
+		why = " (idle)"
 	}
-	r.logf("session %s: open to %s (after %s)", op.ID, addr, time.Since(start).Round(time.Millisecond))
-	in, out := relayBytes(ctx, tcp, ws)
-	r.logf("session %s: closed after %s, %s from the tenant, %s to it", op.ID, time.Since(start).Round(time.Second), size(in), size(out))
+	s.logf("session %s: closed%s after %s, %s from the tenant, %s to it", req.OperationID, why, time.Since(start).Round(time.Second), size(in), size(out))
 }
 
-// fail sets the operation FAILED with reason (it is shown in the tenant).
-func (r *Relay) fail(ctx context.Context, opID, reason string) {
-	r.logf("session %s: failed: %s", opID, reason)
-	if err := r.Client.UpdateOperation(ctx, r.Device, opID, tenantapi.OpFailed, reason); err != nil {
-		r.logf("session %s: the failure could not be reported to the tenant (%s)", opID, tenantapi.Explain(err))
+func (s Session) status(opID, status, reason string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), statusTimeout)
+	defer cancel()
+	return s.Client.UpdateOperation(ctx, s.Device, opID, status, reason)
+}
+
+func (s Session) fail(opID, reason string) {
+	s.logf("session %s: failed: %s", opID, reason)
+	if err := s.status(opID, tenantapi.OpFailed, reason); err != nil {
+		s.logf("session %s: the failure could not be reported to the tenant (%s)", opID, tenantapi.Explain(err))
 	}
 }
 
@@ -147,29 +249,6 @@ func TCPFailureReason(addr string, err error) string {
 func isTimeout(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ne) && ne.Timeout()
-}
-
-// relayBytes copies both ways until either side ends (or ctx), then closes
-// both. It returns the bytes from the tenant and to it.
-func relayBytes(ctx context.Context, tcp, ws net.Conn) (in, out int64) {
-	done := make(chan struct{}, 2)
-	var once sync.Once
-	closeBoth := func() { once.Do(func() { tcp.Close(); ws.Close() }) }
-	go func() {
-		in, _ = io.CopyBuffer(tcp, ws, make([]byte, 64<<10))
-		closeBoth()
-		done <- struct{}{}
-	}()
-	go func() {
-		out, _ = io.CopyBuffer(ws, tcp, make([]byte, 64<<10))
-		closeBoth()
-		done <- struct{}{}
-	}()
-	stop := context.AfterFunc(ctx, closeBoth)
-	defer stop()
-	<-done
-	<-done
-	return in, out
 }
 
 func size(n int64) string {

@@ -81,6 +81,7 @@ type State struct {
 	Port          int       `json:"port"`
 	Credentials   string    `json:"credentials"`
 	SSHUser       string    `json:"sshUser"`
+	Allowed       string    `json:"allowed,omitempty"` // the allow-list entry S added
 	Configured    time.Time `json:"configured"`
 }
 

@@ -48,13 +48,14 @@ func (w *world) edgeRoot(t *testing.T) *edgeprops.Store {
 		t.Fatal(err)
 	}
 	account(t, root)
+	w.props = store
 	return store
 }
 
 func TestSetupTwiceChangesNothingTheSecondTime(t *testing.T) {
 	w := newWorld(t, 5*time.Second)
-	addr, key := testSSHD(t)
 	store := w.edgeRoot(t)
+	addr, key := testSSHDFor(t, store.Root())
 	writeHostKey(t, store.Root(), key.PublicKey())
 	// The device declared SSH only (as registrations before PASSTHROUGH did).
 	if err := w.client.UpdateManagedObject(context.Background(), w.dev, w.moID, map[string]any{"c8y_RemoteAccessSupportedProtocols": []string{"SSH"}}); err != nil {

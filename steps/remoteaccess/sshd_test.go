@@ -16,7 +16,11 @@ import (
 
 // testSSHD is an SSH server on loopback with a fresh ed25519 host key; it
 // lets nobody in (the proof only needs the key exchange).
-func testSSHD(t *testing.T) (addr string, hostKey ssh.Signer) {
+func testSSHD(t *testing.T) (addr string, hostKey ssh.Signer) { return testSSHDFor(t, "") }
+
+// testSSHDFor is testSSHD that accepts (as sshd does) the keys in each
+// user's authorized_keys under root.
+func testSSHDFor(t *testing.T, root string) (addr string, hostKey ssh.Signer) {
 	t.Helper()
 	_, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
@@ -29,6 +33,12 @@ func testSSHD(t *testing.T) (addr string, hostKey ssh.Signer) {
 	cfg := &ssh.ServerConfig{
 		ServerVersion:    "SSH-2.0-TestSSHD_1.0",
 		PasswordCallback: func(ssh.ConnMetadata, []byte) (*ssh.Permissions, error) { return nil, errors.New("no") },
+		PublicKeyCallback: func(c ssh.ConnMetadata, k ssh.PublicKey) (*ssh.Permissions, error) {
+			if a, err := LookupAccount(root, c.User()); root != "" && err == nil && HasKey(root, a, authorizedLine(k)) {
+				return nil, nil
+			}
+			return nil, errors.New("no")
+		},
 	}
 	cfg.AddHostKey(signer)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -24,6 +24,10 @@ const maxNotificationBytes = 4 << 20
 // Handshake and Subscribe again.
 var ErrRehandshake = errors.New("the notification service asks for a new handshake")
 
+// ErrNoReconnect: the server advised reconnect "none": it wants no more
+// connects from this client (use polling).
+var ErrNoReconnect = errors.New("the notification service advised not to reconnect")
+
 // Notifications is one Bayeux client of /notification/operations. It is
 // not safe for concurrent use: one goroutine handshakes, subscribes and
 // connects in turn.
@@ -35,8 +39,13 @@ type Notifications struct {
 
 	clientID string
 	hold     time.Duration // how long the server may hold a connect (its advice)
+	interval time.Duration // how long to wait before the next connect (its advice)
 	channels []string
 }
+
+// Interval is the server's advice on how long to wait before the next
+// connect (bounded to a minute).
+func (n *Notifications) Interval() time.Duration { return n.interval }
 
 // Notification is one message delivered on a subscribed channel.
 type Notification struct {
@@ -109,9 +118,25 @@ func (n *Notifications) Connect(ctx context.Context) ([]Notification, error) {
 	if err != nil {
 		return nil, err
 	}
+	out := notificationsOf(answers)
+	m, err := reply(answers, "/meta/connect")
+	n.takeAdvice(m.Advice)
+	if err == nil && m.Advice != nil {
+		switch m.Advice.Reconnect {
+		case "none":
+			err = ErrNoReconnect
+		case "handshake":
+			err = ErrRehandshake
+		}
+	}
+	return out, err
+}
+
+// notificationsOf is what the answers deliver on the subscribed channels.
+func notificationsOf(answers []message) []Notification {
 	var out []Notification
 	for _, m := range answers {
-		if len(m.Channel) > 6 && m.Channel[:6] == "/meta/" {
+		if m.Channel == "" || len(m.Channel) > 6 && m.Channel[:6] == "/meta/" {
 			continue
 		}
 		var d struct {
@@ -123,12 +148,7 @@ func (n *Notifications) Connect(ctx context.Context) ([]Notification, error) {
 		}
 		out = append(out, Notification{Channel: m.Channel, Action: d.RealtimeAction, Data: d.Data})
 	}
-	m, err := reply(answers, "/meta/connect")
-	if err != nil {
-		return out, err
-	}
-	n.takeAdvice(m.Advice)
-	return out, nil
+	return out
 }
 
 // Disconnect ends the client; errors are of no use to the caller.
@@ -141,8 +161,14 @@ func (n *Notifications) Disconnect(ctx context.Context) {
 }
 
 func (n *Notifications) takeAdvice(a *advice) {
-	if a != nil && a.Timeout > 0 {
+	if a == nil {
+		return
+	}
+	if a.Timeout > 0 {
 		n.hold = time.Duration(min(a.Timeout, int64(time.Hour/time.Millisecond))) * time.Millisecond
+	}
+	if a.Interval >= 0 {
+		n.interval = time.Duration(min(a.Interval, int64(time.Minute/time.Millisecond))) * time.Millisecond
 	}
 }
 
@@ -157,6 +183,9 @@ func reply(answers []message, channel string) (message, error) {
 		}
 		if m.Advice != nil && m.Advice.Reconnect == "handshake" {
 			return m, fmt.Errorf("%w (%s)", ErrRehandshake, oneLine(m.Error))
+		}
+		if m.Advice != nil && m.Advice.Reconnect == "none" {
+			return m, fmt.Errorf("%w (%s)", ErrNoReconnect, oneLine(m.Error))
 		}
 		return m, fmt.Errorf("the notification service refused %s: %s", channel, oneLine(m.Error))
 	}

@@ -3,6 +3,7 @@ package tenantsim
 import (
 	"net/http"
 	"slices"
+	"strings"
 )
 
 // recordBody is a stored record as the platform answers it, with links.
@@ -58,10 +59,20 @@ func (s *Sim) createRecord(w http.ResponseWriter, r *http.Request, k *kind) {
 	}
 	s.changedLocked(k.api, action, str(rec.body, "id"), rec.body)
 	body := recordBody(r, k, rec)
+	if transient(r) && action == ActionCreate {
+		// Processed (real-time notifications) but not stored (platform docs,
+		// "Processing mode": TRANSIENT).
+		delete(s.data[k.api], str(rec.body, "id"))
+	}
 	s.mu.Unlock()
 	s.flush()
 	w.Header().Set("Location", str(body, "self"))
 	writeJSON(w, r, http.StatusCreated, k.api, body)
+}
+
+// transient: the request asks for the TRANSIENT processing mode.
+func transient(r *http.Request) bool {
+	return strings.EqualFold(strings.TrimSpace(r.Header.Get("X-Cumulocity-Processing-Mode")), "TRANSIENT")
 }
 
 func writeProblem(w http.ResponseWriter, p *problem) {

@@ -52,6 +52,30 @@ func (s *Sim) notificationHold() time.Duration {
 	return DefaultNotificationHold
 }
 
+// operationChannels is "/<device>" and "/<parent>" for every device above
+// it (childDevices, transitively, at most 10 levels).
+func (s *Sim) operationChannels(dev string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := []string{"/" + dev}
+	seen := map[string]bool{dev: true}
+	level := []string{dev}
+	for depth := 0; depth < 10 && len(level) > 0; depth++ {
+		var next []string
+		for _, id := range level {
+			for _, p := range s.parentsLocked(id, "childDevices") {
+				if !seen[p] {
+					seen[p] = true
+					out = append(out, "/"+p)
+					next = append(next, p)
+				}
+			}
+		}
+		level = next
+	}
+	return out
+}
+
 // publish queues a realtime message for every client subscribed to
 // channel (or to "/*").
 func (s *Sim) publish(channel, action string, obj map[string]any) {
@@ -130,7 +154,11 @@ func (s *Sim) bayeuxMessage(r *http.Request, a *account, m map[string]any) []map
 			s.Watch(func(c Change) {
 				if c.API == APIOperation && c.Object != nil {
 					if dev := str(c.Object, "deviceId"); dev != "" {
-						s.publish("/"+dev, c.Action, c.Object)
+						// The device's channel and its agents' (the devices it is a
+						// child device of): an agent hears its children's operations.
+						for _, ch := range s.operationChannels(dev) {
+							s.publish(ch, c.Action, c.Object)
+						}
 					}
 				}
 			})

@@ -128,6 +128,16 @@ func tokenValue(r *http.Request) (value string, browser bool) {
 // X-XSRF-TOKEN. found says whether the request carried a token at all.
 func (s *Sim) tokenAuth(r *http.Request) (a *account, found bool, why string) {
 	value, browser := tokenValue(r)
+	xsrf := r.Header.Get("X-XSRF-TOKEN")
+	if strings.HasPrefix(r.URL.Path, "/service/remoteaccess/client/") && xsrf == "" {
+		// A browser cannot set headers on a WebSocket: the remote access
+		// terminal passes ?token=…&XSRF-TOKEN=… instead (reference).
+		q := r.URL.Query()
+		if value == "" && r.Header.Get("Authorization") == "" && q.Get("token") != "" {
+			value, browser = q.Get("token"), true
+		}
+		xsrf = q.Get("XSRF-TOKEN")
+	}
 	if value == "" {
 		return nil, false, ""
 	}
@@ -140,7 +150,7 @@ func (s *Sim) tokenAuth(r *http.Request) (a *account, found bool, why string) {
 	case !s.opts.Now().Before(tok.expires):
 		delete(s.tokens, value)
 		return nil, true, "Token expired: log in again."
-	case browser && (tok.xsrf == "" || !equal(r.Header.Get("X-XSRF-TOKEN"), tok.xsrf)):
+	case browser && (tok.xsrf == "" || !equal(xsrf, tok.xsrf)):
 		// Guess: the platform refuses a cookie login without the matching
 		// X-XSRF-TOKEN header; its status and words are not public.
 		return nil, true, "Missing or wrong X-XSRF-TOKEN header."

@@ -43,6 +43,26 @@ func (n qcmp) match(_ *Sim, mo map[string]any) bool {
 	return hit != n.negate
 }
 
+// idField maps the query language's _id to the id the objects carry.
+func idField(f string) string {
+	if f == "_id" {
+		return "id"
+	}
+	return f
+}
+
+// qidOrder is "_id gt 'N'" or "_id lt 'N'", compared as numbers: the
+// paging of go-c8y-cli's --includeAll ($filter=(_id gt 'last') $orderby=_id).
+type qidOrder struct {
+	value   string
+	greater bool
+}
+
+func (n qidOrder) match(_ *Sim, mo map[string]any) bool {
+	c := byNumber(str(mo, "id"), n.value)
+	return n.greater && c > 0 || !n.greater && c < 0
+}
+
 // lookup follows a dotted path through nested objects.
 func lookup(mo map[string]any, field string) (any, bool) {
 	var cur any = mo
@@ -119,7 +139,7 @@ func parseInventoryQuery(q string) (qnode, []orderKey, error) {
 		if len(f) == 0 {
 			continue
 		}
-		k := orderKey{field: f[0]}
+		k := orderKey{field: idField(f[0])}
 		if len(f) > 2 || (len(f) == 2 && f[1] != "asc" && f[1] != "desc") {
 			return nil, nil, fmt.Errorf("$orderby %q: write <field> asc or <field> desc", strings.TrimSpace(part))
 		}
@@ -291,9 +311,14 @@ func (p *qparser) factor() (qnode, error) {
 	}
 	switch strings.ToLower(op.text) {
 	case "eq":
-		return qcmp{field: t.text, value: val.text}, nil
+		return qcmp{field: idField(t.text), value: val.text}, nil
 	case "ne":
-		return qcmp{field: t.text, value: val.text, negate: true}, nil
+		return qcmp{field: idField(t.text), value: val.text, negate: true}, nil
+	case "gt", "lt":
+		if idField(t.text) != "id" {
+			return nil, fmt.Errorf("tenantsim simulates %s only on _id (go-c8y-cli's paging), not on %q", op.text, t.text)
+		}
+		return qidOrder{value: val.text, greater: strings.EqualFold(op.text, "gt")}, nil
 	}
-	return nil, fmt.Errorf("tenantsim does not simulate the operator %q (simulated: eq, ne, has(), bygroupid(), and, or)", op.text)
+	return nil, fmt.Errorf("tenantsim does not simulate the operator %q (simulated: eq, ne, has(), bygroupid(), and, or; gt and lt on _id)", op.text)
 }

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -95,16 +94,13 @@ func (s *Sim) handleRAHealth(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, r, http.StatusOK, "", map[string]any{"status": "UP"})
 }
 
-// offersBinary: the WebSocket request asks for the "binary" subprotocol.
-func offersBinary(r *http.Request) bool {
-	for _, h := range r.Header.Values("Sec-WebSocket-Protocol") {
-		for _, p := range strings.Split(h, ",") {
-			if strings.TrimSpace(p) == "binary" {
-				return true
-			}
-		}
-	}
-	return false
+// acceptBinary accepts the WebSocket as the service does: it answers the
+// subprotocol "binary" "regardless of which protocol is requested by the
+// client" (Cumulocity's client implementation docs), so clients that ask
+// for none (go-c8y-cli, c8ylp) are accepted too.
+func acceptBinary(w http.ResponseWriter, r *http.Request) (*websocket.Conn, error) {
+	w.Header().Set("Sec-WebSocket-Protocol", "binary")
+	return websocket.Accept(w, r, &websocket.AcceptOptions{Subprotocols: []string{"binary"}})
 }
 
 func (s *Sim) attachTimeout() time.Duration {
@@ -125,10 +121,6 @@ func (s *Sim) handleRAClient(w http.ResponseWriter, r *http.Request) {
 	if s.userWith(w, r, RoleRemoteAccessAdmin) == nil {
 		return
 	}
-	if !offersBinary(r) {
-		writeError(w, http.StatusBadRequest, "remoteaccess/badRequest", "The WebSocket subprotocol 'binary' is required.")
-		return
-	}
 	moID, cid := r.PathValue("id"), r.PathValue("cid")
 	s.mu.Lock()
 	var cfg *raConfig
@@ -142,7 +134,7 @@ func (s *Sim) handleRAClient(w http.ResponseWriter, r *http.Request) {
 			"No remote access configuration '"+cid+"' for device '"+moID+"'.")
 		return
 	}
-	client, err := websocket.Accept(w, r, &websocket.AcceptOptions{Subprotocols: []string{"binary"}})
+	client, err := acceptBinary(w, r)
 	if err != nil {
 		return // Accept has answered
 	}
@@ -263,10 +255,6 @@ func (s *Sim) handleRADevice(w http.ResponseWriter, r *http.Request) {
 	if a == nil {
 		return
 	}
-	if !offersBinary(r) {
-		writeError(w, http.StatusBadRequest, "remoteaccess/badRequest", "The WebSocket subprotocol 'binary' is required.")
-		return
-	}
 	key := r.PathValue("key")
 	s.ra.mu.Lock()
 	sess := s.ra.pending[key]
@@ -286,7 +274,7 @@ func (s *Sim) handleRADevice(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "remoteaccess/Not Found", "No remote access session is waiting for this connection key.")
 		return
 	}
-	device, err := websocket.Accept(w, r, &websocket.AcceptOptions{Subprotocols: []string{"binary"}})
+	device, err := acceptBinary(w, r)
 	if err != nil {
 		sess.device <- nil
 		return

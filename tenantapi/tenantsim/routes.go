@@ -35,6 +35,12 @@ func (s *Sim) routes() *http.ServeMux {
 		m.HandleFunc(k.path+"/{id}", s.handleRecord(k))
 	}
 
+	// Read by the field's clients (go-c8y-cli, the UI) but not simulated:
+	// 501, never a 404 or 405 a client would take for the platform's answer.
+	for _, p := range []string{"/inventory/managedObjects/count", "/alarm/alarms/count", "/measurement/measurements/series",
+		"PUT /alarm/alarms", "PUT /user/currentUser"} {
+		m.HandleFunc(p, func(w http.ResponseWriter, r *http.Request) { writeNotSimulated(w, r, "") })
+	}
 	m.HandleFunc("/databroker/connectors", s.handleConnectors)
 	m.HandleFunc("/databroker/connectors/{id}", s.handleConnector)
 	m.HandleFunc("/user/{tenant}/users/{name}", s.handleUser)
