@@ -105,6 +105,9 @@ func (c *Client) send(ctx context.Context, k call) (_ *resty.Response, auth stri
 	if s := resp.StatusCode(); s < 200 || s > 299 {
 		return resp, auth, apiError(k, resp)
 	}
+	if c.onChange != nil && changes(k.method, k.path) {
+		c.onChange(k.method, k.path)
+	}
 	if k.out != nil {
 		if err := decode(resp.Body(), k.out); err != nil {
 			return resp, auth, fmt.Errorf("%w: %s %s answered %d with a %s body that is not the expected JSON (%v)", ErrMalformedBody,

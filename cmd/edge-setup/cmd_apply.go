@@ -31,10 +31,11 @@ func init() {
 // failed; 2 usage; 3 locked; 4 the file has problems, nothing was changed;
 // 5 the registration did not connect within its timeout; 130 interrupted.
 func runApply(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) int {
-	var verify, check bool
+	var verify, check, asJSON bool
 	fs, code, ok := parseCommandFlags("apply", g, args, stderr, func(fs *flag.FlagSet) {
 		fs.BoolVar(&verify, "verify", false, "also run the network checks of the answers (the tenant answers, the tenant user may register devices); off by default so that a tenant that is down does not block a run")
 		fs.BoolVar(&check, "check", false, "check the file and print the plan; change nothing")
+		fs.BoolVar(&asJSON, "json", false, "print one JSON document with one object per option (changed, unchanged or failed, and what changed) instead of the sub-steps")
 	})
 	if !ok {
 		return code
@@ -64,17 +65,25 @@ func runApply(ctx context.Context, g *globals, args []string, stdout, stderr io.
 		return exitCanceled
 	}
 	if err != nil {
+		if asJSON {
+			_ = writeJSON(stdout, applyReport{File: path, Options: []steps.OptionResult{}, Error: err.Error()})
+		}
 		return reportAnswersError(stderr, err)
 	}
 	for _, w := range plan.Warnings {
 		fmt.Fprintf(stderr, "edge-setup apply: warning: %s: %s\n", path, w)
 	}
 	if check {
-		fmt.Fprintf(stdout, "%s is valid; it would run:\n", path)
-		for _, po := range plan.Options {
-			fmt.Fprintf(stdout, "  %s - %s%s\n", steps.OptionLabel(po.Step), po.Step.Title(env), planNote(po))
-		}
+		printPlan(stdout, env, path, plan)
 		return exitOK
+	}
+	var report *applyReport
+	tally := &applyReport{File: path, Options: []steps.OptionResult{}}
+	if asJSON {
+		report = tally
+		out := stdout
+		defer func() { _ = writeJSON(out, report) }()
+		stdout = io.Discard // the sub-steps stay in the action log
 	}
 
 	unlock, err := env.Props.Lock()
@@ -101,7 +110,16 @@ func runApply(ctx context.Context, g *globals, args []string, stdout, stderr io.
 			}
 		},
 		Log: log,
+		Result: func(r steps.OptionResult) {
+			tally.add(r)
+			if report == nil {
+				fmt.Fprintln(stdout, resultLine(r))
+			}
+		},
 	})
+	if report != nil && err != nil {
+		report.Error = err.Error()
+	}
 	if lerr := log.Err(); lerr != nil {
 		fmt.Fprintf(stderr, "edge-setup apply: warning: the action log could not be written: %v\n", lerr)
 	}
@@ -110,7 +128,7 @@ func runApply(ctx context.Context, g *globals, args []string, stdout, stderr io.
 	switch {
 	case err == nil:
 		log.Record(0, "apply "+path, "completed", "")
-		fmt.Fprintln(stdout, "\nDone: every option of", path, "ran.")
+		fmt.Fprintf(stdout, "\nDone: every option of %s ran (%s).\n", path, tally.summary())
 		return exitOK
 	case errors.As(err, &ae):
 		log.Record(0, "apply "+path, "refused", "the file no longer fits the Edge; nothing was changed")
@@ -139,7 +157,11 @@ func planNote(po steps.PlannedOption) string {
 	case po.Skip != "":
 		notes = append(notes, "skipped: "+po.Skip)
 	case po.Deferred:
-		notes = append(notes, "its answers are checked after option 2 has run")
+		verb := " has run"
+		if len(po.After) > 1 {
+			verb = " have run"
+		}
+		notes = append(notes, "after option "+strings.Join(po.After, " and ")+verb+": its answers and network checks come then")
 	}
 	if r := po.Register; r != nil {
 		what := "then register"

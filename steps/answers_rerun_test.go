@@ -1,0 +1,72 @@
+package steps_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/stepstest"
+)
+
+// The shipped example's shape (option 7 with a tenant user, create and
+// accept, the bootstrap password from the environment) applied twice: the
+// second run needs neither the bootstrap password nor a tenant user, warns
+// about nothing, reports every option unchanged and changes no file.
+func TestApplySameFileTwiceChangesNothing(t *testing.T) {
+	w := stepstest.New(t)
+	w.Vars["BOOT"] = stepstest.BootstrapPassword
+	w.Vars["TENANT_PW"] = stepstest.AdminPassword
+	cfg, _ := w.Env.Props.LoadAgentConfig()
+	cfg.BootstrapPassword = ""
+	if err := w.Env.Props.SaveAgentConfig(cfg); err != nil {
+		t.Fatal(err)
+	}
+	file := []byte(`version: 1
+options:
+  - option: 7
+    answers:
+      cloud_url: ` + w.URL + `
+      bootstrap_password: {env: BOOT}
+      tenant_user: ` + stepstest.AdminUser + `
+      tenant_password: {env: TENANT_PW}
+    register: {wait: true, timeout: 30s, create: true, accept: true}
+`)
+	apply := func() []steps.OptionResult {
+		t.Helper()
+		plan, err := steps.LoadAnswers(context.Background(), w.Env, "a.yaml", file, steps.CheckOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(plan.Warnings) > 0 {
+			t.Errorf("warnings: %v", plan.Warnings)
+		}
+		var res []steps.OptionResult
+		if err := steps.Apply(context.Background(), w.Env, plan, steps.ApplyOptions{Log: steps.NewActionLog(w.Env),
+			Result: func(r steps.OptionResult) { res = append(res, r) }}); err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	if res := apply(); len(res) != 1 || res[0].Result != steps.ResultChanged || len(res[0].Changes) == 0 {
+		t.Fatalf("first run: %+v", res)
+	}
+	delete(w.Vars, "BOOT")
+	delete(w.Vars, "TENANT_PW")
+	before := snapshot(t, w.Env.Root)
+	res := apply()
+	if len(res) != 1 || res[0].Result != steps.ResultUnchanged || len(res[0].Changes) != 0 {
+		t.Fatalf("second run: %+v", res)
+	}
+	// Only the records of runs may change.
+	after := snapshot(t, w.Env.Root)
+	for _, p := range []string{steps.ActionLogFile, "var/lib/edge-setup/completed.json"} {
+		delete(before, filepath.Join(w.Env.Root, p))
+		delete(after, filepath.Join(w.Env.Root, p))
+	}
+	for p, v := range after {
+		if before[p] != v {
+			t.Errorf("%s was created or changed", p)
+		}
+	}
+}
