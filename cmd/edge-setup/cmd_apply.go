@@ -10,7 +10,6 @@ import (
 	"os/signal"
 	"strings"
 
-	"github.com/edge-setup/edge-setup/edgeprops"
 	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/safetext"
 	"github.com/edge-setup/edge-setup/tui/plain"
@@ -41,13 +40,14 @@ func runApply(ctx context.Context, g *globals, args []string, stdout, stderr io.
 		return code
 	}
 	if fs.NArg() != 1 {
-		fmt.Fprintln(stderr, "edge-setup apply: give one answers file: edge-setup apply [--verify] [--check] FILE.yaml")
+		fmt.Fprintln(stderr, "edge-setup apply: give one answers file: edge-setup apply [--verify] [--check] [--json] FILE.yaml (- reads standard input)")
 		return exitUsage
 	}
 	path := fs.Arg(0)
 	// The answers file is a path of this process (as any argument), not a
-	// host path under --root; the files it names are.
-	data, err := edgeprops.ReadFile(path, 1<<20)
+	// host path under --root; the files it names are. "-" reads it from
+	// standard input, so that automation writes no file at all.
+	data, err := readInputFile(path, 1<<20)
 	if err != nil {
 		fmt.Fprintf(stderr, "edge-setup apply: cannot read the answers file: %s\n", safetext.Line(err.Error()))
 		return exitInvalidFile

@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 
-	"github.com/edge-setup/edge-setup/edgeprops"
 	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/safetext"
 )
@@ -20,7 +19,7 @@ type bulkFlags struct {
 }
 
 func (b *bulkFlags) bind(fs *flag.FlagSet) {
-	fs.StringVar(&b.file, "bulk", "", "register the devices of this CSV `file` (ID;PATH, one a line after the header) in one request, as the tenant user of C8Y_USER and C8Y_PASSWORD; with --accept, accept those pending")
+	fs.StringVar(&b.file, "bulk", "", "register the devices of this CSV `file` (- reads standard input; ID;PATH, one a line after the header) in one request, as the tenant user of C8Y_USER and C8Y_PASSWORD; with --accept, accept those pending")
 	fs.StringVar(&b.url, "url", "", "with --bulk: the tenant `URL` (default: C8Y_HOST)")
 	fs.BoolVar(&b.json, "json", false, "with --bulk: print the devices as JSON")
 }
@@ -40,7 +39,7 @@ func runBulkRegister(ctx context.Context, g *globals, b bulkFlags, misused, acce
 		fmt.Fprintln(stderr, "edge-setup register: --bulk needs the tenant: give --url https://acme.cumulocity.com or set C8Y_HOST")
 		return exitUsage
 	}
-	csv, err := edgeprops.ReadFile(b.file, 4<<20)
+	csv, err := readInputFile(b.file, 4<<20)
 	if err != nil {
 		fmt.Fprintf(stderr, "edge-setup register: cannot read %s: %s\n", safetext.Line(b.file), safetext.Line(err.Error()))
 		return exitInvalidFile
