@@ -139,6 +139,7 @@ type AnswersPlan struct {
 
 	data    []byte
 	secrets []string
+	verify  bool // the deferred options' network checks run when they do
 }
 
 // CheckOptions configure LoadAnswers.
@@ -154,7 +155,7 @@ type CheckOptions struct {
 func LoadAnswers(ctx context.Context, env *Env, name string, data []byte, o CheckOptions) (*AnswersPlan, error) {
 	c := &checker{env: env}
 	opts := c.parse(data)
-	plan := &AnswersPlan{Name: name, data: data}
+	plan := &AnswersPlan{Name: name, data: data, verify: o.Verify}
 	for i, fo := range opts {
 		plan.Options = append(plan.Options, c.checkOption(ctx, fo, opts[:i], o.Verify))
 	}

@@ -49,7 +49,7 @@ type ApplyOptions struct {
 // come back as an *AnswersError and nothing is changed.
 func Apply(ctx context.Context, env *Env, plan *AnswersPlan, o ApplyOptions) error {
 	if !o.NoRecheck {
-		fresh, err := LoadAnswers(ctx, env, plan.Name, plan.data, CheckOptions{})
+		fresh, err := LoadAnswers(ctx, env, plan.Name, plan.data, CheckOptions{Verify: plan.verify})
 		if err != nil {
 			return err
 		}
@@ -136,7 +136,7 @@ func Apply(ctx context.Context, env *Env, plan *AnswersPlan, o ApplyOptions) err
 // now that that one ran.
 func checkDeferred(ctx context.Context, env *Env, po PlannedOption, plan *AnswersPlan) (PlannedOption, error) {
 	c := &checker{env: env}
-	fresh := c.checkOption(ctx, po.src, nil, false)
+	fresh := c.checkOption(ctx, po.src, nil, plan.verify)
 	if len(c.problems) > 0 {
 		msgs := make([]string, len(c.problems))
 		for i, p := range c.problems {

@@ -2,7 +2,9 @@ package steps_test
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/edge-setup/edge-setup/steps"
@@ -69,4 +71,41 @@ options:
 			t.Errorf("%s was created or changed", p)
 		}
 	}
+}
+
+// What an earlier option of the file will do counts as done: S after 7 and
+// B after 2 are checked when they run; alone they are refused as before.
+func TestAnswersLaterOptionsWaitForEarlierOnes(t *testing.T) {
+	w := stepstest.New(t)
+	for _, c := range []struct {
+		file  string
+		after []string
+	}{
+		{"options:\n  - option: 7\n    answers: {cloud_url: " + w.URL + ", tenant_user: \"\"}\n    register: {wait: true}\n  - option: S\n", []string{"7"}},
+		{"options:\n  - option: 2\n    answers: {}\n  - option: B\n    databroker: x\n", []string{"2"}},
+	} {
+		plan, err := steps.LoadAnswers(context.Background(), w.Env, "a.yaml", []byte(c.file), steps.CheckOptions{})
+		var last steps.PlannedOption
+		if plan != nil {
+			last = plan.Options[len(plan.Options)-1]
+		}
+		if !last.Deferred || strings.Join(last.After, ",") != strings.Join(c.after, ",") {
+			t.Errorf("%s: last option %+v (err %v)", c.file, last, err)
+		}
+		for _, p := range problemsOf(err) {
+			if strings.Contains(p.Msg, "cannot run now") {
+				t.Errorf("%s: refused: %s", c.file, p)
+			}
+		}
+	}
+	_, err := steps.LoadAnswers(context.Background(), w.Env, "a.yaml", []byte("options:\n  - option: S\n"), steps.CheckOptions{})
+	wantProblem(t, problems(t, err), 2, "option S (Remote SSH access through the tenant) cannot run now")
+}
+
+func problemsOf(err error) []steps.AnswerProblem {
+	var ae *steps.AnswersError
+	if errors.As(err, &ae) {
+		return ae.Problems
+	}
+	return nil
 }
