@@ -30,6 +30,9 @@ func (c *checker) checkOption(ctx context.Context, fo fileOption, earlier []file
 				po.After = append(po.After, fileOptionName(n))
 			}
 			c.readAll(fo, nil) // secrets that cannot be read are reported now
+			if verify {
+				c.verifyDeferred(ctx, fo, earlier)
+			}
 			return po
 		}
 		c.problem(fo.line, "option %s (%s) cannot run now: %v", fileOptionName(fo.number), s.Title(c.env), err)
@@ -63,6 +66,32 @@ func providers(n int, earlier []fileOption) []int {
 		}
 	}
 	return out
+}
+
+// verifyDeferred runs the network check a deferred option allows before
+// the options it waits for have run: its tenant user (S, B) logs in at the
+// cloud URL an earlier option 7 of the file gives.
+func (c *checker) verifyDeferred(ctx context.Context, fo fileOption, earlier []fileOption) {
+	user, pw := fo.values[KeyTenantUser], fo.values[KeyTenantPassword]
+	url := ""
+	for _, e := range earlier {
+		if v, ok := e.values[KeyCloudURL]; ok && e.number == 7 && v.from == nil {
+			url = v.value
+		}
+	}
+	url, err := NormalizeCloudURL(url)
+	if user.value == "" || user.from != nil || url == "" || err != nil {
+		return
+	}
+	secret, err := pw.read(c.env, KeyTenantPassword)
+	if err != nil {
+		return // readAll reported it
+	}
+	vctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	if err := verifyLogin(vctx, c.env, url, tenantUserCredentials(c.env, user.value, secret.value)); err != nil {
+		c.problem(pw.line, "%s: %v (checked at %s because of --verify)", KeyTenantPassword, err, url)
+	}
 }
 
 // readAll reads every {env:}/{file:} value of an option but those of the

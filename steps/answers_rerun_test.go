@@ -109,3 +109,21 @@ func problemsOf(err error) []steps.AnswerProblem {
 	}
 	return nil
 }
+
+// --verify checks what it can of a deferred option before the options it
+// waits for: S's tenant user logs in at option 7's cloud URL.
+func TestVerifyChecksADeferredOptionsTenantUser(t *testing.T) {
+	w := stepstest.New(t)
+	w.Vars["PW"] = "wrong-password"
+	file := "options:\n  - option: 7\n    answers: {cloud_url: " + w.URL + ", tenant_user: \"\"}\n    register: {wait: true}\n" +
+		"  - option: S\n    answers:\n      tenant_user: " + stepstest.AdminUser + "\n      tenant_password: {env: PW}\n"
+	if _, err := steps.LoadAnswers(context.Background(), w.Env, "a.yaml", []byte(file), steps.CheckOptions{}); err != nil {
+		t.Fatalf("without --verify: %v", err)
+	}
+	_, err := steps.LoadAnswers(context.Background(), w.Env, "a.yaml", []byte(file), steps.CheckOptions{Verify: true})
+	wantProblem(t, problems(t, err), 8, "tenant_password: the tenant refused user")
+	w.Vars["PW"] = stepstest.AdminPassword
+	if _, err := steps.LoadAnswers(context.Background(), w.Env, "a.yaml", []byte(file), steps.CheckOptions{Verify: true}); err != nil {
+		t.Fatalf("right password: %v", err)
+	}
+}
