@@ -66,3 +66,12 @@ func (s *Store) RemoveLeftovers() []string {
 	}
 	return removed
 }
+
+// WriteDirs lists the directories (relative to the root) edge-setup writes
+// files into: apply compares them before and after an option to say
+// truthfully what it changed.
+func WriteDirs() []string {
+	writeDirsMu.Lock()
+	defer writeDirsMu.Unlock()
+	return append([]string(nil), writeDirs...)
+}

@@ -38,8 +38,12 @@ import (
 // cannot be read, options that are not available, and, walking each option's
 // NextPrompt exactly as a front end does, missing and invalid answers (the
 // walk of one option stops at its first problem: later prompts may depend
-// on that answer). Options 3, 4 and 6 listed after option 2 in a file that
-// has yet to complete option 2 are checked just before they run.
+// on that answer). Options run in file order, and what an earlier option
+// will do counts as done: an option that cannot run yet but needs only an
+// earlier one (3, 4, 6 and B after option 2; S and B after option 7) is
+// checked just before it runs. A {env:}/{file:} value is read only when a
+// prompt asks for it (or, for such a deferred option, at once), so a rerun
+// on an Edge that already matches the file needs no secret it does not use.
 
 // AnswersFileVersion is the only "version:" an answers file may name.
 const AnswersFileVersion = 1
@@ -116,9 +120,10 @@ type PlannedOption struct {
 	// Answers are complete and validated; they may hold secrets: never show them.
 	Answers  Answers
 	Register *RegisterSpec
-	// Deferred options depend on an earlier option of the file; their
-	// answers are checked just before they run.
+	// Deferred options depend on an earlier option of the file (After
+	// names them); their answers are checked just before they run.
 	Deferred bool
+	After    []string // the operator's names of those options: 2, 7
 	// Skip, when set, says why the option has nothing to do (option 8
 	// already in the state the file asks for).
 	Skip string
@@ -134,6 +139,7 @@ type AnswersPlan struct {
 
 	data    []byte
 	secrets []string
+	verify  bool // the deferred options' network checks run when they do
 }
 
 // CheckOptions configure LoadAnswers.
@@ -149,19 +155,9 @@ type CheckOptions struct {
 func LoadAnswers(ctx context.Context, env *Env, name string, data []byte, o CheckOptions) (*AnswersPlan, error) {
 	c := &checker{env: env}
 	opts := c.parse(data)
-	plan := &AnswersPlan{Name: name, data: data}
-	sawPostInstall := false
-	for _, fo := range opts {
-		po := c.checkOption(ctx, fo, sawPostInstall, o.Verify)
-		plan.Options = append(plan.Options, po)
-		sawPostInstall = sawPostInstall || fo.number == 2
-	}
-	for _, fo := range opts {
-		for _, v := range fo.values {
-			if v.sourced {
-				plan.secrets = append(plan.secrets, v.value)
-			}
-		}
+	plan := &AnswersPlan{Name: name, data: data, verify: o.Verify}
+	for i, fo := range opts {
+		plan.Options = append(plan.Options, c.checkOption(ctx, fo, opts[:i], o.Verify))
 	}
 	plan.secrets = append(plan.secrets, c.secrets...)
 	plan.Warnings = sortProblems(c.warnings)

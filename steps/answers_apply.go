@@ -39,6 +39,8 @@ type ApplyOptions struct {
 	// NoRecheck skips checking the file again at the start of Apply. Leave
 	// it false when the lock was taken after LoadAnswers.
 	NoRecheck bool
+	// Result hears what each option did once it finished (or failed).
+	Result func(OptionResult)
 }
 
 // Apply runs the options of plan in order, stopping at the first failure
@@ -47,7 +49,7 @@ type ApplyOptions struct {
 // come back as an *AnswersError and nothing is changed.
 func Apply(ctx context.Context, env *Env, plan *AnswersPlan, o ApplyOptions) error {
 	if !o.NoRecheck {
-		fresh, err := LoadAnswers(ctx, env, plan.Name, plan.data, CheckOptions{})
+		fresh, err := LoadAnswers(ctx, env, plan.Name, plan.data, CheckOptions{Verify: plan.verify})
 		if err != nil {
 			return err
 		}
@@ -65,69 +67,85 @@ func Apply(ctx context.Context, env *Env, plan *AnswersPlan, o ApplyOptions) err
 		}
 	}
 	ran := false
+	var rec changeRecorder
 	for _, po := range plan.Options {
 		n := po.Step.Number()
 		title := po.Step.Title(env)
+		res := OptionResult{Option: fileOptionName(n), Title: title}
+		report := func(result, detail string) {
+			if o.Result != nil {
+				res.Result, res.Detail = result, redact(detail, plan.secrets)
+				o.Result(res)
+			}
+		}
 		fail := func(err error) error {
 			log.Finished(n, err)
-			return &ApplyError{Option: n, Title: title, Err: &redactedError{msg: redact(err.Error(), plan.secrets), err: err}, Changed: ran}
+			res.Changes = rec.changes()
+			report(ResultFailed, err.Error())
+			return &ApplyError{Option: n, Title: title, Err: &redactedError{msg: redact(err.Error(), plan.secrets), err: err}, Changed: ran || len(res.Changes) > 0}
 		}
+		wenv := rec.watch(env)
 		if ctx.Err() != nil {
 			// a signal between two options: the next one does not start
-			return fail(fmt.Errorf("%w before option %d (%w)", ErrInterrupted, n, context.Cause(ctx)))
+			return fail(fmt.Errorf("%w before option %s (%w)", ErrInterrupted, res.Option, context.Cause(ctx)))
 		}
 		if po.Deferred {
-			a, err := checkDeferred(ctx, env, po, plan)
+			fresh, err := checkDeferred(ctx, env, po, plan)
 			if err != nil {
 				return fail(err)
 			}
-			po.Answers = a
+			po.Answers, po.Skip = fresh.Answers, fresh.Skip
 		}
+		emit := log.Wrap(n, show(n))
 		if po.Skip != "" {
 			if o.Start != nil {
 				o.Start(po.Step, nil)
 			}
-			log.Wrap(n, show(n))(Event{Kind: SubStepSkipped, Name: title, Detail: po.Skip})
-			continue
+			emit(Event{Kind: SubStepSkipped, Name: title, Detail: po.Skip})
+		} else {
+			if o.Start != nil {
+				o.Start(po.Step, po.Step.Confirm(env, po.Answers))
+			}
+			if err := po.Step.Run(ctx, wenv, po.Answers, emit); err != nil {
+				return fail(err)
+			}
+			log.Finished(n, nil)
 		}
-		if o.Start != nil {
-			o.Start(po.Step, po.Step.Confirm(env, po.Answers))
-		}
-		emit := log.Wrap(n, show(n))
-		err := po.Step.Run(ctx, env, po.Answers, emit)
-		if err != nil {
-			return fail(err)
-		}
-		ran = true
-		log.Finished(n, nil)
 		if n == DataBrokerNumber {
-			if err := applyDataBrokerLink(ctx, env, po, emit, o.Sleep); err != nil {
+			if err := applyDataBrokerLink(ctx, wenv, po, emit, o.Sleep); err != nil {
 				return fail(err)
 			}
 		}
 		if po.Register != nil {
-			if err := applyRegistration(ctx, env, po, emit, show(n), log, o.Sleep); err != nil {
+			if err := applyRegistration(ctx, wenv, po, emit, show(n), log, o.Sleep); err != nil {
 				return fail(err)
 			}
 		}
+		res.Changes = rec.changes()
+		if len(res.Changes) == 0 {
+			report(ResultUnchanged, po.Skip)
+			continue
+		}
+		ran = true
+		report(ResultChanged, "")
 	}
 	return nil
 }
 
 // checkDeferred checks an option that depends on an earlier one of the file,
 // now that that one ran.
-func checkDeferred(ctx context.Context, env *Env, po PlannedOption, plan *AnswersPlan) (Answers, error) {
+func checkDeferred(ctx context.Context, env *Env, po PlannedOption, plan *AnswersPlan) (PlannedOption, error) {
 	c := &checker{env: env}
-	fresh := c.checkOption(ctx, po.src, false, false)
+	fresh := c.checkOption(ctx, po.src, nil, plan.verify)
 	if len(c.problems) > 0 {
 		msgs := make([]string, len(c.problems))
 		for i, p := range c.problems {
 			msgs[i] = p.String()
 		}
-		return nil, fmt.Errorf("its answers in %s cannot be used now that the options before it ran (they did change the Edge): %s", plan.Name, strings.Join(msgs, "; "))
+		return po, fmt.Errorf("its answers in %s cannot be used now that the options before it ran (they did change the Edge): %s", plan.Name, strings.Join(msgs, "; "))
 	}
 	plan.secrets = append(plan.secrets, c.secrets...)
-	return fresh.Answers, nil
+	return fresh, nil
 }
 
 // redactedError is an error whose text lost the file's secrets; errors.Is
@@ -162,7 +180,9 @@ func applyRegistration(ctx context.Context, env *Env, po PlannedOption, emit, sh
 		t.Emit(Event{Kind: SubStepFailed, Name: name, Detail: err.Error()})
 		return err
 	}
-	if (spec.Create || spec.Accept) && !reg.CanManage() {
+	// Only an Edge that still has to be registered needs the tenant user:
+	// a rerun on a connected one creates and accepts nothing.
+	if (spec.Create || spec.Accept) && !reg.CanManage() && po.Skip == "" {
 		err := errors.New("create and accept need a tenant user: give tenant_user and tenant_password, or set C8Y_USER and C8Y_PASSWORD")
 		t.Emit(Event{Kind: SubStepFailed, Name: name, Detail: err.Error()})
 		return err

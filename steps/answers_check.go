@@ -3,11 +3,14 @@ package steps
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 )
 
-// checkOption checks availability and walks the prompts.
-func (c *checker) checkOption(ctx context.Context, fo fileOption, afterPostInstall, verify bool) PlannedOption {
+// checkOption checks availability and walks the prompts. earlier are the
+// options of the file before this one: what they will do counts as done, so
+// an option that needs one of them is checked just before it runs.
+func (c *checker) checkOption(ctx context.Context, fo fileOption, earlier []fileOption, verify bool) PlannedOption {
 	s := optionStep(fo.number)
 	po := PlannedOption{Step: s, Line: fo.line, Register: fo.register, src: fo}
 	if fo.broken {
@@ -16,27 +19,98 @@ func (c *checker) checkOption(ctx context.Context, fo fileOption, afterPostInsta
 	if fo.number == 8 {
 		hs, err := loadHostingState(c.env)
 		if err == nil && hs.Enabled == (fo.hosting == "enabled") {
-			po.Skip = "microservice hosting is already " + fo.hosting
+			po.Skip = "unchanged: microservice hosting is already " + fo.hosting
 			return po
 		}
 	}
 	if err := s.Available(c.env); err != nil {
-		if afterPostInstall && dependsOnPostInstall(fo.number) && requirePostInstall(c.env) != nil {
+		if after := providers(fo.number, earlier); len(after) > 0 {
 			po.Deferred = true
+			for _, n := range after {
+				po.After = append(po.After, fileOptionName(n))
+			}
+			c.readAll(fo, nil) // secrets that cannot be read are reported now
+			if verify {
+				c.verifyDeferred(ctx, fo, earlier)
+			}
 			return po
 		}
-		c.problem(fo.line, "option %s (%s) cannot run now: %v", optionName(fo.number), s.Title(c.env), err)
+		c.problem(fo.line, "option %s (%s) cannot run now: %v", fileOptionName(fo.number), s.Title(c.env), err)
 		return po
 	}
-	a, probs, warns := walkAnswers(ctx, c.env, s, fo, verify)
-	c.problems = append(c.problems, probs...)
-	c.warnings = append(c.warnings, warns...)
+	a, matched := c.walk(ctx, s, fo, verify)
 	po.Answers = a
-	if len(probs) == 0 {
-		c.secrets = append(c.secrets, secretAnswers(c.env, s, a)...)
-		c.checkRegister(fo, a)
+	if matched != "" {
+		po.Skip = matched
 	}
 	return po
+}
+
+// providers are the earlier options of the file that do what option n
+// needs before it can run (option 2 for the Edge tenant's admin, option 7
+// for the cloud tenant and the device credentials), in file order.
+func providers(n int, earlier []fileOption) []int {
+	var needs []int
+	switch {
+	case dependsOnPostInstall(n):
+		needs = []int{2}
+	case n == DataBrokerNumber:
+		needs = []int{2, 7}
+	case n == RemoteAccessNumber:
+		needs = []int{7}
+	}
+	var out []int
+	for _, e := range earlier {
+		if slices.Contains(needs, e.number) && !slices.Contains(out, e.number) && !e.broken {
+			out = append(out, e.number)
+		}
+	}
+	return out
+}
+
+// verifyDeferred runs the network check a deferred option allows before
+// the options it waits for have run: its tenant user (S, B) logs in at the
+// cloud URL an earlier option 7 of the file gives.
+func (c *checker) verifyDeferred(ctx context.Context, fo fileOption, earlier []fileOption) {
+	user, pw := fo.values[KeyTenantUser], fo.values[KeyTenantPassword]
+	url := ""
+	for _, e := range earlier {
+		if v, ok := e.values[KeyCloudURL]; ok && e.number == 7 && v.from == nil {
+			url = v.value
+		}
+	}
+	url, err := NormalizeCloudURL(url)
+	if user.value == "" || user.from != nil || url == "" || err != nil {
+		return
+	}
+	secret, err := pw.read(c.env, KeyTenantPassword)
+	if err != nil {
+		return // readAll reported it
+	}
+	vctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	if err := verifyLogin(vctx, c.env, url, tenantUserCredentials(c.env, user.value, secret.value)); err != nil {
+		c.problem(pw.line, "%s: %v (checked at %s because of --verify)", KeyTenantPassword, err, url)
+	}
+}
+
+// readAll reads every {env:}/{file:} value of an option but those of the
+// keys in done, when its prompts cannot be walked (yet), so that a missing
+// secret is reported before anything changes.
+func (c *checker) readAll(fo fileOption, done map[string]bool) {
+	for key, v := range fo.values {
+		if done[key] {
+			continue
+		}
+		r, err := v.read(c.env, key)
+		if err != nil {
+			c.problem(v.line, "%s: %v", key, err)
+			continue
+		}
+		if r.sourced {
+			c.secrets = append(c.secrets, r.value)
+		}
+	}
 }
 
 func dependsOnPostInstall(n int) bool { return n == 3 || n == 4 || n == 6 }
@@ -44,8 +118,8 @@ func dependsOnPostInstall(n int) bool { return n == 3 || n == 4 || n == 6 }
 // checkRegister checks what the registration needs beyond option 7's answers.
 func (c *checker) checkRegister(fo fileOption, a Answers) {
 	spec := fo.register
-	if spec == nil {
-		return
+	if spec == nil || a[KeyConnectedAction] == ConnectedCheck {
+		return // registered with this tenant already: nothing to create or accept
 	}
 	if a[KeyCloudURL] == "" {
 		c.problem(spec.Line, "register: cloud_url is blank, which disables remote management: there is no tenant to register with")
@@ -59,10 +133,12 @@ func (c *checker) checkRegister(fo fileOption, a Answers) {
 // maxPrompts stops a walk whose step keeps asking (a bug, not a file problem).
 const maxPrompts = 64
 
-// walkAnswers answers s's prompts from the file's values exactly as a front
-// end would, stopping at the first problem.
-func walkAnswers(ctx context.Context, env *Env, s Step, fo fileOption, verify bool) (Answers, []AnswerProblem, []AnswerProblem) {
-	var probs, warns []AnswerProblem
+// walk answers s's prompts from the file's values exactly as a front end
+// would, stopping at the first problem. matched, when not "", says that the
+// Edge already is as the option's answers want it: the option then has
+// nothing to do.
+func (c *checker) walk(ctx context.Context, s Step, fo fileOption, verify bool) (a Answers, matched string) {
+	nprobs := len(c.problems)
 	values := fo.values
 	if fo.number == DataBrokerNumber {
 		values = cloneValues(values)
@@ -86,24 +162,39 @@ func walkAnswers(ctx context.Context, env *Env, s Step, fo fileOption, verify bo
 		values = cloneValues(values)
 		values[KeyInputMode] = fileValue{value: InputConsole, line: fo.line}
 	}
-	a := Answers{}
+	a = Answers{}
 	if fo.number == DataBrokerNumber {
 		a[keyDBWanted] = "yes" // the file names the connector it wants: an existing one is kept or changed
 	}
+	name := fileOptionName(fo.number)
 	asked := map[string]bool{}
+	// stop ends a walk at a problem: the file is refused, so the values
+	// the walk did not reach are read too, to report every problem at once.
+	stop := func() (Answers, string) {
+		c.readAll(fo, asked)
+		return a, ""
+	}
 	for range maxPrompts {
-		p, err := s.NextPrompt(env, a)
+		p, err := s.NextPrompt(c.env, a)
 		if err != nil {
-			probs = append(probs, AnswerProblem{fo.line, fmt.Sprintf("option %s: %v", optionName(fo.number), err)})
-			return a, probs, warns
+			c.problem(fo.line, "option %s: %v", name, err)
+			return stop()
 		}
 		if p == nil {
+			matched = alreadyDone(c.env, fo.number, a)
 			for key, v := range fo.values {
-				if !asked[key] && !a.Has(key) {
-					warns = append(warns, AnswerProblem{v.line, fmt.Sprintf("option %s does not ask for %s with these answers and the Edge's current state: it is ignored", optionName(fo.number), key)})
+				// A {env:}/{file:} value not asked for was never read: one
+				// file may serve Edges that need it and Edges that do not
+				// (the bootstrap password is asked only while there is none).
+				if matched == "" && v.from == nil && !asked[key] && !a.Has(key) {
+					c.warn(v.line, "option %s does not ask for %s with these answers and the Edge's current state: it is ignored", name, key)
 				}
 			}
-			return a, probs, warns
+			if len(c.problems) == nprobs {
+				c.secrets = append(c.secrets, secretAnswers(c.env, s, a)...)
+				c.checkRegister(fo, a)
+			}
+			return a, matched
 		}
 		asked[p.Key] = true
 		v, ok := values[p.Key]
@@ -114,34 +205,49 @@ func walkAnswers(ctx context.Context, env *Env, s Step, fo fileOption, verify bo
 			v, ok = fileValue{value: p.Default, line: fo.line}, true
 		}
 		if !ok {
-			msg := fmt.Sprintf("option %s needs %s (%s)", optionName(fo.number), p.Key, p.Text)
+			msg := fmt.Sprintf("option %s needs %s (%s)", name, p.Key, p.Text)
 			if p.Note != "" {
 				msg += ": " + p.Note
 			}
-			probs = append(probs, AnswerProblem{fo.line, msg})
-			return a, probs, warns
+			c.problem(fo.line, "%s", msg)
+			return stop()
+		}
+		if v, err = v.read(c.env, p.Key); err != nil {
+			c.problem(v.line, "%s: %v", p.Key, err)
+			return stop()
+		}
+		if v.sourced {
+			c.secrets = append(c.secrets, v.value)
 		}
 		norm, err := p.Check(v.value)
 		if err != nil {
-			probs = append(probs, AnswerProblem{v.line, fmt.Sprintf("%s: %v", p.Key, err)})
-			return a, probs, warns
+			c.problem(v.line, "%s: %v", p.Key, err)
+			return stop()
 		}
 		if verify && p.Verify != nil {
 			vctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 			err := p.Verify(vctx, norm)
 			cancel()
 			if err != nil {
-				probs = append(probs, AnswerProblem{v.line, fmt.Sprintf("%s: %v (checked because of --verify)", p.Key, err)})
-				return a, probs, warns
+				c.problem(v.line, "%s: %v (checked because of --verify)", p.Key, err)
+				return stop()
 			}
 		}
 		if p.Secret && !v.sourced && v.value != "" && p.Key != keyPasswordAgain {
-			warns = append(warns, AnswerProblem{v.line, fmt.Sprintf("%s is a secret written in the file itself: prefer {env: VARIABLE} or {file: PATH}, and keep the file private", p.Key)})
+			c.warn(v.line, "%s is a secret written in the file itself: prefer {env: VARIABLE} or {file: PATH}, and keep the file private", p.Key)
 		}
 		a[p.Key] = norm
 	}
-	probs = append(probs, AnswerProblem{fo.line, fmt.Sprintf("option %d keeps asking after %d answers: this is a bug in edge-setup, please report it", fo.number, maxPrompts)})
-	return a, probs, warns
+	c.problem(fo.line, "option %s keeps asking after %d answers: this is a bug in edge-setup, please report it", name, maxPrompts)
+	return stop()
+}
+
+// fileOptionName is the operator's name of option n (S, B or its number).
+func fileOptionName(n int) string {
+	if s := optionStep(n); s != nil {
+		return OptionLabel(s)
+	}
+	return optionName(n)
 }
 
 func hasKey(m map[string]fileValue, k string) bool { _, ok := m[k]; return ok }

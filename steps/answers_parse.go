@@ -29,7 +29,13 @@ type fileValue struct {
 	value   string
 	line    int
 	sourced bool // from {env:} or {file:}
+	// from, when set, is the {env:}/{file:} source not read yet: a value is
+	// read only when a prompt asks for it, so a rerun on an Edge that needs
+	// no bootstrap password does not need its variable either.
+	from *valueSource
 }
+
+type valueSource struct{ kind, name string }
 
 type checker struct {
 	env      *Env
@@ -260,26 +266,7 @@ func (c *checker) value(key string, n *yaml.Node) (fileValue, bool) {
 			c.problem(n.Line, "%s: write a value, {env: VARIABLE} or {file: /path/to/file}", key)
 			return fileValue{}, false
 		}
-		src := ps[0].val.Value
-		if ps[0].key.Value == "env" {
-			v := c.env.getenv(src)
-			if v == "" {
-				c.problem(n.Line, "%s: the environment variable %s is not set or empty", key, src)
-				return fileValue{}, false
-			}
-			return fileValue{value: v, line: n.Line, sourced: true}, true
-		}
-		data, err := readOperatorFile(c.env, src, "file for "+key)
-		if err != nil {
-			c.problem(n.Line, "%s: %v", key, err)
-			return fileValue{}, false
-		}
-		v := strings.TrimRight(string(data), "\r\n")
-		if v == "" {
-			c.problem(n.Line, "%s: %s is empty", key, src)
-			return fileValue{}, false
-		}
-		return fileValue{value: v, line: n.Line, sourced: true}, true
+		return fileValue{line: n.Line, sourced: true, from: &valueSource{kind: ps[0].key.Value, name: ps[0].val.Value}}, true
 	}
 	c.problem(n.Line, "%s: write a value, {env: VARIABLE} or {file: /path/to/file}, not a list", key)
 	return fileValue{}, false
@@ -331,4 +318,28 @@ func (c *checker) parseRegister(n *yaml.Node) (*RegisterSpec, bool) {
 		}
 	}
 	return spec, ok
+}
+
+// read reads a {env:}/{file:} value (a literal comes back as it is).
+func (v fileValue) read(env *Env, key string) (fileValue, error) {
+	if v.from == nil {
+		return v, nil
+	}
+	src := v.from.name
+	if v.from.kind == "env" {
+		s := env.getenv(src)
+		if s == "" {
+			return v, fmt.Errorf("the environment variable %s is not set or empty", src)
+		}
+		return fileValue{value: s, line: v.line, sourced: true}, nil
+	}
+	data, err := readOperatorFile(env, src, "file for "+key)
+	if err != nil {
+		return v, err
+	}
+	s := strings.TrimRight(string(data), "\r\n")
+	if s == "" {
+		return v, fmt.Errorf("%s is empty", src)
+	}
+	return fileValue{value: s, line: v.line, sourced: true}, nil
 }

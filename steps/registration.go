@@ -256,6 +256,9 @@ func (r *Registration) connect(ctx context.Context, dev tenantapi.Credentials) (
 	default:
 		return nil, explain("looking up the device in the inventory failed", err)
 	}
+	if !conn.CreatedDevice && hasRequiredAvailability(ctx, r.Client, dev, conn.ManagedObjectID) {
+		return conn, nil // a rerun on a connected Edge changes nothing in the tenant
+	}
 	err = r.Client.UpdateManagedObject(ctx, dev, conn.ManagedObjectID, map[string]any{
 		"c8y_RequiredAvailability": map[string]any{"responseInterval": RequiredAvailabilityMinutes},
 	})
@@ -263,6 +266,18 @@ func (r *Registration) connect(ctx context.Context, dev tenantapi.Credentials) (
 		return nil, explain("updating the device in the inventory failed", err)
 	}
 	return conn, nil
+}
+
+// hasRequiredAvailability: the device's managed object already asks for
+// RequiredAvailabilityMinutes (false when it cannot be read: then it is set).
+func hasRequiredAvailability(ctx context.Context, c *tenantapi.Client, dev tenantapi.Credentials, moID string) bool {
+	mo, err := c.ManagedObject(ctx, dev, moID)
+	if err != nil {
+		return false
+	}
+	ra, _ := mo["c8y_RequiredAvailability"].(map[string]any)
+	n, ok := ra["responseInterval"].(float64)
+	return ok && n == RequiredAvailabilityMinutes
 }
 
 // ExternalIDType binds the Edge device ID to its managed object.

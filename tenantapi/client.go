@@ -56,6 +56,8 @@ type Client struct {
 
 	debugMu sync.Mutex
 	debug   io.Writer
+
+	onChange func(method, path string) // see OnChange
 }
 
 // New checks the options and builds a client. It does not contact the tenant.

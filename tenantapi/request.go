@@ -1,6 +1,7 @@
 package tenantapi
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -35,6 +36,7 @@ type call struct {
 	body   any          // JSON body; nil sends none
 	out    any          // decode a 2xx answer into this; nil ignores it
 	hide   string       // a secret in the path (a security code): the trace shows **** instead
+	file   []byte       // sent as the multipart form part "file" instead of a JSON body
 }
 
 // do sends one request (no retries) and turns every failure into *Error,
@@ -86,6 +88,9 @@ func (c *Client) send(ctx context.Context, k call) (_ *resty.Response, auth stri
 		}
 		req.SetHeader("Content-Type", mediaType(k.media)).SetBody(data)
 	}
+	if k.file != nil {
+		req.SetFileReader("file", "devices.csv", bytes.NewReader(k.file))
+	}
 	if k.query != nil {
 		req.SetQueryParamsFromValues(k.query)
 	}
@@ -104,6 +109,9 @@ func (c *Client) send(ctx context.Context, k call) (_ *resty.Response, auth stri
 	}
 	if s := resp.StatusCode(); s < 200 || s > 299 {
 		return resp, auth, apiError(k, resp)
+	}
+	if c.onChange != nil && changes(k.method, k.path) {
+		c.onChange(k.method, k.path)
 	}
 	if k.out != nil {
 		if err := decode(resp.Body(), k.out); err != nil {

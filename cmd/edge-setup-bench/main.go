@@ -20,6 +20,7 @@
 //	go run ./cmd/edge-setup-bench                    # about 2 minutes on 2 cores
 //	go run ./cmd/edge-setup-bench -idle 10m -only console
 //	go run ./cmd/edge-setup-bench -only remoteaccess
+//	go run ./cmd/edge-setup-bench -only fleet          # 1, 10 and 50 Edges: bulk against one by one
 package main
 
 import (
@@ -58,7 +59,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the operators' acceptance times")
 	fs.DurationVar(&o.rtt, "rtt", 80*time.Millisecond, "round-trip time of every request, on the simulated clock")
 	fs.DurationVar(&o.idle, "idle", time.Minute, "how long the registration screen waits while CPU and memory are sampled")
-	fs.StringVar(&o.only, "only", "", "run only one part: economy, console, remoteaccess or databroker")
+	fs.StringVar(&o.only, "only", "", "run only one part: economy, console, remoteaccess, databroker or fleet (fleet runs only when asked)")
 	fs.IntVar(&o.starts, "starts", 20, "cold starts measured")
 	fs.IntVar(&o.keys, "keys", 50, "key presses measured")
 	fs.IntVar(&o.raSessions, "ra-sessions", 50, "remote access sessions timed to the first sshd byte")
@@ -74,10 +75,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		return 2
 	}
-	if fs.NArg() > 0 || (o.only != "" && o.only != "economy" && o.only != "console" && o.only != "remoteaccess" && o.only != "databroker") ||
+	if fs.NArg() > 0 || (o.only != "" && o.only != "economy" && o.only != "console" && o.only != "remoteaccess" && o.only != "databroker" && o.only != "fleet") ||
 		o.raSessions < 1 || o.raConcurrent < 1 || o.raMiB < 1 ||
 		o.trials < 1 || o.rtt < 0 || o.idle <= 0 || o.starts < 1 || o.keys < 1 {
-		fmt.Fprintln(stderr, "edge-setup-bench: -only is economy, console, remoteaccess or databroker; -ra-* are at least 1; -trials, -starts and -keys are at least 1; -idle is positive; -rtt is not negative")
+		fmt.Fprintln(stderr, "edge-setup-bench: -only is economy, console, remoteaccess, databroker or fleet; -ra-* are at least 1; -trials, -starts and -keys are at least 1; -idle is positive; -rtt is not negative")
 		return 2
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -86,6 +87,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 	rep := &report{Args: args, Opts: o, Machine: readMachine()}
 	began := time.Now()
+	if o.only == "fleet" {
+		progress("fleet: 1, 10 and 50 Edges registering together, one by one and in bulk")
+		rows, err := runFleetBench(ctx, []int{1, 10, 50}, scratchBase())
+		if err != nil {
+			fmt.Fprintln(stderr, "edge-setup-bench: fleet:", err)
+			return 1
+		}
+		rep.Fleet = rows
+	}
 	if o.only == "" || o.only == "databroker" {
 		progress("data broker: 10 links and a backlog of 5000 measurements")
 		res, err := runDataBrokerBench(ctx, brokerConfig{Trials: 10, Interval: time.Second, Send: 100 * time.Millisecond, Backlog: 5000})

@@ -33,6 +33,7 @@ type report struct {
 	Console       *consoleResult
 	DataBroker    *brokerResult
 	RemoteAccess  *raBenchResult
+	Fleet         []fleetRow
 }
 
 func (r *report) write(w io.Writer) {
@@ -64,6 +65,10 @@ func (r *report) write(w io.Writer) {
 	if r.RemoteAccess != nil {
 		p("\n")
 		r.writeRemoteAccess(w)
+	}
+	if r.Fleet != nil {
+		p("\n")
+		writeFleet(w, r.Fleet)
 	}
 }
 

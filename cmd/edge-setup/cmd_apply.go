@@ -10,7 +10,6 @@ import (
 	"os/signal"
 	"strings"
 
-	"github.com/edge-setup/edge-setup/edgeprops"
 	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/safetext"
 	"github.com/edge-setup/edge-setup/tui/plain"
@@ -31,22 +30,24 @@ func init() {
 // failed; 2 usage; 3 locked; 4 the file has problems, nothing was changed;
 // 5 the registration did not connect within its timeout; 130 interrupted.
 func runApply(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) int {
-	var verify, check bool
+	var verify, check, asJSON bool
 	fs, code, ok := parseCommandFlags("apply", g, args, stderr, func(fs *flag.FlagSet) {
 		fs.BoolVar(&verify, "verify", false, "also run the network checks of the answers (the tenant answers, the tenant user may register devices); off by default so that a tenant that is down does not block a run")
 		fs.BoolVar(&check, "check", false, "check the file and print the plan; change nothing")
+		fs.BoolVar(&asJSON, "json", false, "print one JSON document with one object per option (changed, unchanged or failed, and what changed) instead of the sub-steps")
 	})
 	if !ok {
 		return code
 	}
 	if fs.NArg() != 1 {
-		fmt.Fprintln(stderr, "edge-setup apply: give one answers file: edge-setup apply [--verify] [--check] FILE.yaml")
+		fmt.Fprintln(stderr, "edge-setup apply: give one answers file: edge-setup apply [--verify] [--check] [--json] FILE.yaml (- reads standard input)")
 		return exitUsage
 	}
 	path := fs.Arg(0)
 	// The answers file is a path of this process (as any argument), not a
-	// host path under --root; the files it names are.
-	data, err := edgeprops.ReadFile(path, 1<<20)
+	// host path under --root; the files it names are. "-" reads it from
+	// standard input, so that automation writes no file at all.
+	data, err := readInputFile(path, 1<<20)
 	if err != nil {
 		fmt.Fprintf(stderr, "edge-setup apply: cannot read the answers file: %s\n", safetext.Line(err.Error()))
 		return exitInvalidFile
@@ -64,17 +65,25 @@ func runApply(ctx context.Context, g *globals, args []string, stdout, stderr io.
 		return exitCanceled
 	}
 	if err != nil {
+		if asJSON {
+			_ = writeJSON(stdout, applyReport{File: path, Options: []steps.OptionResult{}, Error: err.Error()})
+		}
 		return reportAnswersError(stderr, err)
 	}
 	for _, w := range plan.Warnings {
 		fmt.Fprintf(stderr, "edge-setup apply: warning: %s: %s\n", path, w)
 	}
 	if check {
-		fmt.Fprintf(stdout, "%s is valid; it would run:\n", path)
-		for _, po := range plan.Options {
-			fmt.Fprintf(stdout, "  %s - %s%s\n", steps.OptionLabel(po.Step), po.Step.Title(env), planNote(po))
-		}
+		printPlan(stdout, env, path, plan)
 		return exitOK
+	}
+	var report *applyReport
+	tally := &applyReport{File: path, Options: []steps.OptionResult{}}
+	if asJSON {
+		report = tally
+		out := stdout
+		defer func() { _ = writeJSON(out, report) }()
+		stdout = io.Discard // the sub-steps stay in the action log
 	}
 
 	unlock, err := env.Props.Lock()
@@ -101,14 +110,23 @@ func runApply(ctx context.Context, g *globals, args []string, stdout, stderr io.
 			}
 		},
 		Log: log,
+		Result: func(r steps.OptionResult) {
+			tally.add(r)
+			if report == nil {
+				fmt.Fprintln(stdout, resultLine(r))
+			}
+		},
 	})
+	if report != nil && err != nil {
+		report.Error = err.Error()
+	}
 	warnActionLog(stderr, "apply", log.Err())
 	var ae *steps.AnswersError
 	var fe *steps.ApplyError
 	switch {
 	case err == nil:
 		log.Record(0, "apply "+path, "completed", "")
-		fmt.Fprintln(stdout, "\nDone: every option of", path, "ran.")
+		fmt.Fprintf(stdout, "\nDone: every option of %s ran (%s).\n", path, tally.summary())
 		return exitOK
 	case errors.As(err, &ae):
 		log.Record(0, "apply "+path, "refused", "the file no longer fits the Edge; nothing was changed")
@@ -137,7 +155,11 @@ func planNote(po steps.PlannedOption) string {
 	case po.Skip != "":
 		notes = append(notes, "skipped: "+po.Skip)
 	case po.Deferred:
-		notes = append(notes, "its answers are checked after option 2 has run")
+		verb := " has run"
+		if len(po.After) > 1 {
+			verb = " have run"
+		}
+		notes = append(notes, "after option "+strings.Join(po.After, " and ")+verb+": its answers and network checks come then")
 	}
 	if r := po.Register; r != nil {
 		what := "then register"

@@ -89,7 +89,7 @@ func TestApplyInvalidFileExit4AndNothingWritten(t *testing.T) {
 	if code != exitInvalidFile {
 		t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", code, exitInvalidFile, stdout, stderr)
 	}
-	for _, want := range []string{"has 4 problems; nothing was changed", "line 4: cloud_url: the URL must not contain a path", "line 5: option 7 has no answer \"colour\"", "line 10: tenant_password: the environment variable C8Y_PASSWORD is not set", "line 11: unknown option \"12\""} {
+	for _, want := range []string{"has 5 problems; nothing was changed", "line 6: option 7 needs bootstrap_password", "line 4: cloud_url: the URL must not contain a path", "line 5: option 7 has no answer \"colour\"", "line 10: tenant_password: the environment variable C8Y_PASSWORD is not set", "line 11: unknown option \"12\""} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr)
 		}

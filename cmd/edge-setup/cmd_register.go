@@ -24,7 +24,9 @@ func init() {
 func runRegister(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) int {
 	var wait, create, accept bool
 	var timeout time.Duration
+	var bulk bulkFlags
 	fs, code, ok := parseCommandFlags("register", g, args, stderr, func(fs *flag.FlagSet) {
+		bulk.bind(fs)
 		fs.BoolVar(&wait, "wait", false, "keep polling until the device is accepted and connected")
 		fs.DurationVar(&timeout, "timeout", 0, "with --wait: give up after this `duration` (e.g. 30m); 0 waits forever")
 		fs.BoolVar(&create, "create", false, "create the registration request when there is none (needs C8Y_USER and C8Y_PASSWORD)")
@@ -36,6 +38,9 @@ func runRegister(ctx context.Context, g *globals, args []string, stdout, stderr 
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "edge-setup register: unexpected argument %q\n", safetext.Line(fs.Arg(0)))
 		return exitUsage
+	}
+	if bulk.file != "" {
+		return runBulkRegister(ctx, g, bulk, wait || create, accept, stdout, stderr)
 	}
 	timeoutSet := false
 	fs.Visit(func(f *flag.Flag) { timeoutSet = timeoutSet || f.Name == "timeout" })

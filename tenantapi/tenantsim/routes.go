@@ -18,6 +18,7 @@ func (s *Sim) routes() *http.ServeMux {
 	m.HandleFunc("/devicecontrol/newDeviceRequests", s.handleNewDeviceRequests)
 	m.HandleFunc("/devicecontrol/newDeviceRequests/{id}", s.handleNewDeviceRequest)
 	m.HandleFunc("/devicecontrol/deviceCredentials", s.handleDeviceCredentials)
+	m.HandleFunc("/devicecontrol/bulkNewDeviceRequests", s.handleBulkNewDeviceRequests)
 	m.HandleFunc("/devicecontrol/operations", s.handleOperations)
 	m.HandleFunc("/devicecontrol/operations/{id}", s.handleOperation)
 
