@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/flow"
 )
 
 // field is one prompt being answered: the text input, its validation (a
@@ -33,6 +34,7 @@ type field struct {
 	keepable  bool   // the failed value may be kept anyway
 	pending   string // the normalised value that failed its check
 	answer    string // set when an outcome is fieldAccepted
+	kept      bool   // the answer was kept with Tab although its check failed
 	reaskErr  error  // set when an outcome is fieldReask
 }
 
@@ -60,6 +62,7 @@ const (
 	fieldAccepted              // value is the answer
 	fieldReask                 // a ReaskError: earlier answers are asked again
 	fieldCancel                // Esc
+	fieldPrevious              // Shift+Tab or ↑: back to the previous answer
 )
 
 func newField(c *common, page int64, ctx context.Context, pr *steps.Prompt, carriedErr string) *field {
@@ -89,16 +92,13 @@ func (f *field) check() tea.Cmd {
 	f.state, f.inputErr, f.verifyErr = fieldChecking, "", ""
 	pr, ctx, id := f.prompt, f.ctx, f.page
 	return func() tea.Msg {
-		v, err := pr.Check(value)
-		if err != nil {
-			return fieldCheckedMsg{page: id, value: value, invalid: err}
+		vctx, cancel := context.WithTimeout(ctx, verifyTimeout)
+		defer cancel()
+		o := flow.Check(vctx, pr, value)
+		if o.Invalid != nil {
+			return fieldCheckedMsg{page: id, value: value, invalid: o.Invalid}
 		}
-		if pr.Verify != nil {
-			vctx, cancel := context.WithTimeout(ctx, verifyTimeout)
-			defer cancel()
-			return fieldCheckedMsg{page: id, value: v, verifyErr: pr.Verify(vctx, v)}
-		}
-		return fieldCheckedMsg{page: id, value: v}
+		return fieldCheckedMsg{page: id, value: o.Value, verifyErr: o.VerifyErr}
 	}
 }
 
@@ -132,10 +132,12 @@ func (f *field) onKey(k tea.KeyPressMsg) (fieldOutcome, tea.Cmd) {
 	switch {
 	case key.Matches(k, keys.Back):
 		return fieldCancel, nil
+	case key.Matches(k, keys.PrevAnswer):
+		return fieldPrevious, nil
 	case f.state == fieldChecking:
 		return fieldNothing, nil
 	case f.state == fieldFailed && f.keepable && key.Matches(k, keys.KeepAnyway):
-		f.answer = f.pending
+		f.answer, f.kept = f.pending, true
 		return fieldAccepted, nil
 	case key.Matches(k, keys.Submit):
 		return fieldNothing, f.check()

@@ -6,6 +6,7 @@ import "charm.land/bubbles/v2/key"
 type keyMap struct {
 	Up, Down, Select, Digit, Quit, ForceQuit key.Binding
 	Back, Submit, Proceed, Decline           key.Binding
+	PrevAnswer                               key.Binding
 	CheckAgain, KeepAnyway, Continue         key.Binding
 	Create, Accept, CheckNow, Help           key.Binding
 	Diagnose, Rerun                          key.Binding
@@ -24,6 +25,9 @@ var keys = keyMap{
 	ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "leave now (exit 130)")),
 	Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to menu")),
 	Submit:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "submit")),
+	// Shift+Tab and ↑ go to the previous answer, keeping what was typed
+	// (↑ means nothing else in a one-line field).
+	PrevAnswer: key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", "previous answer")),
 	Proceed:   key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "proceed")),
 	// Enter at "Proceed? [y/N]" is the default, No.
 	Decline:    key.NewBinding(key.WithKeys("n", "N", "esc", "enter"), key.WithHelp("n/enter", "cancel")),

@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/flow"
 )
 
 // stepPage drives one option: prerequisites, prompts (with validation and
@@ -17,7 +18,7 @@ type stepPage struct {
 	id      int64
 	step    steps.Step
 	title   string // the menu text (option 8's depends on recorded state)
-	answers steps.Answers
+	flow    *flow.Flow // the answers: the one prompt engine plain mode drives too
 	phase   phase
 
 	field      *field // the prompt being answered
@@ -53,6 +54,7 @@ const (
 type (
 	promptMsg struct {
 		page   int64
+		flow   *flow.Flow // the flow after it asked the step (answers read from a file included)
 		prompt *steps.Prompt
 		err    error
 	}
@@ -77,29 +79,29 @@ type (
 
 func newStepPage(c *common, s steps.Step, title string) *stepPage {
 	ctx, cancel := context.WithCancel(context.Background())
-	p := &stepPage{c: c, id: nextPageID(), step: s, title: title, answers: steps.Answers{}, ctx: ctx, cancel: cancel}
+	p := &stepPage{c: c, id: nextPageID(), step: s, title: title, flow: flow.New(c.env, s), ctx: ctx, cancel: cancel}
 	p.spinner = spinner.New(spinner.WithSpinner(spinner.MiniDot))
 	return p
 }
 
 func (p *stepPage) Init() tea.Cmd {
-	id, env, s, a := p.id, p.c.env, p.step, p.answers
+	id, env, s, f := p.id, p.c.env, p.step, p.flow.Clone()
 	return tea.Batch(p.spin(), func() tea.Msg {
 		if err := s.Available(env); err != nil {
 			return unavailableMsg{page: id, err: err}
 		}
-		pr, err := s.NextPrompt(env, a)
-		return promptMsg{page: id, prompt: pr, err: err}
+		pr, err := f.Next()
+		return promptMsg{page: id, flow: f, prompt: pr, err: err}
 	})
 }
 
-// nextPrompt asks the step for its next question, off the Update loop.
+// nextPrompt asks the flow for its next question, off the Update loop, on
+// a copy that Update adopts (answers the step read from a file included).
 func (p *stepPage) nextPrompt() tea.Cmd {
-	id, env, s := p.id, p.c.env, p.step
-	a := cloneAnswers(p.answers)
+	id, f := p.id, p.flow.Clone()
 	return tea.Batch(p.spin(), func() tea.Msg {
-		pr, err := s.NextPrompt(env, a)
-		return promptMsg{page: id, prompt: pr, err: err}
+		pr, err := f.Next()
+		return promptMsg{page: id, flow: f, prompt: pr, err: err}
 	})
 }
 
@@ -122,14 +124,6 @@ func (p *stepPage) spinning() bool {
 		return p.field.checking()
 	}
 	return false
-}
-
-func cloneAnswers(a steps.Answers) steps.Answers {
-	b := make(steps.Answers, len(a))
-	for k, v := range a {
-		b[k] = v
-	}
-	return b
 }
 
 func (p *stepPage) Update(msg tea.Msg) (page, tea.Cmd) {
@@ -182,13 +176,14 @@ func (p *stepPage) Update(msg tea.Msg) (page, tea.Cmd) {
 }
 
 func (p *stepPage) onPrompt(msg promptMsg) tea.Cmd {
+	p.flow = msg.flow
 	if msg.err != nil {
 		p.phase, p.runErr = phaseFailed, msg.err
 		return nil
 	}
 	if msg.prompt == nil {
-		env, s, a, id := p.c.env, p.step, cloneAnswers(p.answers), p.id
-		return func() tea.Msg { return confirmMsg{page: id, lines: s.Confirm(env, a)} }
+		f, id := p.flow.Clone(), p.id
+		return func() tea.Msg { return confirmMsg{page: id, lines: f.Plan()} }
 	}
 	p.phase = phasePrompt
 	p.field = newField(p.c, p.id, p.ctx, msg.prompt, p.carriedErr)
@@ -202,10 +197,16 @@ func (p *stepPage) onFieldOutcome(o fieldOutcome, cmd tea.Cmd) tea.Cmd {
 	switch o {
 	case fieldCancel:
 		return gotoMenu(cancelledNotice)
+	case fieldPrevious:
+		if !p.flow.Back(p.field.input.Value()) {
+			return nil // the first question: nothing before it
+		}
+		p.phase = phaseLoading
+		return p.nextPrompt()
 	case fieldReask:
 		// Earlier answers are asked again; the reason goes with the next prompt.
 		err := p.field.reaskErr
-		steps.Forget(p.answers, err)
+		p.flow.Forget(err)
 		p.phase, p.carriedErr = phaseLoading, err.Error()
 		return p.nextPrompt()
 	case fieldAccepted:
@@ -215,14 +216,17 @@ func (p *stepPage) onFieldOutcome(o fieldOutcome, cmd tea.Cmd) tea.Cmd {
 				p.verified = append(p.verified, v)
 			}
 		}
-		return p.accept(f.answer)
+		return p.accept(f.input.Value(), f.answer, f.kept)
 	}
 	return tea.Batch(cmd, p.spin())
 }
 
-func (p *stepPage) accept(value string) tea.Cmd {
-	p.answers[p.field.prompt.Key] = value
-	if st := steps.HandOver(p.answers); st != nil {
+func (p *stepPage) accept(typed, value string, unchecked bool) tea.Cmd {
+	if err := p.flow.Accept(typed, value, unchecked); err != nil {
+		p.phase, p.runErr = phaseFailed, err
+		return nil
+	}
+	if st := p.flow.HandOver(); st != nil {
 		// e.g. option 7 on a connected Edge hands over to remote access
 		return func() tea.Msg { return openStepMsg{step: st, title: st.Title(p.c.env)} }
 	}
@@ -282,6 +286,9 @@ func (p *stepPage) Close() { p.cancel() }
 func (p *stepPage) ShortHelp() []key.Binding {
 	switch p.phase {
 	case phasePrompt:
+		if p.flow.CanGoBack() {
+			return append(p.field.shortHelp(), keys.PrevAnswer)
+		}
 		return p.field.shortHelp()
 	case phaseConfirm:
 		return []key.Binding{keys.Proceed, keys.Decline}

@@ -20,7 +20,7 @@ const verifyTimeout = 20 * time.Second
 func (p *stepPage) run() tea.Cmd {
 	p.phase = phaseRunning
 	ch := make(chan tea.Msg, 64)
-	env, s, a, ctx, id := p.c.env, p.step, cloneAnswers(p.answers), p.ctx, p.id
+	env, s, a, ctx, id := p.c.env, p.step, p.flow.Answers(), p.ctx, p.id
 	go func() {
 		defer close(ch)
 		log := steps.NewActionLog(env)
@@ -73,7 +73,7 @@ func (p *stepPage) onFinished(err error) tea.Cmd {
 	}
 	p.phase = phaseDone
 	if ls, ok := p.step.(linkStarter); ok {
-		env, a, id := p.c.env, cloneAnswers(p.answers), p.id
+		env, a, id := p.c.env, p.flow.Answers(), p.id
 		return func() tea.Msg {
 			b, connID, err := ls.NewLink(env, a)
 			if err != nil {
@@ -83,7 +83,7 @@ func (p *stepPage) onFinished(err error) tea.Cmd {
 		}
 	}
 	if rs, ok := p.step.(registrationStarter); ok {
-		env, a, id, notice := p.c.env, cloneAnswers(p.answers), p.id, p.summary()
+		env, a, id, notice := p.c.env, p.flow.Answers(), p.id, p.summary()
 		events := append([]steps.Event(nil), p.events...)
 		return func() tea.Msg {
 			reg, err := rs.NewRegistration(env, a)

@@ -16,6 +16,7 @@ import (
 	"github.com/charmbracelet/x/term"
 
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/flow"
 	"github.com/edge-setup/edge-setup/steps/safetext"
 )
 
@@ -141,15 +142,16 @@ func (u *UI) RunStep(ctx context.Context, s steps.Step) error {
 		u.println("  x Not available now: " + err.Error())
 		return err
 	}
-	a := steps.Answers{}
-	if err := u.ask(ctx, s, a); err != nil {
+	f := flow.New(u.env, s)
+	if err := u.ask(ctx, f); err != nil {
 		return err
 	}
-	if next := steps.HandOver(a); next != nil {
+	a := f.Answers()
+	if next := f.HandOver(); next != nil {
 		return u.RunStep(ctx, next)
 	}
 	u.println("This will:")
-	for _, l := range s.Confirm(u.env, a) {
+	for _, l := range f.Plan() {
 		u.println("  - " + l)
 	}
 	yes, err := u.yesNo("Proceed? [y/N]: ", false)

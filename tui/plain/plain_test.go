@@ -107,3 +107,17 @@ func TestOption7RegistrationTranscript(t *testing.T) {
 	}
 	golden(t, "option7-registration", got)
 }
+
+// back at a prompt asks the previous question again, with what was typed
+// as its default.
+func TestBackAsksThePreviousAnswerAgain(t *testing.T) {
+	out := transcript(t, func(w *stepstest.World) string {
+		return "7\n" + w.URL + "\nadmn\nback\n\nback\nadmin\n"
+	})
+	if !strings.Contains(out, "[admn]") || strings.Count(out, "* Enter cloud URL") != 1 {
+		t.Fatalf("back did not return to the tenant user with its value:\n%s", out)
+	}
+	if !strings.Contains(out, "Enter password of tenant user admin:") {
+		t.Fatalf("the corrected user was not taken:\n%s", out)
+	}
+}

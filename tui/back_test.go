@@ -1,0 +1,39 @@
+package tui_test
+
+import (
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/stepstest"
+)
+
+// Shift+Tab goes back to the previous answer with what was typed kept, and
+// ↑ does the same; the value typed in the later field comes back too.
+func TestShiftTabGoesBackKeepingTheAnswer(t *testing.T) {
+	w := stepstest.New(t)
+	d := newDriver(t, w.Env, 100, 30)
+	d.key("7")
+	d.waitFor(steps.PromptCloudURL)
+	d.typeText(w.URL)
+	d.key("enter")
+	d.waitFor("Enter tenant user")
+	d.typeText("admn")
+	d.key("enter")
+	d.waitFor("Enter password of tenant user admn")
+	if !strings.Contains(d.screen(), "shift+tab previous answer") {
+		t.Fatalf("the footer does not offer going back:\n%s", d.screen())
+	}
+	d.send(tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift})
+	d.waitFor("> admn")
+	d.key("backspace", "backspace", "backspace")
+	d.typeText("dmin")
+	d.key("enter")
+	d.waitFor("Enter password of tenant user admin")
+	d.key("up")
+	d.waitFor("> admin")
+	d.key("up")
+	d.waitFor("> " + w.URL)
+}

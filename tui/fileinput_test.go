@@ -1,0 +1,50 @@
+package tui_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/stepstest"
+)
+
+// writeUnder creates a file at the host path p under the world's root.
+func writeUnder(t *testing.T, w *stepstest.World, p, content string) {
+	t.Helper()
+	full := filepath.Join(w.Env.Root, p)
+	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(full, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Option 1 with F: every value of the parameter file reaches the plan and
+// the run (they were read for validation and then dropped, and the plan
+// said "static address /0").
+func TestParameterFileAnswersReachThePlan(t *testing.T) {
+	w := stepstest.New(t)
+	writeUnder(t, w, "/sys/class/net/ens160/.keep", "")
+	writeUnder(t, w, "/root/net.txt", "network.ip=192.168.1.10\nnetmask=255.255.255.0\ngateway.ip=192.168.1.1\ndns.server.ip=192.168.1.1\ndocker.bridge.cidr=172.18.0.1/16\n")
+	d := newDriver(t, w.Env, 100, 30)
+	d.key("1")
+	d.waitFor(steps.PromptInputMode)
+	d.typeText("F")
+	d.key("enter")
+	d.waitFor(steps.PromptNetworkFile)
+	d.typeText("/root/net.txt")
+	d.key("enter")
+	d.waitFor("Proceed?")
+	if s := flatten(d.screen()); !strings.Contains(s, "static address 192.168.1.10/24, gateway 192.168.1.1, DNS 192.168.1.1") {
+		t.Fatalf("the plan lost the file's answers:\n%s", d.screen())
+	}
+	d.key("y")
+	d.waitFor("completed")
+	cfg, err := os.ReadFile(filepath.Join(w.Env.Root, "opt/c8y/utilities/post-installer/config.dat"))
+	if err != nil || !strings.Contains(string(cfg), "network.ip=192.168.1.10") {
+		t.Fatalf("config.dat %q, %v", cfg, err)
+	}
+}
