@@ -14,12 +14,12 @@ import (
 // stepPage drives one option: prerequisites, prompts (with validation and
 // slow verification), confirmation, the run with its sub-steps, the result.
 type stepPage struct {
-	c       *common
-	id      int64
-	step    steps.Step
-	title   string // the menu text (option 8's depends on recorded state)
-	flow    *flow.Flow // the answers: the one prompt engine plain mode drives too
-	phase   phase
+	c     *common
+	id    int64
+	step  steps.Step
+	title string     // the menu text (option 8's depends on recorded state)
+	flow  *flow.Flow // the answers: the one prompt engine plain mode drives too
+	phase phase
 
 	field      *field // the prompt being answered
 	typeahead  typeahead
