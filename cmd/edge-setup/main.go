@@ -129,7 +129,8 @@ func watchSignals(ctx context.Context, stop func(), finished <-chan struct{}, st
 	select {
 	case <-finished:
 	case <-time.After(stopGrace):
-		fmt.Fprintln(stderr, "edge-setup: interrupted")
+		runExitHooks() // the terminal as it was: os.Exit runs no defers
+		fmt.Fprintln(stderr, "\nedge-setup: interrupted")
 		os.Exit(exitCanceled)
 	}
 }

@@ -40,8 +40,12 @@ func runMenu(ctx context.Context, g *globals, stdout, stderr io.Writer) int {
 	if plainMode {
 		ctx, stopInt := signal.NotifyContext(ctx, os.Interrupt)
 		defer stopInt()
+		defer keepTerminal(os.Stdin)()
 		err := plain.New(plain.Options{Env: s.env.Env, In: os.Stdin, Out: stdout, Banner: s.banner}).Run(ctx)
 		switch {
+		case errors.Is(err, plain.ErrInputEndedInOption):
+			fmt.Fprintln(stderr, "edge-setup:", err)
+			return exitFailed
 		case err == nil, errors.Is(err, plain.ErrInputEnded):
 			return exitOK
 		case ctx.Err() != nil:

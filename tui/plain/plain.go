@@ -23,6 +23,11 @@ import (
 // ErrInputEnded means stdin closed before the operator chose Exit.
 var ErrInputEnded = errors.New("input ended")
 
+// ErrInputEndedInOption means stdin closed while an option was asking,
+// confirming or following up: for a script this is a failure, not the end
+// of its answers (it is also ErrInputEnded).
+var ErrInputEndedInOption = fmt.Errorf("%w in the middle of an option: what came after the last answer was not done", ErrInputEnded)
+
 // Options configure the plain front end.
 type Options struct {
 	Env    *steps.Env
@@ -38,6 +43,7 @@ type UI struct {
 	inFile *os.File // set when stdin is a terminal: secrets are read without echo
 	out    io.Writer
 	banner []string
+	atMenu bool // reading the menu choice (input ending there is no failure)
 }
 
 // New returns the plain front end.
@@ -52,7 +58,12 @@ func New(o Options) *UI {
 }
 
 // Run shows the menu until the operator chooses Exit (nil) or input ends.
-func (u *UI) Run(ctx context.Context) error {
+func (u *UI) Run(ctx context.Context) (err error) {
+	defer func() {
+		if errors.Is(err, ErrInputEnded) && !u.atMenu {
+			err = ErrInputEndedInOption
+		}
+	}()
 	for _, b := range u.banner {
 		u.println(b)
 	}
@@ -61,7 +72,9 @@ func (u *UI) Run(ctx context.Context) error {
 			return ctx.Err()
 		}
 		u.menu()
+		u.atMenu = true
 		line, err := u.readLine(menuQuestion())
+		u.atMenu = err != nil
 		if err != nil {
 			return err
 		}
