@@ -23,6 +23,8 @@ type driver struct {
 	msgs  chan tea.Msg
 	quit  bool
 	width int
+	// frame, when set, sees every frame drawn (a secret must be on none).
+	frame func(screen string)
 }
 
 func newDriver(t *testing.T, env *steps.Env, w, h int) *driver {
@@ -53,6 +55,9 @@ func (d *driver) send(msg tea.Msg) {
 		return
 	}
 	_, cmd := d.m.Update(msg)
+	if d.frame != nil {
+		d.frame(d.screen())
+	}
 	d.exec(cmd)
 }
 

@@ -142,14 +142,19 @@ func (f *field) onKey(k tea.KeyPressMsg) (fieldOutcome, tea.Cmd) {
 	case key.Matches(k, keys.Submit):
 		return fieldNothing, f.check()
 	}
+	return fieldNothing, f.edit(k)
+}
+
+// edit gives a key or a pasted piece of one line to the input.
+func (f *field) edit(msg tea.Msg) tea.Cmd {
 	before := f.input.Value()
 	var cmd tea.Cmd
-	f.input, cmd = f.input.Update(k)
+	f.input, cmd = f.input.Update(msg)
 	if f.input.Value() != before {
 		// Typing edits the value: the old message no longer describes it.
 		f.inputErr, f.verifyErr, f.state = "", "", fieldEditing
 	}
-	return fieldNothing, cmd
+	return cmd
 }
 
 // update passes other messages (cursor blink, paste) to the input.

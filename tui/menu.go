@@ -18,6 +18,7 @@ type menuPage struct {
 	cursor  int
 	notice  string
 	pending *steps.RegistrationProgress // a registration left while waiting
+	opening bool                        // a page was chosen: the root queues input for it
 }
 
 type menuItem struct {
@@ -78,6 +79,7 @@ func (p *menuPage) Update(msg tea.Msg) (page, tea.Cmd) {
 	}
 	switch {
 	case key.Matches(km, keys.Resume) && p.pending != nil:
+		p.opening = true
 		return p, resumeRegistration(p.c.env)
 	case key.Matches(km, keys.Quit):
 		return p, func() tea.Msg { return quitMsg{} }
@@ -107,7 +109,7 @@ func (p *menuPage) Update(msg tea.Msg) (page, tea.Cmd) {
 
 func (p *menuPage) choose() tea.Cmd {
 	it := p.items[p.cursor]
-	p.notice = ""
+	p.notice, p.opening = "", true
 	if msg := it.msg; msg != nil {
 		return func() tea.Msg { return msg }
 	}

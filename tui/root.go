@@ -46,6 +46,10 @@ type Model struct {
 	interrupted bool
 	altScreen   bool
 	scroll      int // first body line shown when the page is taller than the window
+	// opening: the menu chose a page that is not open yet; input typed
+	// meanwhile (the rest of a typed-ahead option) is queued for it.
+	opening bool
+	queued  []tea.Msg
 }
 
 // New returns the root model showing the menu.
@@ -66,9 +70,18 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		m.c.width, m.c.height = msg.Width, msg.Height
 		m.help.SetWidth(msg.Width)
+	case tea.PasteMsg:
+		if m.opening {
+			m.queue(msg)
+			return m, nil
+		}
 	case tea.KeyPressMsg:
 		if key.Matches(msg, keys.ForceQuit) {
 			return m.interrupt()
+		}
+		if m.opening {
+			m.queue(msg)
+			return m, nil
 		}
 		switch {
 		case key.Matches(msg, keys.ScrollDown):
@@ -83,35 +96,20 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 	case gotoMenuMsg:
-		m.page.Close()
-		m.scroll = 0
 		m.menu.notice = msg.notice
-		m.page = m.menu
-		return m, m.menu.Init()
+		return m, m.open(m.menu)
 	case openStepMsg:
-		m.page.Close()
-		m.scroll = 0
-		m.page = newStepPage(m.c, msg.step, msg.title)
-		return m, m.page.Init()
+		return m, m.open(newStepPage(m.c, msg.step, msg.title))
 	case openRegMsg:
-		m.page.Close()
-		m.scroll = 0
-		m.page = newRegPage(m.c, msg.reg, msg.notice, msg.ran)
-		return m, m.page.Init()
+		return m, m.open(newRegPage(m.c, msg.reg, msg.notice, msg.ran))
 	case openBrokerMsg:
-		m.page.Close()
-		m.page = newBrokerPage(m.c, msg.notice)
-		return m, m.page.Init()
+		return m, m.open(newBrokerPage(m.c, msg.notice))
 	case openLinkMsg:
-		m.page.Close()
-		m.page = newLinkPage(m.c, msg.broker, msg.connectorID, msg.auto)
-		return m, m.page.Init()
+		return m, m.open(newLinkPage(m.c, msg.broker, msg.connectorID, msg.auto))
 	case openDiagnoseMsg:
-		m.page.Close()
-		m.scroll = 0
-		m.page = newDiagPage(m.c)
-		return m, m.page.Init()
+		return m, m.open(newDiagPage(m.c))
 	case quitMsg:
+		m.opening, m.queued = false, nil
 		m.quitting = true
 		m.page.Close()
 		return m, tea.Quit
@@ -123,7 +121,32 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	var cmd tea.Cmd
 	m.page, cmd = m.page.Update(msg)
+	if mp, ok := m.page.(*menuPage); ok && mp.opening {
+		mp.opening, m.opening = false, true
+	}
 	return m, cmd
+}
+
+func (m *Model) queue(msg tea.Msg) {
+	if len(m.queued) < maxTypeahead {
+		m.queued = append(m.queued, msg)
+	}
+}
+
+// open shows p in place of the page shown, and gives it the input typed
+// while it was being opened, in order.
+func (m *Model) open(p page) tea.Cmd {
+	m.page.Close()
+	m.scroll = 0
+	m.page = p
+	cmds := []tea.Cmd{p.Init()}
+	queued := m.queued
+	m.opening, m.queued = false, nil
+	for _, q := range queued {
+		_, cmd := m.Update(q)
+		cmds = append(cmds, cmd)
+	}
+	return tea.Batch(cmds...)
 }
 
 // interrupt handles Ctrl+C: a running step is cancelled and allowed to stop

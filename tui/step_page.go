@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
@@ -36,7 +37,15 @@ type stepPage struct {
 	runErr  error
 	spinner spinner.Model
 	ticking bool
+	// proceeded: when y was pressed; an Enter right after it is the end of
+	// the operator's "y⏎" habit, not a wish to leave the result unread.
+	proceeded        time.Time
+	keysSinceProceed int
 }
+
+// yEnterWindow: an Enter this soon after y (and the first key after it) is
+// taken as part of "y⏎"; an operator reading the result takes far longer.
+const yEnterWindow = 750 * time.Millisecond
 
 type phase int
 
@@ -168,6 +177,12 @@ func (p *stepPage) Update(msg tea.Msg) (page, tea.Cmd) {
 		}
 	case tea.KeyPressMsg:
 		return p, p.onKey(msg)
+	case tea.PasteMsg:
+		var cmds []tea.Cmd
+		for _, m := range splitPaste(msg) {
+			cmds = append(cmds, p.onInput(m))
+		}
+		return p, tea.Batch(cmds...)
 	}
 	if p.phase == phasePrompt {
 		return p, p.field.update(msg)
@@ -188,7 +203,7 @@ func (p *stepPage) onPrompt(msg promptMsg) tea.Cmd {
 	p.phase = phasePrompt
 	p.field = newField(p.c, p.id, p.ctx, msg.prompt, p.carriedErr)
 	p.carriedErr = ""
-	return tea.Batch(p.field.focus(), p.typeahead.replay(p.onKey))
+	return tea.Batch(p.field.focus(), p.typeahead.replay(p.onInput))
 }
 
 // onFieldOutcome moves on once the field has an answer (or asks earlier
@@ -234,9 +249,30 @@ func (p *stepPage) accept(typed, value string, unchecked bool) tea.Cmd {
 	return p.nextPrompt()
 }
 
+// onInput takes a key or a pasted piece of one line: kept while the page
+// loads or checks, given to the field when it takes input.
+func (p *stepPage) onInput(msg tea.Msg) tea.Cmd {
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		return p.onKey(k)
+	}
+	switch {
+	case p.phase == phaseLoading, p.phase == phasePrompt && p.field.checking():
+		p.typeahead.keep(msg)
+	case p.phase == phasePrompt:
+		return p.field.edit(msg)
+	}
+	return nil
+}
+
 func (p *stepPage) onKey(k tea.KeyPressMsg) tea.Cmd {
+	p.keysSinceProceed++
 	switch p.phase {
+	case phaseRunning:
+		return nil
 	case phaseUnavailable, phaseDone, phaseFailed:
+		if p.strayEnter(k) {
+			return nil
+		}
 		if key.Matches(k, keys.Continue) {
 			return gotoMenu(p.resultNotice())
 		}
@@ -254,12 +290,20 @@ func (p *stepPage) onKey(k tea.KeyPressMsg) tea.Cmd {
 	case phaseConfirm:
 		switch {
 		case key.Matches(k, keys.Proceed):
+			p.proceeded, p.keysSinceProceed = p.c.now(), 0
 			return p.run()
 		case key.Matches(k, keys.Decline):
 			return gotoMenu(cancelledNotice)
 		}
 	}
 	return nil
+}
+
+// strayEnter reports the Enter of "y⏎" arriving after a run that ended at
+// once: it must not dismiss the result the operator has not read.
+func (p *stepPage) strayEnter(k tea.KeyPressMsg) bool {
+	return !p.proceeded.IsZero() && p.keysSinceProceed == 1 && k.Code == tea.KeyEnter &&
+		p.c.now().Sub(p.proceeded) < yEnterWindow
 }
 
 // cancelledNotice is what the menu says after an option was left before it changed anything.
