@@ -13,7 +13,7 @@ import (
 
 func init() {
 	commands["databroker"] = command{
-		summary: "databroker status [--json]: the Data Broker connectors, their state and alarms (read-only)",
+		summary: "status [--json]: the Data Broker connectors, their state and alarms (read-only)",
 		run:     runDataBroker,
 	}
 }
@@ -22,6 +22,9 @@ func init() {
 // Exit 0 when the connectors could be read (whatever their state), 1 when
 // the Data Broker cannot be used or the Edge cannot be asked, 2 on usage errors.
 func runDataBroker(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+		args = []string{"status", "--help"} // the one subcommand's help, exit 0
+	}
 	if len(args) == 0 || args[0] != "status" {
 		fmt.Fprintln(stderr, "edge-setup databroker: write `edge-setup databroker status [--json]` (connectors are created and changed in the menu, B, or with apply)")
 		return exitUsage

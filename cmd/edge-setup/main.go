@@ -10,7 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"sort"
+	"strings"
 	"syscall"
 	"time"
 
@@ -40,6 +40,7 @@ type globals struct {
 	edgeURL string
 	debug   bool
 	plain   bool
+	out     io.Writer // where help goes (stdout); not a flag
 }
 
 func (g *globals) bind(fs *flag.FlagSet) {
@@ -85,12 +86,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("edge-setup", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	g.bind(fs)
+	g.out = stdout
 	fs.BoolVar(&showVersion, "version", false, "print the version and exit")
-	fs.Usage = func() { usage(fs) }
+	fs.Usage = func() {} // help is printed below, to stdout; a usage error is one line
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			usage(stdout, fs)
 			return exitOK
 		}
+		fmt.Fprintln(stderr, "see edge-setup --help")
 		return exitUsage
 	}
 	if showVersion {
@@ -102,6 +106,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	finished := make(chan struct{})
 	defer close(finished) // runs before stop
 	go watchSignals(ctx, stop, finished, stderr)
+	if fs.NArg() > 0 && fs.Arg(0) == "help" {
+		if code := runHelp(fs.Args()[1:], fs, stdout, stderr); code >= 0 {
+			return code
+		}
+		return commands[fs.Arg(1)].run(ctx, &g, []string{"--help"}, stdout, stderr)
+	}
 	if fs.NArg() > 0 {
 		c, ok := commands[fs.Arg(0)]
 		if !ok {
@@ -144,8 +154,17 @@ func parseCommandFlags(name string, g *globals, args []string, stderr io.Writer,
 	g.bind(fs)
 	// Keep values given before the command name unless repeated after it.
 	*g = before
+	global := map[string]bool{}
+	fs.VisitAll(func(f *flag.Flag) { global[f.Name] = true })
 	if define != nil {
 		define(fs)
+	}
+	own := map[string]bool{}
+	fs.VisitAll(func(f *flag.Flag) { own[f.Name] = !global[f.Name] })
+	fs.Usage = func() {}
+	help := g.out
+	if help == nil {
+		help = stderr
 	}
 	// Flags may come before or after the arguments ("apply FILE --check"):
 	// the flag package stops at the first argument, so parse the rest again
@@ -154,8 +173,10 @@ func parseCommandFlags(name string, g *globals, args []string, stderr io.Writer,
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
+				commandUsage(help, name, fs, own)
 				return fs, exitOK, false
 			}
+			fmt.Fprintf(stderr, "see edge-setup help %s\n", strings.Fields(name)[0])
 			return fs, exitUsage, false
 		}
 		rest := fs.Args()
@@ -237,29 +258,6 @@ func withTimeout(ctx context.Context, d time.Duration) (context.Context, context
 		return ctx, func() {}
 	}
 	return context.WithTimeout(ctx, d)
-}
-
-func usage(fs *flag.FlagSet) {
-	out := fs.Output()
-	fmt.Fprint(out, `edge-setup: the post-installation console of Cumulocity IoT Edge.
-
-Usage:
-  edge-setup [flags]                 the menu (run as root on the Edge)
-  edge-setup --demo                  try it with a built-in demo tenant and a sandbox root
-  edge-setup [flags] COMMAND [args]  run one command without the menu
-
-Commands:
-`)
-	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		fmt.Fprintf(out, "  %-10s %s\n", n, commands[n].summary)
-	}
-	fmt.Fprint(out, "\nFlags:\n")
-	fs.PrintDefaults()
 }
 
 // lockFailed reports a failure to take the process lock: exit 3 only when

@@ -71,3 +71,37 @@ func TestPlainModeInputEndingInAnOptionFails(t *testing.T) {
 		}
 	}
 }
+
+// --help and help are answers, not errors: stdout, exit 0, every command
+// listed once in one aligned column; a command's help says what it does
+// and lists only the flags that mean something to it.
+func TestHelpGoesToStdoutAndIsAligned(t *testing.T) {
+	code, stdout, stderr := runCmd(t, "--help")
+	if code != exitOK || stderr != "" || !strings.Contains(stdout, "Commands:") {
+		t.Fatalf("--help: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	if strings.Contains(stdout, "databroker databroker") {
+		t.Errorf("the name is repeated:\n%s", stdout)
+	}
+	col := -1
+	for _, l := range strings.Split(stdout[strings.Index(stdout, "Commands:"):strings.Index(stdout, "Flags:")], "\n")[1:] {
+		if f := strings.Fields(l); len(f) > 1 {
+			c := len(l) - len(strings.TrimLeft(strings.TrimPrefix(l, "  "+f[0]), " "))
+			if col >= 0 && c != col {
+				t.Errorf("misaligned row %q", l)
+			}
+			col = c
+		}
+	}
+	if code, help, _ := runCmd(t, "help"); code != exitOK || help != stdout {
+		t.Errorf("help: exit %d, differs from --help", code)
+	}
+	code, stdout, _ = runCmd(t, "databroker", "--help")
+	if code != exitOK || !strings.Contains(stdout, "the Data Broker connectors") {
+		t.Errorf("databroker --help: exit %d\n%s", code, stdout)
+	}
+	code, stdout, _ = runCmd(t, "help", "status")
+	if code != exitOK || !strings.Contains(stdout, "show the device ID") || strings.Contains(stdout, "--plain") || !strings.Contains(stdout, "--json") {
+		t.Errorf("help status: exit %d\n%s", code, stdout)
+	}
+}
