@@ -163,12 +163,12 @@ func otherNetplanFiles(env *Env, iface string) []string {
 func netplanConflicts(env *Env, iface string) []string {
 	var lines []string
 	for _, f := range otherNetplanFiles(env, iface) {
-		after := filepath.Base(f) > filepath.Base(NetplanFile)
-		if after {
-			lines = append(lines, fmt.Sprintf("Warning: %s also configures %s and is read after %s, so its settings win: move it out of /etc/netplan or the new address will not stick", f, iface, NetplanFile))
+		ours := filepath.Base(NetplanFile)
+		if filepath.Base(f) > ours {
+			lines = append(lines, fmt.Sprintf("Warning: %s also configures %s and is read after %s, so it wins: move it out of /etc/netplan", f, iface, ours))
 			continue
 		}
-		lines = append(lines, fmt.Sprintf("Note: %s also configures %s; %s is read after it, so DHCP, gateway and DNS set here win (static addresses listed there would be added: remove them there)", f, iface, NetplanFile))
+		lines = append(lines, fmt.Sprintf("Note: %s also configures %s; %s is read after it and wins (addresses listed there are added: remove them)", f, iface, ours))
 	}
 	return lines
 }

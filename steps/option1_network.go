@@ -86,7 +86,7 @@ func (Network) Confirm(env *Env, a Answers) []string {
 	}
 	lines := []string{
 		fmt.Sprintf("Interface %s (%s): static address %s/%d, gateway %s, DNS %s", iface, why, a[CfgNetworkIP], prefix, a[CfgGateway], a[CfgDNS]),
-		"Write " + NetplanFile + " (DHCP off for " + iface + "; netplan reads its files in name order, the 90- makes this one win)",
+		"Write " + NetplanFile + " (DHCP off for " + iface + "; 90-: netplan reads it after the others)",
 	}
 	lines = append(lines, netplanConflicts(env, iface)...)
 	if exists(env, oldNetplanFile) {

@@ -180,8 +180,8 @@ func TestNetworkRunWritesFiles(t *testing.T) {
 	// and the file written is read after it (netplan's name order).
 	wantLines(t, confirm,
 		"Interface ens192 (it carries the default route): static address 192.168.1.10/24, gateway 192.168.1.1, DNS 192.168.1.1",
-		"Write /etc/netplan/90-edge-setup.yaml (DHCP off for ens192; netplan reads its files in name order, the 90- makes this one win)",
-		"Note: /etc/netplan/50-cloud-init.yaml also configures ens192; /etc/netplan/90-edge-setup.yaml is read after it, so DHCP, gateway and DNS set here win (static addresses listed there would be added: remove them there)",
+		"Write /etc/netplan/90-edge-setup.yaml (DHCP off for ens192; 90-: netplan reads it after the others)",
+		"Note: /etc/netplan/50-cloud-init.yaml also configures ens192; 90-edge-setup.yaml is read after it and wins (addresses listed there are added: remove them)",
 		"Remove /etc/netplan/01-edge-setup.yaml (written by an earlier edge-setup; its address would be added to the new one)",
 		"Docker bridge (bip in /etc/docker/daemon.json): 172.17.0.1/16 -> 172.18.0.1/16",
 		"Save the network parameters in /opt/c8y/utilities/post-installer/config.dat",

@@ -37,3 +37,25 @@ func TestShiftTabGoesBackKeepingTheAnswer(t *testing.T) {
 	d.key("up")
 	d.waitFor("> " + w.URL)
 }
+
+// ? is typed into a text field and the footer says so (F1 is help there);
+// on the menu ? opens the help and Esc closes it, staying on the menu.
+func TestHelpKeyTellsTheTruth(t *testing.T) {
+	w := stepstest.New(t)
+	d := newDriver(t, w.Env, 100, 30)
+	d.key("?")
+	d.waitFor("Press ? or Esc to close this help.")
+	d.key("esc")
+	d.waitFor("Choose an option")
+	d.key("7")
+	d.waitFor(steps.PromptCloudURL)
+	d.key("ctrl+u", "?")
+	s := d.screen()
+	if !strings.Contains(s, "> ?") || !strings.Contains(s, "f1 help") || strings.Contains(s, "? help") {
+		t.Fatalf("? in a field:\n%s", s)
+	}
+	d.send(tea.KeyPressMsg{Code: tea.KeyF1})
+	d.waitFor("Press ? or Esc to close this help.")
+	d.key("esc")
+	d.waitFor("> ?")
+}

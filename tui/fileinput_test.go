@@ -48,3 +48,36 @@ func TestParameterFileAnswersReachThePlan(t *testing.T) {
 		t.Fatalf("config.dat %q, %v", cfg, err)
 	}
 }
+
+// At 60x20 a run's result is longer than the window: PgUp scrolls back to
+// its first lines and PgDn forward again to the outcome.
+func TestResultScrollsBackAt60x20(t *testing.T) {
+	w := stepstest.New(t)
+	writeUnder(t, w, "/sys/class/net/ens160/.keep", "")
+	writeUnder(t, w, "/etc/netplan/50-cloud-init.yaml", "network:\n  ethernets:\n    ens160:\n      dhcp4: true\n")
+	writeUnder(t, w, "/root/net.txt", "network.ip=192.168.1.10\nnetmask=255.255.255.0\ngateway.ip=192.168.1.1\ndns.server.ip=192.168.1.1\ndocker.bridge.cidr=172.18.0.1/16\n")
+	d := newDriver(t, w.Env, 60, 20)
+	d.key("1")
+	d.waitFor(steps.PromptInputMode)
+	d.typeText("F")
+	d.key("enter")
+	d.waitFor(steps.PromptNetworkFile)
+	d.typeText("/root/net.txt")
+	d.key("enter")
+	d.waitFor("This will:")
+	d.key("y")
+	d.waitFor("Done.")
+	if s := d.screen(); !strings.Contains(s, "earlier lines") || strings.Contains(s, "Find the network interface") {
+		t.Fatalf("the result fits the window; the test tests nothing:\n%s", s)
+	}
+	for i := 0; i < 5 && !strings.Contains(d.screen(), "Find the network interface"); i++ {
+		d.key("pgup")
+	}
+	if s := d.screen(); !strings.Contains(s, "Find the network interface") || !strings.Contains(s, "later lines") {
+		t.Fatalf("PgUp did not scroll back to the first line:\n%s", s)
+	}
+	for i := 0; i < 5 && !strings.Contains(d.screen(), "Done."); i++ {
+		d.key("pgdown")
+	}
+	d.waitFor("Done.")
+}

@@ -9,6 +9,7 @@ type keyMap struct {
 	PrevAnswer                               key.Binding
 	CheckAgain, KeepAnyway, Continue         key.Binding
 	Create, Accept, CheckNow, Help           key.Binding
+	HelpInField                              key.Binding
 	Diagnose, Rerun                          key.Binding
 	Resume, ScrollUp, ScrollDown, More       key.Binding
 	TenantUser, DemoOperator, RemoteAccess   key.Binding
@@ -40,11 +41,13 @@ var keys = keyMap{
 	Create:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "create request")),
 	Accept:     key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "accept")),
 	CheckNow:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "check now")),
-	Help:       key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
-	Diagnose:   key.NewBinding(key.WithKeys("d", "D"), key.WithHelp("D", "diagnose")),
-	Rerun:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "run again")),
-	Resume:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "resume registration")),
-	TenantUser: key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "give a tenant user")),
+	Help:       key.NewBinding(key.WithKeys("?", "f1"), key.WithHelp("?", "help")),
+	// In a text field ? is typed (it may be part of a password): F1 is help there.
+	HelpInField: key.NewBinding(key.WithKeys("f1"), key.WithHelp("f1", "help")),
+	Diagnose:    key.NewBinding(key.WithKeys("d", "D"), key.WithHelp("D", "diagnose")),
+	Rerun:       key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "run again")),
+	Resume:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "resume registration")),
+	TenantUser:  key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "give a tenant user")),
 	// Only in --demo, which has no web UI: the tenant's operator's part.
 	DemoOperator: key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "DEMO: act as the tenant's operator")),
 	ScrollUp:     key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "scroll up")),

@@ -83,16 +83,22 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.queue(msg)
 			return m, nil
 		}
+		half := max(m.c.height/2, 1)
+		sp, pageScrolls := m.page.(interface{ scrollBy(int) bool })
 		switch {
 		case key.Matches(msg, keys.ScrollDown):
-			m.scroll += max(m.c.height/2, 1)
+			if !pageScrolls || !sp.scrollBy(-half) {
+				m.scroll += half
+			}
 			return m, nil
 		case key.Matches(msg, keys.ScrollUp):
-			m.scroll = max(m.scroll-max(m.c.height/2, 1), 0)
+			if !pageScrolls || !sp.scrollBy(half) {
+				m.scroll = max(m.scroll-half, 0)
+			}
 			return m, nil
 		}
-		if key.Matches(msg, keys.Help) && !m.typing() {
-			m.showHelp = !m.showHelp
+		if key.Matches(msg, m.helpKey()) || m.showHelp && key.Matches(msg, keys.Back) {
+			m.showHelp = !m.showHelp // Esc closes the help, and only the help
 			return m, nil
 		}
 	case gotoMenuMsg:
@@ -176,6 +182,15 @@ func (m *Model) typing() bool {
 		return p.typing()
 	}
 	return false
+}
+
+// helpKey is the key that opens the help now, as the footer shows it: ?
+// (or F1) outside text fields, F1 in them, where ? is typed.
+func (m *Model) helpKey() key.Binding {
+	if m.typing() && !m.showHelp {
+		return keys.HelpInField
+	}
+	return keys.Help
 }
 
 type quitMsg struct{}
@@ -263,22 +278,22 @@ func (m *Model) footer(width int) string {
 	h := m.help
 	h.SetWidth(0) // this measures; help's own cut would drop "? help" first
 	for n := len(b); n >= 0; n-- {
-		f := h.ShortHelpView(append(b[:n:n], keys.Help))
+		f := h.ShortHelpView(append(b[:n:n], m.helpKey()))
 		if n < len(b) {
-			f = h.ShortHelpView(append(b[:n:n], keys.More, keys.Help))
+			f = h.ShortHelpView(append(b[:n:n], keys.More, m.helpKey()))
 		}
 		if ansi.StringWidth(f) <= width {
 			return f
 		}
 	}
-	return ansi.Truncate(h.ShortHelpView([]key.Binding{keys.Help}), width, "…")
+	return ansi.Truncate(h.ShortHelpView([]key.Binding{m.helpKey()}), width, "…")
 }
 
 func (m *Model) helpOverlay() string {
 	s := m.c.styles
 	var b strings.Builder
 	b.WriteString(s.Subtitle.Render("Keys") + "\n\n")
-	for _, k := range append(m.page.ShortHelp(), keys.ScrollDown, keys.ScrollUp, keys.ForceQuit, keys.Help) {
+	for _, k := range append(m.page.ShortHelp(), keys.ScrollDown, keys.ScrollUp, keys.ForceQuit, m.helpKey()) {
 		h := k.Help()
 		b.WriteString("  " + s.Key.Render(lipgloss.NewStyle().Width(10).Render(h.Key)) + h.Desc + "\n")
 	}
@@ -288,6 +303,6 @@ func (m *Model) helpOverlay() string {
 			b.WriteString(s.Banner.Render(m.c.hang(l)) + "\n")
 		}
 	}
-	b.WriteString("\n" + s.Dim.Render("Press ? to close this help."))
+	b.WriteString("\n" + s.Dim.Render("Press ? or Esc to close this help."))
 	return b.String()
 }

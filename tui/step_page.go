@@ -35,6 +35,7 @@ type stepPage struct {
 	events  []steps.Event
 	running string // name of the sub-step in progress
 	runErr  error
+	back    int // lines the run's view is scrolled back from its end (PgUp)
 	spinner spinner.Model
 	ticking bool
 	// proceeded: when y was pressed; an Enter right after it is the end of
