@@ -40,7 +40,9 @@ type globals struct {
 	edgeURL string
 	debug   bool
 	plain   bool
-	out     io.Writer // where help goes (stdout); not a flag
+	// teaRenderer draws with Bubble Tea's renderer instead of tui.Screen.
+	teaRenderer bool
+	out         io.Writer // where help goes (stdout); not a flag
 }
 
 func (g *globals) bind(fs *flag.FlagSet) {
@@ -50,6 +52,7 @@ func (g *globals) bind(fs *flag.FlagSet) {
 	fs.StringVar(&g.edgeURL, "edge-url", "http://localhost:8181", "the Edge's own platform API `URL` (option 6)")
 	fs.BoolVar(&g.debug, "debug", false, "add redacted HTTP traces to var/log/edge-setup-debug.log under the root")
 	fs.BoolVar(&g.plain, "plain", false, "plain line prompts without screen drawing (automatic when stdin or stdout is not a terminal, or TERM=dumb)")
+	fs.BoolVar(&g.teaRenderer, "tea-renderer", false, "draw the menu with Bubble Tea's own renderer instead of edge-setup's screen (slower frames; try it if the screen is drawn wrong)")
 }
 
 // command is a subcommand such as "status".

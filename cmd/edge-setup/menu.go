@@ -58,6 +58,12 @@ func runMenu(ctx context.Context, g *globals, stdout, stderr io.Writer) int {
 	if s.demo != nil {
 		o.DemoOperator, o.DemoHelp = s.demo.operator, s.demo.secondShell()
 	}
+	if g.teaRenderer {
+		o.AltScreen = true
+		m := tui.New(o)
+		_, err := tea.NewProgram(m, tea.WithContext(ctx)).Run()
+		return menuExit(ctx, m, s, err, stdout, stderr)
+	}
 	m := tui.New(o)
 	// Frames are drawn the moment they change (tui.Screen), not on Bubble
 	// Tea's frame ticker: the first menu and every key draw at once and an
@@ -76,6 +82,11 @@ func runMenu(ctx context.Context, g *globals, stdout, stderr io.Writer) int {
 	scr.WatchResize(p)
 	_, err = p.Run()
 	scr.Close()
+	return menuExit(ctx, m, s, err, stdout, stderr)
+}
+
+// menuExit is the exit code of the menu once the screen is closed.
+func menuExit(ctx context.Context, m *tui.Model, s *session, err error, stdout, stderr io.Writer) int {
 	if err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, tea.ErrInterrupted) {
 		fmt.Fprintln(stderr, "edge-setup:", err)
 		return exitFailed

@@ -105,3 +105,15 @@ func TestHelpGoesToStdoutAndIsAligned(t *testing.T) {
 		t.Errorf("help status: exit %d\n%s", code, stdout)
 	}
 }
+
+// --tea-renderer draws the menu with Bubble Tea's own renderer (the way
+// back if tui.Screen misdraws on some terminal) and leaves cleanly.
+func TestTeaRendererFallback(t *testing.T) {
+	rt := startPTY(t, 80, 24, nil, "--root", t.TempDir(), "--tea-renderer")
+	rt.waitFor("Choose an option")
+	rt.send("q")
+	if code := rt.waitExit("q"); code != exitOK {
+		t.Fatalf("exit %d", code)
+	}
+	rt.checkRestored("--tea-renderer")
+}
