@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -36,19 +37,25 @@ func newMenuPage(c *common) *menuPage {
 	return p
 }
 
-// menuItems reads the titles (option 8's depends on recorded state).
+// menuItems reads the one menu table (titles depend on recorded state).
 func menuItems(env *steps.Env) []menuItem {
 	var items []menuItem
-	for _, s := range steps.All() {
-		items = append(items, menuItem{number: s.Number(), title: s.Title(env), step: s})
+	for _, e := range steps.Menu(env) {
+		it := menuItem{title: e.Title, step: e.Step}
+		if n, err := strconv.Atoi(e.Key); err == nil {
+			it.number = n
+		} else {
+			it.letter = e.Key
+		}
+		switch e.Kind {
+		case steps.EntryDataBroker:
+			it.msg = openBrokerMsg{}
+		case steps.EntryDiagnose:
+			it.msg = openDiagnoseMsg{}
+		}
+		items = append(items, it)
 	}
-	items = append(items, menuItem{number: steps.ExitNumber, title: "Exit"})
-	for _, s := range steps.Letters() {
-		items = append(items, menuItem{letter: s.Letter(), title: s.Title(env), step: s})
-	}
-	return append(items,
-		menuItem{letter: steps.DataBrokerLetter, title: steps.DataBroker{}.Title(env), msg: openBrokerMsg{}},
-		menuItem{letter: "D", title: "Diagnose the connection to the tenant", msg: openDiagnoseMsg{}})
+	return items
 }
 
 type menuRefreshMsg struct {

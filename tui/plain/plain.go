@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/x/term"
@@ -79,37 +78,26 @@ func (u *UI) Run(ctx context.Context) (err error) {
 			return err
 		}
 		line = strings.TrimSpace(line)
-		n, convErr := strconv.Atoi(line)
+		e, known := steps.MenuEntryFor(u.env, line)
 		switch {
-		case line == "q" || n == steps.ExitNumber:
+		case line == "q" || known && e.Kind == steps.EntryExit:
 			u.println("Bye.")
 			return nil
-		case line == "d" || line == "D":
-			u.diagnose(ctx)
-			continue
-		case steps.ByLetter(line) != nil:
-			if err := u.RunStep(ctx, steps.ByLetter(line)); errors.Is(err, ErrInputEnded) || ctx.Err() != nil {
-				return err
-			}
-			continue
-		case strings.EqualFold(line, steps.DataBrokerLetter):
-			if err := u.dataBroker(ctx); errors.Is(err, ErrInputEnded) || ctx.Err() != nil {
-				return err
-			}
-			continue
 		case line == "r":
-			if err := u.resume(ctx); errors.Is(err, ErrInputEnded) || ctx.Err() != nil {
-				return err
-			}
-			continue
-		case convErr != nil || steps.ByNumber(n) == nil:
+			err = u.resume(ctx)
+		case !known:
 			u.println("  x Enter a number from 1 to 9, or a letter of the menu.")
 			continue
+		case e.Kind == steps.EntryDiagnose:
+			u.diagnose(ctx)
+			continue
+		case e.Kind == steps.EntryDataBroker:
+			err = u.dataBroker(ctx)
+		default:
+			err = u.RunStep(ctx, e.Step)
 		}
-		if err := u.RunStep(ctx, steps.ByNumber(n)); err != nil {
-			if errors.Is(err, ErrInputEnded) || ctx.Err() != nil {
-				return err
-			}
+		if errors.Is(err, ErrInputEnded) || ctx.Err() != nil {
+			return err
 		}
 	}
 }
@@ -117,15 +105,9 @@ func (u *UI) Run(ctx context.Context) (err error) {
 func (u *UI) menu() {
 	u.println("")
 	u.println("Cumulocity IoT Edge post-installation")
-	for _, s := range steps.All() {
-		u.printf("%d. %s\n", s.Number(), s.Title(u.env))
+	for _, e := range steps.Menu(u.env) {
+		u.printf("%s. %s\n", e.Key, e.Title)
 	}
-	u.printf("%d. Exit\n", steps.ExitNumber)
-	for _, s := range steps.Letters() {
-		u.printf("%s. %s\n", s.Letter(), s.Title(u.env))
-	}
-	u.println(steps.DataBrokerLetter + ". " + steps.DataBroker{}.Title(u.env))
-	u.println("D. Diagnose the connection to the tenant")
 	if p, ok := steps.PendingRegistration(u.env); ok {
 		u.printf("r. Resume the registration with %s (%s since %s)\n", p.URL, p.Timeline.Current(), p.Started.Format("15:04"))
 	}
@@ -206,10 +188,5 @@ func (u *UI) printf(f string, args ...any) { fmt.Fprintf(u.out, f, args...) }
 
 // menuQuestion names every choice of the menu: the numbers and the letters.
 func menuQuestion() string {
-	var letters []string
-	for _, s := range steps.Letters() {
-		letters = append(letters, s.Letter())
-	}
-	letters = append(letters, steps.DataBrokerLetter, "D")
-	return fmt.Sprintf("Enter option [1-9, %s]: ", strings.Join(letters, ", "))
+	return fmt.Sprintf("Enter option [1-9, %s]: ", strings.Join(steps.MenuLetters(), ", "))
 }
