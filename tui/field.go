@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -145,7 +146,8 @@ func (f *field) onKey(k tea.KeyPressMsg) (fieldOutcome, tea.Cmd) {
 	return fieldNothing, f.edit(k)
 }
 
-// edit gives a key or a pasted piece of one line to the input.
+// edit gives a key or a pasted piece of one line to the input. A paste
+// longer than the field takes is cut, and the field says so.
 func (f *field) edit(msg tea.Msg) tea.Cmd {
 	before := f.input.Value()
 	var cmd tea.Cmd
@@ -153,6 +155,11 @@ func (f *field) edit(msg tea.Msg) tea.Cmd {
 	if f.input.Value() != before {
 		// Typing edits the value: the old message no longer describes it.
 		f.inputErr, f.verifyErr, f.state = "", "", fieldEditing
+	}
+	if p, ok := msg.(tea.PasteMsg); ok {
+		if n := len([]rune(before)) + len([]rune(p.Content)); n > steps.MaxAnswerLength {
+			f.inputErr = fmt.Sprintf("The paste made %d characters; the field keeps the first %d (a paste gone wrong?): check the value or clear it with Ctrl+U.", n, steps.MaxAnswerLength)
+		}
 	}
 	return cmd
 }

@@ -87,3 +87,19 @@ func TestEnterRightAfterYKeepsTheResult(t *testing.T) {
 		}
 	}
 }
+
+// A 10,000-character paste is cut to what the field takes, with a message
+// that says so, and the refusal that follows does not quote it whole.
+func TestRunawayPasteIsCutAndSaid(t *testing.T) {
+	w := stepstest.New(t)
+	d := newDriver(t, w.Env, 100, 30)
+	d.key("2")
+	d.waitFor(steps.PromptInputMode)
+	d.send(tea.PasteMsg{Content: strings.Repeat("x", 10000)})
+	d.waitFor("the field keeps the first 1024")
+	d.key("enter")
+	d.waitFor("(1024 characters)")
+	if s := d.screen(); strings.Count(s, strings.Repeat("x", 60)) > 1 { // the field's own line shows its end
+		t.Fatalf("the refusal quotes the paste whole:\n%s", d.screen())
+	}
+}

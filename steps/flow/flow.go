@@ -16,6 +16,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/edge-setup/edge-setup/steps"
 )
@@ -123,7 +124,10 @@ type Outcome struct {
 func Check(ctx context.Context, p *steps.Prompt, typed string) Outcome {
 	v, err := p.Check(typed)
 	if err != nil {
-		return Outcome{Invalid: err, Reask: errors.As(err, new(*steps.ReaskError))}
+		if errors.As(err, new(*steps.ReaskError)) {
+			return Outcome{Invalid: err, Reask: true}
+		}
+		return Outcome{Invalid: shortened(err, typed)}
 	}
 	if p.Verify == nil {
 		return Outcome{Value: v}
@@ -137,6 +141,27 @@ func Check(ctx context.Context, p *steps.Prompt, typed string) Outcome {
 		o.Verified = p.Verified(v)
 	}
 	return o
+}
+
+// maxQuoted is the longest typed value an error message quotes whole.
+const maxQuoted = 80
+
+// shortened is err with the typed value, when a message quotes it and it
+// is long (a paste gone wrong), cut to its start and its length: the
+// message stays readable and says what happened.
+func shortened(err error, typed string) error {
+	if len([]rune(typed)) <= maxQuoted {
+		return err
+	}
+	short := fmt.Sprintf("%s… (%d characters)", string([]rune(typed)[:40]), len([]rune(typed)))
+	msg := err.Error()
+	for _, q := range []string{fmt.Sprintf("%q", typed), typed} {
+		msg = strings.ReplaceAll(msg, q, short)
+	}
+	if msg == err.Error() {
+		return err
+	}
+	return errors.New(msg)
 }
 
 // Accept records value as the answer to the question asked now; typed is
