@@ -157,7 +157,7 @@ func (p *regPage) ranLines() []string {
 	for _, e := range p.ran {
 		switch e.Kind {
 		case steps.SubStepDone, steps.SubStepSkipped, steps.SubStepFailed, steps.Warning:
-			if strings.HasPrefix(e.Name, "Read ") || strings.HasPrefix(e.Name, "Record ") {
+			if e.Action == steps.ActionRead || e.Action == steps.ActionRecord {
 				continue
 			}
 			out = append(out, strings.Split(p.c.eventLine(e), "\n")...)

@@ -3,7 +3,6 @@ package tui
 import (
 	"context"
 	"errors"
-	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -104,9 +103,9 @@ func (p *stepPage) summary() string {
 	saved, planned, unchanged := false, false, false
 	for _, e := range p.events {
 		switch {
-		case e.Kind == steps.SubStepDone && strings.HasPrefix(e.Name, "Write "):
+		case e.Kind == steps.SubStepDone && e.Action == steps.ActionWrite:
 			saved = true
-		case e.Kind == steps.SubStepSkipped && strings.HasPrefix(e.Name, "Write "):
+		case e.Kind == steps.SubStepSkipped && e.Action == steps.ActionWrite:
 			unchanged = true
 		case e.Kind == steps.Planned:
 			planned = true
