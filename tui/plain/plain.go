@@ -168,17 +168,13 @@ func (u *UI) RunStep(ctx context.Context, s steps.Step) error {
 	if ls, ok := s.(steps.DataBrokerConnector); ok {
 		return u.followLink(ctx, ls, a)
 	}
-	if rs, ok := s.(interface {
-		NewRegistration(*steps.Env, steps.Answers) (*steps.Registration, error)
-	}); ok {
-		reg, err := rs.NewRegistration(u.env, a)
-		if err != nil {
-			u.println("  x " + err.Error())
-			return err
-		}
-		if reg != nil {
-			return u.register(ctx, reg)
-		}
+	next, err := steps.After(u.env, s, a) // what follows is decided in steps
+	if err != nil {
+		u.println("  x " + err.Error())
+		return err
+	}
+	if next.Registration != nil {
+		return u.register(ctx, next.Registration)
 	}
 	return nil
 }
