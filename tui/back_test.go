@@ -23,7 +23,7 @@ func TestShiftTabGoesBackKeepingTheAnswer(t *testing.T) {
 	d.typeText("admn")
 	d.key("enter")
 	d.waitFor("Enter password of tenant user admn")
-	if !strings.Contains(d.screen(), "shift+tab previous answer") {
+	if !strings.Contains(d.screen(), "shift+tab previous") {
 		t.Fatalf("the footer does not offer going back:\n%s", d.screen())
 	}
 	d.send(tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift})

@@ -28,7 +28,7 @@ var keys = keyMap{
 	Submit:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "submit")),
 	// Shift+Tab and ↑ go to the previous answer, keeping what was typed
 	// (↑ means nothing else in a one-line field).
-	PrevAnswer: key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", "previous answer")),
+	PrevAnswer: key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", "previous")),
 	Proceed:    key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "proceed")),
 	// Enter at "Proceed? [y/N]" is the default, No.
 	Decline:    key.NewBinding(key.WithKeys("n", "N", "esc", "enter"), key.WithHelp("n/enter", "cancel")),

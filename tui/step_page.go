@@ -331,10 +331,11 @@ func (p *stepPage) Close() { p.cancel() }
 func (p *stepPage) ShortHelp() []key.Binding {
 	switch p.phase {
 	case phasePrompt:
-		if p.flow.CanGoBack() {
-			return append(p.field.shortHelp(), keys.PrevAnswer)
+		b := p.field.shortHelp()
+		if p.flow.CanGoBack() { // before esc: a narrow footer keeps it
+			b = append(b[:len(b)-1:len(b)-1], keys.PrevAnswer, b[len(b)-1])
 		}
-		return p.field.shortHelp()
+		return b
 	case phaseConfirm:
 		return []key.Binding{keys.Proceed, keys.Decline}
 	case phaseRunning:
