@@ -15,11 +15,7 @@ import (
 func TestShiftTabGoesBackKeepingTheAnswer(t *testing.T) {
 	w := stepstest.New(t)
 	d := newDriver(t, w.Env, 100, 30)
-	d.key("7")
-	d.waitFor(steps.PromptCloudURL)
-	d.typeText(w.URL)
-	d.key("enter")
-	d.waitFor("Enter tenant user")
+	d.answerCloudURL(w.URL)
 	d.typeText("admn")
 	d.key("enter")
 	d.waitFor("Enter password of tenant user admn")

@@ -154,15 +154,22 @@ func (d *driver) waitingWithoutTenantUser(url string) {
 	d.waitFor(steps.StatusNotAccepted)
 }
 
-// typeTenantUser configures option 7 for url with the tenant's admin user:
-// it types the password and leaves Enter to the test.
-func (d *driver) typeTenantUser(url string) {
+// answerCloudURL chooses option 7 and answers its cloud URL with url; it
+// returns once the tenant user is asked.
+func (d *driver) answerCloudURL(url string) {
 	d.t.Helper()
 	d.key("7")
 	d.waitFor(steps.PromptCloudURL)
 	d.typeText(url)
 	d.key("enter")
 	d.waitFor("Enter tenant user")
+}
+
+// typeTenantUser configures option 7 for url with the tenant's admin user:
+// it types the password and leaves Enter to the test.
+func (d *driver) typeTenantUser(url string) {
+	d.t.Helper()
+	d.answerCloudURL(url)
 	d.typeText(stepstest.AdminUser)
 	d.key("enter")
 	d.waitFor("Enter password of tenant user")

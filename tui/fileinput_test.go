@@ -22,14 +22,10 @@ func writeUnder(t *testing.T, w *stepstest.World, p, content string) {
 	}
 }
 
-// Option 1 with F: every value of the parameter file reaches the plan and
-// the run (they were read for validation and then dropped, and the plan
-// said "static address /0").
-func TestParameterFileAnswersReachThePlan(t *testing.T) {
-	w := stepstest.New(t)
-	writeUnder(t, w, "/sys/class/net/ens160/.keep", "")
-	writeUnder(t, w, "/root/net.txt", "network.ip=192.168.1.10\nnetmask=255.255.255.0\ngateway.ip=192.168.1.1\ndns.server.ip=192.168.1.1\ndocker.bridge.cidr=172.18.0.1/16\n")
-	d := newDriver(t, w.Env, 100, 30)
+// networkFromFile answers option 1 with the parameter file of networkFiles.
+func networkFromFile(t *testing.T, w *stepstest.World, d *driver) {
+	t.Helper()
+	networkFiles(t, w)
 	d.key("1")
 	d.waitFor(steps.PromptInputMode)
 	d.typeText("F")
@@ -37,6 +33,15 @@ func TestParameterFileAnswersReachThePlan(t *testing.T) {
 	d.waitFor(steps.PromptNetworkFile)
 	d.typeText("/root/net.txt")
 	d.key("enter")
+}
+
+// Option 1 with F: every value of the parameter file reaches the plan and
+// the run (they were read for validation and then dropped, and the plan
+// said "static address /0").
+func TestParameterFileAnswersReachThePlan(t *testing.T) {
+	w := stepstest.New(t)
+	d := newDriver(t, w.Env, 100, 30)
+	networkFromFile(t, w, d)
 	d.waitFor("Proceed?")
 	if s := flatten(d.screen()); !strings.Contains(s, "static address 192.168.1.10/24, gateway 192.168.1.1, DNS 192.168.1.1") {
 		t.Fatalf("the plan lost the file's answers:\n%s", d.screen())
@@ -53,17 +58,8 @@ func TestParameterFileAnswersReachThePlan(t *testing.T) {
 // its first lines and PgDn forward again to the outcome.
 func TestResultScrollsBackAt60x20(t *testing.T) {
 	w := stepstest.New(t)
-	writeUnder(t, w, "/sys/class/net/ens160/.keep", "")
-	writeUnder(t, w, "/etc/netplan/50-cloud-init.yaml", "network:\n  ethernets:\n    ens160:\n      dhcp4: true\n")
-	writeUnder(t, w, "/root/net.txt", "network.ip=192.168.1.10\nnetmask=255.255.255.0\ngateway.ip=192.168.1.1\ndns.server.ip=192.168.1.1\ndocker.bridge.cidr=172.18.0.1/16\n")
 	d := newDriver(t, w.Env, 60, 20)
-	d.key("1")
-	d.waitFor(steps.PromptInputMode)
-	d.typeText("F")
-	d.key("enter")
-	d.waitFor(steps.PromptNetworkFile)
-	d.typeText("/root/net.txt")
-	d.key("enter")
+	networkFromFile(t, w, d)
 	d.waitFor("This will:")
 	d.key("y")
 	d.waitFor("Done.")
