@@ -55,3 +55,11 @@ func TestHelpKeyTellsTheTruth(t *testing.T) {
 	d.key("esc")
 	d.waitFor("> ?")
 }
+
+// A key that means nothing on the menu says so.
+func TestUnknownMenuKeySaysSo(t *testing.T) {
+	w := stepstest.New(t)
+	d := newDriver(t, w.Env, 100, 30)
+	d.key("x")
+	d.waitFor("x is not a menu key: choose 1-9 or S, B, D")
+}

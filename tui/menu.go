@@ -110,6 +110,10 @@ func (p *menuPage) Update(msg tea.Msg) (page, tea.Cmd) {
 		p.cursor = (p.cursor + 1) % len(p.items)
 	case key.Matches(km, keys.Select):
 		return p, p.choose()
+	case km.Text != "" && km.Mod == 0:
+		// A key that does nothing says so, instead of nothing happening.
+		p.notice = fmt.Sprintf("%s is not a menu key: choose 1-9 or %s, or press ? for the keys.",
+			safetext.Line(km.Text), strings.Join(steps.MenuLetters(), ", "))
 	}
 	return p, nil
 }
