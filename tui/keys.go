@@ -6,7 +6,7 @@ import "charm.land/bubbles/v2/key"
 type keyMap struct {
 	Up, Down, Select, Digit, Quit, ForceQuit key.Binding
 	Back, Submit, Proceed, Decline           key.Binding
-	PrevAnswer                               key.Binding
+	PrevAnswer, StopWaiting                  key.Binding
 	CheckAgain, KeepAnyway, Continue         key.Binding
 	Create, Accept, CheckNow, Help           key.Binding
 	HelpInField                              key.Binding
@@ -29,7 +29,9 @@ var keys = keyMap{
 	// Shift+Tab and ↑ go to the previous answer, keeping what was typed
 	// (↑ means nothing else in a one-line field).
 	PrevAnswer: key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", "previous")),
-	Proceed:    key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "proceed")),
+	// Esc stops a run that only waits (S's proof; steps.EscStoppable).
+	StopWaiting: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "stop")),
+	Proceed:     key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "proceed")),
 	// Enter at "Proceed? [y/N]" is the default, No.
 	Decline:    key.NewBinding(key.WithKeys("n", "N", "esc", "enter"), key.WithHelp("n/enter", "cancel")),
 	CheckAgain: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "check again")),

@@ -269,6 +269,9 @@ func (p *stepPage) onKey(k tea.KeyPressMsg) tea.Cmd {
 	p.keysSinceProceed++
 	switch p.phase {
 	case phaseRunning:
+		if p.escStops() && key.Matches(k, keys.Back) {
+			p.cancel() // the run stops at its next wait and reports it
+		}
 		return nil
 	case phaseUnavailable, phaseDone, phaseFailed:
 		if p.strayEnter(k) {
@@ -322,6 +325,12 @@ func (p *stepPage) resultNotice() string {
 	return ""
 }
 
+// escStops reports whether Esc may stop this step's run (steps.EscStoppable).
+func (p *stepPage) escStops() bool {
+	s, ok := p.step.(steps.EscStoppable)
+	return ok && s.EscStops()
+}
+
 func (p *stepPage) Busy() bool { return p.phase == phaseRunning }
 
 // Close cancels whatever the page still has running; a running step sees
@@ -339,6 +348,9 @@ func (p *stepPage) ShortHelp() []key.Binding {
 	case phaseConfirm:
 		return []key.Binding{keys.Proceed, keys.Decline}
 	case phaseRunning:
+		if p.escStops() {
+			return []key.Binding{keys.StopWaiting, keys.ForceQuit}
+		}
 		return []key.Binding{keys.ForceQuit}
 	case phaseUnavailable, phaseDone, phaseFailed:
 		return []key.Binding{keys.Continue}
