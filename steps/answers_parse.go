@@ -61,7 +61,7 @@ func (c *checker) parse(data []byte) []fileOption {
 		msg := err.Error()
 		if m := yamlLine.FindStringSubmatch(msg); m != nil {
 			n, _ := strconv.Atoi(m[1])
-			c.problem(n, "YAML syntax error: %s", m[2])
+			c.problem(yamlErrorLine(data, n, m[2]), "YAML syntax error: %s", m[2])
 		} else {
 			c.problem(0, "YAML syntax error: %s", strings.TrimPrefix(msg, "yaml: "))
 		}
