@@ -4,8 +4,10 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/edge-setup/edge-setup/steps"
 )
@@ -26,7 +28,8 @@ func (w waiter) Run(ctx context.Context, _ *steps.Env, _ steps.Answers, emit ste
 // Esc stops a run that waits (S's proof) without leaving edge-setup, and
 // the footer offers it while the run waits.
 func TestEscStopsAWaitingRun(t *testing.T) {
-	c := &common{env: &steps.Env{Root: t.TempDir()}, styles: DefaultStyles(), width: 80, height: 24}
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	c := &common{env: &steps.Env{Root: t.TempDir(), Now: func() time.Time { return now }}, styles: DefaultStyles(), width: 80, height: 24}
 	w := waiter{started: make(chan struct{})}
 	p := newStepPage(c, w, "Remote SSH access through the tenant")
 	p.phase = phaseConfirm
@@ -35,7 +38,6 @@ func TestEscStopsAWaitingRun(t *testing.T) {
 	if help := p.ShortHelp(); len(help) == 0 || help[0].Help().Desc != "stop" {
 		t.Fatalf("the footer does not offer esc while waiting: %v", help)
 	}
-	p.onKey(tea.KeyPressMsg{Code: tea.KeyEscape})
 	// Feed the run's messages until it has finished.
 	msgs := []tea.Msg{}
 	for _, c := range cmd().(tea.BatchMsg) {
@@ -43,6 +45,16 @@ func TestEscStopsAWaitingRun(t *testing.T) {
 			msgs = append(msgs, c())
 		}
 	}
+	for _, m := range msgs { // the started event: the wait shows its seconds
+		if e, ok := m.(stepEventMsg); ok {
+			p.onEvent(e.event)
+		}
+	}
+	now = now.Add(12 * time.Second)
+	if v := ansi.Strip(p.View()); !strings.Contains(v, "12 s · esc stops") {
+		t.Fatalf("the wait shows no time:\n%s", v)
+	}
+	p.onKey(tea.KeyPressMsg{Code: tea.KeyEscape})
 	for len(msgs) > 0 && p.phase == phaseRunning {
 		m := msgs[0]
 		msgs = msgs[1:]

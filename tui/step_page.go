@@ -34,10 +34,12 @@ type stepPage struct {
 	cancel  context.CancelFunc
 	events  []steps.Event
 	running string // name of the sub-step in progress
-	runErr  error
-	back    int // lines the run's view is scrolled back from its end (PgUp)
-	spinner spinner.Model
-	ticking bool
+	// runningSince: when it started; a long wait (S's proof) shows its seconds.
+	runningSince time.Time
+	runErr       error
+	back         int // lines the run's view is scrolled back from its end (PgUp)
+	spinner      spinner.Model
+	ticking      bool
 	// proceeded: when y was pressed; an Enter right after it is the end of
 	// the operator's "y⏎" habit, not a wish to leave the result unread.
 	proceeded        time.Time

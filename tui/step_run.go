@@ -42,7 +42,7 @@ func waitFor(ch <-chan tea.Msg) tea.Cmd {
 func (p *stepPage) onEvent(e steps.Event) {
 	switch e.Kind {
 	case steps.SubStepStarted:
-		p.running = e.Name
+		p.running, p.runningSince = e.Name, p.c.now()
 		return
 	case steps.SubStepDone, steps.SubStepFailed, steps.SubStepSkipped:
 		p.running = ""

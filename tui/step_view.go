@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/edge-setup/edge-setup/steps"
 )
@@ -87,7 +88,14 @@ func (p *stepPage) runView() string {
 		b.WriteString(p.c.eventLine(e) + "\n")
 	}
 	if p.running != "" {
-		b.WriteString(p.spinner.View() + " " + p.running + "…\n")
+		line := p.spinner.View() + " " + p.running + "…"
+		if waited := p.c.now().Sub(p.runningSince); waited >= 2*time.Second {
+			line += s.Dim.Render(fmt.Sprintf(" %d s", int(waited.Seconds())))
+			if p.escStops() {
+				line += s.Dim.Render(" · esc stops")
+			}
+		}
+		b.WriteString(line + "\n")
 	}
 	switch p.phase {
 	case phaseDone:
