@@ -63,3 +63,17 @@ func TestUnknownMenuKeySaysSo(t *testing.T) {
 	d.key("x")
 	d.waitFor("x is not a menu key: choose 1-9 or S, B, D")
 }
+
+// On the registration screen, u asks for a tenant user: the advice names
+// the key, and while the question is shown the footer says that Esc
+// cancels the question (it does not leave the screen).
+func TestRegistrationTenantUserQuestionFooterTellsTheTruth(t *testing.T) {
+	w := stepstest.New(t)
+	d := newDriver(t, w.Env, 120, 30)
+	d.waitingWithoutTenantUser(w.URL)
+	d.waitFor("Press u to give a tenant user")
+	d.key("u")
+	d.waitFor("esc cancel the question")
+	d.key("esc")
+	d.waitFor("Press u to give a tenant user")
+}

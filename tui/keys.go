@@ -6,7 +6,7 @@ import "charm.land/bubbles/v2/key"
 type keyMap struct {
 	Up, Down, Select, Digit, Quit, ForceQuit key.Binding
 	Back, Submit, Proceed, Decline           key.Binding
-	PrevAnswer, StopWaiting                  key.Binding
+	PrevAnswer, StopWaiting, CancelQuestion  key.Binding
 	CheckAgain, KeepAnyway, Continue         key.Binding
 	Create, Accept, CheckNow, Help           key.Binding
 	HelpInField                              key.Binding
@@ -29,6 +29,8 @@ var keys = keyMap{
 	// Shift+Tab and ↑ go to the previous answer, keeping what was typed
 	// (↑ means nothing else in a one-line field).
 	PrevAnswer: key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", "previous")),
+	// Esc leaves a question asked on top of a screen (u on the registration screen).
+	CancelQuestion: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel the question")),
 	// Esc stops a run that only waits (S's proof; steps.EscStoppable).
 	StopWaiting: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "stop")),
 	Proceed:     key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "proceed")),
