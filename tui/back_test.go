@@ -56,10 +56,11 @@ func TestHelpKeyTellsTheTruth(t *testing.T) {
 	d.waitFor("> ?")
 }
 
-// A key that means nothing on the menu says so.
+// A key that means nothing on the menu says so, where an 80x24 window
+// shows it (the menu is taller than that window).
 func TestUnknownMenuKeySaysSo(t *testing.T) {
 	w := stepstest.New(t)
-	d := newDriver(t, w.Env, 100, 30)
+	d := newDriver(t, w.Env, 80, 24)
 	d.key("x")
 	d.waitFor("x is not a menu key: choose 1-9 or S, B, D")
 }

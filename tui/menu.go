@@ -133,6 +133,11 @@ func (p *menuPage) choose() tea.Cmd {
 func (p *menuPage) View() string {
 	s := p.c.styles
 	var b strings.Builder
+	if p.notice != "" {
+		// First: at 80x24 the menu is taller than the window, and a notice
+		// below the fold would say nothing.
+		b.WriteString(p.c.wrap(p.notice, 0) + "\n\n")
+	}
 	b.WriteString(s.Subtitle.Render("Choose an option:") + "\n\n")
 	for i, it := range p.items {
 		line := fmt.Sprintf("%d. %s", it.number, it.title)
@@ -154,9 +159,6 @@ func (p *menuPage) View() string {
 		last := p.pending.Timeline.Current()
 		b.WriteString("\n" + p.c.wrap(s.Warning.Render(symWarn+" ")+"A registration with "+p.pending.URL+" is waiting ("+last+
 			", since "+p.pending.Started.Format("15:04")+"): press r to resume it.", 2) + "\n")
-	}
-	if p.notice != "" {
-		b.WriteString("\n" + p.c.wrap(p.notice, 0) + "\n")
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
