@@ -2,6 +2,7 @@ package tui_test
 
 import (
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -63,8 +64,11 @@ func TestPastedAnswersGoLineByLineToTheirFields(t *testing.T) {
 func TestEnterRightAfterYKeepsTheResult(t *testing.T) {
 	for _, later := range []bool{false, true} {
 		w := stepstest.New(t)
+		var mu sync.Mutex // the step's goroutine reads the clock too
 		now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 		w.Env.Now = func() time.Time {
+			mu.Lock()
+			defer mu.Unlock()
 			if later {
 				now = now.Add(time.Second)
 			}
