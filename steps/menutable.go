@@ -67,7 +67,7 @@ func MenuLetters() []string {
 
 // MenuEntryFor is the entry the operator chose with key (letters in any
 // case), or false. Its Title is not read (choosing reads no state).
-func MenuEntryFor(env *Env, key string) (MenuEntry, bool) {
+func MenuEntryFor(key string) (MenuEntry, bool) {
 	key = strings.TrimSpace(key)
 	for _, e := range menuEntries() {
 		if strings.EqualFold(e.Key, key) {
@@ -75,6 +75,22 @@ func MenuEntryFor(env *Env, key string) (MenuEntry, bool) {
 		}
 	}
 	return MenuEntry{}, false
+}
+
+// OptionNumberFor is the option an answers file names by its menu key
+// ("7", "S", "B"): the number steps use inside, or false for Exit, D and
+// anything else (S's inner number 10 included: it is not a menu key).
+func OptionNumberFor(key string) (int, bool) {
+	e, ok := MenuEntryFor(key)
+	switch {
+	case !ok:
+		return 0, false
+	case e.Kind == EntryDataBroker:
+		return DataBrokerNumber, true
+	case e.Kind == EntryStep:
+		return e.Step.Number(), true
+	}
+	return 0, false
 }
 
 // OptionName is how operators name option n, in every message and log:

@@ -21,6 +21,11 @@ func TestOptionNamesAreTheMenuKeys(t *testing.T) {
 	if OptionName(RemoteAccessNumber) != "S" || OptionName(DataBrokerNumber) != "B" || OptionName(7) != "7" {
 		t.Fatal("option names")
 	}
+	for key, want := range map[string]int{"7": 7, "s": RemoteAccessNumber, "B": DataBrokerNumber, "9": 0, "10": 0, "11": 0, "D": 0, "x": 0} {
+		if n, ok := OptionNumberFor(key); n != want || ok != (want != 0) {
+			t.Errorf("answers file option %q is %d, %v", key, n, ok)
+		}
+	}
 	var evs []Event
 	if err := recordDone(te.Env, NewTracker(func(e Event) { evs = append(evs, e) }), RemoteAccessNumber); err != nil {
 		t.Fatal(err)

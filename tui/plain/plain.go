@@ -78,7 +78,7 @@ func (u *UI) Run(ctx context.Context) (err error) {
 			return err
 		}
 		line = strings.TrimSpace(line)
-		e, known := steps.MenuEntryFor(u.env, line)
+		e, known := steps.MenuEntryFor(line)
 		switch {
 		case line == "q" || known && e.Kind == steps.EntryExit:
 			u.println("Bye.")
