@@ -168,10 +168,5 @@ func (l *ActionLog) LogRegistration(status string) {
 	l.Record(7, "Registration", status, "")
 }
 
-// optionName is the option as the menu names it (B for the Data Broker).
-func optionName(n int) string {
-	if n == DataBrokerNumber {
-		return DataBrokerLetter
-	}
-	return strconv.Itoa(n)
-}
+// optionName is the option as the menu names it (S, B for the lettered ones).
+func optionName(n int) string { return OptionName(n) }

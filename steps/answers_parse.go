@@ -67,7 +67,7 @@ func (c *checker) parse(data []byte) []fileOption {
 		msg := err.Error()
 		if m := yamlLine.FindStringSubmatch(msg); m != nil {
 			n, _ := strconv.Atoi(m[1])
-			c.problem(n, "YAML syntax error: %s", m[2])
+			c.problem(yamlErrorLine(data, n, m[2]), "YAML syntax error: %s", m[2])
 		} else {
 			c.problem(0, "YAML syntax error: %s", strings.TrimPrefix(msg, "yaml: "))
 		}
@@ -176,15 +176,8 @@ func (c *checker) parseOption(item *yaml.Node) (fileOption, bool) {
 		c.problem(item.Line, "this entry names no option: add `option: N` (1 to 8)")
 		return fo, false
 	}
-	n, err := strconv.Atoi(numNode.Value)
-	if l := ByLetter(numNode.Value); l != nil && numNode.Kind == yaml.ScalarNode {
-		n, err = l.Number(), nil // option: S
-	} else if strings.EqualFold(numNode.Value, DataBrokerLetter) && numNode.Kind == yaml.ScalarNode {
-		n, err = DataBrokerNumber, nil // option: B
-	} else if n >= ExitNumber {
-		err = strconv.ErrRange // lettered entries' inner numbers are not for files
-	}
-	if numNode.Kind != yaml.ScalarNode || err != nil || optionStep(n) == nil {
+	n, known := OptionNumberFor(numNode.Value) // the menu's keys: 1-8, S, B
+	if numNode.Kind != yaml.ScalarNode || !known || optionStep(n) == nil {
 		c.problem(numNode.Line, "unknown option %q: options are numbered 1 to 8 (9, Exit, is not one), S (remote SSH access) or B (Data Broker)", numNode.Value)
 		return fo, false
 	}

@@ -42,7 +42,7 @@ func RecordCompletion(env *Env, n int) error {
 	}
 	c.Options[strconv.Itoa(n)] = OptionCompletion{At: env.now().UTC(), Version: env.Version}
 	if err := env.Props.WriteState(CompletionState, c); err != nil {
-		return fmt.Errorf("recording that option %d completed: %w", n, err)
+		return fmt.Errorf("recording that option %s completed: %w", OptionName(n), err)
 	}
 	return nil
 }
@@ -87,6 +87,6 @@ func legacyPostInstallDone(env *Env) bool {
 // recordDone is the last sub-step of every option.
 func recordDone(env *Env, t *Tracker, n int) error {
 	return t.Do("Record completion", func() (string, error) {
-		return fmt.Sprintf("option %d completed", n), RecordCompletion(env, n)
+		return fmt.Sprintf("option %s completed", OptionName(n)), RecordCompletion(env, n)
 	})
 }

@@ -56,6 +56,7 @@ type Event struct {
 	Kind   EventKind
 	Name   string // sub-step name, e.g. "Write edge-agent.properties"
 	Detail string
+	Action Action // what the sub-step did (set by the Tracker from Name)
 }
 
 // Emit receives events from Step.Run. It must be safe to call from the
@@ -73,7 +74,12 @@ func NewTracker(emit Emit) *Tracker {
 	if emit == nil {
 		emit = func(Event) {}
 	}
-	return &Tracker{emit: emit}
+	return &Tracker{emit: func(e Event) {
+		if e.Name != "" && e.Action == ActionOther {
+			e.Action = actionOf(e.Name)
+		}
+		emit(e)
+	}}
 }
 
 // NewTrackerContext is NewTracker for a step that stops between sub-steps

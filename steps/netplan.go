@@ -16,11 +16,18 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// Files option 1 writes (host paths).
+// Files option 1 writes (host paths). netplan reads /etc/netplan in
+// lexical order and a later file overrides an earlier one for the same
+// interface, so the "90-" makes these settings win over the installer's
+// 50-cloud-init.yaml (which turns DHCP on); "01-" lost to it.
 const (
-	NetplanFile      = "/etc/netplan/01-edge-setup.yaml"
+	NetplanFile      = "/etc/netplan/90-edge-setup.yaml"
 	DockerDaemonFile = "/etc/docker/daemon.json"
 )
+
+// oldNetplanFile is where earlier versions wrote: removed by option 1, or
+// its static address would be added to the new one.
+const oldNetplanFile = "/etc/netplan/01-edge-setup.yaml"
 
 // NetplanApply applies the netplan configuration.
 var NetplanApply = Command{Name: "netplan", Args: []string{"apply"}, Timeout: 90 * time.Second}
@@ -138,7 +145,7 @@ func otherNetplanFiles(env *Env, iface string) []string {
 	for _, pat := range []string{"*.yaml", "*.yml"} {
 		matches, _ := filepath.Glob(filepath.Join(rootPath(env, "/etc/netplan"), pat))
 		for _, m := range matches {
-			if filepath.Base(m) == filepath.Base(NetplanFile) {
+			if base := filepath.Base(m); base == filepath.Base(NetplanFile) || base == filepath.Base(oldNetplanFile) {
 				continue
 			}
 			data, err := edgeprops.ReadFileUnder(envRoot(env), m, 0)
@@ -148,6 +155,21 @@ func otherNetplanFiles(env *Env, iface string) []string {
 		}
 	}
 	return out
+}
+
+// netplanConflicts says, one line each, which other netplan files configure
+// iface and what that means, for the plan (before anything is written).
+func netplanConflicts(env *Env, iface string) []string {
+	var lines []string
+	for _, f := range otherNetplanFiles(env, iface) {
+		ours := filepath.Base(NetplanFile)
+		if filepath.Base(f) > ours {
+			lines = append(lines, fmt.Sprintf("Warning: %s also configures %s and is read after %s, so it wins: move it out of /etc/netplan", f, iface, ours))
+			continue
+		}
+		lines = append(lines, fmt.Sprintf("Note: %s also configures %s; %s is read after it and wins (addresses listed there are added: remove them)", f, iface, ours))
+	}
+	return lines
 }
 
 // readDockerDaemon reads <root>/etc/docker/daemon.json as a generic object
@@ -190,4 +212,11 @@ func renderDockerDaemon(m map[string]any, bip string) ([]byte, error) {
 		return nil, err
 	}
 	return append(data, '\n'), nil
+}
+
+// exists reports whether the host path exists under the root (a link
+// counts: it is not followed).
+func exists(env *Env, host string) bool {
+	_, err := edgeprops.NewRoot(envRoot(env)).Lstat(rootPath(env, host))
+	return err == nil
 }

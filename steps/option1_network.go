@@ -86,7 +86,11 @@ func (Network) Confirm(env *Env, a Answers) []string {
 	}
 	lines := []string{
 		fmt.Sprintf("Interface %s (%s): static address %s/%d, gateway %s, DNS %s", iface, why, a[CfgNetworkIP], prefix, a[CfgGateway], a[CfgDNS]),
-		"Write " + NetplanFile + " (DHCP off for " + iface + ")",
+		"Write " + NetplanFile + " (DHCP off for " + iface + "; 90-: netplan reads it after the others)",
+	}
+	lines = append(lines, netplanConflicts(env, iface)...)
+	if exists(env, oldNetplanFile) {
+		lines = append(lines, "Remove "+oldNetplanFile+" (written by an earlier edge-setup; its address would be added to the new one)")
 	}
 	if cur, err := currentDockerBridge(env); err == nil && cur == a[CfgDockerBridge] {
 		lines = append(lines, "Docker bridge stays "+cur)
@@ -114,10 +118,17 @@ func (Network) Run(ctx context.Context, env *Env, a Answers, emit Emit) error {
 	}); err != nil {
 		return err
 	}
-	for _, f := range otherNetplanFiles(env, iface) {
-		t.Warn(fmt.Sprintf("%s also configures %s; netplan merges it with %s and it may override these settings (for example with DHCP): move it out of /etc/netplan if the new address does not stick", f, iface, NetplanFile))
+	for _, l := range netplanConflicts(env, iface) {
+		t.Warn(l)
 	}
 	x := newFileTxn(env)
+	if exists(env, oldNetplanFile) {
+		if err := t.Do("Remove "+oldNetplanFile, func() (string, error) {
+			return "replaced by " + NetplanFile, x.remove(oldNetplanFile)
+		}); err != nil {
+			return x.failed(err)
+		}
+	}
 	if err := t.Do("Write "+NetplanFile, func() (string, error) {
 		data, err := renderNetplan(iface, a[CfgNetworkIP], prefix, a[CfgGateway], a[CfgDNS])
 		if err != nil {

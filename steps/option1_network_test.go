@@ -173,11 +173,16 @@ func TestNetworkRunWritesFiles(t *testing.T) {
 	te.write(t, "/proc/net/route", routeTable)
 	te.write(t, DockerDaemonFile, `{"log-driver": "json-file", "bip": "172.17.0.1/16"}`)
 	te.write(t, "/etc/netplan/50-cloud-init.yaml", "network:\n  ethernets:\n    ens192:\n      dhcp4: true\n")
+	te.write(t, "/etc/netplan/01-edge-setup.yaml", "network:\n  ethernets:\n    ens192:\n      addresses: [10.1.1.1/24]\n")
 	a, _ := drive(t, te.Env, Network{}, networkInputs()...)
 	confirm := (Network{}).Confirm(te.Env, a)
+	// The conflict with cloud-init's file is in the plan, before Proceed,
+	// and the file written is read after it (netplan's name order).
 	wantLines(t, confirm,
 		"Interface ens192 (it carries the default route): static address 192.168.1.10/24, gateway 192.168.1.1, DNS 192.168.1.1",
-		"Write /etc/netplan/01-edge-setup.yaml (DHCP off for ens192)",
+		"Write /etc/netplan/90-edge-setup.yaml (DHCP off for ens192; 90-: netplan reads it after the others)",
+		"Note: /etc/netplan/50-cloud-init.yaml also configures ens192; 90-edge-setup.yaml is read after it and wins (addresses listed there are added: remove them)",
+		"Remove /etc/netplan/01-edge-setup.yaml (written by an earlier edge-setup; its address would be added to the new one)",
 		"Docker bridge (bip in /etc/docker/daemon.json): 172.17.0.1/16 -> 172.18.0.1/16",
 		"Save the network parameters in /opt/c8y/utilities/post-installer/config.dat",
 		"Run netplan apply: the VM's address changes now (planned only: the root is a sandbox)",
@@ -196,6 +201,9 @@ func TestNetworkRunWritesFiles(t *testing.T) {
 				Nameservers struct{ Addresses []string }
 			}
 		}
+	}
+	if te.exists("/etc/netplan/01-edge-setup.yaml") || "/etc/netplan/50-cloud-init.yaml" > NetplanFile {
+		t.Fatal("the earlier file was not removed, or the file written loses to cloud-init's in netplan's order")
 	}
 	raw := te.read(t, NetplanFile)
 	if err := yaml.Unmarshal([]byte(raw), &np); err != nil {

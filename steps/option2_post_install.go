@@ -71,8 +71,7 @@ func (PostInstall) NextPrompt(env *Env, a Answers) (*Prompt, error) {
 	fields = append(fields, inputField{Key: CfgCloudURL, Param: CfgCloudURL, Prompt: func(Answers) *Prompt {
 		// Prefilled as in option 7: Enter keeps the connection, it does
 		// not silently disable it.
-		return &Prompt{Key: CfgCloudURL, Text: PromptCloudURL, Default: agent.URL,
-			Help: "The address of your Cumulocity tenant, e.g. https://acme.cumulocity.com", Validate: ValidateCloudURL}
+		return CloudURLPrompt(env, CfgCloudURL, agent.URL)
 	}})
 	return nextInput(env, a, PromptPostInstallFile, fields)
 }

@@ -44,25 +44,7 @@ func (EdgeAgent) NextPrompt(env *Env, a Answers) (*Prompt, error) {
 		return nil, err
 	}
 	if !a.Has(KeyCloudURL) {
-		return &Prompt{
-			Key:      KeyCloudURL,
-			Text:     PromptCloudURL,
-			Help:     "The address of your Cumulocity tenant, e.g. https://acme.cumulocity.com",
-			Default:  cfg.URL,
-			Validate: ValidateCloudURL,
-			Verify: func(ctx context.Context, u string) error {
-				if u == "" {
-					return nil
-				}
-				return VerifyTenantURL(ctx, env, u)
-			},
-			Verified: func(u string) string {
-				if u == "" {
-					return ""
-				}
-				return u + " answers as a Cumulocity tenant"
-			},
-		}, nil
+		return CloudURLPrompt(env, KeyCloudURL, cfg.URL), nil
 	}
 	if a[KeyCloudURL] == "" {
 		return nil, nil

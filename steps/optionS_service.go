@@ -2,8 +2,6 @@ package steps
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/edge-setup/edge-setup/steps/remoteaccess"
@@ -23,7 +21,7 @@ var edgeAgentUnits = []string{"etc/systemd/system/edge-agent.service", "lib/syst
 // edgeAgentInstalled: the Edge agent, which also answers remote access, is on this Edge.
 func edgeAgentInstalled(env *Env) bool {
 	for _, u := range edgeAgentUnits {
-		if _, err := os.Lstat(filepath.Join(env.Root, u)); err == nil {
+		if exists(env, "/"+u) {
 			return true
 		}
 	}

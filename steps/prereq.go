@@ -15,7 +15,7 @@ import (
 // the VM console.
 func refuseOverSSH(env *Env, n int) error {
 	if env.getenv("SSH_CONNECTION") != "" || env.getenv("SSH_TTY") != "" {
-		return fmt.Errorf("option %d must be run from the VM console, not over SSH: it changes the network or restarts services and would cut this session; open the console in your hypervisor and run edge-setup there", n)
+		return fmt.Errorf("option %s must be run from the VM console, not over SSH: it changes the network or restarts services and would cut this session; open the console in your hypervisor and run edge-setup there", OptionName(n))
 	}
 	return nil
 }

@@ -180,3 +180,11 @@ func (c *common) bannerShown() int {
 	}
 	return len(c.banner)
 }
+
+func cloneAnswers(a steps.Answers) steps.Answers {
+	b := make(steps.Answers, len(a))
+	for k, v := range a {
+		b[k] = v
+	}
+	return b
+}

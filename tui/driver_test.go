@@ -23,6 +23,8 @@ type driver struct {
 	msgs  chan tea.Msg
 	quit  bool
 	width int
+	// frame, when set, sees every frame drawn (a secret must be on none).
+	frame func(screen string)
 }
 
 func newDriver(t *testing.T, env *steps.Env, w, h int) *driver {
@@ -53,6 +55,9 @@ func (d *driver) send(msg tea.Msg) {
 		return
 	}
 	_, cmd := d.m.Update(msg)
+	if d.frame != nil {
+		d.frame(d.screen())
+	}
 	d.exec(cmd)
 }
 
@@ -149,15 +154,22 @@ func (d *driver) waitingWithoutTenantUser(url string) {
 	d.waitFor(steps.StatusNotAccepted)
 }
 
-// typeTenantUser configures option 7 for url with the tenant's admin user:
-// it types the password and leaves Enter to the test.
-func (d *driver) typeTenantUser(url string) {
+// answerCloudURL chooses option 7 and answers its cloud URL with url; it
+// returns once the tenant user is asked.
+func (d *driver) answerCloudURL(url string) {
 	d.t.Helper()
 	d.key("7")
 	d.waitFor(steps.PromptCloudURL)
 	d.typeText(url)
 	d.key("enter")
 	d.waitFor("Enter tenant user")
+}
+
+// typeTenantUser configures option 7 for url with the tenant's admin user:
+// it types the password and leaves Enter to the test.
+func (d *driver) typeTenantUser(url string) {
+	d.t.Helper()
+	d.answerCloudURL(url)
 	d.typeText(stepstest.AdminUser)
 	d.key("enter")
 	d.waitFor("Enter password of tenant user")

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -11,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/flow"
 )
 
 // field is one prompt being answered: the text input, its validation (a
@@ -33,6 +35,7 @@ type field struct {
 	keepable  bool   // the failed value may be kept anyway
 	pending   string // the normalised value that failed its check
 	answer    string // set when an outcome is fieldAccepted
+	kept      bool   // the answer was kept with Tab although its check failed
 	reaskErr  error  // set when an outcome is fieldReask
 }
 
@@ -60,6 +63,7 @@ const (
 	fieldAccepted              // value is the answer
 	fieldReask                 // a ReaskError: earlier answers are asked again
 	fieldCancel                // Esc
+	fieldPrevious              // Shift+Tab or ↑: back to the previous answer
 )
 
 func newField(c *common, page int64, ctx context.Context, pr *steps.Prompt, carriedErr string) *field {
@@ -89,16 +93,13 @@ func (f *field) check() tea.Cmd {
 	f.state, f.inputErr, f.verifyErr = fieldChecking, "", ""
 	pr, ctx, id := f.prompt, f.ctx, f.page
 	return func() tea.Msg {
-		v, err := pr.Check(value)
-		if err != nil {
-			return fieldCheckedMsg{page: id, value: value, invalid: err}
+		vctx, cancel := context.WithTimeout(ctx, verifyTimeout)
+		defer cancel()
+		o := flow.Check(vctx, pr, value)
+		if o.Invalid != nil {
+			return fieldCheckedMsg{page: id, value: value, invalid: o.Invalid}
 		}
-		if pr.Verify != nil {
-			vctx, cancel := context.WithTimeout(ctx, verifyTimeout)
-			defer cancel()
-			return fieldCheckedMsg{page: id, value: v, verifyErr: pr.Verify(vctx, v)}
-		}
-		return fieldCheckedMsg{page: id, value: v}
+		return fieldCheckedMsg{page: id, value: o.Value, verifyErr: o.VerifyErr}
 	}
 }
 
@@ -132,22 +133,35 @@ func (f *field) onKey(k tea.KeyPressMsg) (fieldOutcome, tea.Cmd) {
 	switch {
 	case key.Matches(k, keys.Back):
 		return fieldCancel, nil
+	case key.Matches(k, keys.PrevAnswer):
+		return fieldPrevious, nil
 	case f.state == fieldChecking:
 		return fieldNothing, nil
 	case f.state == fieldFailed && f.keepable && key.Matches(k, keys.KeepAnyway):
-		f.answer = f.pending
+		f.answer, f.kept = f.pending, true
 		return fieldAccepted, nil
 	case key.Matches(k, keys.Submit):
 		return fieldNothing, f.check()
 	}
+	return fieldNothing, f.edit(k)
+}
+
+// edit gives a key or a pasted piece of one line to the input. A paste
+// longer than the field takes is cut, and the field says so.
+func (f *field) edit(msg tea.Msg) tea.Cmd {
 	before := f.input.Value()
 	var cmd tea.Cmd
-	f.input, cmd = f.input.Update(k)
+	f.input, cmd = f.input.Update(msg)
 	if f.input.Value() != before {
 		// Typing edits the value: the old message no longer describes it.
 		f.inputErr, f.verifyErr, f.state = "", "", fieldEditing
 	}
-	return fieldNothing, cmd
+	if p, ok := msg.(tea.PasteMsg); ok {
+		if n := len([]rune(before)) + len([]rune(p.Content)); n > steps.MaxAnswerLength {
+			f.inputErr = fmt.Sprintf("The paste made %d characters; the field keeps the first %d (a paste gone wrong?): check the value or clear it with Ctrl+U.", n, steps.MaxAnswerLength)
+		}
+	}
+	return cmd
 }
 
 // update passes other messages (cursor blink, paste) to the input.

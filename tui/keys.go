@@ -6,8 +6,10 @@ import "charm.land/bubbles/v2/key"
 type keyMap struct {
 	Up, Down, Select, Digit, Quit, ForceQuit key.Binding
 	Back, Submit, Proceed, Decline           key.Binding
+	PrevAnswer, StopWaiting, CancelQuestion  key.Binding
 	CheckAgain, KeepAnyway, Continue         key.Binding
 	Create, Accept, CheckNow, Help           key.Binding
+	HelpInField                              key.Binding
 	Diagnose, Rerun                          key.Binding
 	Resume, ScrollUp, ScrollDown, More       key.Binding
 	TenantUser, DemoOperator, RemoteAccess   key.Binding
@@ -24,7 +26,14 @@ var keys = keyMap{
 	ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "leave now (exit 130)")),
 	Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to menu")),
 	Submit:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "submit")),
-	Proceed:   key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "proceed")),
+	// Shift+Tab and ↑ go to the previous answer, keeping what was typed
+	// (↑ means nothing else in a one-line field).
+	PrevAnswer: key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", "previous")),
+	// Esc leaves a question asked on top of a screen (u on the registration screen).
+	CancelQuestion: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel the question")),
+	// Esc stops a run that only waits (S's proof; steps.EscStoppable).
+	StopWaiting: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "stop")),
+	Proceed:     key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "proceed")),
 	// Enter at "Proceed? [y/N]" is the default, No.
 	Decline:    key.NewBinding(key.WithKeys("n", "N", "esc", "enter"), key.WithHelp("n/enter", "cancel")),
 	CheckAgain: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "check again")),
@@ -36,11 +45,13 @@ var keys = keyMap{
 	Create:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "create request")),
 	Accept:     key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "accept")),
 	CheckNow:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "check now")),
-	Help:       key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
-	Diagnose:   key.NewBinding(key.WithKeys("d", "D"), key.WithHelp("D", "diagnose")),
-	Rerun:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "run again")),
-	Resume:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "resume registration")),
-	TenantUser: key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "give a tenant user")),
+	Help:       key.NewBinding(key.WithKeys("?", "f1"), key.WithHelp("?", "help")),
+	// In a text field ? is typed (it may be part of a password): F1 is help there.
+	HelpInField: key.NewBinding(key.WithKeys("f1"), key.WithHelp("f1", "help")),
+	Diagnose:    key.NewBinding(key.WithKeys("d", "D"), key.WithHelp("D", "diagnose")),
+	Rerun:       key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "run again")),
+	Resume:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "resume registration")),
+	TenantUser:  key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "give a tenant user")),
 	// Only in --demo, which has no web UI: the tenant's operator's part.
 	DemoOperator: key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "DEMO: act as the tenant's operator")),
 	ScrollUp:     key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "scroll up")),

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -18,6 +19,7 @@ type menuPage struct {
 	cursor  int
 	notice  string
 	pending *steps.RegistrationProgress // a registration left while waiting
+	opening bool                        // a page was chosen: the root queues input for it
 }
 
 type menuItem struct {
@@ -35,19 +37,25 @@ func newMenuPage(c *common) *menuPage {
 	return p
 }
 
-// menuItems reads the titles (option 8's depends on recorded state).
+// menuItems reads the one menu table (titles depend on recorded state).
 func menuItems(env *steps.Env) []menuItem {
 	var items []menuItem
-	for _, s := range steps.All() {
-		items = append(items, menuItem{number: s.Number(), title: s.Title(env), step: s})
+	for _, e := range steps.Menu(env) {
+		it := menuItem{title: e.Title, step: e.Step}
+		if n, err := strconv.Atoi(e.Key); err == nil {
+			it.number = n
+		} else {
+			it.letter = e.Key
+		}
+		switch e.Kind {
+		case steps.EntryDataBroker:
+			it.msg = openBrokerMsg{}
+		case steps.EntryDiagnose:
+			it.msg = openDiagnoseMsg{}
+		}
+		items = append(items, it)
 	}
-	items = append(items, menuItem{number: steps.ExitNumber, title: "Exit"})
-	for _, s := range steps.Letters() {
-		items = append(items, menuItem{letter: s.Letter(), title: s.Title(env), step: s})
-	}
-	return append(items,
-		menuItem{letter: steps.DataBrokerLetter, title: steps.DataBroker{}.Title(env), msg: openBrokerMsg{}},
-		menuItem{letter: "D", title: "Diagnose the connection to the tenant", msg: openDiagnoseMsg{}})
+	return items
 }
 
 type menuRefreshMsg struct {
@@ -78,6 +86,7 @@ func (p *menuPage) Update(msg tea.Msg) (page, tea.Cmd) {
 	}
 	switch {
 	case key.Matches(km, keys.Resume) && p.pending != nil:
+		p.opening = true
 		return p, resumeRegistration(p.c.env)
 	case key.Matches(km, keys.Quit):
 		return p, func() tea.Msg { return quitMsg{} }
@@ -101,13 +110,17 @@ func (p *menuPage) Update(msg tea.Msg) (page, tea.Cmd) {
 		p.cursor = (p.cursor + 1) % len(p.items)
 	case key.Matches(km, keys.Select):
 		return p, p.choose()
+	case km.Text != "" && km.Mod == 0:
+		// A key that does nothing says so, instead of nothing happening.
+		p.notice = fmt.Sprintf("%s is not a menu key: choose 1-9 or %s, or press ? for the keys.",
+			safetext.Line(km.Text), strings.Join(steps.MenuLetters(), ", "))
 	}
 	return p, nil
 }
 
 func (p *menuPage) choose() tea.Cmd {
 	it := p.items[p.cursor]
-	p.notice = ""
+	p.notice, p.opening = "", true
 	if msg := it.msg; msg != nil {
 		return func() tea.Msg { return msg }
 	}
@@ -120,6 +133,11 @@ func (p *menuPage) choose() tea.Cmd {
 func (p *menuPage) View() string {
 	s := p.c.styles
 	var b strings.Builder
+	if p.notice != "" {
+		// First: at 80x24 the menu is taller than the window, and a notice
+		// below the fold would say nothing.
+		b.WriteString(p.c.wrap(p.notice, 0) + "\n\n")
+	}
 	b.WriteString(s.Subtitle.Render("Choose an option:") + "\n\n")
 	for i, it := range p.items {
 		line := fmt.Sprintf("%d. %s", it.number, it.title)
@@ -141,9 +159,6 @@ func (p *menuPage) View() string {
 		last := p.pending.Timeline.Current()
 		b.WriteString("\n" + p.c.wrap(s.Warning.Render(symWarn+" ")+"A registration with "+p.pending.URL+" is waiting ("+last+
 			", since "+p.pending.Started.Format("15:04")+"): press r to resume it.", 2) + "\n")
-	}
-	if p.notice != "" {
-		b.WriteString("\n" + p.c.wrap(p.notice, 0) + "\n")
 	}
 	return strings.TrimRight(b.String(), "\n")
 }

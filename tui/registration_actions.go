@@ -137,7 +137,9 @@ func (p *regPage) ShortHelp() []key.Binding {
 		b = append(b, keys.Accept)
 	}
 	if p.asking != nil {
-		return p.asking.shortHelp()
+		// Esc leaves the question, not the screen: the footer says so.
+		b := p.asking.shortHelp()
+		return append(b[:len(b)-1:len(b)-1], keys.CancelQuestion)
 	}
 	if p.phase == regPolling {
 		if !p.reg.CanManage() {

@@ -129,8 +129,9 @@ func (p *regPage) stateView() string {
 	case p.canAccept():
 		line("Press " + s.Key.Render("a") + " to accept the device now, or accept it in Device Management.")
 	case !p.reg.CanManage():
-		line(s.Dim.Render("Without a tenant user this console only sees \"not accepted yet\": register and accept the ID in " +
-			"Device Management > Registration (this screen continues by itself), or press u to give a tenant user."))
+		line("Press " + s.Key.Render("u") + " to give a tenant user who may register devices (then c and a work here), or register and " +
+			"accept the ID in Device Management > Registration: this screen continues by itself.")
+		line(s.Dim.Render("Without a tenant user this console only sees \"not accepted yet\"."))
 	}
 	if p.c.demoOperator != nil && p.action == "" && !p.reg.CanManage() {
 		line(s.Banner.Render("DEMO ") + "No web UI in the demo: o does the tenant operator's next step (register, then accept).")
@@ -157,7 +158,7 @@ func (p *regPage) ranLines() []string {
 	for _, e := range p.ran {
 		switch e.Kind {
 		case steps.SubStepDone, steps.SubStepSkipped, steps.SubStepFailed, steps.Warning:
-			if strings.HasPrefix(e.Name, "Read ") || strings.HasPrefix(e.Name, "Record ") {
+			if e.Action == steps.ActionRead || e.Action == steps.ActionRecord {
 				continue
 			}
 			out = append(out, strings.Split(p.c.eventLine(e), "\n")...)

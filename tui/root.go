@@ -49,6 +49,10 @@ type Model struct {
 	interrupted bool
 	altScreen   bool
 	scroll      int // first body line shown when the page is taller than the window
+	// opening: the menu chose a page that is not open yet; input typed
+	// meanwhile (the rest of a typed-ahead option) is queued for it.
+	opening bool
+	queued  []tea.Msg
 }
 
 // New returns the root model showing the menu.
@@ -69,52 +73,52 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		m.c.width, m.c.height = msg.Width, msg.Height
 		m.help.SetWidth(msg.Width)
+	case tea.PasteMsg:
+		if m.opening {
+			m.queue(msg)
+			return m, nil
+		}
 	case tea.KeyPressMsg:
 		if key.Matches(msg, keys.ForceQuit) {
 			return m.interrupt()
 		}
-		switch {
-		case key.Matches(msg, keys.ScrollDown):
-			m.scroll += max(m.c.height/2, 1)
-			return m, nil
-		case key.Matches(msg, keys.ScrollUp):
-			m.scroll = max(m.scroll-max(m.c.height/2, 1), 0)
+		if m.opening {
+			m.queue(msg)
 			return m, nil
 		}
-		if key.Matches(msg, keys.Help) && !m.typing() {
-			m.showHelp = !m.showHelp
+		half := max(m.c.height/2, 1)
+		sp, pageScrolls := m.page.(interface{ scrollBy(int) bool })
+		switch {
+		case key.Matches(msg, keys.ScrollDown):
+			if !pageScrolls || !sp.scrollBy(-half) {
+				m.scroll += half
+			}
+			return m, nil
+		case key.Matches(msg, keys.ScrollUp):
+			if !pageScrolls || !sp.scrollBy(half) {
+				m.scroll = max(m.scroll-half, 0)
+			}
+			return m, nil
+		}
+		if key.Matches(msg, m.helpKey()) || m.showHelp && key.Matches(msg, keys.Back) {
+			m.showHelp = !m.showHelp // Esc closes the help, and only the help
 			return m, nil
 		}
 	case gotoMenuMsg:
-		m.page.Close()
-		m.scroll = 0
 		m.menu.notice = msg.notice
-		m.page = m.menu
-		return m, m.menu.Init()
+		return m, m.open(m.menu)
 	case openStepMsg:
-		m.page.Close()
-		m.scroll = 0
-		m.page = newStepPage(m.c, msg.step, msg.title)
-		return m, m.page.Init()
+		return m, m.open(newStepPage(m.c, msg.step, msg.title))
 	case openRegMsg:
-		m.page.Close()
-		m.scroll = 0
-		m.page = newRegPage(m.c, msg.reg, msg.notice, msg.ran)
-		return m, m.page.Init()
+		return m, m.open(newRegPage(m.c, msg.reg, msg.notice, msg.ran))
 	case openBrokerMsg:
-		m.page.Close()
-		m.page = newBrokerPage(m.c, msg.notice)
-		return m, m.page.Init()
+		return m, m.open(newBrokerPage(m.c, msg.notice))
 	case openLinkMsg:
-		m.page.Close()
-		m.page = newLinkPage(m.c, msg.broker, msg.connectorID, msg.auto)
-		return m, m.page.Init()
+		return m, m.open(newLinkPage(m.c, msg.broker, msg.connectorID, msg.auto))
 	case openDiagnoseMsg:
-		m.page.Close()
-		m.scroll = 0
-		m.page = newDiagPage(m.c)
-		return m, m.page.Init()
+		return m, m.open(newDiagPage(m.c))
 	case quitMsg:
+		m.opening, m.queued = false, nil
 		m.quitting = true
 		m.page.Close()
 		return m, tea.Quit
@@ -126,7 +130,32 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	var cmd tea.Cmd
 	m.page, cmd = m.page.Update(msg)
+	if mp, ok := m.page.(*menuPage); ok && mp.opening {
+		mp.opening, m.opening = false, true
+	}
 	return m, cmd
+}
+
+func (m *Model) queue(msg tea.Msg) {
+	if len(m.queued) < maxTypeahead {
+		m.queued = append(m.queued, msg)
+	}
+}
+
+// open shows p in place of the page shown, and gives it the input typed
+// while it was being opened, in order.
+func (m *Model) open(p page) tea.Cmd {
+	m.page.Close()
+	m.scroll = 0
+	m.page = p
+	cmds := []tea.Cmd{p.Init()}
+	queued := m.queued
+	m.opening, m.queued = false, nil
+	for _, q := range queued {
+		_, cmd := m.Update(q)
+		cmds = append(cmds, cmd)
+	}
+	return tea.Batch(cmds...)
 }
 
 // interrupt handles Ctrl+C: a running step is cancelled and allowed to stop
@@ -156,6 +185,15 @@ func (m *Model) typing() bool {
 		return p.typing()
 	}
 	return false
+}
+
+// helpKey is the key that opens the help now, as the footer shows it: ?
+// (or F1) outside text fields, F1 in them, where ? is typed.
+func (m *Model) helpKey() key.Binding {
+	if m.typing() && !m.showHelp {
+		return keys.HelpInField
+	}
+	return keys.Help
 }
 
 type quitMsg struct{}
@@ -243,22 +281,22 @@ func (m *Model) footer(width int) string {
 	h := m.help
 	h.SetWidth(0) // this measures; help's own cut would drop "? help" first
 	for n := len(b); n >= 0; n-- {
-		f := h.ShortHelpView(append(b[:n:n], keys.Help))
+		f := h.ShortHelpView(append(b[:n:n], m.helpKey()))
 		if n < len(b) {
-			f = h.ShortHelpView(append(b[:n:n], keys.More, keys.Help))
+			f = h.ShortHelpView(append(b[:n:n], keys.More, m.helpKey()))
 		}
 		if ansi.StringWidth(f) <= width {
 			return f
 		}
 	}
-	return ansi.Truncate(h.ShortHelpView([]key.Binding{keys.Help}), width, "…")
+	return ansi.Truncate(h.ShortHelpView([]key.Binding{m.helpKey()}), width, "…")
 }
 
 func (m *Model) helpOverlay() string {
 	s := m.c.styles
 	var b strings.Builder
 	b.WriteString(s.Subtitle.Render("Keys") + "\n\n")
-	for _, k := range append(m.page.ShortHelp(), keys.ScrollDown, keys.ScrollUp, keys.ForceQuit, keys.Help) {
+	for _, k := range append(m.page.ShortHelp(), keys.ScrollDown, keys.ScrollUp, keys.ForceQuit, m.helpKey()) {
 		h := k.Help()
 		b.WriteString("  " + s.Key.Render(lipgloss.NewStyle().Width(10).Render(h.Key)) + h.Desc + "\n")
 	}
@@ -268,6 +306,6 @@ func (m *Model) helpOverlay() string {
 			b.WriteString(s.Banner.Render(m.c.hang(l)) + "\n")
 		}
 	}
-	b.WriteString("\n" + s.Dim.Render("Press ? to close this help."))
+	b.WriteString("\n" + s.Dim.Render("Press ? or Esc to close this help."))
 	return b.String()
 }

@@ -3,13 +3,11 @@ package tui
 import (
 	"context"
 	"errors"
-	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/edge-setup/edge-setup/steps"
-	"github.com/edge-setup/edge-setup/steps/databroker"
 )
 
 // verifyTimeout bounds a prompt's slow check (a tenant probe).
@@ -20,7 +18,7 @@ const verifyTimeout = 20 * time.Second
 func (p *stepPage) run() tea.Cmd {
 	p.phase = phaseRunning
 	ch := make(chan tea.Msg, 64)
-	env, s, a, ctx, id := p.c.env, p.step, cloneAnswers(p.answers), p.ctx, p.id
+	env, s, a, ctx, id := p.c.env, p.step, p.flow.Answers(), p.ctx, p.id
 	go func() {
 		defer close(ch)
 		log := steps.NewActionLog(env)
@@ -44,22 +42,12 @@ func waitFor(ch <-chan tea.Msg) tea.Cmd {
 func (p *stepPage) onEvent(e steps.Event) {
 	switch e.Kind {
 	case steps.SubStepStarted:
-		p.running = e.Name
+		p.running, p.runningSince = e.Name, p.c.now()
 		return
 	case steps.SubStepDone, steps.SubStepFailed, steps.SubStepSkipped:
 		p.running = ""
 	}
 	p.events = append(p.events, e)
-}
-
-// linkStarter is the Data Broker's new connector: after its run the link screen opens.
-type linkStarter interface {
-	NewLink(env *steps.Env, a steps.Answers) (*databroker.Broker, string, error)
-}
-
-// registrationStarter is option 7: after its run the registration screen opens.
-type registrationStarter interface {
-	NewRegistration(env *steps.Env, a steps.Answers) (*steps.Registration, error)
 }
 
 func (p *stepPage) onFinished(err error) tea.Cmd {
@@ -72,31 +60,21 @@ func (p *stepPage) onFinished(err error) tea.Cmd {
 		return nil
 	}
 	p.phase = phaseDone
-	if ls, ok := p.step.(linkStarter); ok {
-		env, a, id := p.c.env, cloneAnswers(p.answers), p.id
-		return func() tea.Msg {
-			b, connID, err := ls.NewLink(env, a)
-			if err != nil {
-				return stepFinishedMsg{page: id, err: err}
-			}
-			return openLinkMsg{broker: b, connectorID: connID, auto: b.Cloud != nil}
+	// What follows (registration wait, connector link) is decided in steps.
+	env, st, a, id, notice := p.c.env, p.step, p.flow.Answers(), p.id, p.summary()
+	events := append([]steps.Event(nil), p.events...)
+	return func() tea.Msg {
+		next, err := steps.After(env, st, a)
+		switch {
+		case err != nil:
+			return stepFinishedMsg{page: id, err: err}
+		case next.Broker != nil:
+			return openLinkMsg{broker: next.Broker, connectorID: next.ConnectorID, auto: next.Broker.Cloud != nil}
+		case next.Registration != nil:
+			return openRegMsg{reg: next.Registration, notice: notice, ran: events}
 		}
+		return nil
 	}
-	if rs, ok := p.step.(registrationStarter); ok {
-		env, a, id, notice := p.c.env, cloneAnswers(p.answers), p.id, p.summary()
-		events := append([]steps.Event(nil), p.events...)
-		return func() tea.Msg {
-			reg, err := rs.NewRegistration(env, a)
-			if err != nil {
-				return stepFinishedMsg{page: id, err: err}
-			}
-			if reg == nil {
-				return nil
-			}
-			return openRegMsg{reg: reg, notice: notice, ran: events}
-		}
-	}
-	return nil
 }
 
 // summary says in one line what option 7's run did, for the registration screen.
@@ -104,9 +82,9 @@ func (p *stepPage) summary() string {
 	saved, planned, unchanged := false, false, false
 	for _, e := range p.events {
 		switch {
-		case e.Kind == steps.SubStepDone && strings.HasPrefix(e.Name, "Write "):
+		case e.Kind == steps.SubStepDone && e.Action == steps.ActionWrite:
 			saved = true
-		case e.Kind == steps.SubStepSkipped && strings.HasPrefix(e.Name, "Write "):
+		case e.Kind == steps.SubStepSkipped && e.Action == steps.ActionWrite:
 			unchanged = true
 		case e.Kind == steps.Planned:
 			planned = true

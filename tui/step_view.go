@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/edge-setup/edge-setup/steps"
 )
@@ -25,20 +26,46 @@ func (p *stepPage) View() string {
 		}
 		b.WriteString("\n" + s.Subtitle.Render("Proceed? [y/N]"))
 	case phaseRunning, phaseDone, phaseFailed:
-		b.WriteString(fitTail(p.runView(), p.c.bodyHeight()-2, s.Dim.Render))
+		var text string
+		text, p.back = fitTail(p.runView(), p.c.bodyHeight()-2, p.back, s.Dim.Render)
+		b.WriteString(text)
 	}
 	return b.String()
 }
 
-// fitTail keeps the last lines of text that fit in h lines, saying how
-// many earlier ones are hidden: a long run keeps its outcome in view.
-func fitTail(text string, h int, dim func(...string) string) string {
+// fitTail shows the lines of text that fit in h lines, ending back lines
+// before the last (a long run keeps its outcome in view; PgUp scrolls
+// back to the start), and says how many are hidden above and below. It
+// returns back clamped to what the text allows.
+func fitTail(text string, h, back int, dim func(...string) string) (string, int) {
 	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
-	if h < 3 || len(lines) <= h {
-		return text
+	if h < 4 || len(lines) <= h {
+		return text, 0
 	}
-	hidden := len(lines) - (h - 1)
-	return dim(fmt.Sprintf("⋮ %d earlier lines (the action log has them all)", hidden)) + "\n" + strings.Join(lines[hidden:], "\n")
+	room := h - 2 // a line for "earlier" and one for "later"
+	back = min(max(back, 0), len(lines)-room)
+	end := len(lines) - back
+	start := end - room
+	var out []string
+	if start > 0 {
+		out = append(out, dim(fmt.Sprintf("⋮ %d earlier lines · pgup scrolls back", start)))
+	}
+	out = append(out, lines[start:end]...)
+	if back > 0 {
+		out = append(out, dim(fmt.Sprintf("⋮ %d later lines · pgdn scrolls on", back)))
+	}
+	return strings.Join(out, "\n"), back
+}
+
+// scrollBy moves the run's view n lines back (n < 0: forward); false when
+// the page has nothing to scroll (the root then scrolls the whole body).
+func (p *stepPage) scrollBy(n int) bool {
+	switch p.phase {
+	case phaseRunning, phaseDone, phaseFailed:
+		p.back = max(p.back+n, 0)
+		return true
+	}
+	return false
 }
 
 func (p *stepPage) promptView() string {
@@ -61,7 +88,14 @@ func (p *stepPage) runView() string {
 		b.WriteString(p.c.eventLine(e) + "\n")
 	}
 	if p.running != "" {
-		b.WriteString(p.spinner.View() + " " + p.running + "…\n")
+		line := p.spinner.View() + " " + p.running + "…"
+		if waited := p.c.now().Sub(p.runningSince); waited >= 2*time.Second {
+			line += s.Dim.Render(fmt.Sprintf(" %d s", int(waited.Seconds())))
+			if p.escStops() {
+				line += s.Dim.Render(" · esc stops")
+			}
+		}
+		b.WriteString(line + "\n")
 	}
 	switch p.phase {
 	case phaseDone:

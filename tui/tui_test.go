@@ -188,11 +188,7 @@ func TestOption7UnreachableTenantOffersCorrectOrKeep(t *testing.T) {
 func TestRefusedTenantUserCannotBeKept(t *testing.T) {
 	w := stepstest.New(t)
 	d := newDriver(t, w.Env, 100, 30)
-	d.key("7")
-	d.waitFor(steps.PromptCloudURL)
-	d.typeText(w.URL)
-	d.key("enter")
-	d.waitFor("Enter tenant user")
+	d.answerCloudURL(w.URL)
 	d.waitFor("answers as a Cumulocity tenant")
 	d.typeText(stepstest.AdminUser)
 	d.key("enter")

@@ -14,7 +14,7 @@ import (
 
 func init() {
 	commands["databroker"] = command{
-		summary: "databroker status [--json]: the Data Broker connectors, their state and alarms (read-only)",
+		summary: "status [--json]: the Data Broker connectors, their state and alarms (read-only)",
 		run:     runDataBroker,
 	}
 }
@@ -24,6 +24,9 @@ func init() {
 // the Data Broker cannot be used or the Edge cannot be asked, 2 on usage
 // errors, 130 when a signal (SIGINT, SIGTERM) stopped it.
 func runDataBroker(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+		args = []string{"status", "--help"} // the one subcommand's help, exit 0
+	}
 	if len(args) == 0 || args[0] != "status" {
 		fmt.Fprintln(stderr, "edge-setup databroker: write `edge-setup databroker status [--json]` (connectors are created and changed in the menu, B, or with apply)")
 		return exitUsage

@@ -81,6 +81,10 @@ func writeStatus(w io.Writer, st steps.Status) {
 	}
 	row("Microservice hosting", hosting)
 	fmt.Fprintln(w, "Options")
+	width := 0 // the longest title sets the column (option 8's depends on its state)
+	for _, o := range st.Options {
+		width = max(width, len(o.Title))
+	}
 	for _, o := range st.Options {
 		state := "not run"
 		if o.Completed && o.CompletedAt != nil {
@@ -89,7 +93,7 @@ func writeStatus(w io.Writer, st steps.Status) {
 				state += " (edge-setup " + o.Version + ")"
 			}
 		}
-		fmt.Fprintf(w, "  %d %-38s %s\n", o.Number, o.Title, state)
+		fmt.Fprintf(w, "  %d %-*s  %s\n", o.Number, width, o.Title, state)
 	}
 	for _, p := range st.Problems {
 		row("Problem", p)

@@ -37,7 +37,8 @@ func TestStatusFreshRoot(t *testing.T) {
 		"Remote management     off",
 		"Registration          disabled (no cloud URL)",
 		"Microservice hosting  disabled",
-		"  7 Configure Edge Agent                   not run",
+		"  7 Configure Edge Agent                         not run",
+		"  8 Enable/Disable microservice hosting feature  not run", // the longest title sets the column
 	} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("status lacks %q:\n%s", want, stdout)
@@ -79,7 +80,7 @@ func TestStatusConfiguredNotRegistered(t *testing.T) {
 		"Cloud URL             " + url,
 		"Remote management     on",
 		"Registration          not registered (",
-		"  7 Configure Edge Agent                   completed ",
+		"  7 Configure Edge Agent                         completed ",
 	} {
 		if code != exitOK || !strings.Contains(stdout, want) {
 			t.Errorf("status lacks %q:\n%s", want, stdout)

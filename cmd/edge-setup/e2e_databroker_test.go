@@ -37,7 +37,7 @@ func TestE2EDataBroker(t *testing.T) {
 	tm.waitFor("Proceed? [y/N]")
 	tm.send("y")
 	tm.waitFor("Done.")
-	tm.send("\r")
+	tm.send("\x1b") // Esc: an Enter this soon after y would be taken as the end of "y⏎"
 	tm.waitFor("Choose an option")
 	tm.send("b")
 	tm.waitFor("Press n to create a connector")

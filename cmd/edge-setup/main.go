@@ -10,7 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"sort"
+	"strings"
 	"syscall"
 	"time"
 
@@ -40,6 +40,9 @@ type globals struct {
 	edgeURL string
 	debug   bool
 	plain   bool
+	// teaRenderer draws with Bubble Tea's renderer instead of tui.Screen.
+	teaRenderer bool
+	out         io.Writer // where help goes (stdout); not a flag
 }
 
 func (g *globals) bind(fs *flag.FlagSet) {
@@ -49,6 +52,7 @@ func (g *globals) bind(fs *flag.FlagSet) {
 	fs.StringVar(&g.edgeURL, "edge-url", "http://localhost:8181", "the Edge's own platform API `URL` (option 6)")
 	fs.BoolVar(&g.debug, "debug", false, "add redacted HTTP traces to var/log/edge-setup-debug.log under the root")
 	fs.BoolVar(&g.plain, "plain", false, "plain line prompts without screen drawing (automatic when stdin or stdout is not a terminal, or TERM=dumb)")
+	fs.BoolVar(&g.teaRenderer, "tea-renderer", false, "draw the menu with Bubble Tea's own renderer instead of edge-setup's screen (slower frames; try it if the screen is drawn wrong)")
 }
 
 // command is a subcommand such as "status".
@@ -85,12 +89,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("edge-setup", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	g.bind(fs)
+	g.out = stdout
 	fs.BoolVar(&showVersion, "version", false, "print the version and exit")
-	fs.Usage = func() { usage(fs) }
+	fs.Usage = func() {} // help is printed below, to stdout; a usage error is one line
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			usage(stdout, fs)
 			return exitOK
 		}
+		fmt.Fprintln(stderr, "see edge-setup --help")
 		return exitUsage
 	}
 	if showVersion {
@@ -102,6 +109,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	finished := make(chan struct{})
 	defer close(finished) // runs before stop
 	go watchSignals(ctx, stop, finished, stderr)
+	if fs.NArg() > 0 && fs.Arg(0) == "help" {
+		if code := runHelp(fs.Args()[1:], fs, stdout, stderr); code >= 0 {
+			return code
+		}
+		return commands[fs.Arg(1)].run(ctx, &g, []string{"--help"}, stdout, stderr)
+	}
 	if fs.NArg() > 0 {
 		c, ok := commands[fs.Arg(0)]
 		if !ok {
@@ -129,7 +142,8 @@ func watchSignals(ctx context.Context, stop func(), finished <-chan struct{}, st
 	select {
 	case <-finished:
 	case <-time.After(stopGrace):
-		fmt.Fprintln(stderr, "edge-setup: interrupted")
+		runExitHooks() // the terminal as it was: os.Exit runs no defers
+		fmt.Fprintln(stderr, "\nedge-setup: interrupted")
 		os.Exit(exitCanceled)
 	}
 }
@@ -143,8 +157,17 @@ func parseCommandFlags(name string, g *globals, args []string, stderr io.Writer,
 	g.bind(fs)
 	// Keep values given before the command name unless repeated after it.
 	*g = before
+	global := map[string]bool{}
+	fs.VisitAll(func(f *flag.Flag) { global[f.Name] = true })
 	if define != nil {
 		define(fs)
+	}
+	own := map[string]bool{}
+	fs.VisitAll(func(f *flag.Flag) { own[f.Name] = !global[f.Name] })
+	fs.Usage = func() {}
+	help := g.out
+	if help == nil {
+		help = stderr
 	}
 	// Flags may come before or after the arguments ("apply FILE --check"):
 	// the flag package stops at the first argument, so parse the rest again
@@ -153,8 +176,10 @@ func parseCommandFlags(name string, g *globals, args []string, stderr io.Writer,
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
+				commandUsage(help, name, fs, own)
 				return fs, exitOK, false
 			}
+			fmt.Fprintf(stderr, "see edge-setup help %s\n", strings.Fields(name)[0])
 			return fs, exitUsage, false
 		}
 		rest := fs.Args()
@@ -236,29 +261,6 @@ func withTimeout(ctx context.Context, d time.Duration) (context.Context, context
 		return ctx, func() {}
 	}
 	return context.WithTimeout(ctx, d)
-}
-
-func usage(fs *flag.FlagSet) {
-	out := fs.Output()
-	fmt.Fprint(out, `edge-setup: the post-installation console of Cumulocity IoT Edge.
-
-Usage:
-  edge-setup [flags]                 the menu (run as root on the Edge)
-  edge-setup --demo                  try it with a built-in demo tenant and a sandbox root
-  edge-setup [flags] COMMAND [args]  run one command without the menu
-
-Commands:
-`)
-	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		fmt.Fprintf(out, "  %-10s %s\n", n, commands[n].summary)
-	}
-	fmt.Fprint(out, "\nFlags:\n")
-	fs.PrintDefaults()
 }
 
 // lockFailed reports a failure to take the process lock: exit 3 only when

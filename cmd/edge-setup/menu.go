@@ -40,8 +40,12 @@ func runMenu(ctx context.Context, g *globals, stdout, stderr io.Writer) int {
 	if plainMode {
 		ctx, stopInt := signal.NotifyContext(ctx, os.Interrupt)
 		defer stopInt()
+		defer keepTerminal(os.Stdin)()
 		err := plain.New(plain.Options{Env: s.env.Env, In: os.Stdin, Out: stdout, Banner: s.banner}).Run(ctx)
 		switch {
+		case errors.Is(err, plain.ErrInputEndedInOption):
+			fmt.Fprintln(stderr, "edge-setup:", err)
+			return exitFailed
 		case err == nil, errors.Is(err, plain.ErrInputEnded):
 			return exitOK
 		case ctx.Err() != nil:
@@ -53,6 +57,12 @@ func runMenu(ctx context.Context, g *globals, stdout, stderr io.Writer) int {
 	o := tui.Options{Env: s.env.Env, Banner: s.banner}
 	if s.demo != nil {
 		o.DemoOperator, o.DemoHelp, o.DemoCloud = s.demo.operator, s.demo.secondShell(), s.demo.cloud
+	}
+	if g.teaRenderer {
+		o.AltScreen = true
+		m := tui.New(o)
+		_, err := tea.NewProgram(m, tea.WithContext(ctx)).Run()
+		return menuExit(ctx, m, s, err, stdout, stderr)
 	}
 	m := tui.New(o)
 	// Frames are drawn the moment they change (tui.Screen), not on Bubble
@@ -72,6 +82,11 @@ func runMenu(ctx context.Context, g *globals, stdout, stderr io.Writer) int {
 	scr.WatchResize(p)
 	_, err = p.Run()
 	scr.Close()
+	return menuExit(ctx, m, s, err, stdout, stderr)
+}
+
+// menuExit is the exit code of the menu once the screen is closed.
+func menuExit(ctx context.Context, m *tui.Model, s *session, err error, stdout, stderr io.Writer) int {
 	if err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, tea.ErrInterrupted) {
 		fmt.Fprintln(stderr, "edge-setup:", err)
 		return exitFailed

@@ -10,17 +10,22 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/x/term"
 
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/flow"
 	"github.com/edge-setup/edge-setup/steps/safetext"
 )
 
 // ErrInputEnded means stdin closed before the operator chose Exit.
 var ErrInputEnded = errors.New("input ended")
+
+// ErrInputEndedInOption means stdin closed while an option was asking,
+// confirming or following up: for a script this is a failure, not the end
+// of its answers (it is also ErrInputEnded).
+var ErrInputEndedInOption = fmt.Errorf("%w in the middle of an option: what came after the last answer was not done", ErrInputEnded)
 
 // Options configure the plain front end.
 type Options struct {
@@ -38,6 +43,7 @@ type UI struct {
 	out    io.Writer
 	banner []string
 	logErr error // the first error writing the action log
+	atMenu bool  // reading the menu choice (input ending there is no failure)
 }
 
 // New returns the plain front end.
@@ -52,7 +58,12 @@ func New(o Options) *UI {
 }
 
 // Run shows the menu until the operator chooses Exit (nil) or input ends.
-func (u *UI) Run(ctx context.Context) error {
+func (u *UI) Run(ctx context.Context) (err error) {
+	defer func() {
+		if errors.Is(err, ErrInputEnded) && !u.atMenu {
+			err = ErrInputEndedInOption
+		}
+	}()
 	for _, b := range u.banner {
 		u.println(b)
 	}
@@ -61,42 +72,33 @@ func (u *UI) Run(ctx context.Context) error {
 			return ctx.Err()
 		}
 		u.menu()
+		u.atMenu = true
 		line, err := u.readLine(menuQuestion())
+		u.atMenu = err != nil
 		if err != nil {
 			return err
 		}
 		line = strings.TrimSpace(line)
-		n, convErr := strconv.Atoi(line)
+		e, known := steps.MenuEntryFor(line)
 		switch {
-		case line == "q" || n == steps.ExitNumber:
+		case line == "q" || known && e.Kind == steps.EntryExit:
 			u.println("Bye.")
 			return nil
-		case line == "d" || line == "D":
-			u.diagnose(ctx)
-			continue
-		case steps.ByLetter(line) != nil:
-			if err := u.RunStep(ctx, steps.ByLetter(line)); errors.Is(err, ErrInputEnded) || ctx.Err() != nil {
-				return err
-			}
-			continue
-		case strings.EqualFold(line, steps.DataBrokerLetter):
-			if err := u.dataBroker(ctx); errors.Is(err, ErrInputEnded) || ctx.Err() != nil {
-				return err
-			}
-			continue
 		case line == "r":
-			if err := u.resume(ctx); errors.Is(err, ErrInputEnded) || ctx.Err() != nil {
-				return err
-			}
-			continue
-		case convErr != nil || steps.ByNumber(n) == nil:
+			err = u.resume(ctx)
+		case !known:
 			u.println("  x Enter a number from 1 to 9, or a letter of the menu.")
 			continue
+		case e.Kind == steps.EntryDiagnose:
+			u.diagnose(ctx)
+			continue
+		case e.Kind == steps.EntryDataBroker:
+			err = u.dataBroker(ctx)
+		default:
+			err = u.RunStep(ctx, e.Step)
 		}
-		if err := u.RunStep(ctx, steps.ByNumber(n)); err != nil {
-			if errors.Is(err, ErrInputEnded) || ctx.Err() != nil {
-				return err
-			}
+		if errors.Is(err, ErrInputEnded) || ctx.Err() != nil {
+			return err
 		}
 	}
 }
@@ -104,15 +106,9 @@ func (u *UI) Run(ctx context.Context) error {
 func (u *UI) menu() {
 	u.println("")
 	u.println("Cumulocity IoT Edge post-installation")
-	for _, s := range steps.All() {
-		u.printf("%d. %s\n", s.Number(), s.Title(u.env))
+	for _, e := range steps.Menu(u.env) {
+		u.printf("%s. %s\n", e.Key, e.Title)
 	}
-	u.printf("%d. Exit\n", steps.ExitNumber)
-	for _, s := range steps.Letters() {
-		u.printf("%s. %s\n", s.Letter(), s.Title(u.env))
-	}
-	u.println(steps.DataBrokerLetter + ". " + steps.DataBroker{}.Title(u.env))
-	u.println("D. Diagnose the connection to the tenant")
 	if p, ok := steps.PendingRegistration(u.env); ok {
 		u.printf("r. Resume the registration with %s (%s since %s)\n", p.URL, p.Timeline.Current(), p.Started.Format("15:04"))
 	}
@@ -142,15 +138,16 @@ func (u *UI) RunStep(ctx context.Context, s steps.Step) error {
 		u.println("  x Not available now: " + err.Error())
 		return err
 	}
-	a := steps.Answers{}
-	if err := u.ask(ctx, s, a); err != nil {
+	f := flow.New(u.env, s)
+	if err := u.ask(ctx, f); err != nil {
 		return err
 	}
-	if next := steps.HandOver(a); next != nil {
+	a := f.Answers()
+	if next := f.HandOver(); next != nil {
 		return u.RunStep(ctx, next)
 	}
 	u.println("This will:")
-	for _, l := range s.Confirm(u.env, a) {
+	for _, l := range f.Plan() {
 		u.println("  - " + l)
 	}
 	yes, err := u.yesNo("Proceed? [y/N]: ", false)
@@ -175,17 +172,13 @@ func (u *UI) RunStep(ctx context.Context, s steps.Step) error {
 	if ls, ok := s.(steps.DataBrokerConnector); ok {
 		return u.followLink(ctx, ls, a)
 	}
-	if rs, ok := s.(interface {
-		NewRegistration(*steps.Env, steps.Answers) (*steps.Registration, error)
-	}); ok {
-		reg, err := rs.NewRegistration(u.env, a)
-		if err != nil {
-			u.println("  x " + err.Error())
-			return err
-		}
-		if reg != nil {
-			return u.register(ctx, reg)
-		}
+	next, err := steps.After(u.env, s, a) // what follows is decided in steps
+	if err != nil {
+		u.println("  x " + err.Error())
+		return err
+	}
+	if next.Registration != nil {
+		return u.register(ctx, next.Registration)
 	}
 	return nil
 }
@@ -199,10 +192,5 @@ func (u *UI) printf(f string, args ...any) { fmt.Fprintf(u.out, f, args...) }
 
 // menuQuestion names every choice of the menu: the numbers and the letters.
 func menuQuestion() string {
-	var letters []string
-	for _, s := range steps.Letters() {
-		letters = append(letters, s.Letter())
-	}
-	letters = append(letters, steps.DataBrokerLetter, "D")
-	return fmt.Sprintf("Enter option [1-9, %s]: ", strings.Join(letters, ", "))
+	return fmt.Sprintf("Enter option [1-9, %s]: ", strings.Join(steps.MenuLetters(), ", "))
 }

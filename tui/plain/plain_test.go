@@ -3,6 +3,7 @@ package plain_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -25,7 +26,7 @@ func transcript(t *testing.T, input func(w *stepstest.World) string) string {
 	w := stepstest.New(t)
 	var out bytes.Buffer
 	err := plain.New(plain.Options{Env: w.Env, In: strings.NewReader(input(w)), Out: &out}).Run(context.Background())
-	if err != nil && err != plain.ErrInputEnded {
+	if err != nil && !errors.Is(err, plain.ErrInputEnded) {
 		t.Fatalf("plain mode: %v\n%s", err, out.String())
 	}
 	s := strings.ReplaceAll(out.String(), w.URL, "http://TENANT")
@@ -106,4 +107,31 @@ func TestOption7RegistrationTranscript(t *testing.T) {
 		t.Error("the tenant password is in the transcript")
 	}
 	golden(t, "option7-registration", got)
+}
+
+// back at a prompt asks the previous question again, with what was typed
+// as its default.
+func TestBackAsksThePreviousAnswerAgain(t *testing.T) {
+	out := transcript(t, func(w *stepstest.World) string {
+		return "7\n" + w.URL + "\nadmn\nback\n\nback\nadmin\n"
+	})
+	if !strings.Contains(out, "[admn]") || strings.Count(out, "* Enter cloud URL") != 1 {
+		t.Fatalf("back did not return to the tenant user with its value:\n%s", out)
+	}
+	if !strings.Contains(out, "Enter password of tenant user admin:") {
+		t.Fatalf("the corrected user was not taken:\n%s", out)
+	}
+}
+
+// Input that ends while an option asks is a failure a script can see;
+// input that ends at the menu is not.
+func TestInputEndingInAnOptionIsAnError(t *testing.T) {
+	for input, inOption := range map[string]bool{"2\nC\n": true, "": false, "8\n": false} {
+		w := stepstest.New(t)
+		var out bytes.Buffer
+		err := plain.New(plain.Options{Env: w.Env, In: strings.NewReader(input), Out: &out}).Run(context.Background())
+		if !errors.Is(err, plain.ErrInputEnded) || errors.Is(err, plain.ErrInputEndedInOption) != inOption {
+			t.Errorf("input %q: err %v", input, err)
+		}
+	}
 }

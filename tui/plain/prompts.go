@@ -5,12 +5,16 @@ import (
 	"strings"
 
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/flow"
 )
 
-// ask loops over the step's prompts with validation and verification.
-func (u *UI) ask(ctx context.Context, s steps.Step, a steps.Answers) error {
+// ask drives the flow's prompts as line prompts: the same engine as the
+// TUI's step page, so file input, checks, going back and the plan behave
+// the same in both front ends.
+func (u *UI) ask(ctx context.Context, f *flow.Flow) error {
+	told := false
 	for {
-		p, err := s.NextPrompt(u.env, a)
+		p, err := f.Next()
 		if err != nil {
 			u.println("  x " + err.Error())
 			return err
@@ -21,59 +25,76 @@ func (u *UI) ask(ctx context.Context, s steps.Step, a steps.Answers) error {
 		if p.Note != "" {
 			u.println("  ! " + p.Note)
 		}
-		keep := "" // a value whose check failed and that may be kept
-		for {
-			text := p.Text
-			if p.Default != "" && !p.Secret {
-				text += " [" + p.Default + "]"
-			}
-			in, err := u.readAnswer(text+" ", p.Secret)
-			if err != nil {
-				return err
-			}
-			if keep != "" && strings.EqualFold(strings.TrimSpace(in), keepWord) {
-				a[p.Key] = keep
-				break
-			}
-			keep = ""
-			if in == "" && p.Default != "" {
-				in = p.Default
-			}
-			v, err := p.Check(in)
-			if err != nil {
-				u.println("  x " + err.Error())
-				if steps.Forget(a, err) {
-					break // earlier answers are asked again
-				}
-				continue
-			}
-			if p.Verify != nil {
-				if verr := p.Verify(ctx, v); verr != nil {
-					u.println("  x " + verr.Error())
-					// What is typed next is the corrected value; keeping the
-					// unchecked one takes the word, never a stray key.
-					if steps.Keepable(verr) {
-						keep = v
-						u.println("  Enter the corrected value, or type " + keepWord + " to use " + shown(p, v) + " unchecked.")
-					} else {
-						u.println("  Enter the corrected value.")
-					}
-					continue
-				}
-				if p.Verified != nil {
-					if line := p.Verified(v); line != "" {
-						u.println("  ok " + line)
-					}
-				}
-			}
-			a[p.Key] = v
-			break
+		if !told && f.CanGoBack() {
+			told = true
+			u.println("  (type " + backWord + " to change the previous answer)")
+		}
+		if err := u.answer(ctx, f, p); err != nil {
+			return err
 		}
 	}
 }
 
-// keepWord keeps a value whose check failed (plain mode's Tab).
-const keepWord = "keep"
+// answer reads lines until p is answered, an earlier answer is asked
+// again, or the operator goes back.
+func (u *UI) answer(ctx context.Context, f *flow.Flow, p *steps.Prompt) error {
+	keep := "" // a value whose check failed and that may be kept
+	for {
+		text := p.Text
+		if p.Default != "" && !p.Secret {
+			text += " [" + p.Default + "]"
+		}
+		in, err := u.readAnswer(text+" ", p.Secret)
+		if err != nil {
+			return err
+		}
+		word := strings.ToLower(strings.TrimSpace(in))
+		if keep != "" && word == keepWord {
+			return f.Accept(keep, keep, true)
+		}
+		if word == backWord && f.CanGoBack() {
+			f.Back("")
+			return nil
+		}
+		keep = ""
+		if in == "" && p.Default != "" {
+			in = p.Default
+		}
+		o := flow.Check(ctx, p, in)
+		switch {
+		case o.Invalid != nil:
+			u.println("  x " + o.Invalid.Error())
+			if f.Forget(o.Invalid) {
+				return nil // earlier answers are asked again
+			}
+			continue
+		case o.VerifyErr != nil:
+			u.println("  x " + o.VerifyErr.Error())
+			if f.Forget(o.VerifyErr) {
+				return nil
+			}
+			// What is typed next is the corrected value; keeping the
+			// unchecked one takes the word, never a stray key.
+			if o.Keepable {
+				keep = o.Value
+				u.println("  Enter the corrected value, or type " + keepWord + " to use " + shown(p, o.Value) + " unchecked.")
+			} else {
+				u.println("  Enter the corrected value.")
+			}
+			continue
+		case o.Verified != "":
+			u.println("  ok " + o.Verified)
+		}
+		return f.Accept(in, o.Value, false)
+	}
+}
+
+// keepWord keeps a value whose check failed (plain mode's Tab); backWord
+// goes to the previous answer (the TUI's Shift+Tab).
+const (
+	keepWord = "keep"
+	backWord = "back"
+)
 
 // shown is how a value is named in a hint: never a secret.
 func shown(p *steps.Prompt, v string) string {
