@@ -31,6 +31,9 @@ type Env struct {
 	Cadence *Cadence
 	// Memory keeps what one run shares between options (nil: nothing).
 	Memory *Memory
+	// Executable is the path of the running edge-setup, for the units that
+	// start it ("": remoteaccess.PackagedBinary).
+	Executable string
 }
 
 // Sandboxed reports whether the root is not the real system: commands are

@@ -44,10 +44,11 @@ func relayServicePlan(env *Env) string {
 func installRelayService(ctx context.Context, env *Env, t *Tracker) error {
 	path := env.Props.Path(remoteaccess.RelayUnitFile)
 	name := "Install the relay service"
-	if old, err := env.Props.ReadFile(path, 64<<10); err == nil && string(old) == remoteaccess.RelayUnit {
+	unit := remoteaccess.RelayUnitFor(env.executable())
+	if old, err := env.Props.ReadFile(path, 64<<10); err == nil && string(old) == unit {
 		t.Skip(name, "unchanged: /"+remoteaccess.RelayUnitFile)
 	} else if err := t.Do(name, func() (string, error) {
-		if err := env.Props.WriteFile(path, []byte(remoteaccess.RelayUnit), 0o644); err != nil {
+		if err := env.Props.WriteFile(path, []byte(unit), 0o644); err != nil {
 			return "", err
 		}
 		return "/" + remoteaccess.RelayUnitFile, nil
@@ -140,4 +141,12 @@ func raTurnOff(ctx context.Context, env *Env, t *Tracker, client *tenantapi.Clie
 	}
 	t.Info("Remote access through the tenant is off for this Edge: allowed now: " + allowedNow(env))
 	return nil
+}
+
+// executable is the binary the relay's unit starts.
+func (e *Env) executable() string {
+	if e.Executable == "" {
+		return remoteaccess.PackagedBinary
+	}
+	return e.Executable
 }

@@ -159,7 +159,7 @@ func (p *sessionSpawner) start() (*readySession, error) {
 	}
 	// The files themselves, not pipes through serve: a session outlives it.
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-	cmd.Env = childEnv()
+	cmd.Env = sessionEnv()
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("cannot start a session process: %s", safetext.Line(err.Error()))
@@ -214,9 +214,9 @@ func (p *sessionSpawner) close() {
 	}
 }
 
-// childEnv is this process's environment without the secrets of the
+// sessionEnv is this process's environment without the secrets of the
 // command line's users (a session needs only the proxy and trust settings).
-func childEnv() []string {
+func sessionEnv() []string {
 	var out []string
 	for _, kv := range os.Environ() {
 		name, _, _ := strings.Cut(kv, "=")

@@ -51,6 +51,7 @@ func newEnv(root string, g *globals) (*envBundle, error) {
 		EdgeURL:    edgeURL,
 		CACertFile: caCert,
 		Memory:     &steps.Memory{},
+		Executable: executable(),
 		NewClient: func(baseURL string) (*tenantapi.Client, error) {
 			return tenantapi.New(tenantapi.Options{
 				BaseURL:    baseURL,
@@ -61,4 +62,17 @@ func newEnv(root string, g *globals) (*envBundle, error) {
 		},
 	}
 	return &envBundle{Env: env, close: closeFn}, nil
+}
+
+// executable is the path of this edge-setup with its links resolved ("" when
+// the system cannot say): the relay's unit starts the same binary.
+func executable() string {
+	self, err := os.Executable()
+	if err != nil {
+		return ""
+	}
+	if real, err := filepath.EvalSymlinks(self); err == nil {
+		return real
+	}
+	return self
 }

@@ -1,15 +1,41 @@
 package remoteaccess
 
-// RelayUnit is the relay's systemd unit S installs; the same text is
+import "strings"
+
+// RelayUnit is the relay's systemd unit for the packaged binary: the text of
 // deploy/systemd/edge-setup-remote-access.service (a test keeps them equal).
-const RelayUnit = `# Installed by edge-setup's option S (or copy it to /etc/systemd/system/).
+// S writes RelayUnitFor the binary that runs it.
+var RelayUnit = RelayUnitFor(PackagedBinary)
+
+// PackagedBinary is where the Debian package installs edge-setup.
+const PackagedBinary = "/usr/bin/edge-setup"
+
+// RelayUnitFor is the relay's unit starting the edge-setup at binary (an
+// absolute path; quoted for systemd when it holds more than plain path
+// characters).
+func RelayUnitFor(binary string) string {
+	return strings.Replace(relayUnitTemplate, "@BINARY@", systemdQuote(binary), 1)
+}
+
+func systemdQuote(s string) string {
+	plain := strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._+-", r))
+	}) < 0
+	if plain && s != "" {
+		return s
+	}
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "%", "%%", "$", "$$", "\n", `\n`)
+	return `"` + r.Replace(s) + `"`
+}
+
+const relayUnitTemplate = `# Installed by edge-setup's option S (or copy it to /etc/systemd/system/).
 [Unit]
 Description=edge-setup remote access relay (answers c8y_RemoteAccessConnect)
 After=network-online.target
 Wants=network-online.target
 
 [Service]
-ExecStart=/opt/c8y/utilities/edge-setup remote-access serve
+ExecStart=@BINARY@ remote-access serve
 Restart=on-failure
 RestartSec=5
 # Each session runs in a process of its own: stopping or upgrading the
