@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -119,7 +120,8 @@ func TestOptionSFromAnAnswersFileTwice(t *testing.T) {
 		t.Fatalf("first run:\n%s", first)
 	}
 	second := strings.Join(run(), "\n")
-	if strings.Contains(second, "done SSH endpoint") || strings.Contains(second, "done PASSTHROUGH endpoint") || !strings.Contains(second, "SSH through the tenant works") {
+	if strings.Contains(second, "done SSH endpoint") || strings.Contains(second, "done PASSTHROUGH endpoint") ||
+		strings.Contains(second, "systemctl enable") || !strings.Contains(second, "SSH through the tenant works") {
 		t.Fatalf("second run:\n%s", second)
 	}
 	// The check command's engine agrees, as the tenant user.
@@ -196,4 +198,30 @@ func applyFile(t *testing.T, w *stepstest.World, file string) string {
 		t.Fatalf("%v\n%s", err, strings.Join(lines, "\n"))
 	}
 	return strings.Join(lines, "\n")
+}
+
+// On a system that executes commands, a rerun enables the relay again only
+// when systemd says it is not enabled or not running.
+func TestOptionSRerunEnablesTheRelayOnlyWhenItIsDown(t *testing.T) {
+	w := stepstest.New(t)
+	port := raEdge(t, w)
+	w.Vars["ADMIN_PW"] = stepstest.AdminPassword
+	file := "options:\n  - option: S\n    answers:\n      tenant_user: " + stepstest.AdminUser +
+		"\n      tenant_password: {env: ADMIN_PW}\n      ssh_host: 127.0.0.1\n      ssh_port: " + port + "\n      ssh_credentials: K\n      ssh_user: ops\n"
+	applyFile(t, w, file)
+	for _, active := range []bool{false, true} {
+		var ran []string
+		w.Env.Runner = &steps.Runner{Root: w.Env.Root, Execute: true, Exec: func(ctx context.Context, c steps.Command) ([]byte, error) {
+			ran = append(ran, c.String())
+			if !active && strings.Contains(c.String(), "is-active") {
+				return nil, errors.New("exit status 3")
+			}
+			return nil, nil
+		}}
+		applyFile(t, w, file)
+		enabled := slices.Contains(ran, steps.RelayServiceEnable.String())
+		if enabled == active {
+			t.Errorf("relay active %v: enable run %v (commands %q)", active, enabled, ran)
+		}
+	}
 }

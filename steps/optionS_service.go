@@ -3,6 +3,7 @@ package steps
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/edge-setup/edge-setup/steps/remoteaccess"
 	"github.com/edge-setup/edge-setup/tenantapi"
@@ -45,7 +46,9 @@ func installRelayService(ctx context.Context, env *Env, t *Tracker) error {
 	path := env.Props.Path(remoteaccess.RelayUnitFile)
 	name := "Install the relay service"
 	unit := remoteaccess.RelayUnitFor(env.executable())
-	if old, err := env.Props.ReadFile(path, 64<<10); err == nil && string(old) == unit {
+	old, err := env.Props.ReadFile(path, 64<<10)
+	unchanged := err == nil && string(old) == unit
+	if unchanged {
 		t.Skip(name, "unchanged: /"+remoteaccess.RelayUnitFile)
 	} else if err := t.Do(name, func() (string, error) {
 		if err := env.Props.WriteFile(path, []byte(unit), 0o644); err != nil {
@@ -59,7 +62,29 @@ func installRelayService(ctx context.Context, env *Env, t *Tracker) error {
 		t.Warn(agentRelayNote + ": the relay service is installed but not enabled; enable it (" + RelayServiceEnable.String() + ") only where the Edge agent does not relay")
 		return nil
 	}
+	if unchanged && relayServiceUp(ctx, env) {
+		t.Skip("Enable the relay service", "already enabled and running")
+		return nil
+	}
 	return runCommands(ctx, env, t, "Enable the relay service", daemonReload, RelayServiceEnable)
+}
+
+// relayServiceUp reports whether systemd has the relay enabled and running.
+// Under a sandbox root nothing runs: an unchanged unit there was written,
+// and its enabling planned, by an earlier S, which is all a sandbox can hold.
+func relayServiceUp(ctx context.Context, env *Env) bool {
+	if !env.Runner.Execute {
+		return true
+	}
+	for _, c := range []Command{
+		{Name: "systemctl", Args: []string{"is-enabled", "--quiet", remoteaccess.RelayService}, Timeout: 10 * time.Second},
+		{Name: "systemctl", Args: []string{"is-active", "--quiet", remoteaccess.RelayService}, Timeout: 10 * time.Second},
+	} {
+		if _, err := env.Runner.Run(ctx, nil, c); err != nil {
+			return false
+		}
+	}
+	return true
 }
 
 // runCommands runs cmds as one sub-step (planned under a sandbox root).
