@@ -75,18 +75,13 @@ func raSetup(ctx context.Context, g *globals, args []string, stdout, stderr io.W
 	if !noArgs(fs, stderr) {
 		return exitUsage
 	}
-	s, ok := startSession(g, stdout, stderr)
+	s, done, code, ok := startLockedSession(g, stdout, stderr)
 	if !ok {
-		return exitFailed
+		return code
 	}
-	defer s.close()
-	unlock, err := s.env.Props.Lock()
-	if err != nil {
-		return lockFailed(stderr, err)
-	}
-	defer unlock()
+	defer done()
 	ui := plain.New(plain.Options{Env: s.env.Env, In: os.Stdin, Out: stdout})
-	err = ui.RunStep(ctx, steps.RemoteAccess{})
+	err := ui.RunStep(ctx, steps.RemoteAccess{})
 	warnActionLog(stderr, "remote-access setup", ui.ActionLogErr())
 	switch {
 	case err == nil:

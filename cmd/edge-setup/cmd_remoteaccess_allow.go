@@ -27,16 +27,11 @@ func raAllow(g *globals, verb string, args []string, stdout, stderr io.Writer) i
 		fmt.Fprintf(stderr, "%s: give one HOST:PORT, e.g. 127.0.0.1:22\n", fs.Name())
 		return exitUsage
 	}
-	s, ok := startSession(g, io.Discard, stderr)
+	s, closeAll, code, ok := startLockedSession(g, io.Discard, stderr)
 	if !ok {
-		return exitFailed
+		return code
 	}
-	defer s.close()
-	unlock, err := s.env.Props.Lock()
-	if err != nil {
-		return lockFailed(stderr, err)
-	}
-	defer unlock()
+	defer closeAll()
 	entry, err := remoteaccess.ParseHostPort(fs.Arg(0))
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v (nothing was changed)\n", fs.Name(), err)

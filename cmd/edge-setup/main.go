@@ -245,6 +245,22 @@ func startSession(g *globals, intro, stderr io.Writer) (*session, bool) {
 	return s, true
 }
 
+// startLockedSession is startSession holding the root's lock, for the
+// commands that change the Edge. done closes both; code is the exit code
+// when it failed (ok false).
+func startLockedSession(g *globals, intro, stderr io.Writer) (s *session, done func(), code int, ok bool) {
+	s, ok = startSession(g, intro, stderr)
+	if !ok {
+		return nil, nil, exitFailed, false
+	}
+	unlock, err := s.env.Props.Lock()
+	if err != nil {
+		s.close()
+		return nil, nil, lockFailed(stderr, err), false
+	}
+	return s, func() { unlock(); s.close() }, 0, true
+}
+
 // noArgs reports false, with the message on stderr, when a command that
 // takes no arguments was given one.
 func noArgs(fs *flag.FlagSet, stderr io.Writer) bool {

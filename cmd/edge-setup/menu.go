@@ -26,16 +26,11 @@ func runMenu(ctx context.Context, g *globals, stdout, stderr io.Writer) int {
 	if !plainMode {
 		intro = io.Discard
 	}
-	s, ok := startSession(g, intro, stderr)
+	s, done, code, ok := startLockedSession(g, intro, stderr)
 	if !ok {
-		return exitFailed
+		return code
 	}
-	defer s.close()
-	unlock, err := s.env.Props.Lock()
-	if err != nil {
-		return lockFailed(stderr, err)
-	}
-	defer unlock()
+	defer done()
 
 	if plainMode {
 		ctx, stopInt := signal.NotifyContext(ctx, os.Interrupt)
