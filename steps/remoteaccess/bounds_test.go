@@ -306,3 +306,23 @@ func TestSessionSurvivesARestartOfTheRelay(t *testing.T) {
 	echo(c2, "new session")
 	echo(c1, "after the restart")
 }
+
+// Ordinary traffic never waits for the pacer: three sessions a second,
+// each drawing three notifications (its operation, EXECUTING, SUCCESSFUL),
+// for a minute. A wait there is the next operation's connect going out
+// late, and its first byte with it.
+func TestPacerLetsOrdinaryTrafficThrough(t *testing.T) {
+	clk := &stepClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	p := &pacer{clk: clk}
+	for range 60 * 3 * 3 {
+		if err := p.wait(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		clk.mu.Lock()
+		clk.now = clk.now.Add(time.Second / 9)
+		clk.mu.Unlock()
+	}
+	if clk.Slept() > 0 {
+		t.Fatalf("the pacer held ordinary traffic for %s in a minute", clk.Slept())
+	}
+}

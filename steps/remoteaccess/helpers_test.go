@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net"
+	"net/http"
 	"net/http/httptest"
 	"sync"
 	"testing"
@@ -37,13 +38,24 @@ type world struct {
 
 func newWorld(t *testing.T, attach time.Duration) *world {
 	t.Helper()
+	return newWorldBehind(t, attach, nil)
+}
+
+// newWorldBehind is newWorld with the tenant's handler wrapped by wrap
+// (nil: none), e.g. to hold some of its answers.
+func newWorldBehind(t *testing.T, attach time.Duration, wrap func(http.Handler) http.Handler) *world {
+	t.Helper()
 	sim := tenantsim.New(tenantsim.Options{
 		TenantID:                  testTenant,
 		Users:                     []tenantsim.User{{Name: testAdmin, Password: testAdminPw, Roles: tenantsim.AllRoles()}},
 		RemoteAccessAttachTimeout: attach,
 		NotificationHold:          2 * time.Second,
 	})
-	srv := httptest.NewServer(sim)
+	var h http.Handler = sim
+	if wrap != nil {
+		h = wrap(sim)
+	}
+	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	c, err := tenantapi.New(tenantapi.Options{BaseURL: srv.URL, Timeout: 5 * time.Second})
 	if err != nil {

@@ -145,9 +145,13 @@ func (r *Relay) listen(ctx, sessCtx context.Context) {
 				r.Ready("real-time notifications")
 			}
 			ready = true
-			_ = r.pollOnce(ctx, sessCtx) // what arrived while not subscribed
+			// What arrived while not subscribed, read beside the first
+			// connect: that one is then already waiting for the next.
+			polled := make(chan struct{})
+			go func() { defer close(polled); _ = r.pollOnce(ctx, sessCtx) }()
 			var connects int
 			connects, err = r.connectLoop(ctx, sessCtx, n, p)
+			<-polled
 			dctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 			n.Disconnect(dctx)
 			cancel()

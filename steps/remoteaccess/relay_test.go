@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"io"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -273,4 +274,36 @@ func TestBrokenLinkTextFromTheTenantIsMadeSafe(t *testing.T) {
 	if brokenLink(t, err) != LinkSSHDown || strings.ContainsAny(err.Error(), "\x1b\x07") {
 		t.Fatalf("%q", err.Error())
 	}
+}
+
+// The first byte does not wait for the tenant's answer to a status update
+// (a round trip on its path): with every update held, the banner still
+// comes through; let go, the operation ends SUCCESSFUL.
+func TestSessionCopiesBeforeTheTenantAnswersItsStatus(t *testing.T) {
+	release := make(chan struct{})
+	var once sync.Once
+	let := func() { once.Do(func() { close(release) }) }
+	w := newWorldBehind(t, 5*time.Second, func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPut && strings.HasPrefix(r.URL.Path, "/devicecontrol/operations/") {
+				select {
+				case <-release:
+				case <-r.Context().Done():
+				}
+			}
+			h.ServeHTTP(rw, r)
+		})
+	})
+	t.Cleanup(let) // before the server closes: it waits for held requests
+	addr, _ := echoServer(t, "SSH-2.0-Test\r\n")
+	cfg := w.passthrough(addr)
+	w.relay(nil)
+	c := w.dial(cfg)
+	defer c.Close()
+	_ = c.SetReadDeadline(time.Now().Add(10 * time.Second)) // a hang guard only
+	if got := string(readN(t, c, 14)); got != "SSH-2.0-Test\r\n" {
+		t.Fatalf("banner %q", got)
+	}
+	let()
+	w.waitStatus(tenantapi.OpSuccessful)
 }

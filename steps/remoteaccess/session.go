@@ -146,20 +146,20 @@ func (s Session) logf(format string, args ...any) {
 }
 
 // Run answers one permitted operation: EXECUTING, the TCP connection and
-// the device WebSocket together; once both are up the bytes flow at once
-// and SUCCESSFUL goes out beside them (FAILED with the reason otherwise);
-// then bytes both ways until either side closes, ctx ends or no byte
-// crossed for IdleTimeout.
+// the device WebSocket together; once both sockets are up the bytes flow
+// at once, without waiting for the tenant's answer to EXECUTING (a round
+// trip on the first byte's path), and SUCCESSFUL follows EXECUTING beside
+// them (FAILED with the reason otherwise; a refused EXECUTING closes the
+// session). Then bytes both ways until either side closes, ctx ends or no
+// byte crossed for IdleTimeout.
 func (s Session) Run(ctx context.Context, req SessionRequest) {
 	start := time.Now()
+	executing := make(chan error, 1)
+	go func() { executing <- s.status(req.OperationID, tenantapi.OpExecuting, "") }()
 	var wg sync.WaitGroup
 	var tcp, ws net.Conn
-	var tcpErr, wsErr, execErr error
-	wg.Add(3)
-	go func() {
-		defer wg.Done()
-		execErr = s.status(req.OperationID, tenantapi.OpExecuting, "")
-	}()
+	var tcpErr, wsErr error
+	wg.Add(2)
 	go func() {
 		defer wg.Done()
 		timeout := s.DialTimeout
@@ -174,46 +174,49 @@ func (s Session) Run(ctx context.Context, req SessionRequest) {
 		ws, wsErr = wire.DialDevice(ctx, s.Client, s.Device, req.Key)
 	}()
 	wg.Wait()
-	closeAll := func() {
+	if tcpErr != nil || wsErr != nil {
 		for _, c := range []net.Conn{tcp, ws} {
 			if c != nil {
-				c.Close()
+				defer c.Close() // after the reason is reported, so whoever sees the end can read why
 			}
 		}
-	}
-	if execErr != nil {
-		closeAll()
-		s.logf("session %s: cannot set the operation EXECUTING (%s); not opening it", req.OperationID, tenantapi.Explain(execErr))
-		return
-	}
-	if tcpErr != nil || wsErr != nil {
-		reason := ""
-		if tcpErr != nil {
-			reason = TCPFailureReason(req.Addr, tcpErr)
-		} else {
-			reason = "the Edge could not open the device WebSocket: " + tenantapi.Explain(wsErr)
+		if err := <-executing; err != nil {
+			s.logExecutingRefused(req.OperationID, err)
+			return
 		}
-		// The reason is reported before the sockets close, so whoever
-		// sees the session end can already read why.
-		s.fail(req.OperationID, reason)
-		closeAll()
+		if tcpErr != nil {
+			s.fail(req.OperationID, TCPFailureReason(req.Addr, tcpErr))
+		} else {
+			s.fail(req.OperationID, "the Edge could not open the device WebSocket: "+tenantapi.Explain(wsErr))
+		}
 		return
 	}
+	copyCtx, stopCopy := context.WithCancel(ctx)
+	defer stopCopy()
 	reported := make(chan struct{})
 	go func() {
 		defer close(reported)
+		if err := <-executing; err != nil {
+			s.logExecutingRefused(req.OperationID, err)
+			stopCopy()
+			return
+		}
 		if err := s.status(req.OperationID, tenantapi.OpSuccessful, ""); err != nil {
 			s.logf("session %s: connected, but the operation could not be set SUCCESSFUL (%s)", req.OperationID, tenantapi.Explain(err))
 		}
 	}()
 	s.logf("session %s: open to %s (after %s)", req.OperationID, req.Addr, time.Since(start).Round(time.Millisecond))
-	in, out, idle := relayBytes(ctx, tcp, ws, s.IdleTimeout, s.Clock)
+	in, out, idle := relayBytes(copyCtx, tcp, ws, s.IdleTimeout, s.Clock)
 	<-reported
 	why := ""
 	if idle {
 		why = " (idle)"
 	}
 	s.logf("session %s: closed%s after %s, %s from the tenant, %s to it", req.OperationID, why, time.Since(start).Round(time.Second), size(in), size(out))
+}
+
+func (s Session) logExecutingRefused(opID string, err error) {
+	s.logf("session %s: cannot set the operation EXECUTING (%s); the session is not kept open", opID, tenantapi.Explain(err))
 }
 
 func (s Session) status(opID, status, reason string) error {
