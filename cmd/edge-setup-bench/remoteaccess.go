@@ -49,17 +49,21 @@ type raBenchResult struct {
 	// the client in 64 KiB and in 1 KiB messages (go-c8y-cli's shape).
 	Upload64K, Upload1K       time.Duration
 	Upload64KCPU, Upload1KCPU time.Duration
-	Concurrent                int
-	Dropped                   int
-	ConcurrentWall            time.Duration
-	Bytes                     int64
-	RTT                       time.Duration
+	// SessionCPU: relay CPU of one session that carries only the banner
+	// (mean of sessionSamples): the fixed cost in the per-MiB figures.
+	SessionCPU     time.Duration
+	Concurrent     int
+	Dropped        int
+	ConcurrentWall time.Duration
+	Bytes          int64
+	RTT            time.Duration
 }
 
 const (
 	benchAdmin, benchAdminPw = "bench", "bench-Passw0rd"
 	raBenchTenant            = "t900"
 	benchBanner              = "SSH-2.0-BenchSSHD\r\n"
+	sessionSamples           = 5
 )
 
 func runRemoteAccess(ctx context.Context, cfg raBenchConfig, progress func(string)) (*raBenchResult, error) {
@@ -136,6 +140,21 @@ func runRemoteAccess(ctx context.Context, cfg raBenchConfig, progress func(strin
 	res.RelayCPU, err = relay.cpuOf(func() (err error) { res.TunnelTransfer, err = download(dial, cfg.Bytes); return err })
 	if err != nil {
 		return nil, fmt.Errorf("transfer through the tunnel: %w", err)
+	}
+	for range sessionSamples {
+		cpu, err := relay.cpuOf(func() error {
+			c, err := dial()
+			if err != nil {
+				return err
+			}
+			defer c.Close()
+			_, err = bufio.NewReader(c).ReadString('\n')
+			return err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("a session carrying only the banner: %w", err)
+		}
+		res.SessionCPU += cpu / sessionSamples
 	}
 	progress("remote access: uploads in 64 KiB and 1 KiB messages")
 	if res.Upload64KCPU, err = relay.cpuOf(func() (err error) { res.Upload64K, err = upload(dial, cfg.Bytes, 64<<10); return err }); err != nil {

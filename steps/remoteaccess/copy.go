@@ -37,7 +37,7 @@ func relayBytes(ctx context.Context, tcp, ws net.Conn, idle time.Duration, clk C
 	var once sync.Once
 	closeBoth := func() { once.Do(func() { tcp.Close(); ws.Close() }) }
 	copyOne := func(dst io.Writer, src io.Reader, n *int64) {
-		buf := make([]byte, 64<<10)
+		buf := make([]byte, 256<<10)
 		for {
 			k, err := src.Read(buf)
 			if k > 0 {

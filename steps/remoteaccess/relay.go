@@ -71,7 +71,8 @@ const (
 )
 
 // DefaultMaxSessions fits a small Edge: each session holds two sockets,
-// two 64 KiB buffers and, as a process of its own, about 10 MB.
+// two 256 KiB copy buffers and, as a process of its own,
+// about 10 MB.
 const DefaultMaxSessions = 16
 
 // Serve runs until ctx ends; then it closes the open sessions and returns
