@@ -111,6 +111,11 @@ func (f *field) onChecked(msg fieldCheckedMsg) (fieldOutcome, tea.Cmd) {
 		return fieldReask, nil
 	case msg.invalid != nil:
 		f.state, f.inputErr = fieldEditing, msg.invalid.Error()
+		if f.prompt.Secret {
+			// A refused secret cannot be read to correct it: the operator
+			// types it again, not after the dots still standing there.
+			f.input.SetValue("")
+		}
 		return fieldNothing, f.input.Focus()
 	case msg.verifyErr != nil:
 		if errors.Is(msg.verifyErr, context.Canceled) {
