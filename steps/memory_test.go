@@ -24,3 +24,31 @@ func TestSReusesOption7sTenantUserInMemory(t *testing.T) {
 		t.Fatal("an Env without memory remembers")
 	}
 }
+
+// B offers option 7's tenant user as S does: its password is not asked
+// again and the subscription is made as that user; another user, or none
+// (the security code), works as before.
+func TestBReusesOption7sTenantUserInMemory(t *testing.T) {
+	env := &Env{Memory: &Memory{}, Getenv: func(string) string { return "" }}
+	const cloud = "http://127.0.0.1:1"
+	if p := cloudUserPrompt(env, cloud, Answers{}); p == nil || p.Default != "" {
+		t.Fatalf("without option 7 the user prompt offers %+v", p)
+	}
+	env.rememberTenantUser(tenantapi.Credentials{Tenant: "t1", User: "ops", Password: "pw-from-7"})
+	p := cloudUserPrompt(env, cloud, Answers{})
+	if p == nil || p.Key != KeyTenantUser || p.Default != "t1/ops" {
+		t.Fatalf("option 7's user not offered: %+v", p)
+	}
+	if p := cloudUserPrompt(env, cloud, Answers{KeyTenantUser: "t1/ops"}); p != nil {
+		t.Fatalf("option 7's password asked again: %q", p.Text)
+	}
+	if cr := cloudUser(env, Answers{KeyTenantUser: "t1/ops"}); cr == nil || cr.Password != "pw-from-7" {
+		t.Fatalf("the subscription would not be made as option 7's user: %v", cr)
+	}
+	if p := cloudUserPrompt(env, cloud, Answers{KeyTenantUser: "other"}); p == nil || p.Key != KeyTenantPassword {
+		t.Fatalf("another user's password not asked: %+v", p)
+	}
+	if cloudUser(env, Answers{KeyTenantUser: ""}) != nil {
+		t.Fatal("a blank user (the security code) became a user")
+	}
+}

@@ -153,9 +153,14 @@ func cloudUserPrompt(env *Env, cloudURL string, a Answers) *Prompt {
 		return nil
 	}
 	if !a.Has(KeyTenantUser) {
+		def, help := "", "A user of "+cloudURL+" with device registration rights. Not stored."
+		if mem := env.rememberedTenantUser(); mem != nil {
+			def, help = mem.Login(), option7UserHelp+" Clear it to show the security code instead."
+		}
 		return &Prompt{Key: KeyTenantUser,
-			Text: "* Enter a cloud tenant user to create and accept the data subscription from here (leave blank to show the security code for the cloud's admin):",
-			Help: "A user of " + cloudURL + " with device registration rights. Not stored.",
+			Text:    "* Enter a cloud tenant user to create and accept the data subscription from here (leave blank to show the security code for the cloud's admin):",
+			Help:    help,
+			Default: def,
 			Validate: func(s string) (string, error) {
 				s = strings.TrimSpace(s)
 				if strings.ContainsAny(s, " \t:") {
@@ -164,7 +169,7 @@ func cloudUserPrompt(env *Env, cloudURL string, a Answers) *Prompt {
 				return s, nil
 			}}
 	}
-	if a[KeyTenantUser] != "" && !a.Has(KeyTenantPassword) {
+	if a[KeyTenantUser] != "" && !a.Has(KeyTenantPassword) && option7User(env, a[KeyTenantUser]) == nil {
 		return &Prompt{Key: KeyTenantPassword, Text: fmt.Sprintf(PromptTenantPassword, a[KeyTenantUser]), Secret: true,
 			Validate: required("the password"),
 			Verify: func(ctx context.Context, pw string) error {
@@ -225,6 +230,9 @@ func cloudUser(env *Env, a Answers) *tenantapi.Credentials {
 	}
 	if a[KeyTenantUser] == "" {
 		return nil
+	}
+	if mem := option7User(env, a[KeyTenantUser]); mem != nil && !a.Has(KeyTenantPassword) {
+		return mem
 	}
 	cr := tenantUserCredentials(env, a[KeyTenantUser], a[KeyTenantPassword])
 	return &cr

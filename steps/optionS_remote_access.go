@@ -63,12 +63,7 @@ func raTenantUser(env *Env, a Answers) *tenantapi.Credentials {
 // reusesOption7User: the user answered is the one option 7 was given in
 // this run (its password is then not asked again).
 func reusesOption7User(env *Env, a Answers) bool {
-	mem := env.rememberedTenantUser()
-	if mem == nil || !a.Has(KeyRATenantUser) {
-		return false
-	}
-	cr := tenantUserCredentials(env, a[KeyRATenantUser], "")
-	return cr.User == mem.User && (cr.Tenant == "" || cr.Tenant == mem.Tenant)
+	return a.Has(KeyRATenantUser) && option7User(env, a[KeyRATenantUser]) != nil
 }
 
 func (RemoteAccess) Number() int       { return RemoteAccessNumber }
@@ -121,7 +116,7 @@ func (RemoteAccess) NextPrompt(env *Env, a Answers) (*Prompt, error) {
 			help := "Creates the endpoints and tests the session as the browser would. Not stored."
 			if mem := env.rememberedTenantUser(); mem != nil {
 				def = mem.Login()
-				help = "Enter keeps the user given to option 7 in this run (its password is not asked again). Not stored."
+				help = option7UserHelp
 			}
 			return &Prompt{Key: KeyRATenantUser, Text: "* Enter tenant user with remote access rights (ROLE_REMOTE_ACCESS_ADMIN):",
 				Help: help, Default: def,

@@ -39,10 +39,17 @@ func (u *UI) ask(ctx context.Context, f *flow.Flow) error {
 // again, or the operator goes back.
 func (u *UI) answer(ctx context.Context, f *flow.Flow, p *steps.Prompt) error {
 	keep := "" // a value whose check failed and that may be kept
+	// Enter takes the default; a blank answer that means something ("leave
+	// blank to ...") is then typed as the clear word.
+	_, blankErr := p.Check("")
+	clearable := p.Default != "" && !p.Secret && blankErr == nil
 	for {
 		text := p.Text
 		if p.Default != "" && !p.Secret {
 			text += " [" + p.Default + "]"
+			if clearable {
+				text += " (" + clearWord + " for blank)"
+			}
 		}
 		in, err := u.readAnswer(text+" ", p.Secret)
 		if err != nil {
@@ -57,8 +64,11 @@ func (u *UI) answer(ctx context.Context, f *flow.Flow, p *steps.Prompt) error {
 			return nil
 		}
 		keep = ""
-		if in == "" && p.Default != "" {
+		switch {
+		case in == "" && p.Default != "":
 			in = p.Default
+		case clearable && strings.TrimSpace(in) == clearWord:
+			in = ""
 		}
 		o := flow.Check(ctx, p, in)
 		switch {
@@ -90,10 +100,12 @@ func (u *UI) answer(ctx context.Context, f *flow.Flow, p *steps.Prompt) error {
 }
 
 // keepWord keeps a value whose check failed (plain mode's Tab); backWord
-// goes to the previous answer (the TUI's Shift+Tab).
+// goes to the previous answer (the TUI's Shift+Tab); clearWord answers
+// blank where Enter would take the default (the TUI's Ctrl+U).
 const (
-	keepWord = "keep"
-	backWord = "back"
+	keepWord  = "keep"
+	backWord  = "back"
+	clearWord = "-"
 )
 
 // shown is how a value is named in a hint: never a secret.
