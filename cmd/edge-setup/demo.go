@@ -135,6 +135,11 @@ func (d *demo) Close() {
 	for _, s := range d.servers {
 		s.Close()
 	}
+	d.removeSandbox()
+}
+
+// removeSandbox removes the sandbox root the demo made.
+func (d *demo) removeSandbox() {
 	if d.temp {
 		_ = os.RemoveAll(d.root)
 	}

@@ -217,7 +217,10 @@ func openSession(g *globals, stdout io.Writer) (*session, error) {
 		}
 		g.root, g.edgeURL, s.banner, s.demo = d.root, d.edgeURL, d.banner(), d
 		fmt.Fprintln(stdout, d.intro())
-		s.close = d.Close
+		// A forced exit after a signal (plain mode blocked reading a
+		// line) runs no defers: the sandbox goes with the exit hooks.
+		remove := addExitHook(d.removeSandbox)
+		s.close = func() { remove(); d.Close() }
 	}
 	root, err := filepath.Abs(g.root)
 	if err != nil {

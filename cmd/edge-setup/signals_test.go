@@ -2,6 +2,7 @@ package main
 
 import (
 	"math/rand/v2"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -143,4 +144,33 @@ func TestResizeStorm(t *testing.T) {
 	_ = rt.cmd.Process.Signal(syscall.SIGTERM)
 	rt.waitExit("SIGTERM after a resize storm")
 	rt.checkRestored("resize storm")
+}
+
+// Plain mode blocked reading a line ends by the forced exit, which runs no
+// defers: the demo's sandbox root must go all the same (it was left in
+// TMPDIR after Ctrl+C or a closed SSH session).
+func TestPlainDemoInterruptedLeavesNoSandbox(t *testing.T) {
+	for _, sig := range []struct {
+		name string
+		send func(rt *ptyTerm)
+	}{
+		{"SIGHUP", func(rt *ptyTerm) { _ = rt.cmd.Process.Signal(syscall.SIGHUP) }},
+		{"Ctrl+C", func(rt *ptyTerm) { rt.send("\x03") }},
+	} {
+		t.Run(sig.name, func(t *testing.T) {
+			tmp := t.TempDir()
+			rt := startPTY(t, 80, 24, []string{"TMPDIR=" + tmp}, "--demo", "--plain")
+			rt.waitFor("Enter option")
+			if left, _ := filepath.Glob(filepath.Join(tmp, "edge-setup-demo-*")); len(left) != 1 {
+				t.Fatalf("the demo's sandbox is not in TMPDIR: %v", left)
+			}
+			sig.send(rt)
+			if code := rt.waitExit(sig.name + " in plain mode"); code != exitCanceled {
+				t.Errorf("exit code %d, want %d", code, exitCanceled)
+			}
+			if left, _ := filepath.Glob(filepath.Join(tmp, "edge-setup-demo-*")); len(left) != 0 {
+				t.Errorf("%s left the demo's sandbox: %v", sig.name, left)
+			}
+		})
+	}
 }
