@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/edge-setup/edge-setup/edgeprops"
+	"github.com/edge-setup/edge-setup/steps/remoteaccess"
 	"github.com/edge-setup/edge-setup/tenantapi"
 )
 
@@ -45,6 +47,7 @@ type Status struct {
 	Registration     RegistrationStatus `json:"registration"`
 	Options          []OptionStatus     `json:"options"`
 	Hosting          HostingStatus      `json:"microserviceHosting"`
+	RemoteAccess     RemoteAccessStatus `json:"remoteAccess"`
 	// Problems are files that could not be read; the rest is still shown.
 	Problems []string `json:"problems,omitempty"`
 }
@@ -71,6 +74,17 @@ type OptionStatus struct {
 type HostingStatus struct {
 	Enabled   bool       `json:"enabled"`
 	ChangedAt *time.Time `json:"changedAt,omitempty"`
+}
+
+// RemoteAccessStatus is what option S set up here (from its state record
+// and the relay's unit; the tenant is not asked).
+type RemoteAccessStatus struct {
+	SetUp        bool       `json:"setUp"`
+	Target       string     `json:"target,omitempty"` // HOST:PORT of the SSH server
+	SSHUser      string     `json:"sshUser,omitempty"`
+	Endpoints    int        `json:"endpoints"`
+	Relay        bool       `json:"relayInstalled"`
+	ConfiguredAt *time.Time `json:"configuredAt,omitempty"`
 }
 
 // GatherStatus reads the Edge's state under env.Root and, when a cloud URL
@@ -118,7 +132,35 @@ func GatherStatus(ctx context.Context, env *Env) Status {
 		at := hs.ChangedAt
 		s.Hosting.ChangedAt = &at
 	}
+	s.RemoteAccess, err = remoteAccessStatus(env)
+	if err != nil {
+		problem(fmt.Errorf("cannot read option S's state: %w", err))
+	}
 	return s
+}
+
+func remoteAccessStatus(env *Env) (RemoteAccessStatus, error) {
+	ra := RemoteAccessStatus{Relay: remoteaccess.RelayInstalled(env.Root)}
+	var st remoteaccess.State
+	ok, err := env.Props.ReadState(remoteaccess.StateName, &st)
+	if err != nil || !ok {
+		return ra, err
+	}
+	for _, id := range []string{st.SSHID, st.PassthroughID} {
+		if id != "" {
+			ra.Endpoints++
+		}
+	}
+	ra.SetUp = ra.Endpoints > 0
+	if st.Host != "" {
+		ra.Target = net.JoinHostPort(st.Host, strconv.Itoa(st.Port))
+	}
+	ra.SSHUser = st.SSHUser
+	if !st.Configured.IsZero() {
+		at := st.Configured
+		ra.ConfiguredAt = &at
+	}
+	return ra, nil
 }
 
 // readDeviceIDFile reads the device ID without creating it ("" when missing).

@@ -113,6 +113,9 @@ func TestApplyFirstDayInOneFile(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &st); err != nil || code != exitOK || st.Registration.State != steps.RegConnected {
 		t.Errorf("status exit %d (%v): %s", code, err, stdout)
 	}
+	if r := st.RemoteAccess; !r.SetUp || r.Endpoints != 2 || !r.Relay || r.Target == "" {
+		t.Errorf("status says of S: %+v", r)
+	}
 	var ra remoteaccess.State
 	if ok, _ := edgeprops.New(root).ReadState(remoteaccess.StateName, &ra); !ok || ra.PassthroughID == "" {
 		t.Errorf("remote access state: %+v", ra)

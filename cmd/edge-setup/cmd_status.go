@@ -80,6 +80,7 @@ func writeStatus(w io.Writer, st steps.Status) {
 		hosting += " since " + st.Hosting.ChangedAt.UTC().Format("2006-01-02 15:04 MST")
 	}
 	row("Microservice hosting", hosting)
+	row("Remote SSH access", remoteAccessLine(st.RemoteAccess))
 	fmt.Fprintln(w, "Options")
 	width := 0 // the longest title sets the column (option 8's depends on its state)
 	for _, o := range st.Options {
@@ -98,6 +99,27 @@ func writeStatus(w io.Writer, st steps.Status) {
 	for _, p := range st.Problems {
 		row("Problem", p)
 	}
+}
+
+// remoteAccessLine is option S's row: what it set up, from its records here.
+func remoteAccessLine(ra steps.RemoteAccessStatus) string {
+	if !ra.SetUp {
+		if ra.Relay {
+			return "not set up (the relay service is installed; option S sets up the endpoints)"
+		}
+		return "not set up (option S sets it up)"
+	}
+	line := fmt.Sprintf("on: %d endpoint(s) to %s", ra.Endpoints, ra.Target)
+	if ra.SSHUser != "" {
+		line += ", web terminal as " + ra.SSHUser
+	}
+	if !ra.Relay {
+		line += "; the relay service is not installed: run option S again"
+	}
+	if ra.ConfiguredAt != nil {
+		line += " (since " + ra.ConfiguredAt.UTC().Format("2006-01-02 15:04 MST") + ")"
+	}
+	return line
 }
 
 func onOff(b bool) string {

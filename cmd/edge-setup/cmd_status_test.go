@@ -37,6 +37,7 @@ func TestStatusFreshRoot(t *testing.T) {
 		"Remote management     off",
 		"Registration          disabled (no cloud URL)",
 		"Microservice hosting  disabled",
+		"Remote SSH access     not set up (option S sets it up)",
 		"  7 Configure Edge Agent                         not run",
 		"  8 Enable/Disable microservice hosting feature  not run", // the longest title sets the column
 	} {
@@ -55,7 +56,7 @@ func TestStatusFreshRoot(t *testing.T) {
 	_, raw, _ := runCmd(t, "--root", root, "status", "--json")
 	var m map[string]any
 	json.Unmarshal([]byte(raw), &m)
-	for _, k := range []string{"schema", "root", "checkedAt", "deviceId", "cloudUrl", "remoteManagement", "registration", "options", "microserviceHosting"} {
+	for _, k := range []string{"schema", "root", "checkedAt", "deviceId", "cloudUrl", "remoteManagement", "registration", "options", "microserviceHosting", "remoteAccess"} {
 		if _, ok := m[k]; !ok {
 			t.Errorf("JSON lacks %q", k)
 		}
