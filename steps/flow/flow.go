@@ -42,7 +42,15 @@ type given struct {
 
 // New starts asking s's questions.
 func New(env *steps.Env, s steps.Step) *Flow {
-	return &Flow{env: env, step: s, answers: steps.Answers{}, kept: map[string]string{}}
+	return NewWith(env, s, nil)
+}
+
+// NewWith starts asking s's questions with answers already given (an
+// answers file's choice that no question asks, such as B's "keep or change
+// the connector named here").
+func NewWith(env *steps.Env, s steps.Step, given steps.Answers) *Flow {
+	a := clone(given)
+	return &Flow{env: env, step: s, answers: a, kept: map[string]string{}}
 }
 
 // Step is the option being asked.
@@ -119,9 +127,9 @@ type Outcome struct {
 	Verified  string // what a passed slow check proved, for a ✓ line
 }
 
-// Check validates typed against p and, if that passes, runs p's slow check.
-// It changes nothing in the flow and may run off the driver's event loop.
-func Check(ctx context.Context, p *steps.Prompt, typed string) Outcome {
+// Validate is the check at the field without the slow one (an answers
+// file is verified against the tenant only when asked: apply --verify).
+func Validate(p *steps.Prompt, typed string) Outcome {
 	v, err := p.Check(typed)
 	if err != nil {
 		if errors.As(err, new(*steps.ReaskError)) {
@@ -129,14 +137,21 @@ func Check(ctx context.Context, p *steps.Prompt, typed string) Outcome {
 		}
 		return Outcome{Invalid: shortened(err, typed)}
 	}
-	if p.Verify == nil {
-		return Outcome{Value: v}
+	return Outcome{Value: v}
+}
+
+// Check validates typed against p and, if that passes, runs p's slow check.
+// It changes nothing in the flow and may run off the driver's event loop.
+func Check(ctx context.Context, p *steps.Prompt, typed string) Outcome {
+	o := Validate(p, typed)
+	if o.Invalid != nil || p.Verify == nil {
+		return o
 	}
+	v := o.Value
 	if verr := p.Verify(ctx, v); verr != nil {
 		return Outcome{Value: v, VerifyErr: verr, Keepable: steps.Keepable(verr),
 			Reask: errors.As(verr, new(*steps.ReaskError))}
 	}
-	o := Outcome{Value: v}
 	if p.Verified != nil {
 		o.Verified = p.Verified(v)
 	}
