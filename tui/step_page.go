@@ -34,12 +34,15 @@ type stepPage struct {
 	cancel  context.CancelFunc
 	events  []steps.Event
 	running string // name of the sub-step in progress
-	// runningSince: when it started; a long wait (S's proof) shows its seconds.
+	// runningSince: when it started; a long sub-step shows its seconds.
 	runningSince time.Time
-	runErr       error
-	back         int // lines the run's view is scrolled back from its end (PgUp)
-	spinner      spinner.Model
-	ticking      bool
+	// waiting is the running sub-step's last Waiting event (S's proof):
+	// what it waits for and the seconds left, redrawn with the spinner.
+	waiting steps.Event
+	runErr  error
+	back    int // lines the run's view is scrolled back from its end (PgUp)
+	spinner spinner.Model
+	ticking bool
 	// proceeded: when y was pressed; an Enter right after it is the end of
 	// the operator's "y⏎" habit, not a wish to leave the result unread.
 	proceeded        time.Time
