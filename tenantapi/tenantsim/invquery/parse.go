@@ -1,4 +1,4 @@
-package tenantsim
+package invquery
 
 import (
 	"fmt"
@@ -6,32 +6,33 @@ import (
 	"strings"
 )
 
-type orderKey struct {
-	field string
-	desc  bool
+// OrderKey is one key of $orderby.
+type OrderKey struct {
+	Field string
+	Desc  bool
 }
 
-// parseInventoryQuery reads "[$filter=]<expr> [$orderby=<keys>]".
-func parseInventoryQuery(q string) (qnode, []orderKey, error) {
+// Parse reads "[$filter=]<expr> [$orderby=<keys>]".
+func Parse(q string) (Node, []OrderKey, error) {
 	filter, order := q, ""
 	if i := strings.Index(q, "$orderby="); i >= 0 {
 		filter, order = q[:i], q[i+len("$orderby="):]
 	}
 	filter = strings.TrimSpace(filter)
 	filter = strings.TrimSpace(strings.TrimPrefix(filter, "$filter="))
-	var keys []orderKey
+	var keys []OrderKey
 	for _, part := range strings.Split(order, ",") {
 		f := strings.Fields(part)
 		if len(f) == 0 {
 			continue
 		}
-		k := orderKey{field: idField(f[0])}
+		k := OrderKey{Field: idField(f[0])}
 		if len(f) > 2 || (len(f) == 2 && f[1] != "asc" && f[1] != "desc") {
 			return nil, nil, fmt.Errorf("$orderby %q: write <field> asc or <field> desc", strings.TrimSpace(part))
 		}
-		k.desc = len(f) == 2 && f[1] == "desc"
-		if !slices.Contains([]string{"name", "creationTime", "id", "type", "lastUpdated"}, k.field) {
-			return nil, nil, fmt.Errorf("tenantsim does not simulate $orderby on %q (simulated: name, creationTime, lastUpdated, id, type)", k.field)
+		k.Desc = len(f) == 2 && f[1] == "desc"
+		if !slices.Contains([]string{"name", "creationTime", "id", "type", "lastUpdated"}, k.Field) {
+			return nil, nil, fmt.Errorf("tenantsim does not simulate $orderby on %q (simulated: name, creationTime, lastUpdated, id, type)", k.Field)
 		}
 		keys = append(keys, k)
 	}
@@ -126,10 +127,10 @@ func (p *qparser) word(w string) bool {
 	return false
 }
 
-func (p *qparser) expr() (qnode, error) {
+func (p *qparser) expr() (Node, error) {
 	l, err := p.term()
 	for err == nil && p.word("or") {
-		var r qnode
+		var r Node
 		if r, err = p.term(); err == nil {
 			l = qor{l, r}
 		}
@@ -137,10 +138,10 @@ func (p *qparser) expr() (qnode, error) {
 	return l, err
 }
 
-func (p *qparser) term() (qnode, error) {
+func (p *qparser) term() (Node, error) {
 	l, err := p.factor()
 	for err == nil && p.word("and") {
-		var r qnode
+		var r Node
 		if r, err = p.factor(); err == nil {
 			l = qand{l, r}
 		}
@@ -148,7 +149,7 @@ func (p *qparser) term() (qnode, error) {
 	return l, err
 }
 
-func (p *qparser) factor() (qnode, error) {
+func (p *qparser) factor() (Node, error) {
 	t, err := p.next()
 	if err != nil {
 		return nil, err

@@ -1,12 +1,16 @@
-package tenantsim
+// Package invquery is the inventory query language tenantsim answers, the
+// subset clients use.
+package invquery
 
 import (
+	"cmp"
 	"encoding/json"
 	"slices"
+	"strconv"
 	"strings"
 )
 
-// The inventory query language, the subset clients use: eq and ne on
+// The inventory query language: eq and ne on
 // name, type, id, owner and fragments (dotted paths such as
 // c8y_Hardware.serialNumber; * wildcards in the value), has(fragment),
 // bygroupid(id), and/or, parentheses, and $orderby on name, creationTime
@@ -14,12 +18,22 @@ import (
 // ("$filter=... $orderby=..."). Anything else is refused (422) rather than
 // ignored, because ignoring a filter hands a client the whole inventory.
 
-type qnode interface {
-	match(s *Sim, mo map[string]any) bool
+// Node is a parsed filter.
+type Node interface {
+	Match(g Groups, mo map[string]any) bool
 }
 
-type qand struct{ l, r qnode }
-type qor struct{ l, r qnode }
+// Groups answers bygroupid: the ids of a group's direct child assets
+// (the tenant calls Match with its lock held).
+type Groups interface {
+	ChildAssets(groupID string) []string
+}
+
+// Has is the filter has(fragment).
+func Has(fragment string) Node { return qhas{fragment} }
+
+type qand struct{ l, r Node }
+type qor struct{ l, r Node }
 type qcmp struct {
 	field, value string
 	negate       bool
@@ -27,16 +41,16 @@ type qcmp struct {
 type qhas struct{ fragment string }
 type qgroup struct{ id string }
 
-func (n qand) match(s *Sim, mo map[string]any) bool { return n.l.match(s, mo) && n.r.match(s, mo) }
-func (n qor) match(s *Sim, mo map[string]any) bool  { return n.l.match(s, mo) || n.r.match(s, mo) }
-func (n qhas) match(_ *Sim, mo map[string]any) bool { _, ok := lookup(mo, n.fragment); return ok }
-func (n qgroup) match(s *Sim, mo map[string]any) bool {
+func (n qand) Match(g Groups, mo map[string]any) bool { return n.l.Match(g, mo) && n.r.Match(g, mo) }
+func (n qor) Match(g Groups, mo map[string]any) bool  { return n.l.Match(g, mo) || n.r.Match(g, mo) }
+func (n qhas) Match(_ Groups, mo map[string]any) bool { _, ok := lookup(mo, n.fragment); return ok }
+func (n qgroup) Match(g Groups, mo map[string]any) bool {
 	// Guess: direct children assets of the group (whether the platform
 	// also matches deeper levels is not public).
-	return slices.Contains(s.childrenLocked(n.id, "childAssets"), str(mo, "id"))
+	return slices.Contains(g.ChildAssets(n.id), idOf(mo))
 }
 
-func (n qcmp) match(_ *Sim, mo map[string]any) bool {
+func (n qcmp) Match(_ Groups, mo map[string]any) bool {
 	v, ok := lookup(mo, n.field)
 	hit := ok && valueMatches(v, n.value)
 	return hit != n.negate
@@ -57,8 +71,8 @@ type qidOrder struct {
 	greater bool
 }
 
-func (n qidOrder) match(_ *Sim, mo map[string]any) bool {
-	c := byNumber(str(mo, "id"), n.value)
+func (n qidOrder) Match(_ Groups, mo map[string]any) bool {
+	c := ByNumber(idOf(mo), n.value)
 	return n.greater && c > 0 || !n.greater && c < 0
 }
 
@@ -117,4 +131,16 @@ func wildcard(pattern, s string) bool {
 		s = s[j+len(p):]
 	}
 	return true
+}
+
+func idOf(mo map[string]any) string {
+	id, _ := mo["id"].(string)
+	return id
+}
+
+// ByNumber compares two ids as numbers (the platform's ids are numeric).
+func ByNumber(a, b string) int {
+	x, _ := strconv.ParseInt(a, 10, 64)
+	y, _ := strconv.ParseInt(b, 10, 64)
+	return cmp.Compare(x, y)
 }
