@@ -12,6 +12,8 @@ import (
 
 	"github.com/coder/websocket"
 	"github.com/google/uuid"
+
+	"github.com/edge-setup/edge-setup/tenantapi/tenantsim/wspipe"
 )
 
 // DefaultRemoteAccessAttachTimeout is the platform's default of the tenant
@@ -99,17 +101,17 @@ func (s *Sim) handleRAClient(w http.ResponseWriter, r *http.Request) {
 	// for the device.
 	watchCtx, stopWatch := context.WithCancel(ctx)
 	defer stopWatch()
-	watch := make(chan clientFirst, 1)
+	watch := make(chan wspipe.First, 1)
 	go func() {
 		typ, rd, err := client.Reader(watchCtx)
 		if err != nil {
-			watch <- clientFirst{err: err}
+			watch <- wspipe.First{Err: err}
 			return
 		}
 		data, err := io.ReadAll(io.LimitReader(rd, 1<<20))
-		watch <- clientFirst{typ: typ, data: data, err: err}
+		watch <- wspipe.First{Type: typ, Data: data, Err: err}
 	}()
-	var first *clientFirst // arrived before the device
+	var first *wspipe.First // arrived before the device
 	var device *websocket.Conn
 	for device == nil {
 		select {
@@ -120,7 +122,7 @@ func (s *Sim) handleRAClient(w http.ResponseWriter, r *http.Request) {
 			}
 		case f := <-watch:
 			watch = nil
-			if f.err != nil { // the client left before the device came
+			if f.Err != nil { // the client left before the device came
 				s.dropPending(sess.key) // a device that took it meanwhile is closed by its handler
 				client.CloseNow()
 				return
@@ -139,14 +141,14 @@ func (s *Sim) handleRAClient(w http.ResponseWriter, r *http.Request) {
 	}
 	pending := watch // the client's first message, still to come
 	if first != nil {
-		ready := make(chan clientFirst, 1)
+		ready := make(chan wspipe.First, 1)
 		ready <- *first
 		pending = ready
 	}
 	s.ra.mu.Lock()
 	s.ra.active++
 	s.ra.mu.Unlock()
-	pipe(client, device, pending)
+	wspipe.Pipe(client, device, pending)
 	s.ra.mu.Lock()
 	s.ra.active--
 	s.ra.mu.Unlock()

@@ -1,4 +1,7 @@
-package tenantsim
+// Package wspipe joins two WebSocket connections frame by frame: the
+// simulated remote access service's session between the client (browser,
+// native ssh) and the device's relay.
+package wspipe
 
 import (
 	"context"
@@ -8,28 +11,28 @@ import (
 	"github.com/coder/websocket"
 )
 
-// clientFirst is the first message of a waiting client, or why it left.
-type clientFirst struct {
-	typ  websocket.MessageType
-	data []byte
-	err  error
+// First is the first message of a waiting client, or why it left.
+type First struct {
+	Type websocket.MessageType
+	Data []byte
+	Err  error
 }
 
-// pipe copies frames both ways until either end closes, then closes both
+// Pipe copies frames both ways until either end closes, then closes both
 // (a normal close is passed on with its reason). The first message from a
 // comes through first (read while waiting for b).
-func pipe(a, b *websocket.Conn, first <-chan clientFirst) {
+func Pipe(a, b *websocket.Conn, first <-chan First) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan error, 2)
 	go func() {
 		select {
 		case f := <-first:
-			if f.err != nil {
-				done <- f.err
+			if f.Err != nil {
+				done <- f.Err
 				return
 			}
-			if err := b.Write(ctx, f.typ, f.data); err != nil {
+			if err := b.Write(ctx, f.Type, f.Data); err != nil {
 				done <- err
 				return
 			}
