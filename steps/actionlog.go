@@ -140,7 +140,7 @@ func logValue(v string) string {
 // to emit (which may be nil).
 func (l *ActionLog) Wrap(step int, emit Emit) Emit {
 	return func(e Event) {
-		if e.Kind != SubStepStarted {
+		if e.Kind != SubStepStarted && e.Kind != Waiting { // what was done, not what is awaited
 			l.Record(step, e.Name, e.Kind.String(), e.Detail)
 		}
 		if emit != nil {

@@ -31,14 +31,15 @@ func TestActionLogLines(t *testing.T) {
 	var seen []steps.Event
 	emit := l.Wrap(7, func(e steps.Event) { seen = append(seen, e) })
 	emit(steps.Event{Kind: steps.SubStepStarted, Name: "Write x"})
+	emit(steps.Event{Kind: steps.Waiting, Name: "Write x", Detail: "waiting for the tenant", Until: time.Now()}) // shown, not logged
 	emit(steps.Event{Kind: steps.SubStepDone, Name: "Write x", Detail: "c8y.url=https://a.example.com"})
 	emit(steps.Event{Kind: steps.SubStepFailed, Name: "Restart", Detail: "exit status 1\nsecond line"})
 	l.LogRegistration(steps.StatusPending)
 	l.Finished(7, errors.New("it broke"))
 	l.Finished(6, steps.ErrCancelled)
 	l.Finished(5, nil)
-	if len(seen) != 3 {
-		t.Errorf("wrapped emit saw %d events, want 3", len(seen))
+	if len(seen) != 4 {
+		t.Errorf("wrapped emit saw %d events, want 4", len(seen))
 	}
 	raw, err := os.ReadFile(l.Path())
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // EventKind says what an Event reports.
@@ -27,6 +28,11 @@ const (
 	Planned
 	// Output carries command output worth showing (on failure, usually).
 	Output
+	// Waiting: the running sub-step waits for something outside (Detail
+	// says what, "waiting for the tenant to open the SSH session") and
+	// gives up at Until; front ends show the seconds left, redrawn each
+	// second, until the sub-step ends or the next Waiting replaces it.
+	Waiting
 )
 
 func (k EventKind) String() string {
@@ -47,6 +53,8 @@ func (k EventKind) String() string {
 		return "planned"
 	case Output:
 		return "output"
+	case Waiting:
+		return "waiting"
 	}
 	return "unknown"
 }
@@ -57,6 +65,18 @@ type Event struct {
 	Name   string // sub-step name, e.g. "Write edge-agent.properties"
 	Detail string
 	Action Action // what the sub-step did (set by the Tracker from Name)
+	// Until is when a Waiting event's wait gives up, by Env.Now's clock.
+	Until time.Time
+}
+
+// SecondsLeft is the whole seconds from now until a Waiting event's wait
+// gives up (rounded up, never below 0): what the front ends count down.
+func (e Event) SecondsLeft(now time.Time) int {
+	d := e.Until.Sub(now)
+	if d <= 0 {
+		return 0
+	}
+	return int((d + time.Second - 1) / time.Second)
 }
 
 // Emit receives events from Step.Run. It must be safe to call from the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/edge-setup/edge-setup/steps/remoteaccess"
 	"github.com/edge-setup/edge-setup/tenantapi"
@@ -39,7 +40,7 @@ func CheckRemoteAccess(ctx context.Context, env *Env, user tenantapi.Credentials
 		set.Host, set.Port, set.SSHUser, set.Credentials = st.Host, st.Port, st.SSHUser, st.Credentials
 	}
 	set.SSHPassword = "unused-by-checks"
-	s := &remoteaccess.Setup{Props: env.Props, Client: client, User: user, Edge: edge, Set: set, Now: env.Now}
+	s := &remoteaccess.Setup{Props: env.Props, Client: client, User: user, Edge: edge, Set: set, Now: env.Now, OnWait: raProofWaits(t)}
 	if err := s.Check(ctx, t); err != nil {
 		return nil, err
 	}
@@ -74,7 +75,7 @@ func CheckRemoteAccess(ctx context.Context, env *Env, user tenantapi.Credentials
 		return nil, err
 	}
 	var proof *remoteaccess.Proof
-	err = t.Do("Test remote access", func() (string, error) {
+	err = t.Do(raProofStep, func() (string, error) {
 		proof, err = s.ProveSetup(ctx, &remoteaccess.State{MOID: edge.MOID, PassthroughID: cfgID})
 		if err != nil {
 			return "", err
@@ -86,4 +87,15 @@ func CheckRemoteAccess(ctx context.Context, env *Env, user tenantapi.Credentials
 	}
 	t.Info(proof.Summary())
 	return proof, nil
+}
+
+// raProofStep is the sub-step of S's proof; it waits on the tenant.
+const raProofStep = "Test remote access"
+
+// raProofWaits turns the proof's waits into Waiting events of its
+// sub-step: front ends count down the seconds left.
+func raProofWaits(t *Tracker) func(string, time.Time) {
+	return func(awaited string, until time.Time) {
+		t.Emit(Event{Kind: Waiting, Name: raProofStep, Detail: awaited, Until: until})
+	}
 }

@@ -310,7 +310,7 @@ func (RemoteAccess) Run(ctx context.Context, env *Env, a Answers, emit Emit) err
 		return raTurnOff(ctx, env, t, client, *user, edge)
 	}
 	port, _ := strconv.Atoi(a[KeySSHPort])
-	s := &remoteaccess.Setup{Props: env.Props, Client: client, User: *user, Edge: edge, Now: env.Now,
+	s := &remoteaccess.Setup{Props: env.Props, Client: client, User: *user, Edge: edge, Now: env.Now, OnWait: raProofWaits(t),
 		Set: remoteaccess.Settings{Host: a[KeySSHHost], Port: port, Credentials: a[KeySSHCredentials], SSHUser: a[KeySSHUser], SSHPassword: a[KeySSHPassword]}}
 	if err := s.Check(ctx, t); err != nil {
 		return err
@@ -327,7 +327,7 @@ func (RemoteAccess) Run(ctx context.Context, env *Env, a Answers, emit Emit) err
 	}
 	t.Info("Allowed on this Edge: " + allowedNow(env))
 	var proof *remoteaccess.Proof
-	err = t.Do("Test remote access", func() (string, error) {
+	err = t.Do(raProofStep, func() (string, error) {
 		var err error
 		proof, err = s.ProveSetup(ctx, st)
 		if err != nil {

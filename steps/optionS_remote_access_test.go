@@ -225,3 +225,34 @@ func TestOptionSRerunEnablesTheRelayOnlyWhenItIsDown(t *testing.T) {
 		}
 	}
 }
+
+// Stopped while its proof waits (Esc in the TUI, Ctrl+C in plain mode),
+// S says what it waited for and that nothing is half-done; the wait came
+// with its bound by the environment's clock; a rerun proves what was set up.
+func TestOptionSStoppedWhileItsProofWaits(t *testing.T) {
+	w := stepstest.New(t)
+	port := raEdge(t, w)
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	w.Env.Now = func() time.Time { return now }
+	a := steps.Answers{steps.KeyRATenantUser: stepstest.AdminUser, steps.KeyRATenantPassword: stepstest.AdminPassword,
+		steps.KeySSHHost: "127.0.0.1", steps.KeySSHPort: port, steps.KeySSHCredentials: remoteaccess.CredKeyPair, steps.KeySSHUser: "ops", steps.KeyRAAllow: ""}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var waits []steps.Event
+	err := steps.RemoteAccess{}.Run(ctx, w.Env, a, func(e steps.Event) {
+		if e.Kind == steps.Waiting {
+			waits = append(waits, e)
+			cancel() // the operator stops it as soon as it waits
+		}
+	})
+	var stopped *remoteaccess.Stopped
+	if !errors.As(err, &stopped) || stopped.Awaited != remoteaccess.AwaitTenant || !strings.Contains(err.Error(), "nothing was left half-done") {
+		t.Fatalf("stopped S: %v", err)
+	}
+	if len(waits) != 1 || waits[0].Detail != remoteaccess.AwaitTenant || waits[0].SecondsLeft(now) != 45 {
+		t.Fatalf("waits %+v", waits)
+	}
+	if err := (steps.RemoteAccess{}).Run(context.Background(), w.Env, a, nil); err != nil {
+		t.Fatalf("the run after the stop: %v", err)
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 
@@ -34,21 +33,20 @@ type stepPage struct {
 	cancel  context.CancelFunc
 	events  []steps.Event
 	running string // name of the sub-step in progress
-	// runningSince: when it started; a long wait (S's proof) shows its seconds.
+	// runningSince: when it started; a long sub-step shows its seconds.
 	runningSince time.Time
-	runErr       error
-	back         int // lines the run's view is scrolled back from its end (PgUp)
-	spinner      spinner.Model
-	ticking      bool
+	// waiting is the running sub-step's last Waiting event (S's proof):
+	// what it waits for and the seconds left, redrawn with the spinner.
+	waiting steps.Event
+	runErr  error
+	back    int // lines the run's view is scrolled back from its end (PgUp)
+	spinner spinner.Model
+	ticking bool
 	// proceeded: when y was pressed; an Enter right after it is the end of
 	// the operator's "y⏎" habit, not a wish to leave the result unread.
 	proceeded        time.Time
 	keysSinceProceed int
 }
-
-// yEnterWindow: an Enter this soon after y (and the first key after it) is
-// taken as part of "y⏎"; an operator reading the result takes far longer.
-const yEnterWindow = 750 * time.Millisecond
 
 type phase int
 
@@ -250,121 +248,4 @@ func (p *stepPage) accept(typed, value string, unchecked bool) tea.Cmd {
 	}
 	p.phase = phaseLoading
 	return p.nextPrompt()
-}
-
-// onInput takes a key or a pasted piece of one line: kept while the page
-// loads or checks, given to the field when it takes input.
-func (p *stepPage) onInput(msg tea.Msg) tea.Cmd {
-	if k, ok := msg.(tea.KeyPressMsg); ok {
-		return p.onKey(k)
-	}
-	switch {
-	case p.phase == phaseLoading, p.phase == phasePrompt && p.field.checking():
-		p.typeahead.keep(msg)
-	case p.phase == phasePrompt:
-		return p.field.edit(msg)
-	}
-	return nil
-}
-
-func (p *stepPage) onKey(k tea.KeyPressMsg) tea.Cmd {
-	p.keysSinceProceed++
-	switch p.phase {
-	case phaseRunning:
-		if p.escStops() && key.Matches(k, keys.Back) {
-			p.cancel() // the run stops at its next wait and reports it
-		}
-		return nil
-	case phaseUnavailable, phaseDone, phaseFailed:
-		if p.strayEnter(k) {
-			return nil
-		}
-		if key.Matches(k, keys.Continue) {
-			return p.leave(p.resultNotice())
-		}
-	case phaseLoading:
-		if !key.Matches(k, keys.Back) {
-			p.typeahead.keep(k)
-			return nil
-		}
-	case phasePrompt:
-		if p.field.state == fieldChecking && !key.Matches(k, keys.Back) {
-			p.typeahead.keep(k)
-			return nil
-		}
-		return p.onFieldOutcome(p.field.onKey(k))
-	case phaseConfirm:
-		switch {
-		case key.Matches(k, keys.Proceed):
-			p.proceeded, p.keysSinceProceed = p.c.now(), 0
-			return p.run()
-		case key.Matches(k, keys.Decline):
-			return p.leave(cancelledNotice)
-		}
-	}
-	return nil
-}
-
-// leave goes back where the step was opened from: B's forms to B's list,
-// every other option to the menu.
-func (p *stepPage) leave(notice string) tea.Cmd {
-	if steps.OptionLabel(p.step) == steps.DataBrokerLetter {
-		return func() tea.Msg { return openBrokerMsg{notice: notice} }
-	}
-	return gotoMenu(notice)
-}
-
-// strayEnter reports the Enter of "y⏎" arriving after a run that ended at
-// once: it must not dismiss the result the operator has not read.
-func (p *stepPage) strayEnter(k tea.KeyPressMsg) bool {
-	return !p.proceeded.IsZero() && p.keysSinceProceed == 1 && k.Code == tea.KeyEnter &&
-		p.c.now().Sub(p.proceeded) < yEnterWindow
-}
-
-// cancelledNotice is what the menu says after an option was left before it changed anything.
-const cancelledNotice = "Option cancelled: nothing was changed."
-
-func (p *stepPage) resultNotice() string {
-	s := p.c.styles
-	title := p.title
-	switch p.phase {
-	case phaseDone:
-		return s.Success.Render(symDone+" ") + title + " completed."
-	case phaseFailed:
-		return s.Error.Render(symFailed+" ") + title + " did not complete: " + p.runErr.Error()
-	}
-	return ""
-}
-
-// escStops reports whether Esc may stop this step's run (steps.EscStoppable).
-func (p *stepPage) escStops() bool {
-	s, ok := p.step.(steps.EscStoppable)
-	return ok && s.EscStops()
-}
-
-func (p *stepPage) Busy() bool { return p.phase == phaseRunning }
-
-// Close cancels whatever the page still has running; a running step sees
-// its context cancelled and stops between sub-steps.
-func (p *stepPage) Close() { p.cancel() }
-
-func (p *stepPage) ShortHelp() []key.Binding {
-	switch p.phase {
-	case phasePrompt:
-		b := p.field.shortHelp()
-		if p.flow.CanGoBack() { // before esc: a narrow footer keeps it
-			b = append(b[:len(b)-1:len(b)-1], keys.PrevAnswer, b[len(b)-1])
-		}
-		return b
-	case phaseConfirm:
-		return []key.Binding{keys.Proceed, keys.Decline}
-	case phaseRunning:
-		if p.escStops() {
-			return []key.Binding{keys.StopWaiting, keys.ForceQuit}
-		}
-		return []key.Binding{keys.ForceQuit}
-	case phaseUnavailable, phaseDone, phaseFailed:
-		return []key.Binding{keys.Continue}
-	}
-	return []key.Binding{keys.Back}
 }

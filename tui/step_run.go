@@ -42,19 +42,23 @@ func waitFor(ch <-chan tea.Msg) tea.Cmd {
 func (p *stepPage) onEvent(e steps.Event) {
 	switch e.Kind {
 	case steps.SubStepStarted:
-		p.running, p.runningSince = e.Name, p.c.now()
+		p.running, p.runningSince, p.waiting = e.Name, p.c.now(), steps.Event{}
+		return
+	case steps.Waiting:
+		p.waiting = e
 		return
 	case steps.SubStepDone, steps.SubStepFailed, steps.SubStepSkipped:
-		p.running = ""
+		p.running, p.waiting = "", steps.Event{}
 	}
 	p.events = append(p.events, e)
 }
 
 func (p *stepPage) onFinished(err error) tea.Cmd {
-	p.running = ""
+	p.running, p.waiting = "", steps.Event{}
 	if err != nil {
 		p.phase, p.runErr = phaseFailed, err
-		if errors.Is(err, context.Canceled) {
+		var explained interface{ ExplainsStop() } // the step says itself what a stop left
+		if errors.Is(err, context.Canceled) && !errors.As(err, &explained) {
 			p.runErr = errors.New("stopped before it finished; the steps marked ✓ above were done")
 		}
 		return nil

@@ -89,7 +89,9 @@ func (p *stepPage) runView() string {
 	}
 	if p.running != "" {
 		line := p.spinner.View() + " " + p.running + "…"
-		if waited := p.c.now().Sub(p.runningSince); waited >= 2*time.Second {
+		if p.waiting.Kind == steps.Waiting {
+			line += "\n" + p.waitLine()
+		} else if waited := p.c.now().Sub(p.runningSince); waited >= 2*time.Second {
 			line += s.Dim.Render(fmt.Sprintf(" %d s", int(waited.Seconds())))
 			if p.escStops() {
 				line += s.Dim.Render(" · esc stops")
@@ -104,6 +106,17 @@ func (p *stepPage) runView() string {
 		b.WriteString("\n" + p.c.wrap(s.Error.Render(symFailed+" Stopped: ")+p.runErr.Error(), 2))
 	}
 	return b.String()
+}
+
+// waitLine is what the running sub-step waits for and the seconds left of
+// its bound ("27 s left · esc stops"), redrawn with the spinner's ticks.
+func (p *stepPage) waitLine() string {
+	s := p.c.styles
+	left := fmt.Sprintf(" · %d s left", p.waiting.SecondsLeft(p.c.now()))
+	if p.escStops() {
+		left += " · esc stops"
+	}
+	return s.Dim.Render(p.c.wrap("  "+p.waiting.Detail+left, 2))
 }
 
 // eventLine is one sub-step as the step page and the registration screen show it.

@@ -207,7 +207,7 @@ func hostOf(u string) string {
 // accepts that endpoint's key for its user (the web terminal's login).
 func (s *Setup) ProveSetup(ctx context.Context, st *State) (*Proof, error) {
 	o := ProveOptions{Client: s.Client, User: s.User, MOID: st.MOID, ConfigID: st.PassthroughID,
-		HostKeys: s.hostKeys, Timeout: s.ProofTimeout, Root: s.Props.Root()}
+		HostKeys: s.hostKeys, Timeout: s.ProofTimeout, Root: s.Props.Root(), OnWait: s.OnWait, Now: s.Now}
 	login, err := s.webTerminalLogin(ctx)
 	if err != nil {
 		return nil, err

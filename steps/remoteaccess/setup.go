@@ -98,6 +98,8 @@ type Setup struct {
 	// ProofTimeout bounds the proof (default 45 s).
 	ProofTimeout time.Duration
 	Now          func() time.Time
+	// OnWait hears each wait of the proof and when it gives up (Now's clock).
+	OnWait func(awaited string, until time.Time)
 
 	repair   map[string]any
 	hostKeys []ssh.PublicKey

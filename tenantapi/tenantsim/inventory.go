@@ -3,7 +3,8 @@ package tenantsim
 import (
 	"encoding/json"
 	"net/http"
-	"strconv"
+
+	"github.com/edge-setup/edge-setup/tenantapi/tenantsim/invquery"
 )
 
 const moType = "managedObject"
@@ -173,15 +174,5 @@ func deepCopy(m map[string]any) map[string]any {
 	return out
 }
 
-// byNumber orders numeric ids numerically.
-func byNumber(a, b string) int {
-	x, _ := strconv.ParseInt(a, 10, 64)
-	y, _ := strconv.ParseInt(b, 10, 64)
-	switch {
-	case x < y:
-		return -1
-	case x > y:
-		return 1
-	}
-	return 0
-}
+// byNumber compares two ids as numbers.
+var byNumber = invquery.ByNumber

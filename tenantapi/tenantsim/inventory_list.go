@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+
+	"github.com/edge-setup/edge-setup/tenantapi/tenantsim/invquery"
 )
 
 // inventoryParams are the simulated list parameters of
@@ -14,7 +16,7 @@ var inventoryParams = []string{"type", "fragmentType", "owner", "ids", "text", "
 
 // GET /inventory/managedObjects: type, fragmentType, owner, ids (comma
 // list), text (any string property equal to it: the OpenAPI wording;
-// medium confidence), query (the query language, see query.go), q (the
+// medium confidence), query (the query language, see invquery), q (the
 // same with an implicit has(c8y_IsDevice), as the OpenAPI describes it),
 // withParents, withChildren. All given filters must hold (guess: the
 // platform may ignore some parameters next to query).
@@ -35,14 +37,14 @@ func (s *Sim) listManagedObjects(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	var filters []qnode
-	var order []orderKey
+	var filters []invquery.Node
+	var order []invquery.OrderKey
 	for _, p := range []string{"query", "q"} {
 		text := q.Get(p)
 		if text == "" {
 			continue
 		}
-		n, keys, err := parseInventoryQuery(text)
+		n, keys, err := invquery.Parse(text)
 		if err != nil {
 			writeError(w, http.StatusUnprocessableEntity, "tenantsim/queryNotSimulated",
 				p+": "+err.Error()+" (query "+text+")")
@@ -52,7 +54,7 @@ func (s *Sim) listManagedObjects(w http.ResponseWriter, r *http.Request) {
 			filters = append(filters, n)
 		}
 		if p == "q" {
-			filters = append(filters, qhas{"c8y_IsDevice"})
+			filters = append(filters, invquery.Has("c8y_IsDevice"))
 		}
 		order = append(order, keys...)
 	}
@@ -62,7 +64,7 @@ func (s *Sim) listManagedObjects(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if f := q.Get("fragmentType"); f != "" {
-		filters = append(filters, qhas{f})
+		filters = append(filters, invquery.Has(f))
 	}
 	var ids []string
 	if v := q.Get("ids"); v != "" {
@@ -82,7 +84,7 @@ func (s *Sim) listManagedObjects(w http.ResponseWriter, r *http.Request) {
 		}
 		all := true
 		for _, f := range filters {
-			if !f.match(s, mo) {
+			if !f.Match(lockedGroups{s}, mo) {
 				all = false
 				break
 			}
@@ -103,7 +105,7 @@ func (s *Sim) listManagedObjects(w http.ResponseWriter, r *http.Request) {
 // qexact: type=... and owner=... match exactly (no wildcards).
 type qexact struct{ field, value string }
 
-func (n qexact) match(_ *Sim, mo map[string]any) bool { return str(mo, n.field) == n.value }
+func (n qexact) Match(_ invquery.Groups, mo map[string]any) bool { return str(mo, n.field) == n.value }
 
 // anyStringEquals reports whether a string property (at any depth) equals text.
 func anyStringEquals(v any, text string) bool {
@@ -127,16 +129,16 @@ func anyStringEquals(v any, text string) bool {
 }
 
 // sortManagedObjects orders by the $orderby keys, then by id.
-func sortManagedObjects(mos []map[string]any, keys []orderKey) {
+func sortManagedObjects(mos []map[string]any, keys []invquery.OrderKey) {
 	slices.SortFunc(mos, func(a, b map[string]any) int {
 		for _, k := range keys {
 			var c int
-			if k.field == "id" {
+			if k.Field == "id" {
 				c = byNumber(str(a, "id"), str(b, "id"))
 			} else {
-				c = cmp.Compare(str(a, k.field), str(b, k.field))
+				c = cmp.Compare(str(a, k.Field), str(b, k.Field))
 			}
-			if k.desc {
+			if k.Desc {
 				c = -c
 			}
 			if c != 0 {
@@ -146,3 +148,8 @@ func sortManagedObjects(mos []map[string]any, keys []orderKey) {
 		return byNumber(str(a, "id"), str(b, "id"))
 	})
 }
+
+// lockedGroups answers a query's bygroupid under the lock the caller holds.
+type lockedGroups struct{ s *Sim }
+
+func (g lockedGroups) ChildAssets(id string) []string { return g.s.childrenLocked(id, "childAssets") }

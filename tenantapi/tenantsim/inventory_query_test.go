@@ -143,14 +143,3 @@ func TestChildHelpers(t *testing.T) {
 		t.Fatalf("children %v", got)
 	}
 }
-
-func TestQueryParserBoundsAndGarbage(t *testing.T) {
-	for _, q := range []string{strings.Repeat("(", 10000) + "name eq 'x'" + strings.Repeat(")", 10000), "'", "has(", "name eq 'x' and", ")"} {
-		if _, _, err := parseInventoryQuery(q); err == nil {
-			t.Errorf("%.40q parsed", q)
-		}
-	}
-	if _, _, err := parseInventoryQuery(strings.Repeat("(", 20) + "name eq 'x'" + strings.Repeat(")", 20)); err != nil {
-		t.Fatal(err)
-	}
-}

@@ -3,7 +3,6 @@ package tenantsim
 import (
 	"context"
 	"crypto/rand"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -13,6 +12,8 @@ import (
 
 	"github.com/coder/websocket"
 	"github.com/google/uuid"
+
+	"github.com/edge-setup/edge-setup/tenantapi/tenantsim/wspipe"
 )
 
 // DefaultRemoteAccessAttachTimeout is the platform's default of the tenant
@@ -33,65 +34,6 @@ type raSession struct {
 	key, moID, opID string
 	device          chan *websocket.Conn // the device end, or nil when its accept failed
 	done            chan struct{}        // closed when the session is over
-}
-
-// SetRemoteAccessSubscribed switches the tenant's Cloud Remote Access
-// subscription: unsubscribed, every /service/remoteaccess/... answers 404.
-func (s *Sim) SetRemoteAccessSubscribed(on bool) {
-	s.ra.mu.Lock()
-	defer s.ra.mu.Unlock()
-	s.ra.unsubscribed = !on
-}
-
-// RemoteAccessSessions reports the sessions open now (both ends attached)
-// and the client sessions opened since the start.
-func (s *Sim) RemoteAccessSessions() (active, opened int) {
-	s.ra.mu.Lock()
-	defer s.ra.mu.Unlock()
-	return s.ra.active, s.ra.opened
-}
-
-// SetUserRoles replaces a tenant user's roles (to take a role away in a test
-// or the demo). It reports whether the user exists.
-func (s *Sim) SetUserRoles(name string, roles []string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a := s.users[name]
-	if a == nil || a.isDevice() {
-		return false
-	}
-	a.roles = slices.Clone(roles)
-	return true
-}
-
-// raSubscribed answers 404 and returns false when the service is off.
-func (s *Sim) raSubscribed(w http.ResponseWriter) bool {
-	s.ra.mu.Lock()
-	off := s.ra.unsubscribed
-	s.ra.mu.Unlock()
-	if off {
-		writeError(w, http.StatusNotFound, "undefined/Not Found",
-			"Microservice remoteaccess is not subscribed to this tenant.")
-		return false
-	}
-	return true
-}
-
-// HEAD|GET /service/remoteaccess/health: 200 when subscribed. Guess: the
-// service answers without looking at credentials.
-func (s *Sim) handleRAHealth(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodHead && r.Method != http.MethodGet {
-		writeMethodNotAllowed(w, r, http.MethodHead, http.MethodGet)
-		return
-	}
-	if !s.raSubscribed(w) {
-		return
-	}
-	if r.Method == http.MethodHead {
-		w.WriteHeader(http.StatusOK)
-		return
-	}
-	writeJSON(w, r, http.StatusOK, "", map[string]any{"status": "UP"})
 }
 
 // acceptBinary accepts the WebSocket as the service does: it answers the
@@ -159,17 +101,17 @@ func (s *Sim) handleRAClient(w http.ResponseWriter, r *http.Request) {
 	// for the device.
 	watchCtx, stopWatch := context.WithCancel(ctx)
 	defer stopWatch()
-	watch := make(chan clientFirst, 1)
+	watch := make(chan wspipe.First, 1)
 	go func() {
 		typ, rd, err := client.Reader(watchCtx)
 		if err != nil {
-			watch <- clientFirst{err: err}
+			watch <- wspipe.First{Err: err}
 			return
 		}
 		data, err := io.ReadAll(io.LimitReader(rd, 1<<20))
-		watch <- clientFirst{typ: typ, data: data, err: err}
+		watch <- wspipe.First{Type: typ, Data: data, Err: err}
 	}()
-	var first *clientFirst // arrived before the device
+	var first *wspipe.First // arrived before the device
 	var device *websocket.Conn
 	for device == nil {
 		select {
@@ -180,7 +122,7 @@ func (s *Sim) handleRAClient(w http.ResponseWriter, r *http.Request) {
 			}
 		case f := <-watch:
 			watch = nil
-			if f.err != nil { // the client left before the device came
+			if f.Err != nil { // the client left before the device came
 				s.dropPending(sess.key) // a device that took it meanwhile is closed by its handler
 				client.CloseNow()
 				return
@@ -199,24 +141,17 @@ func (s *Sim) handleRAClient(w http.ResponseWriter, r *http.Request) {
 	}
 	pending := watch // the client's first message, still to come
 	if first != nil {
-		ready := make(chan clientFirst, 1)
+		ready := make(chan wspipe.First, 1)
 		ready <- *first
 		pending = ready
 	}
 	s.ra.mu.Lock()
 	s.ra.active++
 	s.ra.mu.Unlock()
-	pipe(client, device, pending)
+	wspipe.Pipe(client, device, pending)
 	s.ra.mu.Lock()
 	s.ra.active--
 	s.ra.mu.Unlock()
-}
-
-// clientFirst is the first message of a waiting client, or why it left.
-type clientFirst struct {
-	typ  websocket.MessageType
-	data []byte
-	err  error
 }
 
 // dropPending removes a session still waiting; false when the device took it.
@@ -285,69 +220,6 @@ func (s *Sim) handleRADevice(w http.ResponseWriter, r *http.Request) {
 	// The client's handler copies; this one holds the request until the
 	// device end is closed, so the server does not consider it finished.
 	<-sess.done
-}
-
-// pipe copies frames both ways until either end closes, then closes both
-// (a normal close is passed on with its reason). The first message from a
-// comes through first (read while waiting for b).
-func pipe(a, b *websocket.Conn, first <-chan clientFirst) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan error, 2)
-	go func() {
-		select {
-		case f := <-first:
-			if f.err != nil {
-				done <- f.err
-				return
-			}
-			if err := b.Write(ctx, f.typ, f.data); err != nil {
-				done <- err
-				return
-			}
-		case <-ctx.Done():
-			done <- ctx.Err()
-			return
-		}
-		done <- copyFrames(ctx, b, a)
-	}()
-	go func() { done <- copyFrames(ctx, a, b) }()
-	err := <-done
-	code, reason := websocket.StatusNormalClosure, ""
-	var ce websocket.CloseError
-	if errors.As(err, &ce) {
-		code, reason = ce.Code, ce.Reason
-	}
-	if code == websocket.StatusNoStatusRcvd || code == websocket.StatusAbnormalClosure {
-		code = websocket.StatusNormalClosure
-	}
-	go a.Close(code, reason)
-	go b.Close(code, reason)
-	cancel()
-	<-done
-	a.CloseNow()
-	b.CloseNow()
-}
-
-// copyFrames copies messages from src to dst, frame type kept.
-func copyFrames(ctx context.Context, dst, src *websocket.Conn) error {
-	buf := make([]byte, 32<<10)
-	for {
-		typ, r, err := src.Reader(ctx)
-		if err != nil {
-			return err
-		}
-		wr, err := dst.Writer(ctx, typ)
-		if err != nil {
-			return err
-		}
-		if _, err := io.CopyBuffer(wr, r, buf); err != nil {
-			return err
-		}
-		if err := wr.Close(); err != nil {
-			return err
-		}
-	}
 }
 
 // randomID is a Bayeux client id.

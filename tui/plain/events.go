@@ -7,6 +7,15 @@ import (
 )
 
 func (u *UI) event(e steps.Event) {
+	u.waitMu.Lock() // the countdown's redraws print too
+	defer u.waitMu.Unlock()
+	switch e.Kind {
+	case steps.Waiting:
+		u.showWait(e)
+		return
+	case steps.SubStepDone, steps.SubStepFailed, steps.SubStepSkipped:
+		u.wait = steps.Event{}
+	}
 	for _, l := range EventLines(e) {
 		u.println(l)
 	}
@@ -28,6 +37,8 @@ func EventLines(e steps.Event) []string {
 		return []string{"  [planned] would run: " + e.Detail + " (not executed under a sandbox root)"}
 	case steps.Warning:
 		return []string{"  [warning] " + e.Detail}
+	case steps.Waiting:
+		return []string{"  [wait]    " + e.Detail}
 	case steps.Output:
 		var out []string
 		for _, l := range strings.Split(e.Detail, "\n") {

@@ -11,6 +11,8 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/charmbracelet/x/term"
 
@@ -33,6 +35,8 @@ type Options struct {
 	In     io.Reader
 	Out    io.Writer
 	Banner []string
+	// Ticks redraw a step's countdown (nil: one a second); tests send their own.
+	Ticks <-chan time.Time
 }
 
 // UI is a running plain front end.
@@ -44,13 +48,18 @@ type UI struct {
 	banner []string
 	logErr error // the first error writing the action log
 	atMenu bool  // reading the menu choice (input ending there is no failure)
+
+	ticks     <-chan time.Time
+	waitMu    sync.Mutex  // event and the countdown's redraws print in turn
+	wait      steps.Event // the running sub-step's wait (Kind Waiting), or zero
+	waitShown int         // the seconds left last printed
 }
 
 // New returns the plain front end.
 func New(o Options) *UI {
 	// Everything plain mode prints passes the one sanitiser: tenant IDs,
 	// error texts, file contents and typed answers cannot send escape codes.
-	u := &UI{env: o.Env, in: bufio.NewReader(o.In), out: safetext.Writer(o.Out), banner: o.Banner}
+	u := &UI{env: o.Env, in: bufio.NewReader(o.In), out: safetext.Writer(o.Out), banner: o.Banner, ticks: o.Ticks}
 	if f, ok := o.In.(*os.File); ok && term.IsTerminal(f.Fd()) {
 		u.inFile = f
 	}
@@ -159,7 +168,9 @@ func (u *UI) RunStep(ctx context.Context, s steps.Step) error {
 		return steps.ErrCancelled
 	}
 	log := steps.NewActionLog(u.env)
+	stopRedraw := u.redrawWaits()
 	err = s.Run(ctx, u.env, a, log.Wrap(s.Number(), u.event))
+	stopRedraw()
 	log.Finished(s.Number(), err)
 	if lerr := log.Err(); lerr != nil && u.logErr == nil {
 		u.logErr = lerr

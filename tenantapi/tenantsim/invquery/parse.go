@@ -1,151 +1,38 @@
-package tenantsim
+package invquery
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
 )
 
-// The inventory query language, the subset clients use: eq and ne on
-// name, type, id, owner and fragments (dotted paths such as
-// c8y_Hardware.serialNumber; * wildcards in the value), has(fragment),
-// bygroupid(id), and/or, parentheses, and $orderby on name, creationTime
-// and id (asc/desc). Source: the platform's query language reference
-// ("$filter=... $orderby=..."). Anything else is refused (422) rather than
-// ignored, because ignoring a filter hands a client the whole inventory.
-
-type qnode interface {
-	match(s *Sim, mo map[string]any) bool
+// OrderKey is one key of $orderby.
+type OrderKey struct {
+	Field string
+	Desc  bool
 }
 
-type qand struct{ l, r qnode }
-type qor struct{ l, r qnode }
-type qcmp struct {
-	field, value string
-	negate       bool
-}
-type qhas struct{ fragment string }
-type qgroup struct{ id string }
-
-func (n qand) match(s *Sim, mo map[string]any) bool { return n.l.match(s, mo) && n.r.match(s, mo) }
-func (n qor) match(s *Sim, mo map[string]any) bool  { return n.l.match(s, mo) || n.r.match(s, mo) }
-func (n qhas) match(_ *Sim, mo map[string]any) bool { _, ok := lookup(mo, n.fragment); return ok }
-func (n qgroup) match(s *Sim, mo map[string]any) bool {
-	// Guess: direct children assets of the group (whether the platform
-	// also matches deeper levels is not public).
-	return slices.Contains(s.childrenLocked(n.id, "childAssets"), str(mo, "id"))
-}
-
-func (n qcmp) match(_ *Sim, mo map[string]any) bool {
-	v, ok := lookup(mo, n.field)
-	hit := ok && valueMatches(v, n.value)
-	return hit != n.negate
-}
-
-// idField maps the query language's _id to the id the objects carry.
-func idField(f string) string {
-	if f == "_id" {
-		return "id"
-	}
-	return f
-}
-
-// qidOrder is "_id gt 'N'" or "_id lt 'N'", compared as numbers: the
-// paging of go-c8y-cli's --includeAll ($filter=(_id gt 'last') $orderby=_id).
-type qidOrder struct {
-	value   string
-	greater bool
-}
-
-func (n qidOrder) match(_ *Sim, mo map[string]any) bool {
-	c := byNumber(str(mo, "id"), n.value)
-	return n.greater && c > 0 || !n.greater && c < 0
-}
-
-// lookup follows a dotted path through nested objects.
-func lookup(mo map[string]any, field string) (any, bool) {
-	var cur any = mo
-	for _, part := range strings.Split(field, ".") {
-		m, ok := cur.(map[string]any)
-		if !ok {
-			return nil, false
-		}
-		if cur, ok = m[part]; !ok {
-			return nil, false
-		}
-	}
-	return cur, true
-}
-
-// valueMatches compares a stored value with a query value: strings with
-// * wildcards, numbers and booleans by their JSON text, arrays when any
-// element matches.
-func valueMatches(v any, want string) bool {
-	switch x := v.(type) {
-	case string:
-		return wildcard(want, x)
-	case []any:
-		for _, e := range x {
-			if valueMatches(e, want) {
-				return true
-			}
-		}
-		return false
-	case nil:
-		return want == "null"
-	}
-	data, _ := json.Marshal(v)
-	return string(data) == want
-}
-
-// wildcard matches * in pattern against any run of characters; without a
-// * it is plain equality (case-sensitive: guess).
-func wildcard(pattern, s string) bool {
-	parts := strings.Split(pattern, "*")
-	if !strings.HasPrefix(s, parts[0]) {
-		return false
-	}
-	s = s[len(parts[0]):]
-	for i, p := range parts[1:] {
-		if i == len(parts)-2 {
-			return strings.HasSuffix(s, p)
-		}
-		j := strings.Index(s, p)
-		if j < 0 {
-			return false
-		}
-		s = s[j+len(p):]
-	}
-	return true
-}
-
-type orderKey struct {
-	field string
-	desc  bool
-}
-
-// parseInventoryQuery reads "[$filter=]<expr> [$orderby=<keys>]".
-func parseInventoryQuery(q string) (qnode, []orderKey, error) {
+// Parse reads "[$filter=]<expr> [$orderby=<keys>]".
+func Parse(q string) (Node, []OrderKey, error) {
 	filter, order := q, ""
 	if i := strings.Index(q, "$orderby="); i >= 0 {
 		filter, order = q[:i], q[i+len("$orderby="):]
 	}
 	filter = strings.TrimSpace(filter)
 	filter = strings.TrimSpace(strings.TrimPrefix(filter, "$filter="))
-	var keys []orderKey
+	var keys []OrderKey
 	for _, part := range strings.Split(order, ",") {
 		f := strings.Fields(part)
 		if len(f) == 0 {
 			continue
 		}
-		k := orderKey{field: idField(f[0])}
+		k := OrderKey{Field: idField(f[0])}
 		if len(f) > 2 || (len(f) == 2 && f[1] != "asc" && f[1] != "desc") {
 			return nil, nil, fmt.Errorf("$orderby %q: write <field> asc or <field> desc", strings.TrimSpace(part))
 		}
-		k.desc = len(f) == 2 && f[1] == "desc"
-		if !slices.Contains([]string{"name", "creationTime", "id", "type", "lastUpdated"}, k.field) {
-			return nil, nil, fmt.Errorf("tenantsim does not simulate $orderby on %q (simulated: name, creationTime, lastUpdated, id, type)", k.field)
+		k.Desc = len(f) == 2 && f[1] == "desc"
+		if !slices.Contains([]string{"name", "creationTime", "id", "type", "lastUpdated"}, k.Field) {
+			return nil, nil, fmt.Errorf("tenantsim does not simulate $orderby on %q (simulated: name, creationTime, lastUpdated, id, type)", k.Field)
 		}
 		keys = append(keys, k)
 	}
@@ -240,10 +127,10 @@ func (p *qparser) word(w string) bool {
 	return false
 }
 
-func (p *qparser) expr() (qnode, error) {
+func (p *qparser) expr() (Node, error) {
 	l, err := p.term()
 	for err == nil && p.word("or") {
-		var r qnode
+		var r Node
 		if r, err = p.term(); err == nil {
 			l = qor{l, r}
 		}
@@ -251,10 +138,10 @@ func (p *qparser) expr() (qnode, error) {
 	return l, err
 }
 
-func (p *qparser) term() (qnode, error) {
+func (p *qparser) term() (Node, error) {
 	l, err := p.factor()
 	for err == nil && p.word("and") {
-		var r qnode
+		var r Node
 		if r, err = p.factor(); err == nil {
 			l = qand{l, r}
 		}
@@ -262,7 +149,7 @@ func (p *qparser) term() (qnode, error) {
 	return l, err
 }
 
-func (p *qparser) factor() (qnode, error) {
+func (p *qparser) factor() (Node, error) {
 	t, err := p.next()
 	if err != nil {
 		return nil, err
