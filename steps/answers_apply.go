@@ -219,20 +219,31 @@ func applyRegistration(ctx context.Context, env *Env, po PlannedOption, emit, sh
 		defer cancel()
 	}
 	var lastProblem error // the last real reason, for the timeout message
-	conn, err := reg.Wait(wctx, func(u WaitUpdate) {
-		switch {
-		case u.Retrying != nil:
-			lastProblem = u.Retrying
-			t.Warn(fmt.Sprintf("retrying in %s: %v", u.Next.Round(time.Second), u.Retrying))
-		case u.Warning != nil:
-			lastProblem = u.Warning
-			t.Warn(u.Warning.Error())
-		case u.Status != "":
+	// The machine decides (creates and accepts as the file asks); this
+	// reports its events as the option's sub-steps.
+	m := &RegistrationMachine{Reg: reg, Sleep: sleep, Auto: RegAuto{Create: spec.Create, Accept: spec.Accept}, Emit: func(ev RegEvent) {
+		switch ev := ev.(type) {
+		case RegRetrying:
+			lastProblem = ev.Err
+			t.Warn(fmt.Sprintf("retrying in %s: %v", ev.Next.Round(time.Second), ev.Err))
+		case RegWarning:
+			lastProblem = ev.Err
+			t.Warn(ev.Err.Error())
+		case RegTenantWarning:
+			lastProblem = ev.Err
+			t.Warn(ev.Err.Error())
+		case RegStatusChanged:
 			lastProblem = nil
-			status(u.Status)
-			act(u.Status)
+			show(Event{Kind: Info, Name: "Registration", Detail: "registration: " + ev.Status}) // the machine logs it
+		case RegActionStarted:
+			t.Emit(Event{Kind: SubStepStarted, Name: applyActionName[ev.Action]})
+		case RegActionDone:
+			t.Emit(Event{Kind: SubStepDone, Name: applyActionName[ev.Action], Detail: reg.DeviceID})
+		case RegActionFailed:
+			t.Emit(Event{Kind: SubStepFailed, Name: applyActionName[ev.Action], Detail: ev.Err.Error()})
 		}
-	}, sleep)
+	}}
+	conn, err := m.Run(wctx, nil)
 	switch {
 	case err == nil:
 		return connected(conn)
@@ -243,6 +254,12 @@ func applyRegistration(ctx context.Context, env *Env, po PlannedOption, emit, sh
 	}
 	t.Emit(Event{Kind: SubStepFailed, Name: name, Detail: err.Error()})
 	return err
+}
+
+// applyActionName names the auto policy's actions as apply reports them.
+var applyActionName = map[RegAction]string{
+	RegCreate: "Create the registration request",
+	RegAccept: "Accept the registration request",
 }
 
 // registerOnce is `register: {wait: false}`: one round, no waiting.
