@@ -23,7 +23,20 @@ type RegistrationMachine struct {
 	// Sleep is the timer (nil: Reg.Env.Sleep, else real time).
 	Sleep func(context.Context, time.Duration) error
 	Auto  RegAuto
+	// Once does not wait: it polls again at once only while the rounds
+	// move on (an action done, a new status), at most onceRounds times,
+	// then returns ErrNotConnectedYet; a transient failure ends it with
+	// its error. No progress is kept (`register` and `register: {wait:
+	// false}` check, they do not start a wait).
+	Once bool
 }
+
+// ErrNotConnectedYet ends a RegistrationMachine with Once that found the
+// device not accepted yet.
+var ErrNotConnectedYet = errors.New("the device is not accepted yet")
+
+// onceRounds: not registered -> create -> waiting -> pending -> accept -> accepted.
+const onceRounds = 5
 
 // regRun is the state of one Run.
 type regRun struct {
@@ -75,7 +88,7 @@ func (run *regRun) checkStored(ctx context.Context) (*Connection, error) {
 		case ctx.Err() != nil:
 			return nil, ctx.Err()
 		}
-		if retry, _ := tenantapi.Retryable(err); !retry {
+		if retry, _ := tenantapi.Retryable(err); !retry || run.Once {
 			// TLS trust, a bad URL, an unusable answer: waiting cannot heal it
 			return nil, run.fail(err, false)
 		}
@@ -90,8 +103,8 @@ func (run *regRun) checkStored(ctx context.Context) (*Connection, error) {
 // poll asks for the credentials until they come.
 func (run *regRun) poll(ctx context.Context) (*Connection, error) {
 	now := run.r.Env.now
-	started, failures := now(), 0
-	for {
+	started, failures, last := now(), 0, ""
+	for round := 1; ; round++ {
 		run.emit(RegChecking{})
 		out := run.r.PollOnce(ctx, now().Sub(started), failures)
 		switch {
@@ -106,6 +119,8 @@ func (run *regRun) poll(ctx context.Context) (*Connection, error) {
 			}
 			failures = 0
 			continue
+		case out.Retrying != nil && run.Once:
+			return nil, run.fail(out.Retrying, false)
 		case out.Retrying != nil:
 			failures++
 			run.emit(RegRetrying{Err: out.Retrying, Next: out.Next})
@@ -120,7 +135,15 @@ func (run *regRun) poll(ctx context.Context) (*Connection, error) {
 			if out.TenantWarning != nil {
 				run.emit(RegTenantWarning{Err: out.TenantWarning})
 			}
-			if run.auto(ctx, out.Status) {
+			acted := run.auto(ctx, out.Status)
+			if run.Once {
+				if round >= onceRounds || (!acted && (last == "" || last == out.Status)) {
+					return nil, ErrNotConnectedYet
+				}
+				last = out.Status
+				continue
+			}
+			if acted {
 				continue // acted: the tenant's answer to it, now
 			}
 		}
@@ -136,7 +159,7 @@ func (run *regRun) observe(status string) {
 		return
 	}
 	run.log.LogRegistration(status)
-	if status != StatusConnected { // CheckExisting and Complete clear the progress
+	if status != StatusConnected && !run.Once { // CheckExisting and Complete clear the progress
 		_ = run.r.SaveProgress(run.prog) // losing progress never stops a registration
 	}
 	run.emit(RegStatusChanged{Status: status, Timeline: run.timeline()})
@@ -167,7 +190,7 @@ func (run *regRun) complete(ctx context.Context, dc *tenantapi.DeviceCredentials
 			return nil, ctx.Err()
 		}
 		retry, after := tenantapi.Retryable(err)
-		if !retry {
+		if !retry || run.Once {
 			return nil, run.fail(err, false)
 		}
 		d := run.r.Cadence.Retry(failures, after)

@@ -165,36 +165,26 @@ var registerActionDone = map[steps.RegAction]string{
 	steps.RegRegisterAgain: "deleted the device request and created it again; waiting for the acceptance",
 }
 
-// registerOnce reports the state with one check: exit 0 when connected.
+// registerOnce reports the state with one check (the machine without
+// waiting): exit 0 when connected.
 func registerOnce(ctx context.Context, reg *steps.Registration, stdout, stderr io.Writer) int {
-	conn, err := reg.CheckExisting(ctx)
-	if err == nil {
-		fmt.Fprintf(stdout, "connected: tenant %s, managed object %s; %s\n", conn.TenantID, conn.ManagedObjectID, credentialsNote(conn))
-		return exitOK
-	}
-	if !errors.Is(err, steps.ErrNoCredentials) && !errors.Is(err, steps.ErrCredentialsInvalid) {
-		fmt.Fprintln(stderr, "edge-setup register:", err)
-		return exitFailed
-	}
-	out := reg.PollOnce(ctx, 0, 0)
-	switch {
-	case out.Fatal != nil:
-		fmt.Fprintln(stderr, "edge-setup register:", out.Fatal)
-		return exitFailed
-	case out.Retrying != nil:
-		fmt.Fprintln(stderr, "edge-setup register:", out.Retrying)
-		return exitFailed
-	case out.Credentials != nil:
-		conn, err := reg.Complete(ctx, out.Credentials)
-		if err != nil {
-			fmt.Fprintln(stderr, "edge-setup register:", err)
-			return exitFailed
+	status := ""
+	m := &steps.RegistrationMachine{Reg: reg, Once: true, Emit: func(ev steps.RegEvent) {
+		if p, ok := ev.(steps.RegPolled); ok {
+			status = p.Status
 		}
+	}}
+	conn, err := m.Run(ctx, nil)
+	switch {
+	case err == nil:
 		fmt.Fprintf(stdout, "connected: tenant %s, managed object %s; %s\n", conn.TenantID, conn.ManagedObjectID, credentialsNote(conn))
 		return exitOK
+	case errors.Is(err, steps.ErrNotConnectedYet):
+		fmt.Fprintf(stdout, "%s: device %s; register it at %s (use --wait to wait for acceptance)\n", status, reg.DeviceID, reg.RegisterLink())
+		return exitTimeout
 	}
-	fmt.Fprintf(stdout, "%s: device %s; register it at %s (use --wait to wait for acceptance)\n", out.Status, reg.DeviceID, reg.RegisterLink())
-	return exitTimeout
+	fmt.Fprintln(stderr, "edge-setup register:", err)
+	return exitFailed
 }
 
 // credentialsNote says where the credentials are and whether the agent uses them.
