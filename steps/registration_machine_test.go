@@ -293,3 +293,25 @@ func TestMachineRegistersAgainAfterLostCredentials(t *testing.T) {
 		})
 	}
 }
+
+// Once (register without --wait, apply's wait: false): one poll when
+// nothing moves; with the auto policy it follows the request through
+// create and accept without waiting.
+func TestMachineOnce(t *testing.T) {
+	fw := newFaultWorld(t, nil)
+	mr := fw.runMachine(t, &steps.RegistrationMachine{Once: true}, nil, func(int, *machineRun) {})
+	if !errors.Is(mr.err, steps.ErrNotConnectedYet) || len(mr.sleeps) != 0 || fw.Sim.CountRequests(http.MethodPost, devCredPath) != 1 {
+		t.Fatalf("Run = %v after %d waits and %d polls, want not connected yet after one poll", mr.err, len(mr.sleeps), fw.Sim.CountRequests(http.MethodPost, devCredPath))
+	}
+	if _, ok := steps.PendingRegistration(fw.Env); ok {
+		t.Error("a check without waiting kept progress to resume")
+	}
+	fw.withTenantUser()
+	if err := fw.reg.Client.DeleteNewDeviceRequest(context.Background(), *fw.reg.Tenant, fw.id); err != nil {
+		t.Fatal(err)
+	}
+	mr = fw.runMachine(t, &steps.RegistrationMachine{Once: true, Auto: steps.RegAuto{Create: true, Accept: true}}, nil, func(int, *machineRun) {})
+	if mr.err != nil || mr.conn == nil || len(mr.sleeps) != 0 {
+		t.Fatalf("Run = %v after %d waits, events %v", mr.err, len(mr.sleeps), mr.kinds())
+	}
+}
