@@ -16,12 +16,18 @@ type WaitUpdate struct {
 	Resumed *time.Time
 }
 
-// Wait runs the RegistrationMachine without commands or auto policy, for
-// callers that only need status changes and retries (the bench, the fault
-// tests): the same loop the screens drive. onUpdate may be nil; sleep (nil:
-// real time) is the timer, replaceable by a simulated clock.
+// Wait runs the RegistrationMachine without auto policy, for callers that
+// only need status changes and retries (the bench, the fault tests): the
+// same loop the screens drive, waits and command channel included (no
+// command comes; a lost registration ends instead of waiting for one).
+// onUpdate may be nil; sleep (nil: real time) is the timer, replaceable by
+// a simulated clock.
 func (r *Registration) Wait(ctx context.Context, onUpdate func(WaitUpdate), sleep func(context.Context, time.Duration) error) (*Connection, error) {
+	cmds := make(chan RegCommand)
 	m := &RegistrationMachine{Reg: r, Sleep: sleep, Emit: func(ev RegEvent) {
+		if f, ok := ev.(RegFailed); ok && f.CanRegisterAgain {
+			close(cmds) // nobody to ask: end with the loss
+		}
 		if onUpdate == nil {
 			return
 		}
@@ -39,5 +45,5 @@ func (r *Registration) Wait(ctx context.Context, onUpdate func(WaitUpdate), slee
 			onUpdate(WaitUpdate{Warning: ev.Err})
 		}
 	}}
-	return m.Run(ctx, nil)
+	return m.Run(ctx, cmds)
 }
