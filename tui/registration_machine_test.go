@@ -2,7 +2,10 @@ package tui_test
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -14,14 +17,20 @@ import (
 // the test ticks (or the page closes), so nothing depends on the clock.
 type handTimer struct{ ticks chan struct{} }
 
-func newHandTimer(env *steps.Env) *handTimer {
+// newHandTimer replaces env's timer; at the end of the test every wait ends
+// (the machine of a screen left open stops with it).
+func newHandTimer(t *testing.T, env *steps.Env) *handTimer {
 	h := &handTimer{ticks: make(chan struct{})}
+	stop := make(chan struct{})
+	t.Cleanup(func() { close(stop) })
 	env.Sleep = func(ctx context.Context, _ time.Duration) error {
 		select {
 		case <-h.ticks:
 			return nil
 		case <-ctx.Done():
 			return ctx.Err()
+		case <-stop:
+			return context.Canceled
 		}
 	}
 	return h
@@ -50,7 +59,7 @@ func (h *handTimer) tick(d *driver) {
 // the screen shows each status the tenant goes through.
 func TestRegistrationScreenDrivesTheMachine(t *testing.T) {
 	w := stepstest.New(t)
-	timer := newHandTimer(w.Env)
+	timer := newHandTimer(t, w.Env)
 	d := newDriver(t, w.Env, 100, 30)
 	d.typeTenantUser(w.URL)
 	d.key("enter")
@@ -77,4 +86,41 @@ func TestRegistrationScreenDrivesTheMachine(t *testing.T) {
 	if n := w.Sim.CountRequests("POST", "/devicecontrol/deviceCredentials"); n != 4 {
 		t.Errorf("%d polls, want 4 (not registered, waiting, pending, accepted): one per round, no chain left over", n)
 	}
+}
+
+// A tenant user given (u) while a poll is in flight is taken by the machine
+// after that poll and before the next request: the screen then shows the
+// tenant's view and offers c, and -race sees no shared registration.
+func TestTenantUserGivenDuringAPollIsTakenAfterIt(t *testing.T) {
+	w := stepstest.New(t)
+	timer := newHandTimer(t, w.Env)
+	var block atomic.Bool
+	inFlight, release := make(chan struct{}), make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/devicecontrol/deviceCredentials" && block.CompareAndSwap(true, false) {
+			close(inFlight)
+			<-release
+		}
+		w.Sim.ServeHTTP(rw, r)
+	}))
+	t.Cleanup(srv.Close)
+	d := newDriver(t, w.Env, 120, 30)
+	d.waitingWithoutTenantUser(srv.URL)
+	block.Store(true)
+	timer.tick(d)
+	<-inFlight
+	d.key("u")
+	d.waitFor("Enter tenant user to create and accept")
+	d.typeText(stepstest.AdminUser)
+	d.key("enter")
+	d.waitFor("Enter password of tenant user")
+	d.typeText(stepstest.AdminPassword)
+	d.key("enter")
+	d.settle()
+	if strings.Contains(d.screen(), steps.StatusNotRegistered) {
+		t.Fatalf("the tenant's view before the poll in flight returned:\n%s", d.screen())
+	}
+	close(release)
+	d.waitFor(steps.StatusNotRegistered)
+	d.waitFor("c create request")
 }
