@@ -117,7 +117,7 @@ func Apply(ctx context.Context, env *Env, plan *AnswersPlan, o ApplyOptions) err
 			}
 		}
 		if po.Register != nil {
-			if err := applyRegistration(ctx, wenv, po, emit, show(n), log, o.Sleep); err != nil {
+			if err := applyRegistration(ctx, wenv, po, emit, show(n), o.Sleep); err != nil {
 				return fail(err)
 			}
 		}
@@ -168,7 +168,7 @@ func redact(s string, secrets []string) string {
 }
 
 // applyRegistration runs option 7's registration as the file asks.
-func applyRegistration(ctx context.Context, env *Env, po PlannedOption, emit, show Emit, log *ActionLog, sleep func(context.Context, time.Duration) error) error {
+func applyRegistration(ctx context.Context, env *Env, po PlannedOption, emit, show Emit, sleep func(context.Context, time.Duration) error) error {
 	spec := po.Register
 	t := NewTrackerContext(ctx, emit)
 	const name = "Register with the tenant"
@@ -187,30 +187,12 @@ func applyRegistration(ctx context.Context, env *Env, po PlannedOption, emit, sh
 		t.Emit(Event{Kind: SubStepFailed, Name: name, Detail: err.Error()})
 		return err
 	}
-	status := func(s string) {
-		show(Event{Kind: Info, Name: "Registration", Detail: "registration: " + s})
-		log.LogRegistration(s)
-	}
-	created, accepted := false, false
-	// act creates or accepts the request as the file asks; it reports
-	// whether it did.
-	act := func(st string) bool {
-		if st == StatusNotRegistered && spec.Create && !created {
-			created = t.Do("Create the registration request", func() (string, error) { return reg.DeviceID, reg.CreateRequest(ctx) }) == nil
-			return created
-		}
-		if st == StatusPending && spec.Accept && !accepted {
-			accepted = t.Do("Accept the registration request", func() (string, error) { return reg.DeviceID, reg.Accept(ctx) }) == nil
-			return accepted
-		}
-		return false
-	}
 	connected := func(conn *Connection) error {
 		t.Emit(Event{Kind: SubStepDone, Name: name, Detail: fmt.Sprintf("connected: tenant %s, managed object %s", conn.TenantID, conn.ManagedObjectID)})
 		return nil
 	}
 	if !spec.Wait {
-		return registerOnce(ctx, reg, t, status, act, connected)
+		return registerOnce(ctx, reg, spec, t, show, connected)
 	}
 	wctx := ctx
 	if spec.Timeout > 0 {
@@ -219,20 +201,8 @@ func applyRegistration(ctx context.Context, env *Env, po PlannedOption, emit, sh
 		defer cancel()
 	}
 	var lastProblem error // the last real reason, for the timeout message
-	conn, err := reg.Wait(wctx, func(u WaitUpdate) {
-		switch {
-		case u.Retrying != nil:
-			lastProblem = u.Retrying
-			t.Warn(fmt.Sprintf("retrying in %s: %v", u.Next.Round(time.Second), u.Retrying))
-		case u.Warning != nil:
-			lastProblem = u.Warning
-			t.Warn(u.Warning.Error())
-		case u.Status != "":
-			lastProblem = nil
-			status(u.Status)
-			act(u.Status)
-		}
-	}, sleep)
+	m := &RegistrationMachine{Reg: reg, Sleep: sleep, Auto: RegAuto{Create: spec.Create, Accept: spec.Accept}, Emit: applyRegEvents(t, show, reg, &lastProblem)}
+	conn, err := m.Run(wctx, nil)
 	switch {
 	case err == nil:
 		return connected(conn)
@@ -245,47 +215,56 @@ func applyRegistration(ctx context.Context, env *Env, po PlannedOption, emit, sh
 	return err
 }
 
-// registerOnce is `register: {wait: false}`: one round, no waiting.
-func registerOnce(ctx context.Context, reg *Registration, t *Tracker, status func(string), act func(string) bool, connected func(*Connection) error) error {
+// registerOnce is `register: {wait: false}`: the machine without waiting
+// (it acts as the file asks while the request moves on).
+func registerOnce(ctx context.Context, reg *Registration, spec *RegisterSpec, t *Tracker, show Emit, connected func(*Connection) error) error {
 	const name = "Register with the tenant"
-	conn, err := reg.CheckExisting(ctx)
-	if err == nil {
-		status(StatusConnected)
+	var lastProblem error
+	m := &RegistrationMachine{Reg: reg, Once: true, Auto: RegAuto{Create: spec.Create, Accept: spec.Accept}, Emit: applyRegEvents(t, show, reg, &lastProblem)}
+	conn, err := m.Run(ctx, nil)
+	switch {
+	case err == nil:
 		return connected(conn)
+	case errors.Is(err, ErrNotConnectedYet):
+		t.Skip(name, fmt.Sprintf("not connected yet (wait: false): register %s at %s, or run edge-setup register --wait", reg.DeviceID, reg.RegisterLink()))
+		return nil
 	}
-	if !errors.Is(err, ErrNoCredentials) && !errors.Is(err, ErrCredentialsInvalid) {
-		t.Emit(Event{Kind: SubStepFailed, Name: name, Detail: err.Error()})
-		return err
+	t.Emit(Event{Kind: SubStepFailed, Name: name, Detail: err.Error()})
+	return err
+}
+
+// applyRegEvents reports the machine's events as the option's sub-steps
+// and notes the last real problem (for the timeout message).
+func applyRegEvents(t *Tracker, show Emit, reg *Registration, lastProblem *error) func(RegEvent) {
+	status := func(s string) { show(Event{Kind: Info, Name: "Registration", Detail: "registration: " + s}) } // the machine logs it
+	return func(ev RegEvent) {
+		switch ev := ev.(type) {
+		case RegResumed:
+			status(ev.Timeline.Current())
+		case RegRetrying:
+			*lastProblem = ev.Err
+			t.Warn(fmt.Sprintf("retrying in %s: %v", ev.Next.Round(time.Second), ev.Err))
+		case RegWarning:
+			*lastProblem = ev.Err
+			t.Warn(ev.Err.Error())
+		case RegTenantWarning:
+			*lastProblem = ev.Err
+			t.Warn(ev.Err.Error())
+		case RegStatusChanged:
+			*lastProblem = nil
+			status(ev.Status)
+		case RegActionStarted:
+			t.Emit(Event{Kind: SubStepStarted, Name: applyActionName[ev.Action]})
+		case RegActionDone:
+			t.Emit(Event{Kind: SubStepDone, Name: applyActionName[ev.Action], Detail: reg.DeviceID})
+		case RegActionFailed:
+			t.Emit(Event{Kind: SubStepFailed, Name: applyActionName[ev.Action], Detail: ev.Err.Error()})
+		}
 	}
-	last := ""
-	for range 5 { // not registered -> create -> waiting -> pending -> accept -> accepted
-		out := reg.PollOnce(ctx, 0, 0)
-		switch {
-		case out.Fatal != nil:
-			t.Emit(Event{Kind: SubStepFailed, Name: name, Detail: out.Fatal.Error()})
-			return out.Fatal
-		case out.Retrying != nil:
-			t.Emit(Event{Kind: SubStepFailed, Name: name, Detail: out.Retrying.Error()})
-			return out.Retrying
-		case out.Credentials != nil:
-			status(StatusAccepted)
-			conn, err := reg.Complete(ctx, out.Credentials)
-			if err != nil {
-				t.Emit(Event{Kind: SubStepFailed, Name: name, Detail: err.Error()})
-				return err
-			}
-			status(StatusConnected)
-			return connected(conn)
-		}
-		if out.Status != last {
-			status(out.Status)
-		}
-		acted := act(out.Status)
-		if !acted && out.Status == last {
-			break
-		}
-		last = out.Status
-	}
-	t.Skip(name, fmt.Sprintf("not connected yet (wait: false): register %s at %s, or run edge-setup register --wait", reg.DeviceID, reg.RegisterLink()))
-	return nil
+}
+
+// applyActionName names the auto policy's actions as apply reports them.
+var applyActionName = map[RegAction]string{
+	RegCreate: "Create the registration request",
+	RegAccept: "Accept the registration request",
 }

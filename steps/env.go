@@ -1,6 +1,7 @@
 package steps
 
 import (
+	"context"
 	"time"
 
 	"github.com/edge-setup/edge-setup/edgeprops"
@@ -29,6 +30,9 @@ type Env struct {
 	// Cadence, when set, replaces DefaultCadence for registration polls
 	// (tests and benchmarks use fast or fixed ones).
 	Cadence *Cadence
+	// Sleep, when set, is the registration's timer (tests drive it by
+	// hand); nil waits in real time (clock.Sleep).
+	Sleep func(ctx context.Context, d time.Duration) error
 	// Memory keeps what one run shares between options (nil: nothing).
 	Memory *Memory
 	// Executable is the path of the running edge-setup, for the units that

@@ -14,8 +14,9 @@ import (
 // Registration is the device registration workflow of option 7: the device
 // asks the tenant for its credentials until the request is accepted, then
 // stores and proves them and makes sure the device stands in the inventory.
-// Front ends drive it one PollOnce at a time (the TUI from commands, the
-// headless `register --wait` from a loop); it keeps no timers of its own.
+// Its requests (CheckExisting, PollOnce, Complete, the tenant user's
+// actions) keep no timers: RegistrationMachine owns the policy and the
+// waits, and every front end drives that.
 type Registration struct {
 	Env       *Env
 	Client    *tenantapi.Client

@@ -54,22 +54,58 @@ func sanitize(msg tea.Msg) tea.Msg {
 	case stepFinishedMsg:
 		m.err = safeErr(m.err)
 		return m
-	case regExistingMsg:
-		m.conn, m.err = safeConn(m.conn), safeErr(m.err)
-		return m
-	case regPollMsg:
-		o := &m.out
-		o.Status = safetext.Line(o.Status)
-		o.Retrying, o.Fatal, o.TenantWarning = safeErr(o.Retrying), safeErr(o.Fatal), safeErr(o.TenantWarning)
-		return m
-	case regCompleteMsg:
-		m.conn, m.err = safeConn(m.conn), safeErr(m.err)
-		return m
-	case regActionMsg:
-		m.err = safeErr(m.err)
+	case regEventMsg:
+		m.ev = safeRegEvent(m.ev)
 		return m
 	}
 	return msg
+}
+
+// safeRegEvent makes the registration machine's outside text safe: the
+// tenant's statuses, errors and connection, the demo operator's note.
+func safeRegEvent(ev steps.RegEvent) steps.RegEvent {
+	switch e := ev.(type) {
+	case steps.RegStatusChanged:
+		e.Status, e.Timeline = safetext.Line(e.Status), safeTimeline(e.Timeline)
+		return e
+	case steps.RegResumed:
+		e.Timeline = safeTimeline(e.Timeline)
+		return e
+	case steps.RegPolled:
+		e.Status = safetext.Line(e.Status)
+		return e
+	case steps.RegRetrying:
+		e.Err = safeErr(e.Err)
+		return e
+	case steps.RegWarning:
+		e.Err = safeErr(e.Err)
+		return e
+	case steps.RegTenantWarning:
+		e.Err = safeErr(e.Err)
+		return e
+	case steps.RegActionDone:
+		e.Note = safetext.Text(e.Note)
+		return e
+	case steps.RegActionFailed:
+		e.Err = safeErr(e.Err)
+		return e
+	case steps.RegConnection:
+		e.Conn = safeConn(e.Conn)
+		return e
+	case steps.RegFailed:
+		e.Err = safeErr(e.Err)
+		return e
+	}
+	return ev
+}
+
+func safeTimeline(t steps.Timeline) steps.Timeline {
+	out := make(steps.Timeline, len(t))
+	for i, c := range t {
+		c.Status = safetext.Line(c.Status)
+		out[i] = c
+	}
+	return out
 }
 
 func safeEvent(e steps.Event) steps.Event {

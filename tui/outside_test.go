@@ -55,13 +55,14 @@ func TestOutsideTextIsMadeSafeAtTheRoot(t *testing.T) {
 	if strings.ContainsRune(conf.lines[0], 0x1b) {
 		t.Errorf("confirmation line not made safe: %q", conf.lines[0])
 	}
-	poll := sanitize(regPollMsg{out: steps.PollOutcome{Status: hostile, Fatal: errors.New(hostile)}}).(regPollMsg)
-	if strings.ContainsRune(poll.out.Status, 0x1b) || strings.ContainsRune(poll.out.Fatal.Error(), 0x1b) {
-		t.Errorf("poll outcome not made safe: %+v", poll.out)
+	polled := sanitize(regEventMsg{ev: steps.RegPolled{Status: hostile}}).(regEventMsg).ev.(steps.RegPolled)
+	failed := sanitize(regEventMsg{ev: steps.RegFailed{Err: errors.New(hostile)}}).(regEventMsg).ev.(steps.RegFailed)
+	if strings.ContainsRune(polled.Status, 0x1b) || strings.ContainsRune(failed.Err.Error(), 0x1b) {
+		t.Errorf("poll outcome not made safe: %+v %v", polled, failed.Err)
 	}
-	done := sanitize(regCompleteMsg{conn: &steps.Connection{TenantID: hostile, ManagedObjectID: hostile}}).(regCompleteMsg)
-	if strings.ContainsRune(done.conn.TenantID+done.conn.ManagedObjectID, 0x1b) {
-		t.Errorf("connection not made safe: %+v", done.conn)
+	done := sanitize(regEventMsg{ev: steps.RegConnection{Conn: &steps.Connection{TenantID: hostile, ManagedObjectID: hostile}}}).(regEventMsg).ev.(steps.RegConnection)
+	if strings.ContainsRune(done.Conn.TenantID+done.Conn.ManagedObjectID, 0x1b) {
+		t.Errorf("connection not made safe: %+v", done.Conn)
 	}
 }
 

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"context"
 	"errors"
 
 	"charm.land/bubbles/v2/key"
@@ -25,15 +24,10 @@ func (p *regPage) onAsk(msg regAskMsg) tea.Cmd {
 		p.asking, p.actionErr = nil, msg.err.Error()
 		return nil
 	case msg.prompt == nil:
+		// The machine takes the user between two requests, never under one
+		// in flight, and polls at once to show the tenant's view.
 		p.asking = nil
-		if p.checking {
-			// A poll in flight reads the registration: the user is taken
-			// when it is back (onPoll), never changed under it.
-			p.pendingUser = cloneAnswers(p.askAnswers)
-			return nil
-		}
-		p.useTenantUser(p.askAnswers)
-		return p.poll() // the tenant's view of the request, now
+		return p.send(steps.RegCommand{Action: steps.RegUseTenantUser, Answers: cloneAnswers(p.askAnswers)})
 	}
 	p.asking = newField(p.c, p.id, p.ctx, msg.prompt, "")
 	return p.asking.focus()
@@ -57,7 +51,8 @@ func (p *regPage) onKey(k tea.KeyPressMsg) tea.Cmd {
 		return gotoMenu(p.leaveNotice())
 	case p.phase == regFailed && key.Matches(k, keys.Create) && p.canRegisterAgain():
 		p.phase, p.fatal, p.fatalErr = regPolling, "", nil
-		return p.act("create", p.reg.RegisterAgain)
+		p.action, p.actionErr = "create", ""
+		return p.send(steps.RegCommand{Action: steps.RegRegisterAgain})
 	case p.phase == regConnected && key.Matches(k, keys.RemoteAccess):
 		ra := steps.RemoteAccess{}
 		return func() tea.Msg { return openStepMsg{step: ra, title: ra.Title(p.c.env)} }
@@ -68,44 +63,37 @@ func (p *regPage) onKey(k tea.KeyPressMsg) tea.Cmd {
 	case p.phase != regPolling || p.action != "":
 	case key.Matches(k, keys.CheckNow):
 		if !p.checking {
-			return p.poll()
+			p.checking = true
+			return p.send(steps.RegCommand{Action: steps.RegCheckNow})
 		}
 	case key.Matches(k, keys.Create) && p.canCreate():
-		return p.act("create", p.reg.CreateRequest)
+		p.action, p.actionErr = "create", ""
+		return p.send(steps.RegCommand{Action: steps.RegCreate})
 	case key.Matches(k, keys.Accept) && p.canAccept():
-		return p.act("accept", p.reg.Accept)
-	case key.Matches(k, keys.TenantUser) && !p.reg.CanManage():
+		p.action, p.actionErr = "accept", ""
+		return p.send(steps.RegCommand{Action: steps.RegAccept})
+	case key.Matches(k, keys.TenantUser) && !p.canManage:
 		p.askAnswers = steps.Answers{}
 		return p.ask()
 	case key.Matches(k, keys.DemoOperator) && p.c.demoOperator != nil:
 		p.action, p.actionErr = "demo", ""
-		ctx, id, op, devID := p.ctx, p.id, p.c.demoOperator, p.reg.DeviceID
-		return func() tea.Msg {
-			note, err := op(ctx, devID)
-			return regDemoMsg{page: id, note: note, err: err}
-		}
+		return p.send(steps.RegCommand{Action: steps.RegOperator, Operator: p.c.demoOperator})
 	}
 	return nil
 }
 
-func (p *regPage) act(name string, fn func(context.Context) error) tea.Cmd {
-	p.action, p.actionErr = name, ""
-	ctx, id := p.ctx, p.id
-	return func() tea.Msg { return regActionMsg{page: id, err: fn(ctx)} }
-}
-
 func (p *regPage) canCreate() bool {
-	return p.reg.CanManage() && p.timeline.Current() == steps.StatusNotRegistered
+	return p.canManage && p.timeline.Current() == steps.StatusNotRegistered
 }
 
 // canRegisterAgain: the credentials the tenant issued were lost and a
 // tenant user can delete the request and create it again.
 func (p *regPage) canRegisterAgain() bool {
-	return p.phase == regFailed && p.reg.CanManage() && errors.Is(p.fatalErr, steps.ErrCredentialsLost)
+	return p.phase == regFailed && p.canManage && errors.Is(p.fatalErr, steps.ErrCredentialsLost)
 }
 
 func (p *regPage) canAccept() bool {
-	return p.reg.CanManage() && p.timeline.Current() == steps.StatusPending
+	return p.canManage && p.timeline.Current() == steps.StatusPending
 }
 
 func (p *regPage) leaveNotice() string {
@@ -142,22 +130,13 @@ func (p *regPage) ShortHelp() []key.Binding {
 		return append(b[:len(b)-1:len(b)-1], keys.CancelQuestion)
 	}
 	if p.phase == regPolling {
-		if !p.reg.CanManage() {
+		if !p.canManage {
 			b = append(b, keys.TenantUser)
 		}
-		if p.c.demoOperator != nil && !p.reg.CanManage() {
+		if p.c.demoOperator != nil && !p.canManage {
 			b = append(b, keys.DemoOperator) // with a tenant user, c and a do it
 		}
 		b = append(b, keys.CheckNow)
 	}
 	return append(b, keys.Back)
-}
-
-// useTenantUser gives the registration the tenant user of answers a (only
-// while no poll is in flight) and remembers it for this run.
-func (p *regPage) useTenantUser(a steps.Answers) {
-	p.reg.UseTenantUser(a)
-	if p.reg.Tenant != nil {
-		p.c.tenantUser = &tenantUserMemo{url: p.reg.URL, cr: *p.reg.Tenant}
-	}
 }

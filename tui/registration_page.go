@@ -8,17 +8,16 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/edge-setup/edge-setup/steps"
-	"github.com/edge-setup/edge-setup/tenantapi"
 )
 
-// regPage is the registration screen of option 7. The poll loop lives here
-// as a chain of commands: every answer schedules the next poll with a tick
-// carrying a sequence number, so "check now" and leaving the screen simply
-// make older ticks stale.
+// regPage is the registration screen of option 7. It drives
+// steps.RegistrationMachine: the machine runs in a command, its events
+// come back one by one (listen), keys become commands; the page keeps only
+// what it draws.
 type regPage struct {
 	c      *common
 	id     int64
-	reg    *steps.Registration
+	reg    *steps.Registration // URL and device ID only: the machine owns the rest
 	notice string
 	ran    []steps.Event // option 7's sub-steps, shown above the registration
 	qrHint bool          // this screen may say which window size shows the QR code
@@ -31,28 +30,24 @@ type regPage struct {
 
 	ctx    context.Context
 	cancel context.CancelFunc
+	cmds   chan steps.RegCommand
+	events chan steps.RegEvent
 
-	phase    regPhase
-	progress *steps.RegistrationProgress // kept under the root for resuming
-	resumed  bool
-	timeline steps.Timeline
-	started  time.Time // first poll
-	seq      int       // current poll chain
-	failures int
-	nextAt   time.Time
-	checking bool // a request is in flight
-	// pendingUser is a tenant user given while a poll was in flight (onPoll takes it).
-	pendingUser steps.Answers
+	phase     regPhase
+	canManage bool // a tenant user is known (c and a work here)
+	resumed   bool
+	started   time.Time // of a resumed registration
+	timeline  steps.Timeline
+	nextAt    time.Time
+	checking  bool // a request is in flight
 
-	requestExists bool
 	retrying      string // transient failure being retried
 	tenantWarning string
 	fatal         string
 	fatalErr      error  // the error behind fatal (ErrCredentialsLost offers c)
-	action        string // "create" / "accept" in flight
+	action        string // "create" / "accept" / "demo" in flight
 	actionErr     string
 	conn          *steps.Connection
-	completeErr   string
 
 	spinner spinner.Model
 }
@@ -73,46 +68,22 @@ const (
 )
 
 type (
-	regExistingMsg struct {
+	// regEventMsg is one event of the page's registration machine.
+	regEventMsg struct {
 		page int64
-		conn *steps.Connection
-		err  error
+		ev   steps.RegEvent
 	}
-	regPollMsg struct {
-		page int64
-		seq  int
-		out  steps.PollOutcome
-	}
-	regTickMsg struct {
-		page int64
-		seq  int
-	}
-	regCompleteMsg struct {
-		page int64
-		conn *steps.Connection
-		err  error
-		dc   *tenantapi.DeviceCredentials
-	}
-	regActionMsg struct {
-		page int64
-		err  error
-	}
-	regRecheckMsg struct{ page int64 }
-	regAskMsg     struct {
+	regAskMsg struct {
 		page   int64
 		prompt *steps.Prompt
 		err    error
-	}
-	regDemoMsg struct {
-		page int64
-		note string
-		err  error
 	}
 )
 
 func newRegPage(c *common, reg *steps.Registration, notice string, ran []steps.Event) *regPage {
 	ctx, cancel := context.WithCancel(context.Background())
-	p := &regPage{c: c, id: nextPageID(), reg: reg, notice: notice, ran: ran, ctx: ctx, cancel: cancel}
+	p := &regPage{c: c, id: nextPageID(), reg: reg, notice: notice, ran: ran, ctx: ctx, cancel: cancel,
+		cmds: make(chan steps.RegCommand, 16), events: make(chan steps.RegEvent, 16)}
 	// The hint about a larger window is said once per run, not on every screen.
 	p.qrHint, c.qrHintSaid = !c.qrHintSaid, true
 	if reg.Tenant == nil && c.tenantUser != nil && steps.SameHost(c.tenantUser.url, reg.URL) {
@@ -124,15 +95,13 @@ func newRegPage(c *common, reg *steps.Registration, notice string, ran []steps.E
 	if reg.Tenant != nil {
 		c.tenantUser = &tenantUserMemo{url: reg.URL, cr: *reg.Tenant}
 	}
+	p.canManage = reg.CanManage() // before the machine starts; it tells of changes
 	p.spinner = spinner.New(spinner.WithSpinner(waitSpinner))
 	return p
 }
 
 func (p *regPage) Init() tea.Cmd {
-	p.progress = p.reg.Progress()
-	p.timeline = append(steps.Timeline(nil), p.progress.Timeline...)
-	p.resumed = len(p.timeline) > 0
-	return tea.Batch(p.spinner.Tick, p.checkExisting())
+	return tea.Batch(p.spinner.Tick, p.run(), p.listen())
 }
 
 func (p *regPage) Update(msg tea.Msg) (page, tea.Cmd) {
@@ -141,38 +110,10 @@ func (p *regPage) Update(msg tea.Msg) (page, tea.Cmd) {
 		var cmd tea.Cmd
 		p.spinner, cmd = p.spinner.Update(msg)
 		return p, cmd
-	case regExistingMsg:
+	case regEventMsg:
 		if msg.page == p.id {
-			return p, p.onExisting(msg)
-		}
-	case regRecheckMsg:
-		if msg.page == p.id && p.ctx.Err() == nil {
-			return p, p.checkExisting()
-		}
-	case regPollMsg:
-		// A poll of an older chain (a new one starts after "c" or "a") is
-		// dropped, unless it brought the credentials: the tenant hands them
-		// out only once.
-		if msg.page == p.id && p.phase == regPolling && (msg.seq == p.seq || msg.out.Credentials != nil) {
-			return p, p.onPoll(msg.out)
-		}
-	case regTickMsg:
-		if msg.page == p.id && msg.seq == p.seq && p.phase == regPolling && p.ctx.Err() == nil {
-			return p, p.poll()
-		}
-	case regCompleteMsg:
-		if msg.page == p.id {
-			return p, p.onComplete(msg)
-		}
-	case regActionMsg:
-		if msg.page == p.id {
-			p.action = ""
-			if msg.err != nil {
-				p.actionErr = msg.err.Error()
-				return p, nil
-			}
-			p.actionErr = ""
-			return p, p.poll()
+			p.onEvent(msg.ev)
+			return p, p.listen()
 		}
 	case regAskMsg:
 		if msg.page == p.id {
@@ -181,16 +122,6 @@ func (p *regPage) Update(msg tea.Msg) (page, tea.Cmd) {
 	case fieldCheckedMsg:
 		if msg.page == p.id && p.asking != nil {
 			return p, p.onAskOutcome(p.asking.onChecked(msg))
-		}
-	case regDemoMsg:
-		if msg.page == p.id {
-			p.action = ""
-			if msg.err != nil {
-				p.actionErr = msg.err.Error()
-				return p, nil
-			}
-			p.actionErr, p.demoNote = "", msg.note
-			return p, p.poll()
 		}
 	case tea.KeyPressMsg:
 		if p.asking != nil {

@@ -40,7 +40,7 @@ func (p *regPage) view(withSteps bool) string {
 	}
 	line("")
 	if p.resumed {
-		line(s.Dim.Render("Resumed the registration started " + p.progress.Started.Format("2006-01-02 15:04:05")))
+		line(s.Dim.Render("Resumed the registration started " + p.started.Format("2006-01-02 15:04:05")))
 	}
 	if p.phase == regChecking {
 		line(p.spinner.View() + " Checking the stored device credentials…")
@@ -128,12 +128,12 @@ func (p *regPage) stateView() string {
 		line("Press " + s.Key.Render("c") + " to create the registration request now, or register the ID in Device Management.")
 	case p.canAccept():
 		line("Press " + s.Key.Render("a") + " to accept the device now, or accept it in Device Management.")
-	case !p.reg.CanManage():
+	case !p.canManage:
 		line("Press " + s.Key.Render("u") + " to give a tenant user who may register devices (then c and a work here), or register and " +
 			"accept the ID in Device Management > Registration: this screen continues by itself.")
 		line(s.Dim.Render("Without a tenant user this console only sees \"not accepted yet\"."))
 	}
-	if p.c.demoOperator != nil && p.action == "" && !p.reg.CanManage() {
+	if p.c.demoOperator != nil && p.action == "" && !p.canManage {
 		line(s.Banner.Render("DEMO ") + "No web UI in the demo: o does the tenant operator's next step (register, then accept).")
 	}
 	if p.retrying == "" && !p.nextAt.IsZero() {

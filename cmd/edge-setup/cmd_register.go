@@ -92,7 +92,6 @@ func runRegister(ctx context.Context, g *globals, args []string, stdout, stderr 
 		}
 		return code
 	}
-	createAsked := create
 	if timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, timeout)
@@ -104,38 +103,37 @@ func runRegister(ctx context.Context, g *globals, args []string, stdout, stderr 
 	line("device %s, tenant %s", reg.DeviceID, reg.URL)
 	var lastProblem error // the last real reason, for the --timeout message
 	status := ""
-	onUpdate := func(u steps.WaitUpdate) {
-		switch {
-		case u.Resumed != nil:
-			line("resumed the registration started %s (last status: %s)", u.Resumed.UTC().Format(time.RFC3339), u.Status)
-		case u.Retrying != nil:
-			lastProblem = u.Retrying
-			line("retrying in %s: %s", u.Next.Round(time.Second), u.Retrying)
-		case u.Warning != nil:
-			lastProblem = u.Warning
-			line("warning: %s", u.Warning)
-		case u.Status != "":
-			status, lastProblem = u.Status, nil
-			line("%s", u.Status)
-			if u.Status == steps.StatusNotRegistered && create {
-				create = false
-				reportAction(line, "registration request created", reg.CreateRequest(ctx))
+	// The machine decides (--create also registers a lost request again);
+	// this prints its events.
+	m := &steps.RegistrationMachine{Reg: reg, Auto: steps.RegAuto{Create: create, Accept: accept, RegisterAgain: create}, Emit: func(ev steps.RegEvent) {
+		switch ev := ev.(type) {
+		case steps.RegResumed:
+			line("resumed the registration started %s (last status: %s)", ev.Started.UTC().Format(time.RFC3339), ev.Timeline.Current())
+		case steps.RegRetrying:
+			lastProblem = ev.Err
+			line("retrying in %s: %s", ev.Next.Round(time.Second), ev.Err)
+		case steps.RegWarning:
+			if errors.Is(ev.Err, steps.ErrCredentialsLost) {
+				line("registration lost: %s", ev.Err)
+				return
 			}
-			if u.Status == steps.StatusPending && accept {
-				reportAction(line, "acceptance sent as the tenant user", reg.Accept(ctx))
+			lastProblem = ev.Err
+			line("warning: %s", ev.Err)
+		case steps.RegTenantWarning:
+			lastProblem = ev.Err
+			line("warning: %s", ev.Err)
+		case steps.RegStatusChanged:
+			status, lastProblem = ev.Status, nil
+			line("%s", ev.Status)
+		case steps.RegActionDone:
+			if done := registerActionDone[ev.Action]; done != "" {
+				line("%s", done)
 			}
+		case steps.RegActionFailed:
+			line("error: %s", ev.Err)
 		}
-	}
-	conn, err := reg.Wait(ctx, onUpdate, nil)
-	for errors.Is(err, steps.ErrCredentialsLost) && reg.CanManage() && createAsked {
-		line("registration lost: %s", err)
-		if aerr := reg.RegisterAgain(ctx); aerr != nil {
-			line("error: %s", aerr)
-			break
-		}
-		line("deleted the device request and created it again; waiting for the acceptance")
-		conn, err = reg.Wait(ctx, onUpdate, nil)
-	}
+	}}
+	conn, err := m.Run(ctx, nil)
 	switch {
 	case err == nil:
 		line("connected: tenant %s, managed object %s; %s", conn.TenantID, conn.ManagedObjectID, credentialsNote(conn))
@@ -160,44 +158,33 @@ func runRegister(ctx context.Context, g *globals, args []string, stdout, stderr 
 	return exitFailed
 }
 
-func reportAction(line func(string, ...any), done string, err error) {
-	if err != nil {
-		line("error: %s", err)
-		return
-	}
-	line("%s", done)
+// registerActionDone is what `register --wait` prints when an action succeeded.
+var registerActionDone = map[steps.RegAction]string{
+	steps.RegCreate:        "registration request created",
+	steps.RegAccept:        "acceptance sent as the tenant user",
+	steps.RegRegisterAgain: "deleted the device request and created it again; waiting for the acceptance",
 }
 
-// registerOnce reports the state with one check: exit 0 when connected.
+// registerOnce reports the state with one check (the machine without
+// waiting): exit 0 when connected.
 func registerOnce(ctx context.Context, reg *steps.Registration, stdout, stderr io.Writer) int {
-	conn, err := reg.CheckExisting(ctx)
-	if err == nil {
-		fmt.Fprintf(stdout, "connected: tenant %s, managed object %s; %s\n", conn.TenantID, conn.ManagedObjectID, credentialsNote(conn))
-		return exitOK
-	}
-	if !errors.Is(err, steps.ErrNoCredentials) && !errors.Is(err, steps.ErrCredentialsInvalid) {
-		fmt.Fprintln(stderr, "edge-setup register:", err)
-		return exitFailed
-	}
-	out := reg.PollOnce(ctx, 0, 0)
-	switch {
-	case out.Fatal != nil:
-		fmt.Fprintln(stderr, "edge-setup register:", out.Fatal)
-		return exitFailed
-	case out.Retrying != nil:
-		fmt.Fprintln(stderr, "edge-setup register:", out.Retrying)
-		return exitFailed
-	case out.Credentials != nil:
-		conn, err := reg.Complete(ctx, out.Credentials)
-		if err != nil {
-			fmt.Fprintln(stderr, "edge-setup register:", err)
-			return exitFailed
+	status := ""
+	m := &steps.RegistrationMachine{Reg: reg, Once: true, Emit: func(ev steps.RegEvent) {
+		if p, ok := ev.(steps.RegPolled); ok {
+			status = p.Status
 		}
+	}}
+	conn, err := m.Run(ctx, nil)
+	switch {
+	case err == nil:
 		fmt.Fprintf(stdout, "connected: tenant %s, managed object %s; %s\n", conn.TenantID, conn.ManagedObjectID, credentialsNote(conn))
 		return exitOK
+	case errors.Is(err, steps.ErrNotConnectedYet):
+		fmt.Fprintf(stdout, "%s: device %s; register it at %s (use --wait to wait for acceptance)\n", status, reg.DeviceID, reg.RegisterLink())
+		return exitTimeout
 	}
-	fmt.Fprintf(stdout, "%s: device %s; register it at %s (use --wait to wait for acceptance)\n", out.Status, reg.DeviceID, reg.RegisterLink())
-	return exitTimeout
+	fmt.Fprintln(stderr, "edge-setup register:", err)
+	return exitFailed
 }
 
 // credentialsNote says where the credentials are and whether the agent uses them.

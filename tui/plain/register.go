@@ -29,39 +29,36 @@ func (u *UI) register(ctx context.Context, reg *steps.Registration) error {
 		u.println("Register the ID in Device Management > Registration and accept it there; this waits by itself.")
 	}
 	u.println("Waiting (Ctrl+C stops waiting; the configuration stays saved).")
-	onUpdate := func(up steps.WaitUpdate) {
-		switch {
-		case up.Resumed != nil:
-			u.printf("%s  resumed the registration started %s (last status: %s)\n", u.clock(), up.Resumed.Format("2006-01-02 15:04:05"), up.Status)
-		case up.Retrying != nil:
-			u.printf("%s  ! %s (retrying in %s)\n", u.clock(), up.Retrying, up.Next.Round(time.Second))
-		case up.Warning != nil:
-			u.printf("%s  ! %s\n", u.clock(), up.Warning)
-		case up.Status != "":
-			u.printf("%s  %s\n", u.clock(), up.Status)
-			if up.Status == steps.StatusNotRegistered && create {
-				create = false
-				u.act("registration request created", reg.CreateRequest(ctx))
+	// The machine decides; this prints its events. Its one question (register
+	// a lost request again?) is answered on the channel it then waits on.
+	answers := make(chan steps.RegCommand, 1)
+	againFailed := false
+	m := &steps.RegistrationMachine{Reg: reg, Auto: steps.RegAuto{Create: create, Accept: accept}, Emit: func(ev steps.RegEvent) {
+		switch ev := ev.(type) {
+		case steps.RegResumed:
+			u.printf("%s  resumed the registration started %s (last status: %s)\n", u.clock(), ev.Started.Format("2006-01-02 15:04:05"), ev.Timeline.Current())
+		case steps.RegRetrying:
+			u.printf("%s  ! %s (retrying in %s)\n", u.clock(), ev.Err, ev.Next.Round(time.Second))
+		case steps.RegWarning:
+			u.printf("%s  ! %s\n", u.clock(), ev.Err)
+		case steps.RegTenantWarning:
+			u.printf("%s  ! %s\n", u.clock(), ev.Err)
+		case steps.RegStatusChanged:
+			u.printf("%s  %s\n", u.clock(), ev.Status)
+		case steps.RegActionDone:
+			if done := plainActionDone[ev.Action]; done != "" {
+				u.act(done, nil)
 			}
-			if up.Status == steps.StatusPending && accept {
-				u.act("acceptance sent from this console", reg.Accept(ctx))
+		case steps.RegActionFailed:
+			u.act("", ev.Err)
+			againFailed = ev.Action == steps.RegRegisterAgain
+		case steps.RegFailed:
+			if ev.CanRegisterAgain {
+				answers <- u.registerAgain(ev.Err, againFailed)
 			}
 		}
-	}
-	conn, err := reg.Wait(ctx, onUpdate, nil)
-	for errors.Is(err, steps.ErrCredentialsLost) && reg.CanManage() {
-		u.println("  x " + err.Error())
-		again, yerr := u.yesNo("Delete the device request and register it again from this console? [Y/n]: ", true)
-		if yerr != nil || !again {
-			break
-		}
-		if aerr := reg.RegisterAgain(ctx); aerr != nil {
-			u.act("", aerr)
-			break
-		}
-		u.printf("%s  registration request created again; waiting for the acceptance\n", u.clock())
-		conn, err = reg.Wait(ctx, onUpdate, nil)
-	}
+	}}
+	conn, err := m.Run(ctx, answers)
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
 			u.println("Stopped waiting (the configuration stays saved): enter r at the menu to resume it.")
@@ -81,6 +78,27 @@ func (u *UI) register(ctx context.Context, reg *steps.Registration) error {
 		u.printf("Device credentials in %s (stored earlier, proved now).\n", steps.CredentialsPath)
 	}
 	return nil
+}
+
+// plainActionDone is what plain mode prints when an action succeeded.
+var plainActionDone = map[steps.RegAction]string{
+	steps.RegCreate:        "registration request created",
+	steps.RegAccept:        "acceptance sent from this console",
+	steps.RegRegisterAgain: "registration request created again; waiting for the acceptance",
+}
+
+// registerAgain asks whether a lost registration is registered again (not
+// after that already failed once).
+func (u *UI) registerAgain(lost error, failedBefore bool) steps.RegCommand {
+	if failedBefore {
+		return steps.RegCommand{Action: steps.RegGiveUp}
+	}
+	u.println("  x " + lost.Error())
+	again, err := u.yesNo("Delete the device request and register it again from this console? [Y/n]: ", true)
+	if err != nil || !again {
+		return steps.RegCommand{Action: steps.RegGiveUp}
+	}
+	return steps.RegCommand{Action: steps.RegRegisterAgain}
 }
 
 func (u *UI) act(done string, err error) {
