@@ -320,7 +320,7 @@ func (v fileValue) read(env *Env, key string) (fileValue, error) {
 	}
 	src := v.from.name
 	if v.from.kind == "env" {
-		s := env.getenv(src)
+		s := env.EnvVar(src)
 		if s == "" {
 			return v, fmt.Errorf("the environment variable %s is not set or empty", src)
 		}

@@ -86,7 +86,7 @@ func certificateFields(env *Env, domain func(Answers) string) []inputField {
 				Help: "PEM certificate (chain) for " + d + " or *." + parentDomain(d) + ", valid today",
 				Validate: func(s string) (string, error) {
 					s = strings.TrimSpace(s)
-					_, err := checkCertificateFile(env, s, d, env.now())
+					_, err := checkCertificateFile(env, s, d, env.CurrentTime())
 					return s, err
 				}}
 		}},
@@ -193,7 +193,7 @@ func installCertificates(ctx context.Context, env *Env, t *Tracker, x *fileTxn, 
 	certDst, keyDst, licDst := certTargets(domain, a[CfgLicence])
 	var cert, key, lic []byte
 	if err := t.Do("Check the certificate, key and licence", func() (string, error) {
-		c, err := checkCertificateFile(env, a[CfgCertificate], domain, env.now())
+		c, err := checkCertificateFile(env, a[CfgCertificate], domain, env.CurrentTime())
 		if err != nil {
 			return "", err
 		}

@@ -57,7 +57,7 @@ func (EdgeAgent) NextPrompt(env *Env, a Answers) (*Prompt, error) {
 			return nil, nil // check: no bootstrap password, no tenant user
 		}
 	}
-	if cfg.WithEnv(env.getenv).BootstrapPassword == "" && !a.Has(KeyBootstrapPassword) {
+	if cfg.WithEnv(env.EnvVar).BootstrapPassword == "" && !a.Has(KeyBootstrapPassword) {
 		return &Prompt{
 			Key:      KeyBootstrapPassword,
 			Text:     PromptBootstrapPassword,
@@ -74,7 +74,7 @@ func (EdgeAgent) NextPrompt(env *Env, a Answers) (*Prompt, error) {
 			Key:     KeyTenantUser,
 			Text:    PromptTenantUser,
 			Help:    "Optional: a user with device registration rights lets this console create and accept the request. Not stored.",
-			Default: env.getenv("C8Y_USER"),
+			Default: env.EnvVar("C8Y_USER"),
 			Validate: func(s string) (string, error) {
 				s = strings.TrimSpace(s)
 				if strings.ContainsAny(s, " \t:") {
@@ -253,7 +253,7 @@ func (EdgeAgent) NewRegistration(env *Env, a Answers) (*Registration, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg = cfg.WithEnv(env.getenv)
+	cfg = cfg.WithEnv(env.EnvVar)
 	url := cfg.URL
 	if a.Has(KeyCloudURL) {
 		url = a[KeyCloudURL]
@@ -303,7 +303,7 @@ func (EdgeAgent) NewRegistration(env *Env, a Answers) (*Registration, error) {
 // envTenantUser returns the tenant user from C8Y_USER/C8Y_PASSWORD (and
 // C8Y_TENANT), the names go-c8y-cli uses, or nil.
 func envTenantUser(env *Env) *tenantapi.Credentials {
-	user, pw := env.getenv("C8Y_USER"), env.getenv("C8Y_PASSWORD")
+	user, pw := env.EnvVar("C8Y_USER"), env.EnvVar("C8Y_PASSWORD")
 	if user == "" || pw == "" {
 		return nil
 	}
@@ -313,7 +313,7 @@ func envTenantUser(env *Env) *tenantapi.Credentials {
 
 // tenantUserCredentials accepts "user" or "tenantID/user".
 func tenantUserCredentials(env *Env, user, pw string) tenantapi.Credentials {
-	tenant := env.getenv("C8Y_TENANT")
+	tenant := env.EnvVar("C8Y_TENANT")
 	if t, u, ok := strings.Cut(user, "/"); ok {
 		tenant, user = t, u
 	}

@@ -158,7 +158,7 @@ func (m MicroserviceHosting) Run(ctx context.Context, env *Env, a Answers, emit 
 		}
 	}
 	if err := t.Do("Record the state", func() (string, error) {
-		return verb, env.Props.WriteState(MicroserviceHostingState, hostingState{Enabled: enable, ChangedAt: env.now().UTC()})
+		return verb, env.Props.WriteState(MicroserviceHostingState, hostingState{Enabled: enable, ChangedAt: env.CurrentTime().UTC()})
 	}); err != nil {
 		return fmt.Errorf("%w; the commands ran, so microservice hosting is %s, but the menu may still show the old state: fix the cause and run option 8 again (the commands are safe to repeat)", err, verb)
 	}

@@ -64,7 +64,7 @@ func NewDataBroker(env *Env, cloud *tenantapi.Credentials) (*databroker.Broker, 
 	if err != nil {
 		return nil, err
 	}
-	b := &databroker.Broker{Edge: &wire.Client{API: edge, As: admin}, CloudURL: cloudURL, Domain: domain, Now: env.now}
+	b := &databroker.Broker{Edge: &wire.Client{API: edge, As: admin}, CloudURL: cloudURL, Domain: domain, Now: env.CurrentTime}
 	if env.Cadence != nil {
 		b.PollEvery = env.Cadence.Ceiling // tests and benchmarks poll fast
 	}

@@ -112,7 +112,7 @@ func (RemoteAccess) NextPrompt(env *Env, a Answers) (*Prompt, error) {
 	}
 	if envTenantUser(env) == nil {
 		if !a.Has(KeyRATenantUser) {
-			def := env.getenv("C8Y_USER")
+			def := env.EnvVar("C8Y_USER")
 			help := "Creates the endpoints and tests the session as the browser would. Not stored."
 			if mem := env.rememberedTenantUser(); mem != nil {
 				def = mem.Login()

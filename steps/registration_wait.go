@@ -38,7 +38,7 @@ func (r *Registration) Wait(ctx context.Context, onUpdate func(WaitUpdate), slee
 	if sleep == nil {
 		sleep = clock.Sleep
 	}
-	now := r.Env.now
+	now := r.Env.CurrentTime
 	failures := 0
 	for {
 		conn, err := r.CheckExisting(ctx)

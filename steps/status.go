@@ -78,7 +78,7 @@ type HostingStatus struct {
 // by StatusCheckTimeout unless ctx has a deadline). It never writes a file,
 // locally or in the tenant.
 func GatherStatus(ctx context.Context, env *Env) Status {
-	s := Status{Schema: StatusSchema, Root: env.Root, CheckedAt: env.now().UTC(), Options: []OptionStatus{}}
+	s := Status{Schema: StatusSchema, Root: env.Root, CheckedAt: env.CurrentTime().UTC(), Options: []OptionStatus{}}
 	problem := func(err error) { s.Problems = append(s.Problems, err.Error()) }
 
 	id, err := readDeviceIDFile(env)
