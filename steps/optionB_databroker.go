@@ -69,7 +69,7 @@ func NewDataBroker(env *Env, cloud *tenantapi.Credentials) (*databroker.Broker, 
 		b.PollEvery = env.Cadence.Ceiling // tests and benchmarks poll fast
 	}
 	if cloud == nil {
-		cloud = envTenantUser(env)
+		cloud = EnvTenantUser(env)
 	}
 	if cloud != nil {
 		c, err := env.NewClient(cloudURL)

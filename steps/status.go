@@ -109,7 +109,7 @@ func GatherStatus(ctx context.Context, env *Env) Status {
 		s.Options = append(s.Options, o)
 	}
 
-	hs, err := loadHostingState(env)
+	hs, err := LoadHostingState(env)
 	if err != nil {
 		problem(fmt.Errorf("cannot read the microservice hosting state: %w", err))
 	}

@@ -225,37 +225,3 @@ func TestFIFOAndDevZeroInPlaceOfAFileNeverBlock(t *testing.T) {
 		t.Fatal("a read blocked on a FIFO")
 	}
 }
-
-// Apply stops on a signal that arrives while an option runs, even in a
-// sub-step that does not look at the context: the next sub-step and the
-// next option do not start (the README promises exit 130 between sub-steps).
-func TestApplyStopsBetweenSubStepsOnASignal(t *testing.T) {
-	w := stepstest.New(t)
-	writeHost(t, w, "/proc/cpuinfo", strings.Repeat("processor\t: 0\n", 4))
-	writeHost(t, w, "/proc/meminfo", "MemTotal:       16000000 kB\n")
-	data := "options:\n  - option: 8\n    hosting: enabled\n  - option: 7\n    answers:\n      cloud_url: \"\"\n"
-	plan, err := steps.LoadAnswers(context.Background(), w.Env, "a.yaml", []byte(data), steps.CheckOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var rec recorder
-	o := rec.options()
-	event := o.Event
-	done := 0
-	o.Event = func(n int, e steps.Event) {
-		event(n, e)
-		if e.Kind == steps.SubStepDone {
-			done++
-			cancel() // SIGTERM while the first sub-step finishes
-		}
-	}
-	err = steps.Apply(ctx, w.Env, plan, o)
-	if !errors.Is(err, steps.ErrInterrupted) {
-		t.Fatalf("Apply: %v, want ErrInterrupted", err)
-	}
-	if done != 1 || len(rec.starts) != 1 {
-		t.Errorf("%d sub-steps done, options started %v; want 1 and [8]:\n%s", done, rec.starts, rec.text())
-	}
-}

@@ -2,14 +2,16 @@ package main
 
 import (
 	"encoding/json"
-	"github.com/edge-setup/edge-setup/internal/demo"
 	"net"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/edge-setup/edge-setup/internal/demo"
+
 	"github.com/edge-setup/edge-setup/edgeprops"
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/answers"
 	"github.com/edge-setup/edge-setup/steps/remoteaccess"
 )
 
@@ -105,7 +107,7 @@ func TestApplyFirstDayInOneFile(t *testing.T) {
 		t.Fatalf("first run: %+v", first)
 	}
 	for _, o := range first.Options {
-		if o.Result != steps.ResultChanged || len(o.Changes) == 0 {
+		if o.Result != answers.ResultChanged || len(o.Changes) == 0 {
 			t.Errorf("first run, option %s: %+v", o.Option, o)
 		}
 	}
@@ -131,7 +133,7 @@ func TestApplyFirstDayInOneFile(t *testing.T) {
 		t.Errorf("second run changed something: %s", stdout)
 	}
 	for _, o := range second.Options {
-		if o.Result != steps.ResultUnchanged {
+		if o.Result != answers.ResultUnchanged {
 			t.Errorf("second run, option %s: %+v", o.Option, o)
 		}
 	}

@@ -1,4 +1,4 @@
-package steps
+package answers
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/edge-setup/edge-setup/steps"
 )
 
 // ErrRegistrationTimeout: `register: {wait: true}` ended before the Edge was connected.
@@ -21,7 +23,7 @@ type ApplyError struct {
 }
 
 func (e *ApplyError) Error() string {
-	return fmt.Sprintf("option %s (%s) failed: %v", optionName(e.Option), e.Title, e.Err)
+	return fmt.Sprintf("option %s (%s) failed: %v", steps.OptionName(e.Option), e.Title, e.Err)
 }
 
 func (e *ApplyError) Unwrap() error { return e.Err }
@@ -29,11 +31,11 @@ func (e *ApplyError) Unwrap() error { return e.Err }
 // ApplyOptions configure Apply.
 type ApplyOptions struct {
 	// Start hears each option before it runs, with its Confirm lines.
-	Start func(s Step, confirm []string)
+	Start func(s steps.Step, confirm []string)
 	// Event hears every event of every option (secrets of the file redacted).
-	Event func(option int, e Event)
+	Event func(option int, e steps.Event)
 	// Log records every event and result; nil logs nothing.
-	Log *ActionLog
+	Log *steps.ActionLog
 	// Sleep is the registration's timer (nil: real time).
 	Sleep func(context.Context, time.Duration) error
 	// NoRecheck skips checking the file again at the start of Apply. Leave
@@ -47,7 +49,7 @@ type ApplyOptions struct {
 // (an *ApplyError). Unless o.NoRecheck it first checks the file again against
 // the Edge as it is now (the caller holds the lock by then): problems then
 // come back as an *AnswersError and nothing is changed.
-func Apply(ctx context.Context, env *Env, plan *AnswersPlan, o ApplyOptions) error {
+func Apply(ctx context.Context, env *steps.Env, plan *AnswersPlan, o ApplyOptions) error {
 	if !o.NoRecheck {
 		fresh, err := LoadAnswers(ctx, env, plan.Name, plan.data, CheckOptions{Verify: plan.verify})
 		if err != nil {
@@ -57,8 +59,8 @@ func Apply(ctx context.Context, env *Env, plan *AnswersPlan, o ApplyOptions) err
 	}
 	log := o.Log
 	log.Redact(plan.secrets...)
-	show := func(n int) Emit {
-		return func(e Event) {
+	show := func(n int) steps.Emit {
+		return func(e steps.Event) {
 			if o.Event == nil {
 				return
 			}
@@ -87,7 +89,7 @@ func Apply(ctx context.Context, env *Env, plan *AnswersPlan, o ApplyOptions) err
 		wenv := rec.watch(env)
 		if ctx.Err() != nil {
 			// a signal between two options: the next one does not start
-			return fail(fmt.Errorf("%w before option %s (%w)", ErrInterrupted, res.Option, context.Cause(ctx)))
+			return fail(fmt.Errorf("%w before option %s (%w)", steps.ErrInterrupted, res.Option, context.Cause(ctx)))
 		}
 		if po.Deferred {
 			fresh, err := checkDeferred(ctx, env, po, plan)
@@ -101,7 +103,7 @@ func Apply(ctx context.Context, env *Env, plan *AnswersPlan, o ApplyOptions) err
 			if o.Start != nil {
 				o.Start(po.Step, nil)
 			}
-			emit(Event{Kind: SubStepSkipped, Name: title, Detail: po.Skip})
+			emit(steps.Event{Kind: steps.SubStepSkipped, Name: title, Detail: po.Skip})
 		} else {
 			if o.Start != nil {
 				o.Start(po.Step, po.Step.Confirm(env, po.Answers))
@@ -111,7 +113,7 @@ func Apply(ctx context.Context, env *Env, plan *AnswersPlan, o ApplyOptions) err
 			}
 			log.Finished(n, nil)
 		}
-		if n == DataBrokerNumber {
+		if n == steps.DataBrokerNumber {
 			if err := applyDataBrokerLink(ctx, wenv, po, emit, o.Sleep); err != nil {
 				return fail(err)
 			}
@@ -134,7 +136,7 @@ func Apply(ctx context.Context, env *Env, plan *AnswersPlan, o ApplyOptions) err
 
 // checkDeferred checks an option that depends on an earlier one of the file,
 // now that that one ran.
-func checkDeferred(ctx context.Context, env *Env, po PlannedOption, plan *AnswersPlan) (PlannedOption, error) {
+func checkDeferred(ctx context.Context, env *steps.Env, po PlannedOption, plan *AnswersPlan) (PlannedOption, error) {
 	c := &checker{env: env}
 	fresh := c.checkOption(ctx, po.src, nil, plan.verify)
 	if len(c.problems) > 0 {
@@ -168,45 +170,45 @@ func redact(s string, secrets []string) string {
 }
 
 // applyRegistration runs option 7's registration as the file asks.
-func applyRegistration(ctx context.Context, env *Env, po PlannedOption, emit, show Emit, log *ActionLog, sleep func(context.Context, time.Duration) error) error {
+func applyRegistration(ctx context.Context, env *steps.Env, po PlannedOption, emit, show steps.Emit, log *steps.ActionLog, sleep func(context.Context, time.Duration) error) error {
 	spec := po.Register
-	t := NewTrackerContext(ctx, emit)
+	t := steps.NewTrackerContext(ctx, emit)
 	const name = "Register with the tenant"
-	reg, err := EdgeAgent{}.NewRegistration(env, po.Answers)
+	reg, err := steps.EdgeAgent{}.NewRegistration(env, po.Answers)
 	if err == nil && reg == nil {
 		err = errors.New("remote management is disabled: there is no tenant to register with")
 	}
 	if err != nil {
-		t.Emit(Event{Kind: SubStepFailed, Name: name, Detail: err.Error()})
+		t.Emit(steps.Event{Kind: steps.SubStepFailed, Name: name, Detail: err.Error()})
 		return err
 	}
 	// Only an Edge that still has to be registered needs the tenant user:
 	// a rerun on a connected one creates and accepts nothing.
 	if (spec.Create || spec.Accept) && !reg.CanManage() && po.Skip == "" {
 		err := errors.New("create and accept need a tenant user: give tenant_user and tenant_password, or set C8Y_USER and C8Y_PASSWORD")
-		t.Emit(Event{Kind: SubStepFailed, Name: name, Detail: err.Error()})
+		t.Emit(steps.Event{Kind: steps.SubStepFailed, Name: name, Detail: err.Error()})
 		return err
 	}
 	status := func(s string) {
-		show(Event{Kind: Info, Name: "Registration", Detail: "registration: " + s})
+		show(steps.Event{Kind: steps.Info, Name: "Registration", Detail: "registration: " + s})
 		log.LogRegistration(s)
 	}
 	created, accepted := false, false
 	// act creates or accepts the request as the file asks; it reports
 	// whether it did.
 	act := func(st string) bool {
-		if st == StatusNotRegistered && spec.Create && !created {
+		if st == steps.StatusNotRegistered && spec.Create && !created {
 			created = t.Do("Create the registration request", func() (string, error) { return reg.DeviceID, reg.CreateRequest(ctx) }) == nil
 			return created
 		}
-		if st == StatusPending && spec.Accept && !accepted {
+		if st == steps.StatusPending && spec.Accept && !accepted {
 			accepted = t.Do("Accept the registration request", func() (string, error) { return reg.DeviceID, reg.Accept(ctx) }) == nil
 			return accepted
 		}
 		return false
 	}
-	connected := func(conn *Connection) error {
-		t.Emit(Event{Kind: SubStepDone, Name: name, Detail: fmt.Sprintf("connected: tenant %s, managed object %s", conn.TenantID, conn.ManagedObjectID)})
+	connected := func(conn *steps.Connection) error {
+		t.Emit(steps.Event{Kind: steps.SubStepDone, Name: name, Detail: fmt.Sprintf("connected: tenant %s, managed object %s", conn.TenantID, conn.ManagedObjectID)})
 		return nil
 	}
 	if !spec.Wait {
@@ -219,7 +221,7 @@ func applyRegistration(ctx context.Context, env *Env, po PlannedOption, emit, sh
 		defer cancel()
 	}
 	var lastProblem error // the last real reason, for the timeout message
-	conn, err := reg.Wait(wctx, func(u WaitUpdate) {
+	conn, err := reg.Wait(wctx, func(u steps.WaitUpdate) {
 		switch {
 		case u.Retrying != nil:
 			lastProblem = u.Retrying
@@ -241,20 +243,20 @@ func applyRegistration(ctx context.Context, env *Env, po PlannedOption, emit, sh
 	case ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded):
 		err = fmt.Errorf("%w (%s): register %s at %s, or run edge-setup register --wait later", ErrRegistrationTimeout, spec.Timeout, reg.DeviceID, reg.RegisterLink())
 	}
-	t.Emit(Event{Kind: SubStepFailed, Name: name, Detail: err.Error()})
+	t.Emit(steps.Event{Kind: steps.SubStepFailed, Name: name, Detail: err.Error()})
 	return err
 }
 
 // registerOnce is `register: {wait: false}`: one round, no waiting.
-func registerOnce(ctx context.Context, reg *Registration, t *Tracker, status func(string), act func(string) bool, connected func(*Connection) error) error {
+func registerOnce(ctx context.Context, reg *steps.Registration, t *steps.Tracker, status func(string), act func(string) bool, connected func(*steps.Connection) error) error {
 	const name = "Register with the tenant"
 	conn, err := reg.CheckExisting(ctx)
 	if err == nil {
-		status(StatusConnected)
+		status(steps.StatusConnected)
 		return connected(conn)
 	}
-	if !errors.Is(err, ErrNoCredentials) && !errors.Is(err, ErrCredentialsInvalid) {
-		t.Emit(Event{Kind: SubStepFailed, Name: name, Detail: err.Error()})
+	if !errors.Is(err, steps.ErrNoCredentials) && !errors.Is(err, steps.ErrCredentialsInvalid) {
+		t.Emit(steps.Event{Kind: steps.SubStepFailed, Name: name, Detail: err.Error()})
 		return err
 	}
 	last := ""
@@ -262,19 +264,19 @@ func registerOnce(ctx context.Context, reg *Registration, t *Tracker, status fun
 		out := reg.PollOnce(ctx, 0, 0)
 		switch {
 		case out.Fatal != nil:
-			t.Emit(Event{Kind: SubStepFailed, Name: name, Detail: out.Fatal.Error()})
+			t.Emit(steps.Event{Kind: steps.SubStepFailed, Name: name, Detail: out.Fatal.Error()})
 			return out.Fatal
 		case out.Retrying != nil:
-			t.Emit(Event{Kind: SubStepFailed, Name: name, Detail: out.Retrying.Error()})
+			t.Emit(steps.Event{Kind: steps.SubStepFailed, Name: name, Detail: out.Retrying.Error()})
 			return out.Retrying
 		case out.Credentials != nil:
-			status(StatusAccepted)
+			status(steps.StatusAccepted)
 			conn, err := reg.Complete(ctx, out.Credentials)
 			if err != nil {
-				t.Emit(Event{Kind: SubStepFailed, Name: name, Detail: err.Error()})
+				t.Emit(steps.Event{Kind: steps.SubStepFailed, Name: name, Detail: err.Error()})
 				return err
 			}
-			status(StatusConnected)
+			status(steps.StatusConnected)
 			return connected(conn)
 		}
 		if out.Status != last {
