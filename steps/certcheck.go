@@ -25,7 +25,7 @@ const (
 // checkCertificateFile reads a PEM certificate (chain) for domain and
 // returns its leaf.
 func checkCertificateFile(env *Env, typed, domain string, now time.Time) (*x509.Certificate, error) {
-	data, err := readOperatorFile(env, typed, "SSL certificate file")
+	data, err := ReadOperatorFile(env, typed, "SSL certificate file")
 	if err != nil {
 		return nil, err
 	}
@@ -89,11 +89,11 @@ func parentDomain(d string) string {
 // checkKeyFile reads the private key and checks that it belongs to the
 // certificate in certTyped.
 func checkKeyFile(env *Env, typed, certTyped string) error {
-	key, err := readOperatorFile(env, typed, "SSL certificate key file")
+	key, err := ReadOperatorFile(env, typed, "SSL certificate key file")
 	if err != nil {
 		return err
 	}
-	certData, err := readOperatorFile(env, certTyped, "SSL certificate file")
+	certData, err := ReadOperatorFile(env, certTyped, "SSL certificate file")
 	if err != nil {
 		return fmt.Errorf("the certificate %s cannot be read any more: %v", certTyped, err)
 	}
@@ -125,7 +125,7 @@ func checkKeyPEM(key, cert []byte, name, certName string) error {
 // certificate or key picked by mistake. Its file name is kept when it is
 // installed (the platform expects it as issued).
 func checkLicenceFile(env *Env, typed string) error {
-	data, err := readOperatorFile(env, typed, "licence file")
+	data, err := ReadOperatorFile(env, typed, "licence file")
 	if err != nil {
 		return err
 	}

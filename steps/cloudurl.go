@@ -37,7 +37,7 @@ func NormalizeCloudURL(input string) (string, error) {
 	switch scheme {
 	case "https":
 	case "http":
-		if !isLoopbackHost(host) {
+		if !IsLoopbackHost(host) {
 			return "", errors.New("http:// is only allowed for a tenant on this machine (localhost): use https://")
 		}
 	default:
@@ -88,7 +88,8 @@ func NormalizeCloudURL(input string) (string, error) {
 // ValidateCloudURL is NormalizeCloudURL as a Prompt.Validate.
 func ValidateCloudURL(input string) (string, error) { return NormalizeCloudURL(input) }
 
-func isLoopbackHost(h string) bool {
+// IsLoopbackHost reports whether h is localhost or a loopback address.
+func IsLoopbackHost(h string) bool {
 	if strings.EqualFold(h, "localhost") {
 		return true
 	}

@@ -40,7 +40,7 @@ func RecordCompletion(env *Env, n int) error {
 	if err != nil {
 		return err
 	}
-	c.Options[strconv.Itoa(n)] = OptionCompletion{At: env.now().UTC(), Version: env.Version}
+	c.Options[strconv.Itoa(n)] = OptionCompletion{At: env.CurrentTime().UTC(), Version: env.Version}
 	if err := env.Props.WriteState(CompletionState, c); err != nil {
 		return fmt.Errorf("recording that option %s completed: %w", OptionName(n), err)
 	}

@@ -23,5 +23,5 @@ const (
 
 // Answers keys that are not config.dat keys.
 const (
-	keyPasswordAgain = "tenant.admin.password.again"
+	KeyPasswordAgain = "tenant.admin.password.again"
 )

@@ -151,14 +151,14 @@ func run(t *testing.T, env *Env, s Step, a Answers) ([]Event, error) {
 	var evs []Event
 	err := s.Run(context.Background(), env, a, func(e Event) { evs = append(evs, e) })
 	for _, e := range evs {
-		for _, k := range []string{CfgAdminPassword, keyPasswordAgain} {
+		for _, k := range []string{CfgAdminPassword, KeyPasswordAgain} {
 			if a[k] != "" && (strings.Contains(e.Detail, a[k]) || strings.Contains(e.Name, a[k])) {
 				t.Fatalf("event %+v shows a password", e)
 			}
 		}
 	}
 	if err != nil {
-		for _, k := range []string{CfgAdminPassword, keyPasswordAgain} {
+		for _, k := range []string{CfgAdminPassword, KeyPasswordAgain} {
 			if a[k] != "" && strings.Contains(err.Error(), a[k]) {
 				t.Fatalf("error shows a password: %v", err)
 			}

@@ -44,14 +44,16 @@ type Env struct {
 // then planned, not run.
 func (e *Env) Sandboxed() bool { return e.Root != "/" && e.Root != "" }
 
-func (e *Env) getenv(k string) string {
+// EnvVar is the environment variable k as this run sees it ("" when unset or no Getenv).
+func (e *Env) EnvVar(k string) string {
 	if e.Getenv == nil {
 		return ""
 	}
 	return e.Getenv(k)
 }
 
-func (e *Env) now() time.Time {
+// CurrentTime is the run's clock (Now, or the wall clock).
+func (e *Env) CurrentTime() time.Time {
 	if e.Now == nil {
 		return time.Now()
 	}

@@ -76,9 +76,9 @@ func readRootFile(env *Env, hostPath string, max int64) ([]byte, error) {
 	return edgeprops.ReadFileUnder(envRoot(env), rootPath(env, hostPath), max)
 }
 
-// readOperatorFile reads a file the operator named, with an error text that
+// ReadOperatorFile reads a file the operator named, with an error text that
 // says what is wrong with the path.
-func readOperatorFile(env *Env, typed, what string) ([]byte, error) {
+func ReadOperatorFile(env *Env, typed, what string) ([]byte, error) {
 	typed = strings.TrimSpace(typed)
 	if typed == "" {
 		return nil, fmt.Errorf("enter the path of the %s", what)
@@ -152,7 +152,7 @@ func inputFilePrompt(env *Env, text string) *Prompt {
 
 // loadParamFile reads and parses the parameter file the operator named.
 func loadParamFile(env *Env, typed string) (map[string]string, error) {
-	if _, err := readOperatorFile(env, typed, "parameter file"); err != nil {
+	if _, err := ReadOperatorFile(env, typed, "parameter file"); err != nil {
 		return nil, err
 	}
 	params, err := edgeprops.ParseKeyValueFile(HostPath(env, typed)) // read again: the check above already refused links and devices

@@ -41,7 +41,7 @@ func TestOperatorFilesRefuseDevicesFIFOsAndLinks(t *testing.T) {
 			dir:         "is a directory",
 			big:         "too large",
 		} {
-			if _, err := readOperatorFile(env, path, "SSL certificate file"); err == nil || !strings.Contains(err.Error(), want) {
+			if _, err := ReadOperatorFile(env, path, "SSL certificate file"); err == nil || !strings.Contains(err.Error(), want) {
 				t.Errorf("%s: %v, want %q", path, err, want)
 			}
 		}
@@ -64,10 +64,10 @@ func TestOperatorFilesStayUnderASandboxRoot(t *testing.T) {
 		t.Fatal(err)
 	}
 	env := &Env{Root: root}
-	if _, err := readOperatorFile(env, "/certs/host.key", "SSL certificate key file"); err == nil || !strings.Contains(err.Error(), "outside the root directory") {
+	if _, err := ReadOperatorFile(env, "/certs/host.key", "SSL certificate key file"); err == nil || !strings.Contains(err.Error(), "outside the root directory") {
 		t.Errorf("read through a link out of the root: %v", err)
 	}
-	if _, err := readOperatorFile(env, "/../../etc/passwd", "licence file"); err == nil {
+	if _, err := ReadOperatorFile(env, "/../../etc/passwd", "licence file"); err == nil {
 		t.Error("a path climbing out of the root was read")
 	}
 }

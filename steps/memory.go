@@ -46,7 +46,7 @@ func option7User(env *Env, user string) *tenantapi.Credentials {
 	if mem == nil || user == "" {
 		return nil
 	}
-	cr := tenantUserCredentials(env, user, "")
+	cr := TenantUserCredentials(env, user, "")
 	if cr.User != mem.User || (cr.Tenant != "" && cr.Tenant != mem.Tenant) {
 		return nil
 	}

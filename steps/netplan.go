@@ -35,11 +35,11 @@ var NetplanApply = Command{Name: "netplan", Args: []string{"apply"}, Timeout: 90
 // virtualIfacePrefixes are interfaces that are never the VM's own network.
 var virtualIfacePrefixes = []string{"docker", "veth", "br-", "cni", "flannel"}
 
-// primaryInterface finds the VM's network interface: the entries of
+// PrimaryInterface finds the VM's network interface: the entries of
 // <root>/sys/class/net without loopback, Docker, bridge and Kubernetes
 // interfaces, preferring the one that carries the default route in
 // <root>/proc/net/route. It also says how it chose.
-func primaryInterface(env *Env) (name, why string, err error) {
+func PrimaryInterface(env *Env) (name, why string, err error) {
 	dir := rootPath(env, "/sys/class/net")
 	entries, err := edgeprops.NewRoot(envRoot(env)).ReadDir(dir)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -113,8 +113,8 @@ type netplanNameservers struct {
 	Addresses []string `yaml:"addresses"`
 }
 
-// renderNetplan returns the netplan file for a static IPv4 setup.
-func renderNetplan(iface, ip string, prefix int, gateway, dns string) ([]byte, error) {
+// RenderNetplan returns the netplan file for a static IPv4 setup.
+func RenderNetplan(iface, ip string, prefix int, gateway, dns string) ([]byte, error) {
 	cfg := netplanConfig{Network: netplanNetwork{
 		Version:  2,
 		Renderer: "networkd",
@@ -192,8 +192,8 @@ func readDockerDaemon(env *Env) (map[string]any, error) {
 	return m, nil
 }
 
-// currentDockerBridge is the configured bip, or Docker's default.
-func currentDockerBridge(env *Env) (string, error) {
+// CurrentDockerBridge is the configured bip, or Docker's default.
+func CurrentDockerBridge(env *Env) (string, error) {
 	m, err := readDockerDaemon(env)
 	if err != nil {
 		return "", err

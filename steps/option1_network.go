@@ -31,12 +31,12 @@ func (Network) Available(env *Env) error {
 	if err := refuseOverSSH(env, 1); err != nil {
 		return err
 	}
-	_, _, err := primaryInterface(env)
+	_, _, err := PrimaryInterface(env)
 	return err
 }
 
 func (Network) NextPrompt(env *Env, a Answers) (*Prompt, error) {
-	current, err := currentDockerBridge(env)
+	current, err := CurrentDockerBridge(env)
 	if err != nil {
 		return nil, err
 	}
@@ -80,7 +80,7 @@ func (Network) NextPrompt(env *Env, a Answers) (*Prompt, error) {
 
 func (Network) Confirm(env *Env, a Answers) []string {
 	prefix, _ := ParseNetmask(a[CfgNetmask])
-	iface, why, err := primaryInterface(env)
+	iface, why, err := PrimaryInterface(env)
 	if err != nil {
 		return []string{"No network interface found: " + err.Error()}
 	}
@@ -92,7 +92,7 @@ func (Network) Confirm(env *Env, a Answers) []string {
 	if exists(env, oldNetplanFile) {
 		lines = append(lines, "Remove "+oldNetplanFile+" (written by an earlier edge-setup; its address would be added to the new one)")
 	}
-	if cur, err := currentDockerBridge(env); err == nil && cur == a[CfgDockerBridge] {
+	if cur, err := CurrentDockerBridge(env); err == nil && cur == a[CfgDockerBridge] {
 		lines = append(lines, "Docker bridge stays "+cur)
 	} else {
 		lines = append(lines, fmt.Sprintf("Docker bridge (bip in %s): %s -> %s", DockerDaemonFile, cur, a[CfgDockerBridge]))
@@ -113,7 +113,7 @@ func (Network) Run(ctx context.Context, env *Env, a Answers, emit Emit) error {
 	if err := t.Do("Find the network interface", func() (string, error) {
 		var why string
 		var err error
-		iface, why, err = primaryInterface(env)
+		iface, why, err = PrimaryInterface(env)
 		return iface + " (" + why + ")", err
 	}); err != nil {
 		return err
@@ -130,7 +130,7 @@ func (Network) Run(ctx context.Context, env *Env, a Answers, emit Emit) error {
 		}
 	}
 	if err := t.Do("Write "+NetplanFile, func() (string, error) {
-		data, err := renderNetplan(iface, a[CfgNetworkIP], prefix, a[CfgGateway], a[CfgDNS])
+		data, err := RenderNetplan(iface, a[CfgNetworkIP], prefix, a[CfgGateway], a[CfgDNS])
 		if err != nil {
 			return "", err
 		}

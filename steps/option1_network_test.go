@@ -51,7 +51,7 @@ func TestNetworkRefusedOverSSH(t *testing.T) {
 
 func TestPrimaryInterface(t *testing.T) {
 	te := newTestEnv(t)
-	if _, _, err := primaryInterface(te.Env); err == nil || !strings.Contains(err.Error(), "no Ethernet interface was found") {
+	if _, _, err := PrimaryInterface(te.Env); err == nil || !strings.Contains(err.Error(), "no Ethernet interface was found") {
 		t.Fatalf("no interfaces: %v", err)
 	}
 	netFixtures(t, te, "lo", "docker0", "veth1a2b", "br-0123", "cni0", "flannel.1")
@@ -59,15 +59,15 @@ func TestPrimaryInterface(t *testing.T) {
 		t.Fatal("only virtual interfaces: available")
 	}
 	netFixtures(t, te, "ens160")
-	if name, why, err := primaryInterface(te.Env); name != "ens160" || why != "the only network interface" || err != nil {
+	if name, why, err := PrimaryInterface(te.Env); name != "ens160" || why != "the only network interface" || err != nil {
 		t.Fatalf("%s %s %v", name, why, err)
 	}
 	netFixtures(t, te, "ens192")
-	if name, _, _ := primaryInterface(te.Env); name != "ens160" {
+	if name, _, _ := PrimaryInterface(te.Env); name != "ens160" {
 		t.Fatalf("no route: %s, want the first", name)
 	}
 	te.write(t, "/proc/net/route", routeTable)
-	if name, why, _ := primaryInterface(te.Env); name != "ens192" || why != "it carries the default route" {
+	if name, why, _ := PrimaryInterface(te.Env); name != "ens192" || why != "it carries the default route" {
 		t.Fatalf("with route: %s (%s)", name, why)
 	}
 }

@@ -41,12 +41,12 @@ func (PostInstall) NextPrompt(env *Env, a Answers) (*Prompt, error) {
 		{Key: CfgAdminPassword, Param: CfgAdminPassword, Prompt: func(Answers) *Prompt {
 			return newPasswordPrompt(CfgAdminPassword, PromptAdminPassword, sameAsStored(cfg))
 		}},
-		{Key: keyPasswordAgain, FromFile: func(params map[string]string, a Answers) (string, bool) {
+		{Key: KeyPasswordAgain, FromFile: func(params map[string]string, a Answers) (string, bool) {
 			// A password accepted from the file needs no re-entry.
 			v, ok := params[CfgAdminPassword]
 			return v, ok && v == a[CfgAdminPassword]
 		}, Prompt: func(a Answers) *Prompt {
-			return reenterPasswordPrompt(keyPasswordAgain, CfgAdminPassword, a)
+			return reenterPasswordPrompt(KeyPasswordAgain, CfgAdminPassword, a)
 		}},
 		{Key: CfgDomain, Param: CfgDomain, Prompt: func(Answers) *Prompt {
 			return &Prompt{Key: CfgDomain, Text: PromptDomain, Default: configured,
@@ -86,7 +86,7 @@ func certificateFields(env *Env, domain func(Answers) string) []inputField {
 				Help: "PEM certificate (chain) for " + d + " or *." + parentDomain(d) + ", valid today",
 				Validate: func(s string) (string, error) {
 					s = strings.TrimSpace(s)
-					_, err := checkCertificateFile(env, s, d, env.now())
+					_, err := checkCertificateFile(env, s, d, env.CurrentTime())
 					return s, err
 				}}
 		}},
@@ -136,7 +136,7 @@ func (PostInstall) Confirm(env *Env, a Answers) []string {
 
 // certificateConfirm lists the file installs of options 2 and 3.
 func certificateConfirm(env *Env, a Answers, domain string) []string {
-	certDst, keyDst, licDst := certTargets(domain, a[CfgLicence])
+	certDst, keyDst, licDst := CertTargets(domain, a[CfgLicence])
 	return []string{
 		fmt.Sprintf("Install the SSL certificate %s as %s", a[CfgCertificate], certDst),
 		fmt.Sprintf("Install the SSL certificate key %s as %s (mode 0600)", a[CfgCertKey], keyDst),
@@ -180,8 +180,8 @@ const EdgeCertDir = "/opt/c8y/certs"
 // certificate; reload-or-restart also works when it is not running yet.
 var WebServerReload = Command{Name: "systemctl", Args: []string{"reload-or-restart", "nginx"}}
 
-// certTargets are the host paths of the installed files.
-func certTargets(domain, licenceTyped string) (cert, key, licence string) {
+// CertTargets are the host paths of the installed files.
+func CertTargets(domain, licenceTyped string) (cert, key, licence string) {
 	return EdgeCertDir + "/" + domain + ".crt", EdgeCertDir + "/" + domain + ".key", EdgeCertDir + "/" + filepath.Base(licenceTyped)
 }
 
@@ -190,10 +190,10 @@ func certTargets(domain, licenceTyped string) (cert, key, licence string) {
 // option's own keys) and reloads the web server. On failure every file is
 // restored.
 func installCertificates(ctx context.Context, env *Env, t *Tracker, x *fileTxn, a Answers, domain string, edit func(*edgeprops.ConfigDat) error) error {
-	certDst, keyDst, licDst := certTargets(domain, a[CfgLicence])
+	certDst, keyDst, licDst := CertTargets(domain, a[CfgLicence])
 	var cert, key, lic []byte
 	if err := t.Do("Check the certificate, key and licence", func() (string, error) {
-		c, err := checkCertificateFile(env, a[CfgCertificate], domain, env.now())
+		c, err := checkCertificateFile(env, a[CfgCertificate], domain, env.CurrentTime())
 		if err != nil {
 			return "", err
 		}
@@ -203,9 +203,9 @@ func installCertificates(ctx context.Context, env *Env, t *Tracker, x *fileTxn, 
 		if err := checkLicenceFile(env, a[CfgLicence]); err != nil {
 			return "", err
 		}
-		cert, _ = readOperatorFile(env, a[CfgCertificate], "SSL certificate file")
-		key, _ = readOperatorFile(env, a[CfgCertKey], "SSL certificate key file")
-		lic, _ = readOperatorFile(env, a[CfgLicence], "licence file")
+		cert, _ = ReadOperatorFile(env, a[CfgCertificate], "SSL certificate file")
+		key, _ = ReadOperatorFile(env, a[CfgCertKey], "SSL certificate key file")
+		lic, _ = ReadOperatorFile(env, a[CfgLicence], "licence file")
 		return "certificate valid until " + c.NotAfter.UTC().Format("2006-01-02"), nil
 	}); err != nil {
 		return fmt.Errorf("%w; nothing was changed", err)

@@ -102,7 +102,7 @@ func TestPostInstallConsoleValidation(t *testing.T) {
 	var texts []string
 	for _, p := range shown {
 		texts = append(texts, p.Text)
-		if (p.Key == CfgAdminPassword || p.Key == keyPasswordAgain) && !p.Secret {
+		if (p.Key == CfgAdminPassword || p.Key == KeyPasswordAgain) && !p.Secret {
 			t.Errorf("%s is not secret", p.Key)
 		}
 	}
@@ -228,7 +228,7 @@ func TestPostInstallFileMode(t *testing.T) {
 	)
 	cert := shown[len(shown)-1]
 	wantContains(t, cert.Note, "ssl.certificate in /root/params.txt is not usable (/tmp/missing.crt does not exist")
-	if a[CfgAdminPassword] != testPassword || a[keyPasswordAgain] != testPassword || a[CfgCertKey] != "/tmp/edge.key" || a[CfgCloudURL] != "" || !a.Has(CfgCloudURL) {
+	if a[CfgAdminPassword] != testPassword || a[KeyPasswordAgain] != testPassword || a[CfgCertKey] != "/tmp/edge.key" || a[CfgCloudURL] != "" || !a.Has(CfgCloudURL) {
 		t.Fatalf("answers from the file missing: %v", a.Has(CfgAdminPassword))
 	}
 	mustRun(t, te.Env, PostInstall{}, a)

@@ -64,8 +64,8 @@ func (PostUpgrade) NextPrompt(env *Env, a Answers) (*Prompt, error) {
 		p.Note = problem + ". Enter a new one."
 		return p, nil
 	}
-	if !a.Has(keyPasswordAgain) {
-		return reenterPasswordPrompt(keyPasswordAgain, CfgAdminPassword, a), nil
+	if !a.Has(KeyPasswordAgain) {
+		return reenterPasswordPrompt(KeyPasswordAgain, CfgAdminPassword, a), nil
 	}
 	return nil, nil
 }

@@ -61,8 +61,8 @@ func (TenantPassword) NextPrompt(env *Env, a Answers) (*Prompt, error) {
 	if !a.Has(CfgAdminPassword) {
 		return newPasswordPrompt(CfgAdminPassword, PromptNewAdminPassword, notReused(env, cr.Password)), nil
 	}
-	if !a.Has(keyPasswordAgain) {
-		return reenterPasswordPrompt(keyPasswordAgain, CfgAdminPassword, a), nil
+	if !a.Has(KeyPasswordAgain) {
+		return reenterPasswordPrompt(KeyPasswordAgain, CfgAdminPassword, a), nil
 	}
 	return nil, nil
 }

@@ -30,9 +30,9 @@ func HandOver(a Answers) Step {
 	return nil
 }
 
-// registeredHere returns the device user when the Edge holds device
+// RegisteredHere returns the device user when the Edge holds device
 // credentials for url and remote management points there, else "".
-func registeredHere(env *Env, cfg edgeprops.AgentConfig, url string) string {
+func RegisteredHere(env *Env, cfg edgeprops.AgentConfig, url string) string {
 	if url == "" || cfg.URL == "" || !cfg.RemoteManagement || !SameHost(cfg.URL, url) {
 		return ""
 	}

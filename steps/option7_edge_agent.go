@@ -49,7 +49,7 @@ func (EdgeAgent) NextPrompt(env *Env, a Answers) (*Prompt, error) {
 	if a[KeyCloudURL] == "" {
 		return nil, nil
 	}
-	if user := registeredHere(env, cfg, a[KeyCloudURL]); user != "" {
+	if user := RegisteredHere(env, cfg, a[KeyCloudURL]); user != "" {
 		if !a.Has(KeyConnectedAction) {
 			return connectedActionPrompt(a[KeyCloudURL], user), nil
 		}
@@ -57,7 +57,7 @@ func (EdgeAgent) NextPrompt(env *Env, a Answers) (*Prompt, error) {
 			return nil, nil // check: no bootstrap password, no tenant user
 		}
 	}
-	if cfg.WithEnv(env.getenv).BootstrapPassword == "" && !a.Has(KeyBootstrapPassword) {
+	if cfg.WithEnv(env.EnvVar).BootstrapPassword == "" && !a.Has(KeyBootstrapPassword) {
 		return &Prompt{
 			Key:      KeyBootstrapPassword,
 			Text:     PromptBootstrapPassword,
@@ -66,7 +66,7 @@ func (EdgeAgent) NextPrompt(env *Env, a Answers) (*Prompt, error) {
 			Validate: required("the bootstrap password"),
 		}, nil
 	}
-	if envTenantUser(env) != nil {
+	if EnvTenantUser(env) != nil {
 		return nil, nil
 	}
 	if !a.Has(KeyTenantUser) {
@@ -74,7 +74,7 @@ func (EdgeAgent) NextPrompt(env *Env, a Answers) (*Prompt, error) {
 			Key:     KeyTenantUser,
 			Text:    PromptTenantUser,
 			Help:    "Optional: a user with device registration rights lets this console create and accept the request. Not stored.",
-			Default: env.getenv("C8Y_USER"),
+			Default: env.EnvVar("C8Y_USER"),
 			Validate: func(s string) (string, error) {
 				s = strings.TrimSpace(s)
 				if strings.ContainsAny(s, " \t:") {
@@ -91,7 +91,7 @@ func (EdgeAgent) NextPrompt(env *Env, a Answers) (*Prompt, error) {
 			Secret:   true,
 			Validate: required("the password"),
 			Verify: func(ctx context.Context, pw string) error {
-				cr := tenantUserCredentials(env, a[KeyTenantUser], pw)
+				cr := TenantUserCredentials(env, a[KeyTenantUser], pw)
 				return VerifyTenantUser(ctx, env, a[KeyCloudURL], cr)
 			},
 			Verified: func(string) string {
@@ -105,7 +105,7 @@ func (EdgeAgent) NextPrompt(env *Env, a Answers) (*Prompt, error) {
 func (EdgeAgent) Confirm(env *Env, a Answers) []string {
 	cfg, _ := env.Props.LoadAgentConfig()
 	url := a[KeyCloudURL]
-	if user := registeredHere(env, cfg, url); user != "" && a.Has(KeyConnectedAction) {
+	if user := RegisteredHere(env, cfg, url); user != "" && a.Has(KeyConnectedAction) {
 		return connectedConfirm(a, url, user)
 	}
 	path := "/" + edgeprops.AgentPropsFile
@@ -219,7 +219,7 @@ func applyAgentConfig(ctx context.Context, env *Env, url, bootstrapPassword stri
 // console creates and accepts the request, without one the tenant's web UI does.
 func registerLine(env *Env, a Answers) string {
 	user := a[KeyTenantUser]
-	if cr := envTenantUser(env); cr != nil {
+	if cr := EnvTenantUser(env); cr != nil {
 		user = cr.User
 	}
 	if user == "" {
@@ -253,7 +253,7 @@ func (EdgeAgent) NewRegistration(env *Env, a Answers) (*Registration, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg = cfg.WithEnv(env.getenv)
+	cfg = cfg.WithEnv(env.EnvVar)
 	url := cfg.URL
 	if a.Has(KeyCloudURL) {
 		url = a[KeyCloudURL]
@@ -290,30 +290,30 @@ func (EdgeAgent) NewRegistration(env *Env, a Answers) (*Registration, error) {
 	if env.Cadence != nil {
 		r.Cadence = *env.Cadence
 	}
-	if cr := envTenantUser(env); cr != nil {
+	if cr := EnvTenantUser(env); cr != nil {
 		r.Tenant = cr
 	} else if a[KeyTenantUser] != "" {
-		cr := tenantUserCredentials(env, a[KeyTenantUser], a[KeyTenantPassword])
+		cr := TenantUserCredentials(env, a[KeyTenantUser], a[KeyTenantPassword])
 		r.Tenant = &cr
 		env.rememberTenantUser(cr)
 	}
 	return r, nil
 }
 
-// envTenantUser returns the tenant user from C8Y_USER/C8Y_PASSWORD (and
+// EnvTenantUser returns the tenant user from C8Y_USER/C8Y_PASSWORD (and
 // C8Y_TENANT), the names go-c8y-cli uses, or nil.
-func envTenantUser(env *Env) *tenantapi.Credentials {
-	user, pw := env.getenv("C8Y_USER"), env.getenv("C8Y_PASSWORD")
+func EnvTenantUser(env *Env) *tenantapi.Credentials {
+	user, pw := env.EnvVar("C8Y_USER"), env.EnvVar("C8Y_PASSWORD")
 	if user == "" || pw == "" {
 		return nil
 	}
-	cr := tenantUserCredentials(env, user, pw)
+	cr := TenantUserCredentials(env, user, pw)
 	return &cr
 }
 
-// tenantUserCredentials accepts "user" or "tenantID/user".
-func tenantUserCredentials(env *Env, user, pw string) tenantapi.Credentials {
-	tenant := env.getenv("C8Y_TENANT")
+// TenantUserCredentials accepts "user" or "tenantID/user".
+func TenantUserCredentials(env *Env, user, pw string) tenantapi.Credentials {
+	tenant := env.EnvVar("C8Y_TENANT")
 	if t, u, ok := strings.Cut(user, "/"); ok {
 		tenant, user = t, u
 	}

@@ -37,7 +37,7 @@ var (
 	}
 )
 
-func loadHostingState(env *Env) (hostingState, error) {
+func LoadHostingState(env *Env) (hostingState, error) {
 	var s hostingState
 	_, err := env.Props.ReadState(MicroserviceHostingState, &s)
 	return s, err
@@ -49,7 +49,7 @@ func (MicroserviceHosting) Number() int { return 8 }
 func (MicroserviceHosting) StableTitle() string { return "Enable/Disable microservice hosting feature" }
 
 func (MicroserviceHosting) Title(env *Env) string {
-	if s, err := loadHostingState(env); err == nil && s.Enabled {
+	if s, err := LoadHostingState(env); err == nil && s.Enabled {
 		return "Disable microservice hosting feature"
 	}
 	return "Enable microservice hosting feature"
@@ -58,7 +58,7 @@ func (MicroserviceHosting) Title(env *Env) string {
 // Available checks, before enabling, the CPUs, the memory and that the
 // network settings stay out of the reserved ranges. Disabling is always possible.
 func (MicroserviceHosting) Available(env *Env) error {
-	s, err := loadHostingState(env)
+	s, err := LoadHostingState(env)
 	if err != nil {
 		return fmt.Errorf("cannot read the microservice hosting state: %w", err)
 	}
@@ -91,7 +91,7 @@ func reservedRangeConflict(env *Env) error {
 			}
 		}
 	}
-	if bip, err := currentDockerBridge(env); err == nil {
+	if bip, err := CurrentDockerBridge(env); err == nil {
 		if p, err := netip.ParsePrefix(bip); err == nil {
 			for _, r := range reservedRanges {
 				if p.Masked().Overlaps(r) {
@@ -106,7 +106,7 @@ func reservedRangeConflict(env *Env) error {
 func (MicroserviceHosting) NextPrompt(*Env, Answers) (*Prompt, error) { return nil, nil }
 
 func (m MicroserviceHosting) Confirm(env *Env, a Answers) []string {
-	s, _ := loadHostingState(env)
+	s, _ := LoadHostingState(env)
 	cmds := EnableHostingCommands
 	lines := []string{}
 	if s.Enabled {
@@ -130,7 +130,7 @@ func (m MicroserviceHosting) Confirm(env *Env, a Answers) []string {
 
 func (m MicroserviceHosting) Run(ctx context.Context, env *Env, a Answers, emit Emit) error {
 	t := NewTrackerContext(ctx, emit)
-	s, err := loadHostingState(env)
+	s, err := LoadHostingState(env)
 	if err != nil {
 		return fmt.Errorf("cannot read the microservice hosting state: %w", err)
 	}
@@ -158,7 +158,7 @@ func (m MicroserviceHosting) Run(ctx context.Context, env *Env, a Answers, emit 
 		}
 	}
 	if err := t.Do("Record the state", func() (string, error) {
-		return verb, env.Props.WriteState(MicroserviceHostingState, hostingState{Enabled: enable, ChangedAt: env.now().UTC()})
+		return verb, env.Props.WriteState(MicroserviceHostingState, hostingState{Enabled: enable, ChangedAt: env.CurrentTime().UTC()})
 	}); err != nil {
 		return fmt.Errorf("%w; the commands ran, so microservice hosting is %s, but the menu may still show the old state: fix the cause and run option 8 again (the commands are safe to repeat)", err, verb)
 	}

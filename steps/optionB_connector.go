@@ -29,8 +29,8 @@ const (
 	KeyDBDevices     = "devices"
 	KeyDBFragments   = "fragments"
 	KeyDBType        = "type_filter"
-	// keyDBWanted marks answers from a file (set by the answers walk).
-	keyDBWanted = "_databroker_wanted"
+	// KeyDBWanted marks answers from a file (set by the answers walk).
+	KeyDBWanted = "_databroker_wanted"
 )
 
 // lookupTimeout bounds the reads of the Edge a prompt makes.
@@ -83,7 +83,7 @@ func connectorFieldPrompt(env *Env, b *databroker.Broker, a Answers, cur *wire.C
 				}
 				w := databroker.Wanted{Title: t, Target: target}
 				others := existing
-				if a[keyDBWanted] != "" {
+				if a[KeyDBWanted] != "" {
 					// An answers file names the connector it wants: the one of
 					// that title is kept or changed (Ensure), not a duplicate.
 					others = slices.DeleteFunc(slices.Clone(existing), func(c wire.Connector) bool { return c.Name == t })
@@ -149,7 +149,7 @@ func connectorDefaults(env *Env, cur *wire.Connector) Answers {
 // cloudUserPrompt asks for the cloud tenant user that creates and accepts
 // the data subscription (not when C8Y_USER/C8Y_PASSWORD are set).
 func cloudUserPrompt(env *Env, cloudURL string, a Answers) *Prompt {
-	if envTenantUser(env) != nil {
+	if EnvTenantUser(env) != nil {
 		return nil
 	}
 	if !a.Has(KeyTenantUser) {
@@ -173,7 +173,7 @@ func cloudUserPrompt(env *Env, cloudURL string, a Answers) *Prompt {
 		return &Prompt{Key: KeyTenantPassword, Text: fmt.Sprintf(PromptTenantPassword, a[KeyTenantUser]), Secret: true,
 			Validate: required("the password"),
 			Verify: func(ctx context.Context, pw string) error {
-				return VerifyTenantUser(ctx, env, cloudURL, tenantUserCredentials(env, a[KeyTenantUser], pw))
+				return VerifyTenantUser(ctx, env, cloudURL, TenantUserCredentials(env, a[KeyTenantUser], pw))
 			}}
 	}
 	return nil
@@ -225,7 +225,7 @@ func checkConnector(ctx context.Context, t *Tracker, env *Env, b *databroker.Bro
 
 // cloudUser is the cloud tenant user of the answers (or the environment).
 func cloudUser(env *Env, a Answers) *tenantapi.Credentials {
-	if cr := envTenantUser(env); cr != nil {
+	if cr := EnvTenantUser(env); cr != nil {
 		return cr
 	}
 	if a[KeyTenantUser] == "" {
@@ -234,7 +234,7 @@ func cloudUser(env *Env, a Answers) *tenantapi.Credentials {
 	if mem := option7User(env, a[KeyTenantUser]); mem != nil && !a.Has(KeyTenantPassword) {
 		return mem
 	}
-	cr := tenantUserCredentials(env, a[KeyTenantUser], a[KeyTenantPassword])
+	cr := TenantUserCredentials(env, a[KeyTenantUser], a[KeyTenantPassword])
 	return &cr
 }
 

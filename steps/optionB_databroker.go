@@ -64,12 +64,12 @@ func NewDataBroker(env *Env, cloud *tenantapi.Credentials) (*databroker.Broker, 
 	if err != nil {
 		return nil, err
 	}
-	b := &databroker.Broker{Edge: &wire.Client{API: edge, As: admin}, CloudURL: cloudURL, Domain: domain, Now: env.now}
+	b := &databroker.Broker{Edge: &wire.Client{API: edge, As: admin}, CloudURL: cloudURL, Domain: domain, Now: env.CurrentTime}
 	if env.Cadence != nil {
 		b.PollEvery = env.Cadence.Ceiling // tests and benchmarks poll fast
 	}
 	if cloud == nil {
-		cloud = envTenantUser(env)
+		cloud = EnvTenantUser(env)
 	}
 	if cloud != nil {
 		c, err := env.NewClient(cloudURL)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/answers"
 	"github.com/edge-setup/edge-setup/steps/databroker"
 	"github.com/edge-setup/edge-setup/steps/stepstest"
 	"github.com/edge-setup/edge-setup/tenantapi/tenantsim"
@@ -95,14 +96,14 @@ func TestApplyDataBrokerTwiceChangesNothing(t *testing.T) {
 `
 	run := func() []steps.Event {
 		t.Helper()
-		plan, err := steps.LoadAnswers(context.Background(), bw.Env, "b.yaml", []byte(file), steps.CheckOptions{})
+		plan, err := answers.LoadAnswers(context.Background(), bw.Env, "b.yaml", []byte(file), answers.CheckOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		var evs []steps.Event
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
-		err = steps.Apply(ctx, bw.Env, plan, steps.ApplyOptions{Event: func(_ int, e steps.Event) { evs = append(evs, e) }, Log: steps.NewActionLog(bw.Env),
+		err = answers.Apply(ctx, bw.Env, plan, answers.ApplyOptions{Event: func(_ int, e steps.Event) { evs = append(evs, e) }, Log: steps.NewActionLog(bw.Env),
 			Sleep: func(ctx context.Context, _ time.Duration) error { time.Sleep(10 * time.Millisecond); return ctx.Err() }})
 		if err != nil {
 			t.Fatalf("apply: %v", err)
@@ -125,7 +126,7 @@ func TestApplyDataBrokerTwiceChangesNothing(t *testing.T) {
 		t.Fatalf("action log:\n%s", log)
 	}
 	for _, bad := range []string{"option: B\n    answers:\n      share: m\n", "option: 8\n    hosting: enabled\n    databroker: x\n"} {
-		_, err := steps.LoadAnswers(context.Background(), bw.Env, "bad.yaml", []byte("options:\n  - "+bad), steps.CheckOptions{})
+		_, err := answers.LoadAnswers(context.Background(), bw.Env, "bad.yaml", []byte("options:\n  - "+bad), answers.CheckOptions{})
 		if err == nil || !strings.Contains(err.Error(), "databroker") {
 			t.Errorf("%q: %v", bad, err)
 		}
@@ -149,14 +150,14 @@ func TestApplyDataBrokerNamesACloudAnswering500(t *testing.T) {
 	bw.Vars["CLOUD_PW"] = stepstest.AdminPassword
 	file := "options:\n  - option: B\n    databroker: Edge to cloud\n    answers:\n      share: measurements\n      devices: all\n" +
 		"      tenant_user: " + stepstest.AdminUser + "\n      tenant_password: {env: CLOUD_PW}\n"
-	plan, err := steps.LoadAnswers(context.Background(), bw.Env, "b.yaml", []byte(file), steps.CheckOptions{})
+	plan, err := answers.LoadAnswers(context.Background(), bw.Env, "b.yaml", []byte(file), answers.CheckOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	bw.Sim.SetFault(tenantsim.Fault{PathPrefix: "/devicecontrol/newDeviceRequests", Status: 500})
 	var evs []steps.Event
 	sleeps := 0
-	err = steps.Apply(context.Background(), bw.Env, plan, steps.ApplyOptions{Event: func(_ int, e steps.Event) { evs = append(evs, e) }, Log: steps.NewActionLog(bw.Env),
+	err = answers.Apply(context.Background(), bw.Env, plan, answers.ApplyOptions{Event: func(_ int, e steps.Event) { evs = append(evs, e) }, Log: steps.NewActionLog(bw.Env),
 		Sleep: func(ctx context.Context, _ time.Duration) error { sleeps++; return ctx.Err() }})
 	if err == nil || !strings.Contains(err.Error(), "500") || sleeps >= databroker.MaxFailedLooks {
 		t.Fatalf("apply: %v after %d sleeps; want the 500 named within %d looks", err, sleeps, databroker.MaxFailedLooks)

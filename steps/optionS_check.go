@@ -12,7 +12,7 @@ import (
 
 // RemoteAccessUser is the tenant user of C8Y_USER/C8Y_PASSWORD (C8Y_TENANT),
 // or nil.
-func RemoteAccessUser(env *Env) *tenantapi.Credentials { return envTenantUser(env) }
+func RemoteAccessUser(env *Env) *tenantapi.Credentials { return EnvTenantUser(env) }
 
 // RemoteAccessReport is what CheckRemoteAccess found.
 type RemoteAccessReport struct {

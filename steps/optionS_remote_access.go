@@ -42,21 +42,17 @@ const (
 	KeyRAAction         = "remote_access" // "on" (set up, the default) or "off" (turn it off again)
 )
 
-func init() {
-	answerKeys[RemoteAccessNumber] = []string{KeyRAAction, KeyRATenantUser, KeyRATenantPassword, KeySSHHost, KeySSHPort, KeySSHCredentials, KeySSHUser, KeySSHPassword, KeyRAAllow}
-}
-
 // raTenantUser is the tenant user of S: C8Y_USER/C8Y_PASSWORD, else the
 // answers, else (with the password left out) the user option 7 was given
 // in this run.
 func raTenantUser(env *Env, a Answers) *tenantapi.Credentials {
-	if cr := envTenantUser(env); cr != nil {
+	if cr := EnvTenantUser(env); cr != nil {
 		return cr
 	}
 	if reusesOption7User(env, a) {
 		return env.rememberedTenantUser()
 	}
-	cr := tenantUserCredentials(env, a[KeyRATenantUser], a[KeyRATenantPassword])
+	cr := TenantUserCredentials(env, a[KeyRATenantUser], a[KeyRATenantPassword])
 	return &cr
 }
 
@@ -110,9 +106,9 @@ func (RemoteAccess) NextPrompt(env *Env, a Answers) (*Prompt, error) {
 				return "", errors.New("answer U (update) or O (turn off)")
 			}}, nil
 	}
-	if envTenantUser(env) == nil {
+	if EnvTenantUser(env) == nil {
 		if !a.Has(KeyRATenantUser) {
-			def := env.getenv("C8Y_USER")
+			def := env.EnvVar("C8Y_USER")
 			help := "Creates the endpoints and tests the session as the browser would. Not stored."
 			if mem := env.rememberedTenantUser(); mem != nil {
 				def = mem.Login()
@@ -132,7 +128,7 @@ func (RemoteAccess) NextPrompt(env *Env, a Answers) (*Prompt, error) {
 			return &Prompt{Key: KeyRATenantPassword, Text: fmt.Sprintf(PromptTenantPassword, a[KeyRATenantUser]), Secret: true,
 				Validate: required("the password"),
 				Verify: func(ctx context.Context, pw string) error {
-					return verifyLogin(ctx, env, edge.URL, tenantUserCredentials(env, a[KeyRATenantUser], pw))
+					return VerifyLogin(ctx, env, edge.URL, TenantUserCredentials(env, a[KeyRATenantUser], pw))
 				}}, nil
 		}
 	}
@@ -233,8 +229,8 @@ func validatePort(s string) (string, error) {
 	return strconv.Itoa(n), nil
 }
 
-// verifyLogin proves the tenant user's password (the roles are checked later, with their fix).
-func verifyLogin(ctx context.Context, env *Env, url string, cr tenantapi.Credentials) error {
+// VerifyLogin proves the tenant user's password (the roles are checked later, with their fix).
+func VerifyLogin(ctx context.Context, env *Env, url string, cr tenantapi.Credentials) error {
 	c, err := env.NewClient(url)
 	if err != nil {
 		return err

@@ -18,6 +18,7 @@ import (
 
 	"github.com/edge-setup/edge-setup/edgeprops"
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/answers"
 	"github.com/edge-setup/edge-setup/steps/remoteaccess"
 	"github.com/edge-setup/edge-setup/steps/stepstest"
 	"github.com/edge-setup/edge-setup/tenantapi"
@@ -137,7 +138,7 @@ func TestOptionSFromAnAnswersFileTwice(t *testing.T) {
 	if _, err := steps.CheckRemoteAccess(context.Background(), w.Env, user, nil); !errors.As(err, &b) || b.Link != remoteaccess.LinkNotAllowed {
 		t.Fatalf("check with the SSH server not allowed: %v", err)
 	}
-	if _, err := steps.LoadAnswers(context.Background(), w.Env, "bad.yaml", []byte("options:\n  - option: 10\n"), steps.CheckOptions{}); err == nil {
+	if _, err := answers.LoadAnswers(context.Background(), w.Env, "bad.yaml", []byte("options:\n  - option: 10\n"), answers.CheckOptions{}); err == nil {
 		t.Fatal("option 10 (S's inner number) accepted in a file")
 	}
 }
@@ -186,12 +187,12 @@ func TestOptionSInstallsTheRelayAndTurnsItselfOff(t *testing.T) {
 // applyFile applies the answers file and returns its events, one a line.
 func applyFile(t *testing.T, w *stepstest.World, file string) string {
 	t.Helper()
-	plan, err := steps.LoadAnswers(context.Background(), w.Env, "s.yaml", []byte(file), steps.CheckOptions{})
+	plan, err := answers.LoadAnswers(context.Background(), w.Env, "s.yaml", []byte(file), answers.CheckOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var lines []string
-	err = steps.Apply(context.Background(), w.Env, plan, steps.ApplyOptions{Event: func(_ int, e steps.Event) {
+	err = answers.Apply(context.Background(), w.Env, plan, answers.ApplyOptions{Event: func(_ int, e steps.Event) {
 		lines = append(lines, e.Kind.String()+" "+e.Name+" "+e.Detail)
 	}})
 	if err != nil {

@@ -93,7 +93,7 @@ func rememberPasswords(env *Env, pws ...string) error {
 		if pw == "" {
 			continue
 		}
-		if err := h.add(pw, env.now()); err != nil {
+		if err := h.add(pw, env.CurrentTime()); err != nil {
 			return fmt.Errorf("hashing the password for the history: %w", err)
 		}
 	}

@@ -14,7 +14,7 @@ import (
 // network and services a remote session depends on, so they run only from
 // the VM console.
 func refuseOverSSH(env *Env, n int) error {
-	if env.getenv("SSH_CONNECTION") != "" || env.getenv("SSH_TTY") != "" {
+	if env.EnvVar("SSH_CONNECTION") != "" || env.EnvVar("SSH_TTY") != "" {
 		return fmt.Errorf("option %s must be run from the VM console, not over SSH: it changes the network or restarts services and would cut this session; open the console in your hypervisor and run edge-setup there", OptionName(n))
 	}
 	return nil

@@ -101,7 +101,7 @@ func (run *regRun) checkStored(ctx context.Context) (*Connection, error) {
 
 // poll asks for the credentials until they come.
 func (run *regRun) poll(ctx context.Context) (*Connection, error) {
-	now := run.r.Env.now
+	now := run.r.Env.CurrentTime
 	started, failures, last := now(), 0, ""
 	for round := 1; ; round++ {
 		run.emit(RegChecking{})
@@ -154,7 +154,7 @@ func (run *regRun) poll(ctx context.Context) (*Connection, error) {
 
 // observe records a status change: logged, kept for a resume, reported.
 func (run *regRun) observe(status string) {
-	if !run.prog.Timeline.Observe(status, run.r.Env.now()) {
+	if !run.prog.Timeline.Observe(status, run.r.Env.CurrentTime()) {
 		return
 	}
 	run.log.LogRegistration(status)

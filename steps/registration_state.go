@@ -33,7 +33,7 @@ func (r *Registration) Progress() *RegistrationProgress {
 	if p, ok := PendingRegistration(r.Env); ok && p.DeviceID == r.DeviceID && SameHost(p.URL, r.URL) {
 		return p
 	}
-	return &RegistrationProgress{URL: r.URL, DeviceID: r.DeviceID, Started: r.Env.now()}
+	return &RegistrationProgress{URL: r.URL, DeviceID: r.DeviceID, Started: r.Env.CurrentTime()}
 }
 
 // SaveProgress keeps the progress so that leaving and starting again

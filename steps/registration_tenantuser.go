@@ -44,7 +44,7 @@ func (r *Registration) UseTenantUser(a Answers) {
 	if a[KeyTenantUser] == "" {
 		return
 	}
-	cr := tenantUserCredentials(r.Env, a[KeyTenantUser], a[KeyTenantPassword])
+	cr := TenantUserCredentials(r.Env, a[KeyTenantUser], a[KeyTenantPassword])
 	r.Tenant = &cr
 	r.Env.rememberTenantUser(cr)
 }

@@ -92,7 +92,7 @@ type RemoteAccessStatus struct {
 // by StatusCheckTimeout unless ctx has a deadline). It never writes a file,
 // locally or in the tenant.
 func GatherStatus(ctx context.Context, env *Env) Status {
-	s := Status{Schema: StatusSchema, Root: env.Root, CheckedAt: env.now().UTC(), Options: []OptionStatus{}}
+	s := Status{Schema: StatusSchema, Root: env.Root, CheckedAt: env.CurrentTime().UTC(), Options: []OptionStatus{}}
 	problem := func(err error) { s.Problems = append(s.Problems, err.Error()) }
 
 	id, err := readDeviceIDFile(env)
@@ -123,7 +123,7 @@ func GatherStatus(ctx context.Context, env *Env) Status {
 		s.Options = append(s.Options, o)
 	}
 
-	hs, err := loadHostingState(env)
+	hs, err := LoadHostingState(env)
 	if err != nil {
 		problem(fmt.Errorf("cannot read the microservice hosting state: %w", err))
 	}

@@ -11,9 +11,10 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/diagnose"
 )
 
-// diagPage runs steps.Diagnose against the configured tenant and shows the
+// diagPage runs diagnose.Diagnose against the configured tenant and shows the
 // checks line by line as they finish: symbol, name, detail, and the fix
 // under a warning or failure. It changes nothing, so leaving it simply
 // cancels the run.
@@ -23,8 +24,8 @@ type diagPage struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 
-	running string        // check in progress
-	checks  []steps.Check // finished ones, in order
+	running string           // check in progress
+	checks  []diagnose.Check // finished ones, in order
 	done    bool
 	offset  int  // first line shown when the results are taller than the window
 	follow  bool // keep the newest line in view while running
@@ -41,7 +42,7 @@ type (
 	}
 	diagDoneMsg struct {
 		page   int64
-		checks []steps.Check
+		checks []diagnose.Check
 	}
 )
 
@@ -69,7 +70,7 @@ func (p *diagPage) run() tea.Cmd {
 	ctx, env, id := p.ctx, p.c.env, p.id
 	go func() {
 		defer close(ch)
-		checks := steps.Diagnose(ctx, env, "", func(e steps.Event) { ch <- diagEventMsg{page: id, event: e, ch: ch} })
+		checks := diagnose.Diagnose(ctx, env, "", func(e steps.Event) { ch <- diagEventMsg{page: id, event: e, ch: ch} })
 		ch <- diagDoneMsg{page: id, checks: checks}
 	}()
 	return waitFor(ch)
@@ -100,16 +101,16 @@ func (p *diagPage) Update(msg tea.Msg) (page, tea.Cmd) {
 }
 
 func (p *diagPage) onEvent(e steps.Event) {
-	status := map[steps.EventKind]steps.CheckStatus{
-		steps.SubStepDone: steps.CheckOK, steps.Warning: steps.CheckWarn,
-		steps.SubStepFailed: steps.CheckFail, steps.SubStepSkipped: steps.CheckSkipped,
+	status := map[steps.EventKind]diagnose.CheckStatus{
+		steps.SubStepDone: diagnose.CheckOK, steps.Warning: diagnose.CheckWarn,
+		steps.SubStepFailed: diagnose.CheckFail, steps.SubStepSkipped: diagnose.CheckSkipped,
 	}
 	switch st, ok := status[e.Kind]; {
 	case e.Kind == steps.SubStepStarted:
 		p.running = e.Name
 	case ok:
 		p.running = ""
-		p.checks = append(p.checks, steps.Check{Name: e.Name, Status: st, Detail: e.Detail})
+		p.checks = append(p.checks, diagnose.Check{Name: e.Name, Status: st, Detail: e.Detail})
 	case e.Kind == steps.Info && len(p.checks) > 0 && p.checks[len(p.checks)-1].Name == e.Name:
 		p.checks[len(p.checks)-1].Fix = e.Detail
 	}
@@ -148,9 +149,9 @@ func (p *diagPage) summary() string {
 	var fails, warns []string
 	for _, c := range p.checks {
 		switch c.Status {
-		case steps.CheckFail:
+		case diagnose.CheckFail:
 			fails = append(fails, c.Name)
-		case steps.CheckWarn:
+		case diagnose.CheckWarn:
 			warns = append(warns, c.Name)
 		}
 	}
@@ -179,7 +180,7 @@ func (p *diagPage) lines() ([]string, map[string]int) {
 		}
 	}
 	if p.running != "" {
-		out = append(out, p.checkLines(p.spinner.View(), p.running, s.Dim.Render("checking…"), steps.CheckOK)...)
+		out = append(out, p.checkLines(p.spinner.View(), p.running, s.Dim.Render("checking…"), diagnose.CheckOK)...)
 	}
 	if p.done {
 		out = append(out, "")
@@ -188,22 +189,22 @@ func (p *diagPage) lines() ([]string, map[string]int) {
 	return out, at
 }
 
-func (p *diagPage) symbol(st steps.CheckStatus) string {
+func (p *diagPage) symbol(st diagnose.CheckStatus) string {
 	s := p.c.styles
 	switch st {
-	case steps.CheckOK:
+	case diagnose.CheckOK:
 		return s.Success.Render(symDone)
-	case steps.CheckWarn:
+	case diagnose.CheckWarn:
 		return s.Warning.Render(symWarn)
-	case steps.CheckFail:
+	case diagnose.CheckFail:
 		return s.Error.Render(symFailed)
 	}
 	return s.Dim.Render(symSkipped)
 }
 
 // checkLines is "✓ Name         detail", the detail wrapped under itself.
-func (p *diagPage) checkLines(sym, name, detail string, st steps.CheckStatus) []string {
-	if st == steps.CheckSkipped {
+func (p *diagPage) checkLines(sym, name, detail string, st diagnose.CheckStatus) []string {
+	if st == diagnose.CheckSkipped {
 		detail = p.c.styles.Dim.Render(detail)
 	}
 	lines := p.hang(detail)
@@ -231,7 +232,7 @@ func (p *diagPage) scrollToFirstProblem() {
 		return
 	}
 	for _, c := range p.checks {
-		if c.Status == steps.CheckFail || c.Status == steps.CheckWarn {
+		if c.Status == diagnose.CheckFail || c.Status == diagnose.CheckWarn {
 			p.scroll(at[c.Name] - 3) // keep the checks before it in view when it costs little
 			return
 		}

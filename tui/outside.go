@@ -4,6 +4,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/diagnose"
 	"github.com/edge-setup/edge-setup/steps/safetext"
 )
 
@@ -23,7 +24,7 @@ func sanitize(msg tea.Msg) tea.Msg {
 		m.event = safeEvent(m.event)
 		return m
 	case diagDoneMsg:
-		checks := make([]steps.Check, len(m.checks))
+		checks := make([]diagnose.Check, len(m.checks))
 		for i, c := range m.checks {
 			c.Name, c.Detail, c.Fix = safetext.Line(c.Name), safetext.Text(c.Detail), safetext.Text(c.Fix)
 			checks[i] = c

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/edge-setup/edge-setup/steps"
+	stepanswers "github.com/edge-setup/edge-setup/steps/answers"
 	"github.com/edge-setup/edge-setup/steps/stepstest"
 	"github.com/edge-setup/edge-setup/tenantapi/tenantsim/simnet"
 	"github.com/edge-setup/edge-setup/tui/plain"
@@ -216,11 +217,11 @@ func (c parityCase) run(t *testing.T, via string) outcome {
 func applyAnswers(t *testing.T, w *stepstest.World, answers string) {
 	t.Helper()
 	ctx := context.Background()
-	plan, err := steps.LoadAnswers(ctx, w.Env, "a.yaml", []byte(answers), steps.CheckOptions{Verify: true})
+	plan, err := stepanswers.LoadAnswers(ctx, w.Env, "a.yaml", []byte(answers), stepanswers.CheckOptions{Verify: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := steps.Apply(ctx, w.Env, plan, steps.ApplyOptions{}); err != nil {
+	if err := stepanswers.Apply(ctx, w.Env, plan, stepanswers.ApplyOptions{}); err != nil {
 		t.Fatalf("apply: %v", err)
 	}
 }

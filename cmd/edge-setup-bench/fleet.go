@@ -13,12 +13,13 @@ import (
 
 	"github.com/edge-setup/edge-setup/edgeprops"
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/answers"
 	"github.com/edge-setup/edge-setup/tenantapi"
 	"github.com/edge-setup/edge-setup/tenantapi/tenantsim"
 )
 
 // The fleet part: N Edges register with one tenantsim over loopback HTTP at
-// the same time, through steps.Apply (option 7 with register), real time,
+// the same time, through answers.Apply (option 7 with register), real time,
 // every Edge polling every fleetPoll. One by one: each Edge has the tenant
 // user and creates and accepts its own request. Bulk: the Edges have only
 // the bootstrap password; a controller uploads one CSV (register --bulk)
@@ -96,9 +97,9 @@ func fleetTrial(ctx context.Context, n int, bulk bool, scratch string) (fleetRow
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			plan, err := steps.LoadAnswers(ctx, env, "fleet.yaml", file, steps.CheckOptions{})
+			plan, err := answers.LoadAnswers(ctx, env, "fleet.yaml", file, answers.CheckOptions{})
 			if err == nil {
-				err = steps.Apply(ctx, env, plan, steps.ApplyOptions{})
+				err = answers.Apply(ctx, env, plan, answers.ApplyOptions{})
 			}
 			errs <- err
 		}()

@@ -7,16 +7,19 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/edge-setup/edge-setup/internal/demo"
+
 	"github.com/edge-setup/edge-setup/edgeprops"
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/answers"
 	"github.com/edge-setup/edge-setup/steps/remoteaccess"
 )
 
 // firstDayFile is a whole Edge in one answers file: network, post-
 // installation, registration, hosting, remote access and the Data Broker.
-func firstDayFile(d *demo) string {
-	_, port, _ := net.SplitHostPort(d.remoteAccess.sshd.addr)
-	files := "/" + demoFilesDir + "/" + demoDomain
+func firstDayFile(d *demo.Demo) string {
+	_, port, _ := net.SplitHostPort(d.SSHAddr())
+	files := "/" + demo.FilesDir + "/" + demo.Domain
 	return `version: 1
 options:
   - option: 1
@@ -28,36 +31,36 @@ options:
       docker.bridge.cidr: 172.18.0.1/16
   - option: 2
     answers:
-      tenant.admin.username: ` + demoEdgeAdmin + `
+      tenant.admin.username: ` + demo.EdgeAdmin + `
       tenant.admin.password: {env: EDGE_ADMIN_PASSWORD}
-      tenant.domain.name: ` + demoDomain + `
+      tenant.domain.name: ` + demo.Domain + `
       ssl.certificate: ` + files + `.crt
       ssl.certificate.key: ` + files + `.key
       c8y.license: ` + files + `.licence
-      c8y.url: ` + d.url + `
+      c8y.url: ` + d.URL() + `
   - option: 7
     answers:
-      cloud_url: ` + d.url + `
+      cloud_url: ` + d.URL() + `
       bootstrap_password: {env: C8Y_BOOTSTRAP_PASSWORD}
-      tenant_user: ` + demoUser + `
+      tenant_user: ` + demo.User + `
       tenant_password: {env: TENANT_PASSWORD}
     register: {wait: true, timeout: 2m, create: true, accept: true}
   - option: 8
     hosting: enabled
   - option: S
     answers:
-      tenant_user: ` + demoUser + `
+      tenant_user: ` + demo.User + `
       tenant_password: {env: TENANT_PASSWORD}
       ssh_host: 127.0.0.1
       ssh_port: ` + port + `
       ssh_credentials: K
-      ssh_user: ` + demoSSHUser + `
+      ssh_user: ` + demo.SSHUser + `
   - option: B
     databroker: Edge to cloud
     answers:
       share: measurements, alarms
       devices: all
-      tenant_user: ` + demoUser + `
+      tenant_user: ` + demo.User + `
       tenant_password: {env: TENANT_PASSWORD}
 `
 }
@@ -69,16 +72,16 @@ options:
 func TestApplyFirstDayInOneFile(t *testing.T) {
 	cleanEnv(t)
 	root := t.TempDir()
-	d, err := startDemo(root)
+	d, err := demo.Start(root, version)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(d.Close)
 	file := writeAnswers(t, firstDayFile(d))
-	t.Setenv("EDGE_ADMIN_PASSWORD", demoEdgeAdminPass)
-	t.Setenv("TENANT_PASSWORD", demoPassword)
+	t.Setenv("EDGE_ADMIN_PASSWORD", demo.EdgeAdminPassword)
+	t.Setenv("TENANT_PASSWORD", demo.Password)
 	t.Setenv("C8Y_BOOTSTRAP_PASSWORD", "") // the demo presets it in edge-agent.properties
-	base := []string{"--root", root, "--edge-url", d.edgeURL}
+	base := []string{"--root", root, "--edge-url", d.EdgeURL()}
 
 	code, stdout, stderr := runCmd(t, append(base, "apply", "--check", file)...)
 	if code != exitOK {
@@ -104,7 +107,7 @@ func TestApplyFirstDayInOneFile(t *testing.T) {
 		t.Fatalf("first run: %+v", first)
 	}
 	for _, o := range first.Options {
-		if o.Result != steps.ResultChanged || len(o.Changes) == 0 {
+		if o.Result != answers.ResultChanged || len(o.Changes) == 0 {
 			t.Errorf("first run, option %s: %+v", o.Option, o)
 		}
 	}
@@ -133,7 +136,7 @@ func TestApplyFirstDayInOneFile(t *testing.T) {
 		t.Errorf("second run changed something: %s", stdout)
 	}
 	for _, o := range second.Options {
-		if o.Result != steps.ResultUnchanged {
+		if o.Result != answers.ResultUnchanged {
 			t.Errorf("second run, option %s: %+v", o.Option, o)
 		}
 	}

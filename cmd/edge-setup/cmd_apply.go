@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/answers"
 	"github.com/edge-setup/edge-setup/steps/safetext"
 	"github.com/edge-setup/edge-setup/tui/plain"
 )
@@ -59,14 +60,14 @@ func runApply(ctx context.Context, g *globals, args []string, stdout, stderr io.
 	defer s.close()
 	env := s.env.Env
 
-	plan, err := steps.LoadAnswers(ctx, env, path, data, steps.CheckOptions{Verify: verify})
+	plan, err := answers.LoadAnswers(ctx, env, path, data, answers.CheckOptions{Verify: verify})
 	if err != nil && ctx.Err() != nil {
 		fmt.Fprintln(stderr, "edge-setup apply: interrupted while checking the file; nothing was changed")
 		return exitCanceled
 	}
 	if err != nil {
 		if asJSON {
-			_ = writeJSON(stdout, applyReport{File: path, Options: []steps.OptionResult{}, Error: err.Error()})
+			_ = writeJSON(stdout, applyReport{File: path, Options: []answers.OptionResult{}, Error: err.Error()})
 		}
 		return reportAnswersError(stderr, err)
 	}
@@ -78,7 +79,7 @@ func runApply(ctx context.Context, g *globals, args []string, stdout, stderr io.
 		return exitOK
 	}
 	var report *applyReport
-	tally := &applyReport{File: path, Options: []steps.OptionResult{}}
+	tally := &applyReport{File: path, Options: []answers.OptionResult{}}
 	if asJSON {
 		report = tally
 		out := stdout
@@ -97,7 +98,7 @@ func runApply(ctx context.Context, g *globals, args []string, stdout, stderr io.
 
 	log := steps.NewActionLog(env)
 	log.Record(0, "apply "+path, "started", "")
-	err = steps.Apply(ctx, env, plan, steps.ApplyOptions{
+	err = answers.Apply(ctx, env, plan, answers.ApplyOptions{
 		Start: func(st steps.Step, confirm []string) {
 			fmt.Fprintf(stdout, "\n%s - %s\n", steps.OptionLabel(st), st.Title(env))
 			for _, l := range confirm {
@@ -110,7 +111,7 @@ func runApply(ctx context.Context, g *globals, args []string, stdout, stderr io.
 			}
 		},
 		Log: log,
-		Result: func(r steps.OptionResult) {
+		Result: func(r answers.OptionResult) {
 			tally.add(r)
 			if report == nil {
 				fmt.Fprintln(stdout, resultLine(r))
@@ -121,8 +122,8 @@ func runApply(ctx context.Context, g *globals, args []string, stdout, stderr io.
 		report.Error = err.Error()
 	}
 	warnActionLog(stderr, "apply", log.Err())
-	var ae *steps.AnswersError
-	var fe *steps.ApplyError
+	var ae *answers.AnswersError
+	var fe *answers.ApplyError
 	switch {
 	case err == nil:
 		log.Record(0, "apply "+path, "completed", "")
@@ -143,13 +144,13 @@ func runApply(ctx context.Context, g *globals, args []string, stdout, stderr io.
 	} else {
 		fmt.Fprintln(stderr, "edge-setup apply:", err)
 	}
-	if errors.Is(err, steps.ErrRegistrationTimeout) {
+	if errors.Is(err, answers.ErrRegistrationTimeout) {
 		return exitTimeout
 	}
 	return exitFailed
 }
 
-func planNote(po steps.PlannedOption) string {
+func planNote(po answers.PlannedOption) string {
 	var notes []string
 	switch {
 	case po.Skip != "":

@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/diagnose"
 )
 
 func init() {
@@ -18,7 +19,7 @@ func init() {
 	}
 }
 
-// runDiagnose runs steps.Diagnose: read-only, without the lock. Exit 0 when
+// runDiagnose runs diagnose.Diagnose: read-only, without the lock. Exit 0 when
 // no check failed (warnings allowed), 1 otherwise, 2 on usage errors.
 func runDiagnose(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) int {
 	var asJSON bool
@@ -47,18 +48,18 @@ func runDiagnose(ctx context.Context, g *globals, args []string, stdout, stderr 
 	if !asJSON {
 		emit = diagnosePrinter(stdout)
 	}
-	checks := steps.Diagnose(ctx, s.env.Env, tenantURL, emit)
+	checks := diagnose.Diagnose(ctx, s.env.Env, tenantURL, emit)
 	if ctx.Err() != nil {
 		fmt.Fprintln(stderr, "edge-setup diagnose: interrupted")
 		return exitCanceled
 	}
-	failed := steps.ChecksFailed(checks)
+	failed := diagnose.ChecksFailed(checks)
 	if asJSON {
 		if err := writeJSON(stdout, struct {
 			// "schema" as in status --json: consumers can tell versions apart.
-			Schema int           `json:"schema"`
-			Failed bool          `json:"failed"`
-			Checks []steps.Check `json:"checks"`
+			Schema int              `json:"schema"`
+			Failed bool             `json:"failed"`
+			Checks []diagnose.Check `json:"checks"`
 		}{diagnoseSchema, failed, checks}); err != nil {
 			fmt.Fprintln(stderr, "edge-setup diagnose:", err)
 			return exitFailed
@@ -92,13 +93,13 @@ func diagnosePrinter(w io.Writer) steps.Emit {
 	}
 }
 
-func diagnoseSummary(checks []steps.Check) string {
+func diagnoseSummary(checks []diagnose.Check) string {
 	var fails, warns []string
 	for _, c := range checks {
 		switch c.Status {
-		case steps.CheckFail:
+		case diagnose.CheckFail:
 			fails = append(fails, c.Name)
-		case steps.CheckWarn:
+		case diagnose.CheckWarn:
 			warns = append(warns, c.Name)
 		}
 	}

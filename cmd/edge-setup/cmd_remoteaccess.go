@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/diagnose"
 	"github.com/edge-setup/edge-setup/steps/remoteaccess"
 	"github.com/edge-setup/edge-setup/steps/safetext"
 	"github.com/edge-setup/edge-setup/tenantapi"
@@ -104,9 +105,9 @@ func raUser(fs *flag.FlagSet, env *steps.Env, stderr io.Writer) *tenantapi.Crede
 
 // raCheckJSON is the stable output of check --json.
 type raCheckJSON struct {
-	Schema int           `json:"schema"`
-	OK     bool          `json:"ok"`
-	Checks []steps.Check `json:"checks"`
+	Schema int              `json:"schema"`
+	OK     bool             `json:"ok"`
+	Checks []diagnose.Check `json:"checks"`
 	Proof  *struct {
 		Banner          string  `json:"banner"`
 		AttachedSeconds float64 `json:"attachedSeconds"`
@@ -145,17 +146,17 @@ func raCheck(ctx context.Context, g *globals, args []string, stdout, stderr io.W
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	out := raCheckJSON{Schema: 1, Checks: []steps.Check{}}
+	out := raCheckJSON{Schema: 1, Checks: []diagnose.Check{}}
 	emit := func(e steps.Event) {
 		if !asJSON {
 			for _, l := range plain.EventLines(e) {
 				fmt.Fprintln(stdout, l)
 			}
 		}
-		st := map[steps.EventKind]steps.CheckStatus{steps.SubStepDone: steps.CheckOK, steps.SubStepFailed: steps.CheckFail,
-			steps.SubStepSkipped: steps.CheckSkipped, steps.Warning: steps.CheckWarn}
+		st := map[steps.EventKind]diagnose.CheckStatus{steps.SubStepDone: diagnose.CheckOK, steps.SubStepFailed: diagnose.CheckFail,
+			steps.SubStepSkipped: diagnose.CheckSkipped, steps.Warning: diagnose.CheckWarn}
 		if s, ok := st[e.Kind]; ok {
-			out.Checks = append(out.Checks, steps.Check{Name: e.Name, Status: s, Detail: e.Detail})
+			out.Checks = append(out.Checks, diagnose.Check{Name: e.Name, Status: s, Detail: e.Detail})
 		}
 	}
 	proof, err := steps.CheckRemoteAccess(ctx, s.env.Env, *user, emit)

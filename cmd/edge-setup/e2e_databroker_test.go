@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/edge-setup/edge-setup/internal/demo"
 	"regexp"
 	"strings"
 	"testing"
@@ -22,13 +23,13 @@ func TestE2EDataBroker(t *testing.T) {
 	tm.send("2")
 	for _, step := range []struct{ prompt, answer string }{
 		{"take input from file or [C]", "C"},
-		{"Enter tenant admin username", demoEdgeAdmin},
-		{"Enter tenant admin password", demoEdgeAdminPass},
-		{"Re-enter tenant admin password", demoEdgeAdminPass},
-		{"Enter tenant domain name", demoDomain},
-		{"SSL certificate file path", "/" + demoFilesDir + "/" + demoDomain + ".crt"},
-		{"key file path", "/" + demoFilesDir + "/" + demoDomain + ".key"},
-		{"licence file path", "/" + demoFilesDir + "/" + demoDomain + ".licence"},
+		{"Enter tenant admin username", demo.EdgeAdmin},
+		{"Enter tenant admin password", demo.EdgeAdminPassword},
+		{"Re-enter tenant admin password", demo.EdgeAdminPassword},
+		{"Enter tenant domain name", demo.Domain},
+		{"SSL certificate file path", "/" + demo.FilesDir + "/" + demo.Domain + ".crt"},
+		{"key file path", "/" + demo.FilesDir + "/" + demo.Domain + ".key"},
+		{"licence file path", "/" + demo.FilesDir + "/" + demo.Domain + ".licence"},
 		{"Enter cloud URL", url},
 	} {
 		tm.waitFor(step.prompt)
@@ -49,15 +50,15 @@ func TestE2EDataBroker(t *testing.T) {
 		{"Whose data", ""},
 		{"Fragments to copy", ""},
 		{"Type filter", ""},
-		{"cloud tenant user", demoUser},
-		{"Enter password of tenant user", demoPassword},
+		{"cloud tenant user", demo.User},
+		{"Enter password of tenant user", demo.Password},
 	} {
 		tm.waitFor(step.prompt)
 		tm.send(step.answer + "\r")
 	}
 	tm.waitFor("measurements, alarms of all devices of the Edge")
 	tm.send("y")
-	tm.waitFor("Virtual group Edge " + demoDomain)
+	tm.waitFor("Virtual group Edge " + demo.Domain)
 	arriving := regexp.MustCompile(`Data arriving: [1-9]\d* measurements? in the last minute`)
 	deadline := time.Now().Add(20 * time.Second)
 	for !arriving.MatchString(tm.screen()) {

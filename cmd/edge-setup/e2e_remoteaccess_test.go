@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"github.com/edge-setup/edge-setup/internal/demo"
 	"io"
 	"net/http"
 	"os"
@@ -47,7 +48,7 @@ func TestE2ERemoteAccessThroughTheDemoTenant(t *testing.T) {
 		}
 	}
 
-	env := append(os.Environ(), "C8Y_USER="+demoUser, "C8Y_PASSWORD="+demoPassword)
+	env := append(os.Environ(), "C8Y_USER="+demo.User, "C8Y_PASSWORD="+demo.Password)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	check := exec.CommandContext(ctx, binPath, "--root", root, "remote-access", "check", "--json")
@@ -58,7 +59,7 @@ func TestE2ERemoteAccessThroughTheDemoTenant(t *testing.T) {
 	}
 
 	// The demo's relay off, `remote-access serve` takes over; SIGTERM stops it cleanly.
-	switches, err := os.ReadFile(filepath.Join(root, demoFilesDir, "remote-access.txt"))
+	switches, err := os.ReadFile(filepath.Join(root, demo.FilesDir, "remote-access.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}

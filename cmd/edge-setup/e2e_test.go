@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"github.com/edge-setup/edge-setup/internal/demo"
 	"io"
 	"os"
 	"os/exec"
@@ -50,7 +51,7 @@ func TestE2ERegisterAgainstTheDemoTenant(t *testing.T) {
 	s = tm.registerWithDemoUser()
 	for _, l := range strings.Split(s, "\n") {
 		// The demo banner shows the demo password on purpose; nothing else may.
-		if strings.Contains(l, demoPassword) && !strings.HasPrefix(l, "DEMO") {
+		if strings.Contains(l, demo.Password) && !strings.HasPrefix(l, "DEMO") {
 			t.Errorf("password on screen: %q", l)
 		}
 	}
@@ -142,15 +143,15 @@ func TestE2EPlainRegistrationWithPipedAnswers(t *testing.T) {
 	}
 	s := waitOut("Enter option [1-9")
 	url := demoURL.FindStringSubmatch(s)[1]
-	io.WriteString(stdin, "7\n"+url+"\n"+demoUser+"\n"+demoPassword+"\ny\ny\ny\n")
-	s = waitOut("Connected to tenant " + demoTenantID)
+	io.WriteString(stdin, "7\n"+url+"\n"+demo.User+"\n"+demo.Password+"\ny\ny\ny\n")
+	s = waitOut("Connected to tenant " + demo.TenantID)
 	for _, want := range []string{"Not registered in the tenant", "registration request created", "Pending acceptance", "acceptance sent from this console", "Accepted"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("plain registration lacks %q:\n%s", want, s)
 		}
 	}
 	// The demo banner prints its password on purpose; after the prompt it must not appear.
-	if _, after, _ := strings.Cut(s, "Enter password of tenant user"); strings.Contains(after, demoPassword) {
+	if _, after, _ := strings.Cut(s, "Enter password of tenant user"); strings.Contains(after, demo.Password) {
 		t.Error("the tenant password was echoed")
 	}
 	if strings.Contains(s, "\x1b") {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/edge-setup/edge-setup/internal/demo"
 	"io"
 	"os"
 	"os/signal"
@@ -203,7 +204,7 @@ func parseCommandFlags(name string, g *globals, args []string, stderr io.Writer,
 type session struct {
 	env    *envBundle
 	banner []string
-	demo   *demo // --demo only
+	demo   *demo.Demo // --demo only
 	close  func()
 }
 
@@ -211,15 +212,15 @@ type session struct {
 func openSession(g *globals, stdout io.Writer) (*session, error) {
 	s := &session{close: func() {}}
 	if g.demo {
-		d, err := startDemo(g.root)
+		d, err := demo.Start(g.root, version)
 		if err != nil {
 			return nil, fmt.Errorf("starting the demo: %w", err)
 		}
-		g.root, g.edgeURL, s.banner, s.demo = d.root, d.edgeURL, d.banner(), d
-		fmt.Fprintln(stdout, d.intro())
+		g.root, g.edgeURL, s.banner, s.demo = d.Root(), d.EdgeURL(), d.Banner(), d
+		fmt.Fprintln(stdout, d.Intro())
 		// A forced exit after a signal (plain mode blocked reading a
 		// line) runs no defers: the sandbox goes with the exit hooks.
-		remove := addExitHook(d.removeSandbox)
+		remove := addExitHook(d.RemoveSandbox)
 		s.close = func() { remove(); d.Close() }
 	}
 	root, err := filepath.Abs(g.root)

@@ -51,7 +51,7 @@ func runMenu(ctx context.Context, g *globals, stdout, stderr io.Writer) int {
 	}
 	o := tui.Options{Env: s.env.Env, Banner: s.banner}
 	if s.demo != nil {
-		o.DemoOperator, o.DemoHelp, o.DemoCloud = s.demo.operator, s.demo.secondShell(), s.demo.cloud
+		o.DemoOperator, o.DemoHelp, o.DemoCloud = s.demo.Operator, s.demo.SecondShell(), s.demo.Cloud()
 	}
 	if g.teaRenderer {
 		o.AltScreen = true
@@ -87,7 +87,7 @@ func menuExit(ctx context.Context, m *tui.Model, s *session, err error, stdout, 
 		return exitFailed
 	}
 	if s.demo != nil {
-		fmt.Fprintln(stdout, demoFinished(s.demo))
+		fmt.Fprintln(stdout, s.demo.Finished())
 	}
 	if ctx.Err() != nil || m.Interrupted() {
 		return exitCanceled

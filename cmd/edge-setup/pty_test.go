@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"github.com/edge-setup/edge-setup/internal/demo"
 	"io"
 	"os"
 	"os/exec"
@@ -169,14 +170,14 @@ func (rt *ptyTerm) checkRestored(what string) {
 // and returns the screen once connected.
 func (tm *ptyTerm) registerWithDemoUser() string {
 	tm.waitFor("Enter tenant user")
-	tm.send(demoUser + "\r")
+	tm.send(demo.User + "\r")
 	tm.waitFor("Enter password of tenant user")
-	tm.send(demoPassword + "\r")
+	tm.send(demo.Password + "\r")
 	tm.waitFor("Proceed? [y/N]")
 	tm.send("y")
 	tm.waitFor("Not registered in the tenant")
 	tm.send("c")
 	tm.waitFor("Pending acceptance")
 	tm.send("a")
-	return tm.waitFor("Connected to tenant " + demoTenantID)
+	return tm.waitFor("Connected to tenant " + demo.TenantID)
 }

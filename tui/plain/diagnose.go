@@ -4,12 +4,13 @@ import (
 	"context"
 
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/diagnose"
 )
 
 // diagnose runs the connection checks of `edge-setup diagnose` (menu entry d).
 func (u *UI) diagnose(ctx context.Context) {
 	u.println("\nD - Diagnose the connection to the tenant")
-	checks := steps.Diagnose(ctx, u.env, "", func(e steps.Event) {
+	checks := diagnose.Diagnose(ctx, u.env, "", func(e steps.Event) {
 		switch e.Kind {
 		case steps.SubStepDone:
 			u.printf("  [ok]      %s: %s\n", e.Name, e.Detail)
@@ -23,7 +24,7 @@ func (u *UI) diagnose(ctx context.Context) {
 			u.printf("            fix: %s\n", e.Detail)
 		}
 	})
-	if steps.ChecksFailed(checks) {
+	if diagnose.ChecksFailed(checks) {
 		u.println("Some checks failed: follow the fix under the first failed check, then run the checks again.")
 		return
 	}

@@ -1,4 +1,4 @@
-package main
+package demo
 
 import (
 	"context"
@@ -10,10 +10,10 @@ import (
 	"github.com/edge-setup/edge-setup/tenantapi/tenantsim"
 )
 
-// demoCloud plays the cloud tenant's people on B's link screen (key o):
+// Cloud plays the cloud tenant's people on B's link screen (key o):
 // the admin who adds and accepts the data subscription, then an operator
 // who creates an operation for one forwarded device.
-type demoCloud struct {
+type Cloud struct {
 	sim  *tenantsim.Sim
 	mu   sync.Mutex
 	last map[string]demoOp // security code -> the last operation created
@@ -21,12 +21,12 @@ type demoCloud struct {
 
 type demoOp struct{ id, device string }
 
-func newDemoCloud(sim *tenantsim.Sim) *demoCloud {
-	return &demoCloud{sim: sim, last: map[string]demoOp{}}
+func newDemoCloud(sim *tenantsim.Sim) *Cloud {
+	return &Cloud{sim: sim, last: map[string]demoOp{}}
 }
 
 // Act does the cloud's next step for the connector of code.
-func (c *demoCloud) Act(_ context.Context, code string) (string, error) {
+func (c *Cloud) Act(_ context.Context, code string) (string, error) {
 	if group, linked := c.sim.VirtualGroup(code); linked {
 		return c.operation(code, group)
 	}
@@ -49,7 +49,7 @@ func (c *demoCloud) Act(_ context.Context, code string) (string, error) {
 }
 
 // operation creates a restart in the cloud for the first forwarded device.
-func (c *demoCloud) operation(code string, group map[string]any) (string, error) {
+func (c *Cloud) operation(code string, group map[string]any) (string, error) {
 	gid, _ := group["id"].(string)
 	kids := c.sim.Children(gid, "childAssets")
 	if len(kids) == 0 {
@@ -71,7 +71,7 @@ func (c *demoCloud) operation(code string, group map[string]any) (string, error)
 
 // Seen is what the cloud shows of the last operation Act created, and
 // whether it still runs.
-func (c *demoCloud) Seen(code string) (string, bool) {
+func (c *Cloud) Seen(code string) (string, bool) {
 	c.mu.Lock()
 	op, ok := c.last[code]
 	c.mu.Unlock()

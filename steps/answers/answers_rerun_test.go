@@ -1,4 +1,4 @@
-package steps_test
+package answers_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/answers"
 	"github.com/edge-setup/edge-setup/steps/stepstest"
 )
 
@@ -34,30 +35,30 @@ options:
       tenant_password: {env: TENANT_PW}
     register: {wait: true, timeout: 30s, create: true, accept: true}
 `)
-	apply := func() []steps.OptionResult {
+	apply := func() []answers.OptionResult {
 		t.Helper()
-		plan, err := steps.LoadAnswers(context.Background(), w.Env, "a.yaml", file, steps.CheckOptions{})
+		plan, err := answers.LoadAnswers(context.Background(), w.Env, "a.yaml", file, answers.CheckOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(plan.Warnings) > 0 {
 			t.Errorf("warnings: %v", plan.Warnings)
 		}
-		var res []steps.OptionResult
-		if err := steps.Apply(context.Background(), w.Env, plan, steps.ApplyOptions{Log: steps.NewActionLog(w.Env),
-			Result: func(r steps.OptionResult) { res = append(res, r) }}); err != nil {
+		var res []answers.OptionResult
+		if err := answers.Apply(context.Background(), w.Env, plan, answers.ApplyOptions{Log: steps.NewActionLog(w.Env),
+			Result: func(r answers.OptionResult) { res = append(res, r) }}); err != nil {
 			t.Fatal(err)
 		}
 		return res
 	}
-	if res := apply(); len(res) != 1 || res[0].Result != steps.ResultChanged || len(res[0].Changes) == 0 {
+	if res := apply(); len(res) != 1 || res[0].Result != answers.ResultChanged || len(res[0].Changes) == 0 {
 		t.Fatalf("first run: %+v", res)
 	}
 	delete(w.Vars, "BOOT")
 	delete(w.Vars, "TENANT_PW")
 	before := snapshot(t, w.Env.Root)
 	res := apply()
-	if len(res) != 1 || res[0].Result != steps.ResultUnchanged || len(res[0].Changes) != 0 {
+	if len(res) != 1 || res[0].Result != answers.ResultUnchanged || len(res[0].Changes) != 0 {
 		t.Fatalf("second run: %+v", res)
 	}
 	// Only the records of runs may change.
@@ -84,8 +85,8 @@ func TestAnswersLaterOptionsWaitForEarlierOnes(t *testing.T) {
 		{"options:\n  - option: 7\n    answers: {cloud_url: " + w.URL + ", tenant_user: \"\"}\n    register: {wait: true}\n  - option: S\n", []string{"7"}},
 		{"options:\n  - option: 2\n    answers: {}\n  - option: B\n    databroker: x\n", []string{"2"}},
 	} {
-		plan, err := steps.LoadAnswers(context.Background(), w.Env, "a.yaml", []byte(c.file), steps.CheckOptions{})
-		var last steps.PlannedOption
+		plan, err := answers.LoadAnswers(context.Background(), w.Env, "a.yaml", []byte(c.file), answers.CheckOptions{})
+		var last answers.PlannedOption
 		if plan != nil {
 			last = plan.Options[len(plan.Options)-1]
 		}
@@ -98,12 +99,12 @@ func TestAnswersLaterOptionsWaitForEarlierOnes(t *testing.T) {
 			}
 		}
 	}
-	_, err := steps.LoadAnswers(context.Background(), w.Env, "a.yaml", []byte("options:\n  - option: S\n"), steps.CheckOptions{})
+	_, err := answers.LoadAnswers(context.Background(), w.Env, "a.yaml", []byte("options:\n  - option: S\n"), answers.CheckOptions{})
 	wantProblem(t, problems(t, err), 2, "option S (Remote SSH access through the tenant) cannot run now")
 }
 
-func problemsOf(err error) []steps.AnswerProblem {
-	var ae *steps.AnswersError
+func problemsOf(err error) []answers.AnswerProblem {
+	var ae *answers.AnswersError
 	if errors.As(err, &ae) {
 		return ae.Problems
 	}
@@ -117,13 +118,13 @@ func TestVerifyChecksADeferredOptionsTenantUser(t *testing.T) {
 	w.Vars["PW"] = "wrong-password"
 	file := "options:\n  - option: 7\n    answers: {cloud_url: " + w.URL + ", tenant_user: \"\"}\n    register: {wait: true}\n" +
 		"  - option: S\n    answers:\n      tenant_user: " + stepstest.AdminUser + "\n      tenant_password: {env: PW}\n"
-	if _, err := steps.LoadAnswers(context.Background(), w.Env, "a.yaml", []byte(file), steps.CheckOptions{}); err != nil {
+	if _, err := answers.LoadAnswers(context.Background(), w.Env, "a.yaml", []byte(file), answers.CheckOptions{}); err != nil {
 		t.Fatalf("without --verify: %v", err)
 	}
-	_, err := steps.LoadAnswers(context.Background(), w.Env, "a.yaml", []byte(file), steps.CheckOptions{Verify: true})
+	_, err := answers.LoadAnswers(context.Background(), w.Env, "a.yaml", []byte(file), answers.CheckOptions{Verify: true})
 	wantProblem(t, problems(t, err), 8, "tenant_password: the tenant refused user")
 	w.Vars["PW"] = stepstest.AdminPassword
-	if _, err := steps.LoadAnswers(context.Background(), w.Env, "a.yaml", []byte(file), steps.CheckOptions{Verify: true}); err != nil {
+	if _, err := answers.LoadAnswers(context.Background(), w.Env, "a.yaml", []byte(file), answers.CheckOptions{Verify: true}); err != nil {
 		t.Fatalf("right password: %v", err)
 	}
 }

@@ -1,4 +1,4 @@
-package steps
+package diagnose
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/edge-setup/edge-setup/steps"
 )
 
 // CheckStatus is the verdict of one diagnostic check.
@@ -102,14 +104,14 @@ type Diagnostics struct {
 // SubStepDone (ok), Warning, SubStepFailed or SubStepSkipped carrying the
 // detail, then, when there is one, an Info event with the check's name
 // carrying the fix. The same checks are returned in order.
-func Diagnose(ctx context.Context, env *Env, url string, emit Emit) []Check {
+func Diagnose(ctx context.Context, env *steps.Env, url string, emit steps.Emit) []Check {
 	return Diagnostics{}.Run(ctx, env, url, emit)
 }
 
 // Run is Diagnose with d's settings.
-func (d Diagnostics) Run(ctx context.Context, env *Env, rawURL string, emit Emit) []Check {
+func (d Diagnostics) Run(ctx context.Context, env *steps.Env, rawURL string, emit steps.Emit) []Check {
 	if emit == nil {
-		emit = func(Event) {}
+		emit = func(steps.Event) {}
 	}
 	if d.Timeout <= 0 {
 		d.Timeout = DefaultDiagnoseTimeout
@@ -122,8 +124,8 @@ func (d Diagnostics) Run(ctx context.Context, env *Env, rawURL string, emit Emit
 // diagRun is one run of the checks.
 type diagRun struct {
 	d      Diagnostics
-	env    *Env
-	emit   Emit
+	env    *steps.Env
+	emit   steps.Emit
 	checks []Check
 
 	tenant      *url.URL // normalised tenant URL
@@ -140,10 +142,10 @@ type diagRun struct {
 
 func (r *diagRun) add(c Check) {
 	r.checks = append(r.checks, c)
-	kind := map[CheckStatus]EventKind{CheckOK: SubStepDone, CheckWarn: Warning, CheckFail: SubStepFailed, CheckSkipped: SubStepSkipped}[c.Status]
-	r.emit(Event{Kind: kind, Name: c.Name, Detail: c.Detail})
+	kind := map[CheckStatus]steps.EventKind{CheckOK: steps.SubStepDone, CheckWarn: steps.Warning, CheckFail: steps.SubStepFailed, CheckSkipped: steps.SubStepSkipped}[c.Status]
+	r.emit(steps.Event{Kind: kind, Name: c.Name, Detail: c.Detail})
 	if c.Fix != "" {
-		r.emit(Event{Kind: Info, Name: c.Name, Detail: c.Fix})
+		r.emit(steps.Event{Kind: steps.Info, Name: c.Name, Detail: c.Fix})
 	}
 	if c.Status == CheckFail && r.failed == "" {
 		r.failed = c.Name
@@ -164,13 +166,13 @@ func (r *diagRun) do(ctx context.Context, name string, fn func() Check) {
 }
 
 func (r *diagRun) runCheck(name string, fn func() Check) {
-	r.emit(Event{Kind: SubStepStarted, Name: name})
+	r.emit(steps.Event{Kind: steps.SubStepStarted, Name: name})
 	c := fn()
 	c.Name = name
 	r.add(c)
 }
 
-func (r *diagRun) now() time.Time { return r.env.now() }
+func (r *diagRun) now() time.Time { return r.env.CurrentTime() }
 
 func (r *diagRun) run(ctx context.Context, rawURL string) {
 	defer func() {
@@ -217,7 +219,7 @@ func (r *diagRun) checkURL(raw string) Check {
 				Fix: "set the tenant URL with option 7, or pass one with --url https://<tenant>.cumulocity.com"}
 		}
 	}
-	norm, err := NormalizeCloudURL(raw)
+	norm, err := steps.NormalizeCloudURL(raw)
 	if err == nil && norm == "" {
 		err = errors.New("the URL is blank")
 	}

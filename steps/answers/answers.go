@@ -1,4 +1,4 @@
-package steps
+package answers
 
 import (
 	"context"
@@ -7,11 +7,13 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/edge-setup/edge-setup/steps"
 )
 
 // Answers files drive options without a screen (edge-setup apply): which
 // options run, in which order, with which answers. Example
-// (steps/testdata/answers/example.yaml has a commented one):
+// (steps/answers/testdata/answers/example.yaml has a commented one):
 //
 //	version: 1
 //	options:
@@ -56,16 +58,18 @@ const HostingKey = "hosting"
 
 // answerKeys are the keys each option may answer (its prompts' keys).
 var answerKeys = map[int][]string{
-	1: {KeyInputMode, KeyInputFile, CfgNetworkIP, CfgNetmask, CfgGateway, CfgDNS, CfgDockerBridge},
-	2: {KeyInputMode, KeyInputFile, CfgAdminUser, CfgAdminPassword, keyPasswordAgain, CfgDomain, CfgCertificate, CfgCertKey, CfgLicence, CfgCloudURL},
-	3: {KeyInputMode, KeyInputFile, CfgCertificate, CfgCertKey, CfgLicence},
-	4: {CfgAdminPassword, keyPasswordAgain},
+	1: {steps.KeyInputMode, steps.KeyInputFile, steps.CfgNetworkIP, steps.CfgNetmask, steps.CfgGateway, steps.CfgDNS, steps.CfgDockerBridge},
+	2: {steps.KeyInputMode, steps.KeyInputFile, steps.CfgAdminUser, steps.CfgAdminPassword, steps.KeyPasswordAgain, steps.CfgDomain, steps.CfgCertificate, steps.CfgCertKey, steps.CfgLicence, steps.CfgCloudURL},
+	3: {steps.KeyInputMode, steps.KeyInputFile, steps.CfgCertificate, steps.CfgCertKey, steps.CfgLicence},
+	4: {steps.CfgAdminPassword, steps.KeyPasswordAgain},
 	5: {},
-	6: {CfgAdminPassword, keyPasswordAgain},
-	7: {KeyCloudURL, KeyBootstrapPassword, KeyTenantUser, KeyTenantPassword},
+	6: {steps.CfgAdminPassword, steps.KeyPasswordAgain},
+	7: {steps.KeyCloudURL, steps.KeyBootstrapPassword, steps.KeyTenantUser, steps.KeyTenantPassword},
 	8: {},
 	// B, the Data Broker (its title is the entry's `databroker:` key)
-	DataBrokerNumber: {KeyDBDescription, KeyDBShare, KeyDBDevices, KeyDBFragments, KeyDBType, KeyTenantUser, KeyTenantPassword},
+	steps.DataBrokerNumber: {steps.KeyDBDescription, steps.KeyDBShare, steps.KeyDBDevices, steps.KeyDBFragments, steps.KeyDBType, steps.KeyTenantUser, steps.KeyTenantPassword},
+	// S, remote access
+	steps.RemoteAccessNumber: {steps.KeyRAAction, steps.KeyRATenantUser, steps.KeyRATenantPassword, steps.KeySSHHost, steps.KeySSHPort, steps.KeySSHCredentials, steps.KeySSHUser, steps.KeySSHPassword, steps.KeyRAAllow},
 }
 
 // AnswerKeys lists the answer keys of option n (nil for an unknown option).
@@ -115,10 +119,10 @@ type RegisterSpec struct {
 
 // PlannedOption is one option of a checked answers file.
 type PlannedOption struct {
-	Step Step
+	Step steps.Step
 	Line int
 	// Answers are complete and validated; they may hold secrets: never show them.
-	Answers  Answers
+	Answers  steps.Answers
 	Register *RegisterSpec
 	// Deferred options depend on an earlier option of the file (After
 	// names them); their answers are checked just before they run.
@@ -152,7 +156,7 @@ type CheckOptions struct {
 
 // LoadAnswers parses and checks an answers file (name is for messages). It
 // changes nothing. On problems the error is an *AnswersError listing them all.
-func LoadAnswers(ctx context.Context, env *Env, name string, data []byte, o CheckOptions) (*AnswersPlan, error) {
+func LoadAnswers(ctx context.Context, env *steps.Env, name string, data []byte, o CheckOptions) (*AnswersPlan, error) {
 	c := &checker{env: env}
 	opts := c.parse(data)
 	plan := &AnswersPlan{Name: name, data: data, verify: o.Verify}

@@ -1,4 +1,4 @@
-package main
+package demo
 
 import (
 	"context"
@@ -23,7 +23,7 @@ import (
 // (started once the Edge is connected) and the switches that break one
 // link at a time (sshd, relay, role, service) to see each failure named.
 type demoRemoteAccess struct {
-	d       *demo
+	d       *Demo
 	sshd    *demoSSHD
 	control string // URL of the switches
 
@@ -39,7 +39,7 @@ type demoRemoteAccess struct {
 }
 
 // startRemoteAccess is the demo's one call: sshd, relay, switches.
-func (d *demo) startRemoteAccess() error {
+func (d *Demo) startRemoteAccess() error {
 	if err := seedDemoUser(d.root); err != nil {
 		return err
 	}
@@ -145,7 +145,7 @@ func (ra *demoRemoteAccess) runRelay(ctx context.Context) {
 	}
 	store := edgeprops.New(ra.d.root)
 	newClient := func(u string) (*tenantapi.Client, error) {
-		return tenantapi.New(tenantapi.Options{BaseURL: u, UserAgent: "edge-setup-demo-relay/" + version})
+		return tenantapi.New(tenantapi.Options{BaseURL: u, UserAgent: "edge-setup-demo-relay/" + ra.d.version})
 	}
 	for ctx.Err() == nil {
 		if _, err := remoteaccess.StoredEdge(store); err != nil {
@@ -225,4 +225,11 @@ func (ra *demoRemoteAccess) introLines() string {
 	fmt.Fprintf(&b, "  real ssh:        C8Y_USER=%s C8Y_PASSWORD=%s \\\n", demoUser, demoPassword)
 	fmt.Fprintf(&b, "                   edge-setup --root %s remote-access connect\n", ra.d.root)
 	return b.String()
+}
+
+func onOff(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off"
 }

@@ -1,4 +1,4 @@
-package main
+package demo
 
 import (
 	"crypto/rand"
@@ -25,18 +25,19 @@ const (
 	demoEdgeAdminPass = "Edge-Admin-1"
 )
 
-// demo is a cloud tenant and the Edge's own platform (two tenantsims on
+// Demo is a cloud tenant and the Edge's own platform (two tenantsims on
 // loopback ports) plus a sandbox root.
-type demo struct {
+type Demo struct {
 	root    string
 	url     string // the cloud tenant
 	edgeURL string // the Edge's local platform (option 6), tenant "edge"
 	servers []*http.Server
 	sim     *tenantsim.Sim
 	temp    bool
+	version string // edge-setup's, in the demo relay's User-Agent
 
 	remoteAccess *demoRemoteAccess // sshd, relay and switches (demo_remoteaccess.go)
-	cloud        *demoCloud        // the cloud's people on B's link screen (demo_databroker_cloud.go)
+	cloud        *Cloud            // the cloud's people on B's link screen (demo_databroker_cloud.go)
 	stops        []func()          // background work to end on Close
 	// bootstrap is the demo tenant's bootstrap password: random per run,
 	// printed on purpose (a second shell may need it).
@@ -48,8 +49,10 @@ type demo struct {
 	bannerNotes []string   // more lines for the banner
 }
 
-func startDemo(root string) (*demo, error) {
-	d := &demo{root: root}
+// Start starts the demo under root ("" or "/": a new temporary sandbox);
+// version goes into the demo relay's User-Agent.
+func Start(root, version string) (*Demo, error) {
+	d := &Demo{root: root, version: version}
 	if root == "" || root == "/" {
 		dir, err := os.MkdirTemp("", "edge-setup-demo-")
 		if err != nil {
@@ -113,7 +116,7 @@ func seedDemoRoot(root, bootstrap string) error {
 }
 
 // serve starts h on a loopback port and returns its URL.
-func (d *demo) serve(h http.Handler) (string, error) {
+func (d *Demo) serve(h http.Handler) (string, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", fmt.Errorf("no loopback port for the demo: %w", err)
@@ -126,7 +129,7 @@ func (d *demo) serve(h http.Handler) (string, error) {
 
 // Close stops the demo tenants and removes the sandbox root the demo made
 // (a --root given by the operator is theirs and stays).
-func (d *demo) Close() {
+func (d *Demo) Close() {
 	for _, stop := range d.stops {
 		stop()
 	}
@@ -135,17 +138,17 @@ func (d *demo) Close() {
 	for _, s := range d.servers {
 		s.Close()
 	}
-	d.removeSandbox()
+	d.RemoveSandbox()
 }
 
-// removeSandbox removes the sandbox root the demo made.
-func (d *demo) removeSandbox() {
+// RemoveSandbox removes the sandbox root the demo made.
+func (d *Demo) RemoveSandbox() {
 	if d.temp {
 		_ = os.RemoveAll(d.root)
 	}
 }
 
-func (d *demo) banner() []string {
+func (d *Demo) Banner() []string {
 	return append([]string{
 		fmt.Sprintf("DEMO tenant %s · tenant user %s / %s", d.url, demoUser, demoPassword),
 		fmt.Sprintf("DEMO Edge admin %s / %s · %s, files in /%s", demoEdgeAdmin, demoEdgeAdminPass, demoDomain, demoFilesDir),
@@ -153,7 +156,7 @@ func (d *demo) banner() []string {
 	}, d.bannerNotes...)
 }
 
-func (d *demo) intro() string {
+func (d *Demo) Intro() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "edge-setup demo\n  tenant URL:      %s\n  tenant user:     %s / %s\n  Edge admin:      %s / %s (options 2 and 6)\n"+
 		"  domain:          %s (certificate, key and licence in /%s)\n  sandbox root:    %s (removed on exit)\n",
@@ -168,6 +171,15 @@ func (d *demo) intro() string {
 	}
 	return b.String()
 }
+
+// Root is the sandbox root (the --root given, or the temporary one the demo made).
+func (d *Demo) Root() string { return d.root }
+
+// EdgeURL is the Edge's local platform (option 6).
+func (d *Demo) EdgeURL() string { return d.edgeURL }
+
+// Cloud plays the cloud tenant's people on B's link screen.
+func (d *Demo) Cloud() *Cloud { return d.cloud }
 
 func randomSecret() string {
 	b := make([]byte, 12)

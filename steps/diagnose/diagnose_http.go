@@ -1,4 +1,4 @@
-package steps
+package diagnose
 
 // The HTTP and clock checks of Diagnose: GET /tenant/loginOptions through
 // tenantapi, and this machine's clock against the tenant's Date header.

@@ -1,4 +1,4 @@
-package steps
+package diagnose
 
 // The proxy checks of Diagnose: the proxy settings in use and, through a
 // proxy, the CONNECT tunnel to the tenant.
@@ -10,6 +10,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"github.com/edge-setup/edge-setup/steps"
 	"net"
 	"net/http"
 	"net/url"
@@ -25,7 +26,7 @@ import (
 func (r *diagRun) proxyConfig() (*httpproxy.Config, string) {
 	get := func(names ...string) (string, string) {
 		for _, n := range names {
-			if v := r.env.getenv(n); v != "" {
+			if v := r.env.EnvVar(n); v != "" {
 				return v, n
 			}
 		}
@@ -34,7 +35,7 @@ func (r *diagRun) proxyConfig() (*httpproxy.Config, string) {
 	httpsProxy, httpsVar := get("HTTPS_PROXY", "https_proxy")
 	httpProxy, httpVar := get("HTTP_PROXY", "http_proxy")
 	noProxy, _ := get("NO_PROXY", "no_proxy")
-	cfg := &httpproxy.Config{HTTPSProxy: httpsProxy, HTTPProxy: httpProxy, NoProxy: noProxy, CGI: r.env.getenv("REQUEST_METHOD") != ""}
+	cfg := &httpproxy.Config{HTTPSProxy: httpsProxy, HTTPProxy: httpProxy, NoProxy: noProxy, CGI: r.env.EnvVar("REQUEST_METHOD") != ""}
 	if r.tenant.Scheme == "https" {
 		return cfg, httpsVar
 	}
@@ -75,7 +76,7 @@ func (r *diagRun) checkProxy() Check {
 	case setting == "":
 		r.target = r.tenantHostPort()
 		return Check{Status: CheckOK, Detail: fmt.Sprintf("none: %s is not set, so the tenant is reached directly", varName)}
-	case isLoopbackHost(host):
+	case steps.IsLoopbackHost(host):
 		r.target = r.tenantHostPort()
 		return Check{Status: CheckOK, Detail: fmt.Sprintf("none: %s is set, but %s is on this machine and never goes through a proxy", varName, host)}
 	}

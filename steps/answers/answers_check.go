@@ -1,10 +1,12 @@
-package steps
+package answers
 
 import (
 	"context"
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/edge-setup/edge-setup/steps"
 )
 
 // checkOption checks availability and walks the prompts. earlier are the
@@ -17,7 +19,7 @@ func (c *checker) checkOption(ctx context.Context, fo fileOption, earlier []file
 		return po
 	}
 	if fo.number == 8 {
-		hs, err := loadHostingState(c.env)
+		hs, err := steps.LoadHostingState(c.env)
 		if err == nil && hs.Enabled == (fo.hosting == "enabled") {
 			po.Skip = "unchanged: microservice hosting is already " + fo.hosting
 			return po
@@ -54,9 +56,9 @@ func providers(n int, earlier []fileOption) []int {
 	switch {
 	case dependsOnPostInstall(n):
 		needs = []int{2}
-	case n == DataBrokerNumber:
+	case n == steps.DataBrokerNumber:
 		needs = []int{2, 7}
-	case n == RemoteAccessNumber:
+	case n == steps.RemoteAccessNumber:
 		needs = []int{7}
 	}
 	var out []int
@@ -72,25 +74,25 @@ func providers(n int, earlier []fileOption) []int {
 // the options it waits for have run: its tenant user (S, B) logs in at the
 // cloud URL an earlier option 7 of the file gives.
 func (c *checker) verifyDeferred(ctx context.Context, fo fileOption, earlier []fileOption) {
-	user, pw := fo.values[KeyTenantUser], fo.values[KeyTenantPassword]
+	user, pw := fo.values[steps.KeyTenantUser], fo.values[steps.KeyTenantPassword]
 	url := ""
 	for _, e := range earlier {
-		if v, ok := e.values[KeyCloudURL]; ok && e.number == 7 && v.from == nil {
+		if v, ok := e.values[steps.KeyCloudURL]; ok && e.number == 7 && v.from == nil {
 			url = v.value
 		}
 	}
-	url, err := NormalizeCloudURL(url)
+	url, err := steps.NormalizeCloudURL(url)
 	if user.value == "" || user.from != nil || url == "" || err != nil {
 		return
 	}
-	secret, err := pw.read(c.env, KeyTenantPassword)
+	secret, err := pw.read(c.env, steps.KeyTenantPassword)
 	if err != nil {
 		return // readAll reported it
 	}
 	vctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
-	if err := verifyLogin(vctx, c.env, url, tenantUserCredentials(c.env, user.value, secret.value)); err != nil {
-		c.problem(pw.line, "%s: %v (checked at %s because of --verify)", KeyTenantPassword, err, url)
+	if err := steps.VerifyLogin(vctx, c.env, url, steps.TenantUserCredentials(c.env, user.value, secret.value)); err != nil {
+		c.problem(pw.line, "%s: %v (checked at %s because of --verify)", steps.KeyTenantPassword, err, url)
 	}
 }
 
@@ -116,16 +118,16 @@ func (c *checker) readAll(fo fileOption, done map[string]bool) {
 func dependsOnPostInstall(n int) bool { return n == 3 || n == 4 || n == 6 }
 
 // checkRegister checks what the registration needs beyond option 7's answers.
-func (c *checker) checkRegister(fo fileOption, a Answers) {
+func (c *checker) checkRegister(fo fileOption, a steps.Answers) {
 	spec := fo.register
-	if spec == nil || a[KeyConnectedAction] == ConnectedCheck {
+	if spec == nil || a[steps.KeyConnectedAction] == steps.ConnectedCheck {
 		return // registered with this tenant already: nothing to create or accept
 	}
-	if a[KeyCloudURL] == "" {
+	if a[steps.KeyCloudURL] == "" {
 		c.problem(spec.Line, "register: cloud_url is blank, which disables remote management: there is no tenant to register with")
 		return
 	}
-	if (spec.Create || spec.Accept) && a[KeyTenantUser] == "" && envTenantUser(c.env) == nil {
+	if (spec.Create || spec.Accept) && a[steps.KeyTenantUser] == "" && steps.EnvTenantUser(c.env) == nil {
 		c.problem(spec.Line, "register: create and accept need a tenant user: give tenant_user and tenant_password, or set C8Y_USER and C8Y_PASSWORD")
 	}
 }
@@ -137,40 +139,40 @@ const maxPrompts = 64
 // would, stopping at the first problem. matched, when not "", says that the
 // Edge already is as the option's answers want it: the option then has
 // nothing to do.
-func (c *checker) walk(ctx context.Context, s Step, fo fileOption, verify bool) (a Answers, matched string) {
+func (c *checker) walk(ctx context.Context, s steps.Step, fo fileOption, verify bool) (a steps.Answers, matched string) {
 	nprobs := len(c.problems)
 	values := fo.values
-	if fo.number == DataBrokerNumber {
+	if fo.number == steps.DataBrokerNumber {
 		values = cloneValues(values)
-		values[KeyDBTitle] = fileValue{value: fo.broker, line: fo.line}
-		for _, k := range []string{KeyDBDescription, KeyDBFragments, KeyDBType, KeyTenantUser} {
+		values[steps.KeyDBTitle] = fileValue{value: fo.broker, line: fo.line}
+		for _, k := range []string{steps.KeyDBDescription, steps.KeyDBFragments, steps.KeyDBType, steps.KeyTenantUser} {
 			if !hasKey(values, k) {
 				values[k] = fileValue{line: fo.line} // optional: blank unless given
 			}
 		}
 	}
-	if fo.number == RemoteAccessNumber {
+	if fo.number == steps.RemoteAccessNumber {
 		values = cloneValues(values)
-		if !hasKey(values, KeyRAAllow) {
-			values[KeyRAAllow] = fileValue{line: fo.line} // optional: only the SSH server unless given
+		if !hasKey(values, steps.KeyRAAllow) {
+			values[steps.KeyRAAllow] = fileValue{line: fo.line} // optional: only the SSH server unless given
 		}
-		if !hasKey(values, KeyRAAction) {
-			values[KeyRAAction] = fileValue{value: "on", line: fo.line}
+		if !hasKey(values, steps.KeyRAAction) {
+			values[steps.KeyRAAction] = fileValue{value: "on", line: fo.line}
 		}
 	}
-	if fo.number <= 3 && !hasKey(values, KeyInputMode) {
+	if fo.number <= 3 && !hasKey(values, steps.KeyInputMode) {
 		values = cloneValues(values)
-		values[KeyInputMode] = fileValue{value: InputConsole, line: fo.line}
+		values[steps.KeyInputMode] = fileValue{value: steps.InputConsole, line: fo.line}
 	}
-	a = Answers{}
-	if fo.number == DataBrokerNumber {
-		a[keyDBWanted] = "yes" // the file names the connector it wants: an existing one is kept or changed
+	a = steps.Answers{}
+	if fo.number == steps.DataBrokerNumber {
+		a[steps.KeyDBWanted] = "yes" // the file names the connector it wants: an existing one is kept or changed
 	}
 	name := fileOptionName(fo.number)
 	asked := map[string]bool{}
 	// stop ends a walk at a problem: the file is refused, so the values
 	// the walk did not reach are read too, to report every problem at once.
-	stop := func() (Answers, string) {
+	stop := func() (steps.Answers, string) {
 		c.readAll(fo, asked)
 		return a, ""
 	}
@@ -198,8 +200,8 @@ func (c *checker) walk(ctx context.Context, s Step, fo fileOption, verify bool) 
 		}
 		asked[p.Key] = true
 		v, ok := values[p.Key]
-		if !ok && p.Key == keyPasswordAgain {
-			v, ok = values[CfgAdminPassword]
+		if !ok && p.Key == steps.KeyPasswordAgain {
+			v, ok = values[steps.CfgAdminPassword]
 		}
 		if !ok && p.ConsoleOnly {
 			v, ok = fileValue{value: p.Default, line: fo.line}, true
@@ -233,7 +235,7 @@ func (c *checker) walk(ctx context.Context, s Step, fo fileOption, verify bool) 
 				return stop()
 			}
 		}
-		if p.Secret && !v.sourced && v.value != "" && p.Key != keyPasswordAgain {
+		if p.Secret && !v.sourced && v.value != "" && p.Key != steps.KeyPasswordAgain {
 			c.warn(v.line, "%s is a secret written in the file itself: prefer {env: VARIABLE} or {file: PATH}, and keep the file private", p.Key)
 		}
 		a[p.Key] = norm
@@ -245,9 +247,9 @@ func (c *checker) walk(ctx context.Context, s Step, fo fileOption, verify bool) 
 // fileOptionName is the operator's name of option n (S, B or its number).
 func fileOptionName(n int) string {
 	if s := optionStep(n); s != nil {
-		return OptionLabel(s)
+		return steps.OptionLabel(s)
 	}
-	return optionName(n)
+	return steps.OptionName(n)
 }
 
 func hasKey(m map[string]fileValue, k string) bool { _, ok := m[k]; return ok }
@@ -262,9 +264,9 @@ func cloneValues(m map[string]fileValue) map[string]fileValue {
 
 // secretAnswers are the values of a's secret prompts (replayed to learn
 // which prompts are secret).
-func secretAnswers(env *Env, s Step, a Answers) []string {
+func secretAnswers(env *steps.Env, s steps.Step, a steps.Answers) []string {
 	var out []string
-	replay := Answers{}
+	replay := steps.Answers{}
 	for range maxPrompts {
 		p, err := s.NextPrompt(env, replay)
 		if err != nil || p == nil || !a.Has(p.Key) {

@@ -1,4 +1,4 @@
-package steps
+package answers
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/databroker"
 	"github.com/edge-setup/edge-setup/steps/safetext"
 )
@@ -28,20 +29,20 @@ const DataBrokerKey = "databroker"
 const DataBrokerLinkTimeout = 5 * time.Minute
 
 // optionStep is the step an answers file names by number (B = DataBrokerNumber).
-func optionStep(n int) Step {
-	if n == DataBrokerNumber {
-		return DataBrokerConnector{}
+func optionStep(n int) steps.Step {
+	if n == steps.DataBrokerNumber {
+		return steps.DataBrokerConnector{}
 	}
-	return ByNumber(n)
+	return steps.ByNumber(n)
 }
 
 // parseBroker reads `databroker:`: required for option B, refused elsewhere.
 func (c *checker) parseBroker(fo *fileOption, n *yaml.Node, option int) bool {
 	switch {
-	case n != nil && option != DataBrokerNumber:
+	case n != nil && option != steps.DataBrokerNumber:
 		c.problem(n.Line, "%s: only option B (the Data Broker) takes it", DataBrokerKey)
 		return false
-	case option != DataBrokerNumber:
+	case option != steps.DataBrokerNumber:
 		return true
 	case n == nil || n.Kind != yaml.ScalarNode || n.Value == "":
 		c.problem(fo.line, "option B needs `%s: <connector title>`: the connector the file wants (a rerun then finds it and changes nothing)", DataBrokerKey)
@@ -56,9 +57,9 @@ func (c *checker) parseBroker(fo *fileOption, n *yaml.Node, option int) bool {
 // data subscription and waits until data flows; without one it says what
 // the cloud's admin must do (the security code is not printed: it lets a
 // tenant subscribe to this Edge's data; menu B shows it).
-func applyDataBrokerLink(ctx context.Context, env *Env, po PlannedOption, emit Emit, sleep func(context.Context, time.Duration) error) error {
-	t := NewTrackerContext(ctx, emit)
-	b, id, err := DataBrokerConnector{}.NewLink(env, po.Answers)
+func applyDataBrokerLink(ctx context.Context, env *steps.Env, po PlannedOption, emit steps.Emit, sleep func(context.Context, time.Duration) error) error {
+	t := steps.NewTrackerContext(ctx, emit)
+	b, id, err := steps.DataBrokerConnector{}.NewLink(env, po.Answers)
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package steps
+package answers
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/edge-setup/edge-setup/steps"
 )
 
 // ErrRegistrationTimeout: `register: {wait: true}` ended before the Edge was connected.
@@ -21,7 +23,7 @@ type ApplyError struct {
 }
 
 func (e *ApplyError) Error() string {
-	return fmt.Sprintf("option %s (%s) failed: %v", optionName(e.Option), e.Title, e.Err)
+	return fmt.Sprintf("option %s (%s) failed: %v", steps.OptionName(e.Option), e.Title, e.Err)
 }
 
 func (e *ApplyError) Unwrap() error { return e.Err }
@@ -29,11 +31,11 @@ func (e *ApplyError) Unwrap() error { return e.Err }
 // ApplyOptions configure Apply.
 type ApplyOptions struct {
 	// Start hears each option before it runs, with its Confirm lines.
-	Start func(s Step, confirm []string)
+	Start func(s steps.Step, confirm []string)
 	// Event hears every event of every option (secrets of the file redacted).
-	Event func(option int, e Event)
+	Event func(option int, e steps.Event)
 	// Log records every event and result; nil logs nothing.
-	Log *ActionLog
+	Log *steps.ActionLog
 	// Sleep is the registration's timer (nil: real time).
 	Sleep func(context.Context, time.Duration) error
 	// NoRecheck skips checking the file again at the start of Apply. Leave
@@ -47,7 +49,7 @@ type ApplyOptions struct {
 // (an *ApplyError). Unless o.NoRecheck it first checks the file again against
 // the Edge as it is now (the caller holds the lock by then): problems then
 // come back as an *AnswersError and nothing is changed.
-func Apply(ctx context.Context, env *Env, plan *AnswersPlan, o ApplyOptions) error {
+func Apply(ctx context.Context, env *steps.Env, plan *AnswersPlan, o ApplyOptions) error {
 	if !o.NoRecheck {
 		fresh, err := LoadAnswers(ctx, env, plan.Name, plan.data, CheckOptions{Verify: plan.verify})
 		if err != nil {
@@ -57,8 +59,8 @@ func Apply(ctx context.Context, env *Env, plan *AnswersPlan, o ApplyOptions) err
 	}
 	log := o.Log
 	log.Redact(plan.secrets...)
-	show := func(n int) Emit {
-		return func(e Event) {
+	show := func(n int) steps.Emit {
+		return func(e steps.Event) {
 			if o.Event == nil {
 				return
 			}
@@ -87,7 +89,7 @@ func Apply(ctx context.Context, env *Env, plan *AnswersPlan, o ApplyOptions) err
 		wenv := rec.watch(env)
 		if ctx.Err() != nil {
 			// a signal between two options: the next one does not start
-			return fail(fmt.Errorf("%w before option %s (%w)", ErrInterrupted, res.Option, context.Cause(ctx)))
+			return fail(fmt.Errorf("%w before option %s (%w)", steps.ErrInterrupted, res.Option, context.Cause(ctx)))
 		}
 		if po.Deferred {
 			fresh, err := checkDeferred(ctx, env, po, plan)
@@ -101,7 +103,7 @@ func Apply(ctx context.Context, env *Env, plan *AnswersPlan, o ApplyOptions) err
 			if o.Start != nil {
 				o.Start(po.Step, nil)
 			}
-			emit(Event{Kind: SubStepSkipped, Name: title, Detail: po.Skip})
+			emit(steps.Event{Kind: steps.SubStepSkipped, Name: title, Detail: po.Skip})
 		} else {
 			if o.Start != nil {
 				o.Start(po.Step, po.Step.Confirm(env, po.Answers))
@@ -111,7 +113,7 @@ func Apply(ctx context.Context, env *Env, plan *AnswersPlan, o ApplyOptions) err
 			}
 			log.Finished(n, nil)
 		}
-		if n == DataBrokerNumber {
+		if n == steps.DataBrokerNumber {
 			if err := applyDataBrokerLink(ctx, wenv, po, emit, o.Sleep); err != nil {
 				return fail(err)
 			}
@@ -134,7 +136,7 @@ func Apply(ctx context.Context, env *Env, plan *AnswersPlan, o ApplyOptions) err
 
 // checkDeferred checks an option that depends on an earlier one of the file,
 // now that that one ran.
-func checkDeferred(ctx context.Context, env *Env, po PlannedOption, plan *AnswersPlan) (PlannedOption, error) {
+func checkDeferred(ctx context.Context, env *steps.Env, po PlannedOption, plan *AnswersPlan) (PlannedOption, error) {
 	c := &checker{env: env}
 	fresh := c.checkOption(ctx, po.src, nil, plan.verify)
 	if len(c.problems) > 0 {
@@ -168,27 +170,27 @@ func redact(s string, secrets []string) string {
 }
 
 // applyRegistration runs option 7's registration as the file asks.
-func applyRegistration(ctx context.Context, env *Env, po PlannedOption, emit, show Emit, sleep func(context.Context, time.Duration) error) error {
+func applyRegistration(ctx context.Context, env *steps.Env, po PlannedOption, emit, show steps.Emit, sleep func(context.Context, time.Duration) error) error {
 	spec := po.Register
-	t := NewTrackerContext(ctx, emit)
+	t := steps.NewTrackerContext(ctx, emit)
 	const name = "Register with the tenant"
-	reg, err := EdgeAgent{}.NewRegistration(env, po.Answers)
+	reg, err := steps.EdgeAgent{}.NewRegistration(env, po.Answers)
 	if err == nil && reg == nil {
 		err = errors.New("remote management is disabled: there is no tenant to register with")
 	}
 	if err != nil {
-		t.Emit(Event{Kind: SubStepFailed, Name: name, Detail: err.Error()})
+		t.Emit(steps.Event{Kind: steps.SubStepFailed, Name: name, Detail: err.Error()})
 		return err
 	}
 	// Only an Edge that still has to be registered needs the tenant user:
 	// a rerun on a connected one creates and accepts nothing.
 	if (spec.Create || spec.Accept) && !reg.CanManage() && po.Skip == "" {
 		err := errors.New("create and accept need a tenant user: give tenant_user and tenant_password, or set C8Y_USER and C8Y_PASSWORD")
-		t.Emit(Event{Kind: SubStepFailed, Name: name, Detail: err.Error()})
+		t.Emit(steps.Event{Kind: steps.SubStepFailed, Name: name, Detail: err.Error()})
 		return err
 	}
-	connected := func(conn *Connection) error {
-		t.Emit(Event{Kind: SubStepDone, Name: name, Detail: fmt.Sprintf("connected: tenant %s, managed object %s", conn.TenantID, conn.ManagedObjectID)})
+	connected := func(conn *steps.Connection) error {
+		t.Emit(steps.Event{Kind: steps.SubStepDone, Name: name, Detail: fmt.Sprintf("connected: tenant %s, managed object %s", conn.TenantID, conn.ManagedObjectID)})
 		return nil
 	}
 	if !spec.Wait {
@@ -201,7 +203,7 @@ func applyRegistration(ctx context.Context, env *Env, po PlannedOption, emit, sh
 		defer cancel()
 	}
 	var lastProblem error // the last real reason, for the timeout message
-	m := &RegistrationMachine{Reg: reg, Sleep: sleep, Auto: RegAuto{Create: spec.Create, Accept: spec.Accept}, Emit: applyRegEvents(t, show, reg, &lastProblem)}
+	m := &steps.RegistrationMachine{Reg: reg, Sleep: sleep, Auto: steps.RegAuto{Create: spec.Create, Accept: spec.Accept}, Emit: applyRegEvents(t, show, reg, &lastProblem)}
 	conn, err := m.Run(wctx, nil)
 	switch {
 	case err == nil:
@@ -211,60 +213,62 @@ func applyRegistration(ctx context.Context, env *Env, po PlannedOption, emit, sh
 	case ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded):
 		err = fmt.Errorf("%w (%s): register %s at %s, or run edge-setup register --wait later", ErrRegistrationTimeout, spec.Timeout, reg.DeviceID, reg.RegisterLink())
 	}
-	t.Emit(Event{Kind: SubStepFailed, Name: name, Detail: err.Error()})
+	t.Emit(steps.Event{Kind: steps.SubStepFailed, Name: name, Detail: err.Error()})
 	return err
 }
 
 // registerOnce is `register: {wait: false}`: the machine without waiting
 // (it acts as the file asks while the request moves on).
-func registerOnce(ctx context.Context, reg *Registration, spec *RegisterSpec, t *Tracker, show Emit, connected func(*Connection) error) error {
+func registerOnce(ctx context.Context, reg *steps.Registration, spec *RegisterSpec, t *steps.Tracker, show steps.Emit, connected func(*steps.Connection) error) error {
 	const name = "Register with the tenant"
 	var lastProblem error
-	m := &RegistrationMachine{Reg: reg, Once: true, Auto: RegAuto{Create: spec.Create, Accept: spec.Accept}, Emit: applyRegEvents(t, show, reg, &lastProblem)}
+	m := &steps.RegistrationMachine{Reg: reg, Once: true, Auto: steps.RegAuto{Create: spec.Create, Accept: spec.Accept}, Emit: applyRegEvents(t, show, reg, &lastProblem)}
 	conn, err := m.Run(ctx, nil)
 	switch {
 	case err == nil:
 		return connected(conn)
-	case errors.Is(err, ErrNotConnectedYet):
+	case errors.Is(err, steps.ErrNotConnectedYet):
 		t.Skip(name, fmt.Sprintf("not connected yet (wait: false): register %s at %s, or run edge-setup register --wait", reg.DeviceID, reg.RegisterLink()))
 		return nil
 	}
-	t.Emit(Event{Kind: SubStepFailed, Name: name, Detail: err.Error()})
+	t.Emit(steps.Event{Kind: steps.SubStepFailed, Name: name, Detail: err.Error()})
 	return err
 }
 
 // applyRegEvents reports the machine's events as the option's sub-steps
 // and notes the last real problem (for the timeout message).
-func applyRegEvents(t *Tracker, show Emit, reg *Registration, lastProblem *error) func(RegEvent) {
-	status := func(s string) { show(Event{Kind: Info, Name: "Registration", Detail: "registration: " + s}) } // the machine logs it
-	return func(ev RegEvent) {
+func applyRegEvents(t *steps.Tracker, show steps.Emit, reg *steps.Registration, lastProblem *error) func(steps.RegEvent) {
+	status := func(s string) {
+		show(steps.Event{Kind: steps.Info, Name: "Registration", Detail: "registration: " + s})
+	} // the machine logs it
+	return func(ev steps.RegEvent) {
 		switch ev := ev.(type) {
-		case RegResumed:
+		case steps.RegResumed:
 			status(ev.Timeline.Current())
-		case RegRetrying:
+		case steps.RegRetrying:
 			*lastProblem = ev.Err
 			t.Warn(fmt.Sprintf("retrying in %s: %v", ev.Next.Round(time.Second), ev.Err))
-		case RegWarning:
+		case steps.RegWarning:
 			*lastProblem = ev.Err
 			t.Warn(ev.Err.Error())
-		case RegTenantWarning:
+		case steps.RegTenantWarning:
 			*lastProblem = ev.Err
 			t.Warn(ev.Err.Error())
-		case RegStatusChanged:
+		case steps.RegStatusChanged:
 			*lastProblem = nil
 			status(ev.Status)
-		case RegActionStarted:
-			t.Emit(Event{Kind: SubStepStarted, Name: applyActionName[ev.Action]})
-		case RegActionDone:
-			t.Emit(Event{Kind: SubStepDone, Name: applyActionName[ev.Action], Detail: reg.DeviceID})
-		case RegActionFailed:
-			t.Emit(Event{Kind: SubStepFailed, Name: applyActionName[ev.Action], Detail: ev.Err.Error()})
+		case steps.RegActionStarted:
+			t.Emit(steps.Event{Kind: steps.SubStepStarted, Name: applyActionName[ev.Action]})
+		case steps.RegActionDone:
+			t.Emit(steps.Event{Kind: steps.SubStepDone, Name: applyActionName[ev.Action], Detail: reg.DeviceID})
+		case steps.RegActionFailed:
+			t.Emit(steps.Event{Kind: steps.SubStepFailed, Name: applyActionName[ev.Action], Detail: ev.Err.Error()})
 		}
 	}
 }
 
 // applyActionName names the auto policy's actions as apply reports them.
-var applyActionName = map[RegAction]string{
-	RegCreate: "Create the registration request",
-	RegAccept: "Accept the registration request",
+var applyActionName = map[steps.RegAction]string{
+	steps.RegCreate: "Create the registration request",
+	steps.RegAccept: "Accept the registration request",
 }

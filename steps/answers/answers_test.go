@@ -1,4 +1,4 @@
-package steps_test
+package answers_test
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 
 	"github.com/edge-setup/edge-setup/edgeprops"
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/answers"
 	"github.com/edge-setup/edge-setup/steps/stepstest"
 )
 
@@ -72,16 +73,16 @@ func writeHost(t *testing.T, w *stepstest.World, host, content string) {
 	}
 }
 
-func problems(t *testing.T, err error) []steps.AnswerProblem {
+func problems(t *testing.T, err error) []answers.AnswerProblem {
 	t.Helper()
-	var ae *steps.AnswersError
+	var ae *answers.AnswersError
 	if !errors.As(err, &ae) {
 		t.Fatalf("err = %v, want an *AnswersError", err)
 	}
 	return ae.Problems
 }
 
-func wantProblem(t *testing.T, ps []steps.AnswerProblem, line int, sub string) {
+func wantProblem(t *testing.T, ps []answers.AnswerProblem, line int, sub string) {
 	t.Helper()
 	for _, p := range ps {
 		if p.Line == line && strings.Contains(p.Msg, sub) {
@@ -91,7 +92,7 @@ func wantProblem(t *testing.T, ps []steps.AnswerProblem, line int, sub string) {
 	t.Errorf("no problem on line %d containing %q; got:\n%s", line, sub, problemList(ps))
 }
 
-func problemList(ps []steps.AnswerProblem) string {
+func problemList(ps []answers.AnswerProblem) string {
 	var b strings.Builder
 	for _, p := range ps {
 		b.WriteString("  " + p.String() + "\n")
@@ -102,7 +103,7 @@ func problemList(ps []steps.AnswerProblem) string {
 func TestAnswersSyntaxErrorNamesTheLine(t *testing.T) {
 	w := stepstest.New(t)
 	data := "options:\n  - option: 7\n    answers:\n      cloud_url: [unclosed\n"
-	_, err := steps.LoadAnswers(context.Background(), w.Env, "bad.yaml", []byte(data), steps.CheckOptions{})
+	_, err := answers.LoadAnswers(context.Background(), w.Env, "bad.yaml", []byte(data), answers.CheckOptions{})
 	ps := problems(t, err)
 	if len(ps) != 1 || ps[0].Line < 3 || !strings.Contains(ps[0].Msg, "YAML syntax error") {
 		t.Fatalf("problems = %v", ps)
@@ -114,7 +115,7 @@ func TestAnswersSyntaxErrorNamesTheLine(t *testing.T) {
 
 func TestAnswersEmptyFile(t *testing.T) {
 	w := stepstest.New(t)
-	_, err := steps.LoadAnswers(context.Background(), w.Env, "empty.yaml", nil, steps.CheckOptions{})
+	_, err := answers.LoadAnswers(context.Background(), w.Env, "empty.yaml", nil, answers.CheckOptions{})
 	if ps := problems(t, err); len(ps) != 1 || !strings.Contains(ps[0].Msg, "empty") {
 		t.Fatalf("problems = %v", ps)
 	}
@@ -151,7 +152,7 @@ options:
     register: {create: maybe}
   - option: 8
 `
-	plan, err := steps.LoadAnswers(context.Background(), w.Env, "answers.yaml", []byte(data), steps.CheckOptions{})
+	plan, err := answers.LoadAnswers(context.Background(), w.Env, "answers.yaml", []byte(data), answers.CheckOptions{})
 	ps := problems(t, err)
 	wantProblem(t, ps, 2, `unknown key "colour"`)
 	wantProblem(t, ps, 4, `unknown option "9"`)
@@ -177,7 +178,7 @@ options:
 		t.Fatal("no plan returned with the problems")
 	}
 	// Apply refuses the same file (it checks again) and changes nothing.
-	err = steps.Apply(context.Background(), w.Env, plan, steps.ApplyOptions{Log: steps.NewActionLog(w.Env)})
+	err = answers.Apply(context.Background(), w.Env, plan, answers.ApplyOptions{Log: steps.NewActionLog(w.Env)})
 	problems(t, err)
 	assertUnchanged(t, w.Env.Root, before)
 }
@@ -193,7 +194,7 @@ func TestAnswersOptionsAfterOption2AreNotRefusedForIt(t *testing.T) {
       tenant.admin.password: {env: NEW_PW}
 `
 	w.Vars["NEW_PW"] = "Next#pass1"
-	plan, err := steps.LoadAnswers(context.Background(), w.Env, "a.yaml", []byte(data), steps.CheckOptions{})
+	plan, err := answers.LoadAnswers(context.Background(), w.Env, "a.yaml", []byte(data), answers.CheckOptions{})
 	ps := problems(t, err)
 	wantProblem(t, ps, 2, "option 2 needs tenant.admin.password")
 	for _, p := range ps {
@@ -216,7 +217,7 @@ func TestAnswersWarnAboutInlineSecretsAndUnusedKeys(t *testing.T) {
       tenant_user: ` + stepstest.AdminUser + `
       tenant_password: ` + stepstest.AdminPassword + `
 `
-	plan, err := steps.LoadAnswers(context.Background(), w.Env, "a.yaml", []byte(data), steps.CheckOptions{})
+	plan, err := answers.LoadAnswers(context.Background(), w.Env, "a.yaml", []byte(data), answers.CheckOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -227,10 +228,10 @@ func TestAnswersWarnAboutInlineSecretsAndUnusedKeys(t *testing.T) {
 func TestAnswersVerifyIsOptIn(t *testing.T) {
 	w := stepstest.New(t)
 	data := "options:\n  - option: 7\n    answers:\n      cloud_url: http://127.0.0.1:1\n      tenant_user: \"\"\n"
-	if _, err := steps.LoadAnswers(context.Background(), w.Env, "a.yaml", []byte(data), steps.CheckOptions{}); err != nil {
+	if _, err := answers.LoadAnswers(context.Background(), w.Env, "a.yaml", []byte(data), answers.CheckOptions{}); err != nil {
 		t.Fatalf("without --verify a tenant that is down must not block: %v", err)
 	}
-	_, err := steps.LoadAnswers(context.Background(), w.Env, "a.yaml", []byte(data), steps.CheckOptions{Verify: true})
+	_, err := answers.LoadAnswers(context.Background(), w.Env, "a.yaml", []byte(data), answers.CheckOptions{Verify: true})
 	wantProblem(t, problems(t, err), 4, "checked because of --verify")
 }
 
@@ -242,7 +243,7 @@ func TestAnswersExampleFileIsValid(t *testing.T) {
 	}
 	w.Vars["C8Y_BOOTSTRAP_PASSWORD"] = stepstest.BootstrapPassword
 	writeHost(t, w, "/run/secrets/c8y-tenant-password", stepstest.AdminPassword+"\n")
-	plan, err := steps.LoadAnswers(context.Background(), w.Env, "example.yaml", data, steps.CheckOptions{})
+	plan, err := answers.LoadAnswers(context.Background(), w.Env, "example.yaml", data, answers.CheckOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -271,7 +272,7 @@ func TestAnswerKeysCoverOption7Prompts(t *testing.T) {
 			break
 		}
 		found := false
-		for _, k := range steps.AnswerKeys(7) {
+		for _, k := range answers.AnswerKeys(7) {
 			found = found || k == p.Key
 		}
 		if !found {
@@ -288,8 +289,8 @@ type recorder struct {
 	starts []int
 }
 
-func (r *recorder) options() steps.ApplyOptions {
-	return steps.ApplyOptions{
+func (r *recorder) options() answers.ApplyOptions {
+	return answers.ApplyOptions{
 		Start: func(s steps.Step, _ []string) { r.mu.Lock(); r.starts = append(r.starts, s.Number()); r.mu.Unlock() },
 		Event: func(_ int, e steps.Event) { r.mu.Lock(); r.events = append(r.events, e); r.mu.Unlock() },
 	}
@@ -316,14 +317,14 @@ func TestApplyOption7RegistersWithCreateAndAccept(t *testing.T) {
     register: {wait: true, timeout: 30s, create: true, accept: true}
 `
 	ctx := context.Background()
-	plan, err := steps.LoadAnswers(ctx, w.Env, "a.yaml", []byte(data), steps.CheckOptions{Verify: true})
+	plan, err := answers.LoadAnswers(ctx, w.Env, "a.yaml", []byte(data), answers.CheckOptions{Verify: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var rec recorder
 	o := rec.options()
 	o.Log = steps.NewActionLog(w.Env)
-	if err := steps.Apply(ctx, w.Env, plan, o); err != nil {
+	if err := answers.Apply(ctx, w.Env, plan, o); err != nil {
 		t.Fatalf("apply: %v\n%s", err, rec.text())
 	}
 	out := rec.text()
@@ -365,16 +366,16 @@ func TestApplyRegistrationTimeout(t *testing.T) {
     register: {wait: true, timeout: 200ms}
 `
 	ctx := context.Background()
-	plan, err := steps.LoadAnswers(ctx, w.Env, "a.yaml", []byte(data), steps.CheckOptions{})
+	plan, err := answers.LoadAnswers(ctx, w.Env, "a.yaml", []byte(data), answers.CheckOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var rec recorder
-	err = steps.Apply(ctx, w.Env, plan, rec.options())
-	if !errors.Is(err, steps.ErrRegistrationTimeout) {
+	err = answers.Apply(ctx, w.Env, plan, rec.options())
+	if !errors.Is(err, answers.ErrRegistrationTimeout) {
 		t.Fatalf("err = %v, want a registration timeout\n%s", err, rec.text())
 	}
-	var ae *steps.ApplyError
+	var ae *answers.ApplyError
 	if !errors.As(err, &ae) || ae.Option != 7 {
 		t.Errorf("err = %#v, want an ApplyError for option 7", err)
 	}
@@ -390,7 +391,7 @@ func TestApplyRegistrationTimeout(t *testing.T) {
 func TestApplyOption8NamesTheStateAndIsIdempotent(t *testing.T) {
 	w := stepstest.New(t)
 	data := "options:\n  - option: 8\n    hosting: disabled\n"
-	plan, err := steps.LoadAnswers(context.Background(), w.Env, "a.yaml", []byte(data), steps.CheckOptions{})
+	plan, err := answers.LoadAnswers(context.Background(), w.Env, "a.yaml", []byte(data), answers.CheckOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -399,7 +400,7 @@ func TestApplyOption8NamesTheStateAndIsIdempotent(t *testing.T) {
 	}
 	before := snapshot(t, w.Env.Root)
 	var rec recorder
-	if err := steps.Apply(context.Background(), w.Env, plan, rec.options()); err != nil {
+	if err := answers.Apply(context.Background(), w.Env, plan, rec.options()); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(rec.text(), "skipped") {
@@ -421,7 +422,7 @@ func TestApplyStopsAtTheFirstFailedOption(t *testing.T) {
 	// then take them away before Apply's second check.
 	writeHost(t, w, "/proc/cpuinfo", strings.Repeat("processor\t: 0\n", 4))
 	writeHost(t, w, "/proc/meminfo", "MemTotal:       16000000 kB\n")
-	plan, err := steps.LoadAnswers(context.Background(), w.Env, "a.yaml", []byte(data), steps.CheckOptions{})
+	plan, err := answers.LoadAnswers(context.Background(), w.Env, "a.yaml", []byte(data), answers.CheckOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -429,8 +430,8 @@ func TestApplyStopsAtTheFirstFailedOption(t *testing.T) {
 	o := rec.options()
 	o.NoRecheck = true
 	os.Remove(filepath.Join(w.Env.Root, "proc/cpuinfo"))
-	err = steps.Apply(context.Background(), w.Env, plan, o)
-	var ae *steps.ApplyError
+	err = answers.Apply(context.Background(), w.Env, plan, o)
+	var ae *answers.ApplyError
 	if !errors.As(err, &ae) || ae.Option != 8 || !ae.Changed {
 		t.Fatalf("err = %v, want option 8 failed after option 7 ran", err)
 	}
@@ -478,14 +479,14 @@ func TestActionLogOfApplyHoldsNoSecrets(t *testing.T) {
     answers:
       tenant.admin.password: {env: NEW_PW}
 `
-	plan, err := steps.LoadAnswers(ctx, w.Env, "a.yaml", []byte(data), steps.CheckOptions{})
+	plan, err := answers.LoadAnswers(ctx, w.Env, "a.yaml", []byte(data), answers.CheckOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var rec recorder
 	o := rec.options()
 	o.Log = steps.NewActionLog(w.Env)
-	if err := steps.Apply(ctx, w.Env, plan, o); err != nil {
+	if err := answers.Apply(ctx, w.Env, plan, o); err != nil {
 		t.Fatalf("apply: %v\n%s", err, rec.text())
 	}
 	if got := w.Sim.UserPassword(stepstest.AdminUser); got != newAdminPassword {
@@ -567,4 +568,38 @@ func TestGatherStatus(t *testing.T) {
 			t.Errorf("registration = %+v", st.Registration)
 		}
 	})
+}
+
+// Apply stops on a signal that arrives while an option runs, even in a
+// sub-step that does not look at the context: the next sub-step and the
+// next option do not start (the README promises exit 130 between sub-steps).
+func TestApplyStopsBetweenSubStepsOnASignal(t *testing.T) {
+	w := stepstest.New(t)
+	writeHost(t, w, "/proc/cpuinfo", strings.Repeat("processor\t: 0\n", 4))
+	writeHost(t, w, "/proc/meminfo", "MemTotal:       16000000 kB\n")
+	data := "options:\n  - option: 8\n    hosting: enabled\n  - option: 7\n    answers:\n      cloud_url: \"\"\n"
+	plan, err := answers.LoadAnswers(context.Background(), w.Env, "a.yaml", []byte(data), answers.CheckOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var rec recorder
+	o := rec.options()
+	event := o.Event
+	done := 0
+	o.Event = func(n int, e steps.Event) {
+		event(n, e)
+		if e.Kind == steps.SubStepDone {
+			done++
+			cancel() // SIGTERM while the first sub-step finishes
+		}
+	}
+	err = answers.Apply(ctx, w.Env, plan, o)
+	if !errors.Is(err, steps.ErrInterrupted) {
+		t.Fatalf("Apply: %v, want ErrInterrupted", err)
+	}
+	if done != 1 || len(rec.starts) != 1 {
+		t.Errorf("%d sub-steps done, options started %v; want 1 and [8]:\n%s", done, rec.starts, rec.text())
+	}
 }

@@ -1,4 +1,4 @@
-package steps
+package diagnose
 
 // The TLS check of Diagnose: the trusted roots, the handshake, the
 // certificate (issuer, expiry, names) and what a failure means.
@@ -10,6 +10,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"github.com/edge-setup/edge-setup/steps"
 	"io"
 	"strconv"
 	"strings"
@@ -42,7 +43,7 @@ func (r *diagRun) roots() (*x509.CertPool, error) {
 func (r *diagRun) checkTLS(ctx context.Context) Check {
 	host := r.tenant.Hostname()
 	if r.tenant.Scheme == "http" {
-		if isLoopbackHost(host) {
+		if steps.IsLoopbackHost(host) {
 			return Check{Status: CheckSkipped, Detail: "http:// to " + host + ", on this machine: no TLS, and nothing leaves the machine"}
 		}
 		return Check{Status: CheckWarn, Detail: "http:// sends the device credentials unencrypted", Fix: "use the tenant's https:// address"}

@@ -1,4 +1,4 @@
-package main
+package demo
 
 import (
 	"context"
@@ -22,7 +22,7 @@ const demoSendInterval = 3 * time.Second
 // startDataBroker gives the demo's Edge platform a few devices that send
 // measurements, runs its Data Broker towards the cloud tenant, and lets
 // SIGUSR1 stop and start the cloud tenant (to see the CRITICAL alarm).
-func (d *demo) startDataBroker(edge *tenantsim.Sim, bootstrap string) {
+func (d *Demo) startDataBroker(edge *tenantsim.Sim, bootstrap string) {
 	roles := append(tenantsim.AllRoles(), tenantsim.BrokerRoles()...)
 	edge.AddUser(tenantsim.User{Name: demoEdgeAdmin, Password: demoEdgeAdminPass, Roles: roles})
 	d.sim.AddUser(tenantsim.User{Name: demoUser, Password: demoPassword, Roles: roles})
@@ -91,7 +91,7 @@ func demoDevices(ctx context.Context, edge *tenantsim.Sim, devices []string) {
 
 // toggleCloud stops the cloud tenant's server, or starts it again on the
 // same port (its state is kept: it is the same tenantsim).
-func (d *demo) toggleCloud() {
+func (d *Demo) toggleCloud() {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.cloudDown == nil {

@@ -1,4 +1,4 @@
-package steps
+package answers
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/edge-setup/edge-setup/steps"
 	"gopkg.in/yaml.v3"
 )
 
@@ -38,7 +39,7 @@ type fileValue struct {
 type valueSource struct{ kind, name string }
 
 type checker struct {
-	env      *Env
+	env      *steps.Env
 	problems []AnswerProblem
 	warnings []AnswerProblem
 	secrets  []string
@@ -176,7 +177,7 @@ func (c *checker) parseOption(item *yaml.Node) (fileOption, bool) {
 		c.problem(item.Line, "this entry names no option: add `option: N` (1 to 8)")
 		return fo, false
 	}
-	n, known := OptionNumberFor(numNode.Value) // the menu's keys: 1-8, S, B
+	n, known := steps.OptionNumberFor(numNode.Value) // the menu's keys: 1-8, S, B
 	if numNode.Kind != yaml.ScalarNode || !known || optionStep(n) == nil {
 		c.problem(numNode.Line, "unknown option %q: options are numbered 1 to 8 (9, Exit, is not one), S (remote SSH access) or B (Data Broker)", numNode.Value)
 		return fo, false
@@ -192,7 +193,7 @@ func (c *checker) parseOption(item *yaml.Node) (fileOption, bool) {
 				if !slices.Contains(answerKeys[n], key) {
 					// An unknown key says nothing about the others: the
 					// walk still checks them, so every problem shows at once.
-					c.problem(e.key.Line, "option %s has no answer %q; its keys are %s", optionName(n), key, keyList(n))
+					c.problem(e.key.Line, "option %s has no answer %q; its keys are %s", steps.OptionName(n), key, keyList(n))
 					continue
 				}
 				v, ok := c.value(key, e.val)
@@ -314,19 +315,19 @@ func (c *checker) parseRegister(n *yaml.Node) (*RegisterSpec, bool) {
 }
 
 // read reads a {env:}/{file:} value (a literal comes back as it is).
-func (v fileValue) read(env *Env, key string) (fileValue, error) {
+func (v fileValue) read(env *steps.Env, key string) (fileValue, error) {
 	if v.from == nil {
 		return v, nil
 	}
 	src := v.from.name
 	if v.from.kind == "env" {
-		s := env.getenv(src)
+		s := env.EnvVar(src)
 		if s == "" {
 			return v, fmt.Errorf("the environment variable %s is not set or empty", src)
 		}
 		return fileValue{value: s, line: v.line, sourced: true}, nil
 	}
-	data, err := readOperatorFile(env, src, "file for "+key)
+	data, err := steps.ReadOperatorFile(env, src, "file for "+key)
 	if err != nil {
 		return v, err
 	}

@@ -1,4 +1,4 @@
-package steps
+package answers
 
 import (
 	"crypto/sha256"
@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/edge-setup/edge-setup/edgeprops"
+	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/tenantapi"
 )
 
@@ -34,7 +35,7 @@ type OptionResult struct {
 
 // changeRecorder collects what one option changes.
 type changeRecorder struct {
-	env    *Env
+	env    *steps.Env
 	before map[string]string
 	mu     sync.Mutex
 	tenant []string
@@ -42,7 +43,7 @@ type changeRecorder struct {
 
 // watch returns a copy of env whose tenant clients report their changes
 // to the recorder, and notes the Edge's files as they are now.
-func (r *changeRecorder) watch(env *Env) *Env {
+func (r *changeRecorder) watch(env *steps.Env) *steps.Env {
 	r.env = env
 	r.before = edgeFiles(env)
 	r.tenant = nil
@@ -87,11 +88,11 @@ func (r *changeRecorder) changes() []string {
 }
 
 // bookkeeping are files that record runs, not the Edge's configuration.
-var bookkeeping = []string{ActionLogFile, filepath.Join(edgeprops.StateDir, CompletionState+".json")}
+var bookkeeping = []string{steps.ActionLogFile, filepath.Join(edgeprops.StateDir, steps.CompletionState+".json")}
 
 // edgeFiles fingerprints the regular files under the directories edge-setup
 // writes to (root-relative path -> content digest).
-func edgeFiles(env *Env) map[string]string {
+func edgeFiles(env *steps.Env) map[string]string {
 	out := map[string]string{}
 	for _, dir := range edgeprops.WriteDirs() {
 		_ = filepath.WalkDir(filepath.Join(env.Root, dir), func(p string, d fs.DirEntry, err error) error {

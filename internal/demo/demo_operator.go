@@ -1,15 +1,15 @@
-package main
+package demo
 
 import (
 	"context"
 	"fmt"
 )
 
-// operator plays the demo tenant's operator for a device ID (key o on the
+// Operator plays the demo tenant's operator for a device ID (key o on the
 // registration screen): the demo has no web UI, so without it a
 // registration with the tenant user left blank could never be accepted.
 // It does the next thing an operator in Device Management would do.
-func (d *demo) operator(_ context.Context, deviceID string) (string, error) {
+func (d *Demo) Operator(_ context.Context, deviceID string) (string, error) {
 	st, ok := d.sim.RequestStatus(deviceID)
 	switch {
 	case !ok:
@@ -28,10 +28,10 @@ func (d *demo) operator(_ context.Context, deviceID string) (string, error) {
 	return "the request is " + st + ": nothing for the tenant's operator to do.", nil
 }
 
-// secondShell is what a second shell needs to act on this demo while the
+// SecondShell is what a second shell needs to act on this demo while the
 // menu runs: the root (the configured tenant URL and bootstrap password are
 // in its edge-agent.properties once option 7 ran) and the tenant user.
-func (d *demo) secondShell() []string {
+func (d *Demo) SecondShell() []string {
 	return []string{
 		"DEMO bootstrap password " + d.bootstrap + " (preset in the sandbox's edge-agent.properties)",
 		"DEMO from a second shell, while this runs: C8Y_USER=" + demoUser + " C8Y_PASSWORD=" + demoPassword +
@@ -39,8 +39,8 @@ func (d *demo) secondShell() []string {
 	}
 }
 
-// demoFinished is the line left on the terminal after the demo's screen.
-func demoFinished(d *demo) string {
+// Finished is the line left on the terminal after the demo's screen.
+func (d *Demo) Finished() string {
 	if d.temp {
 		return "Demo finished; its sandbox root " + d.root + " is removed."
 	}

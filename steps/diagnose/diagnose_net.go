@@ -1,4 +1,4 @@
-package steps
+package diagnose
 
 // The network checks of Diagnose: DNS and TCP.
 

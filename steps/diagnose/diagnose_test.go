@@ -1,4 +1,4 @@
-package steps_test
+package diagnose_test
 
 import (
 	"bufio"
@@ -22,6 +22,7 @@ import (
 
 	"github.com/edge-setup/edge-setup/edgeprops"
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/diagnose"
 	"github.com/edge-setup/edge-setup/steps/stepstest"
 	"github.com/edge-setup/edge-setup/tenantapi"
 	"github.com/edge-setup/edge-setup/tenantapi/tenantsim"
@@ -31,15 +32,15 @@ func TestDiagnosePlainLoopbackTenant(t *testing.T) {
 	w := stepstest.New(t)
 	var events []steps.Event
 	var mu sync.Mutex
-	checks := steps.Diagnose(t.Context(), w.Env, "", func(e steps.Event) {
+	checks := diagnose.Diagnose(t.Context(), w.Env, "", func(e steps.Event) {
 		mu.Lock()
 		events = append(events, e)
 		mu.Unlock()
 	})
 	// stepstest configures no tenant URL: the default is the configured one.
-	wantCheck(t, checks, steps.DiagURL, steps.CheckFail, "no tenant URL is configured", "option 7")
+	wantCheck(t, checks, diagnose.DiagURL, diagnose.CheckFail, "no tenant URL is configured", "option 7")
 	for _, c := range checks[1:] {
-		if c.Status != steps.CheckSkipped {
+		if c.Status != diagnose.CheckSkipped {
 			t.Errorf("%s ran without a URL: %+v", c.Name, c)
 		}
 	}
@@ -50,22 +51,22 @@ func TestDiagnosePlainLoopbackTenant(t *testing.T) {
 		t.Fatal(err)
 	}
 	events = nil
-	checks = steps.Diagnose(t.Context(), w.Env, "", func(e steps.Event) {
+	checks = diagnose.Diagnose(t.Context(), w.Env, "", func(e steps.Event) {
 		mu.Lock()
 		events = append(events, e)
 		mu.Unlock()
 	})
-	wantCheck(t, checks, steps.DiagURL, steps.CheckOK, w.URL+" (the configured tenant)", "")
-	wantCheck(t, checks, steps.DiagProxy, steps.CheckOK, "none: HTTP_PROXY is not set", "")
-	wantCheck(t, checks, steps.DiagDNS, steps.CheckOK, "127.0.0.1 is an IP address", "")
-	wantCheck(t, checks, steps.DiagTCP, steps.CheckOK, "connected to "+strings.TrimPrefix(w.URL, "http://"), "")
-	wantCheck(t, checks, steps.DiagTLS, steps.CheckSkipped, "http:// to 127.0.0.1, on this machine", "")
-	wantCheck(t, checks, steps.DiagHTTP, steps.CheckOK, "answered like a Cumulocity tenant", "")
-	wantCheck(t, checks, steps.DiagClock, steps.CheckOK, "agrees with the tenant's", "")
-	if steps.ChecksFailed(checks) {
+	wantCheck(t, checks, diagnose.DiagURL, diagnose.CheckOK, w.URL+" (the configured tenant)", "")
+	wantCheck(t, checks, diagnose.DiagProxy, diagnose.CheckOK, "none: HTTP_PROXY is not set", "")
+	wantCheck(t, checks, diagnose.DiagDNS, diagnose.CheckOK, "127.0.0.1 is an IP address", "")
+	wantCheck(t, checks, diagnose.DiagTCP, diagnose.CheckOK, "connected to "+strings.TrimPrefix(w.URL, "http://"), "")
+	wantCheck(t, checks, diagnose.DiagTLS, diagnose.CheckSkipped, "http:// to 127.0.0.1, on this machine", "")
+	wantCheck(t, checks, diagnose.DiagHTTP, diagnose.CheckOK, "answered like a Cumulocity tenant", "")
+	wantCheck(t, checks, diagnose.DiagClock, diagnose.CheckOK, "agrees with the tenant's", "")
+	if diagnose.ChecksFailed(checks) {
 		t.Error("ChecksFailed on a healthy tenant")
 	}
-	if _, ok := findCheck(checks, steps.DiagTunnel); ok {
+	if _, ok := findCheck(checks, diagnose.DiagTunnel); ok {
 		t.Error("a proxy tunnel check without a proxy")
 	}
 	// Events: started then a result per check (skipped ones only the result).
@@ -88,18 +89,18 @@ func TestDiagnoseTrustedTLSTenantWithCACert(t *testing.T) {
 	now := time.Now()
 	srv := diagTLSTenant(t, ca.Leaf(t, nil, diagLoopback, now.Add(-time.Hour), now.Add(90*24*time.Hour)), 0)
 	env := diagEnv(t, nil, ca.File(t), nil)
-	checks := steps.Diagnose(t.Context(), env, srv.URL, nil)
-	wantCheck(t, checks, steps.DiagURL, steps.CheckOK, srv.URL+" (given)", "")
-	wantCheck(t, checks, steps.DiagTLS, steps.CheckOK, `certificate for 127.0.0.1 issued by "edge-setup diagnose CA" (ACME Test), valid until`, "")
-	wantCheck(t, checks, steps.DiagHTTP, steps.CheckOK, "Cumulocity tenant", "")
-	wantCheck(t, checks, steps.DiagClock, steps.CheckOK, "agrees", "")
-	if steps.ChecksFailed(checks) {
+	checks := diagnose.Diagnose(t.Context(), env, srv.URL, nil)
+	wantCheck(t, checks, diagnose.DiagURL, diagnose.CheckOK, srv.URL+" (given)", "")
+	wantCheck(t, checks, diagnose.DiagTLS, diagnose.CheckOK, `certificate for 127.0.0.1 issued by "edge-setup diagnose CA" (ACME Test), valid until`, "")
+	wantCheck(t, checks, diagnose.DiagHTTP, diagnose.CheckOK, "Cumulocity tenant", "")
+	wantCheck(t, checks, diagnose.DiagClock, diagnose.CheckOK, "agrees", "")
+	if diagnose.ChecksFailed(checks) {
 		t.Errorf("failed: %+v", checks)
 	}
 
 	// Without --ca-cert the same tenant is not trusted.
-	checks = steps.Diagnose(t.Context(), diagEnv(t, nil, "", nil), srv.URL, nil)
-	wantCheck(t, checks, steps.DiagTLS, steps.CheckFail, `this machine does not trust "edge-setup diagnose CA"`, "--ca-cert FILE")
+	checks = diagnose.Diagnose(t.Context(), diagEnv(t, nil, "", nil), srv.URL, nil)
+	wantCheck(t, checks, diagnose.DiagTLS, diagnose.CheckFail, `this machine does not trust "edge-setup diagnose CA"`, "--ca-cert FILE")
 }
 
 func TestDiagnoseCertificateProblems(t *testing.T) {
@@ -112,33 +113,33 @@ func TestDiagnoseCertificateProblems(t *testing.T) {
 
 	tests := []struct {
 		name, url, detail, fix string
-		status                 steps.CheckStatus
+		status                 diagnose.CheckStatus
 	}{
-		{name: "self-signed, unknown CA", url: unknown.URL, status: steps.CheckFail,
+		{name: "self-signed, unknown CA", url: unknown.URL, status: diagnose.CheckFail,
 			detail: `this machine does not trust "Acme Co"`, fix: "pass the CA certificate (PEM) with --ca-cert FILE"},
 		{name: "expired", url: diagTLSTenant(t, ca.Leaf(t, nil, diagLoopback, now.Add(-48*time.Hour), now.Add(-24*time.Hour)), 0).URL,
-			status: steps.CheckFail, detail: "the certificate expired on", fix: "if this machine's clock is wrong"},
+			status: diagnose.CheckFail, detail: "the certificate expired on", fix: "if this machine's clock is wrong"},
 		{name: "not yet valid", url: diagTLSTenant(t, ca.Leaf(t, nil, diagLoopback, now.Add(24*time.Hour), now.Add(48*time.Hour)), 0).URL,
-			status: steps.CheckFail, detail: "the certificate is valid only from", fix: "see the Clock check"},
+			status: diagnose.CheckFail, detail: "the certificate is valid only from", fix: "see the Clock check"},
 		{name: "wrong host name", url: diagTLSTenant(t, ca.Leaf(t, []string{"tenant.example.com"}, nil, now.Add(-time.Hour), now.Add(90*24*time.Hour)), 0).URL,
-			status: steps.CheckFail, detail: "the certificate is for tenant.example.com, not for 127.0.0.1", fix: "have the certificate reissued for 127.0.0.1"},
+			status: diagnose.CheckFail, detail: "the certificate is for tenant.example.com, not for 127.0.0.1", fix: "have the certificate reissued for 127.0.0.1"},
 		{name: "expires soon", url: diagTLSTenant(t, ca.Leaf(t, nil, diagLoopback, now.Add(-time.Hour), now.Add(3*24*time.Hour)), 0).URL,
-			status: steps.CheckWarn, detail: "expires soon", fix: "renew the tenant's certificate"},
+			status: diagnose.CheckWarn, detail: "expires soon", fix: "renew the tenant's certificate"},
 	}
 	caFile := ca.File(t)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			checks := steps.Diagnose(t.Context(), diagEnv(t, nil, caFile, nil), tc.url, nil)
-			wantCheck(t, checks, steps.DiagTLS, tc.status, tc.detail, tc.fix)
-			if tc.status == steps.CheckFail {
-				wantCheck(t, checks, steps.DiagHTTP, steps.CheckSkipped, "the TLS check failed", "")
+			checks := diagnose.Diagnose(t.Context(), diagEnv(t, nil, caFile, nil), tc.url, nil)
+			wantCheck(t, checks, diagnose.DiagTLS, tc.status, tc.detail, tc.fix)
+			if tc.status == diagnose.CheckFail {
+				wantCheck(t, checks, diagnose.DiagHTTP, diagnose.CheckSkipped, "the TLS check failed", "")
 				// The clock is still read: it is a common reason for refused certificates.
-				wantCheck(t, checks, steps.DiagClock, steps.CheckOK, "agrees", "")
-				if !steps.ChecksFailed(checks) {
+				wantCheck(t, checks, diagnose.DiagClock, diagnose.CheckOK, "agrees", "")
+				if !diagnose.ChecksFailed(checks) {
 					t.Error("ChecksFailed is false")
 				}
 			} else {
-				wantCheck(t, checks, steps.DiagHTTP, steps.CheckOK, "", "")
+				wantCheck(t, checks, diagnose.DiagHTTP, diagnose.CheckOK, "", "")
 			}
 		})
 	}
@@ -151,22 +152,22 @@ func TestDiagnoseClockSkew(t *testing.T) {
 	caFile := ca.File(t)
 	tests := []struct {
 		skew   time.Duration
-		status steps.CheckStatus
+		status diagnose.CheckStatus
 		detail string
 	}{
-		{0, steps.CheckOK, "agrees with the tenant's"},
-		{-2 * time.Minute, steps.CheckWarn, "ahead of the tenant's"},
-		{10 * time.Minute, steps.CheckFail, "behind the tenant's"},
+		{0, diagnose.CheckOK, "agrees with the tenant's"},
+		{-2 * time.Minute, diagnose.CheckWarn, "ahead of the tenant's"},
+		{10 * time.Minute, diagnose.CheckFail, "behind the tenant's"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.skew.String(), func(t *testing.T) {
 			srv := diagTLSTenant(t, cert, tc.skew)
-			checks := steps.Diagnose(t.Context(), diagEnv(t, nil, caFile, nil), srv.URL, nil)
+			checks := diagnose.Diagnose(t.Context(), diagEnv(t, nil, caFile, nil), srv.URL, nil)
 			fix := ""
-			if tc.status != steps.CheckOK {
+			if tc.status != diagnose.CheckOK {
 				fix = "timedatectl set-ntp true"
 			}
-			c := wantCheck(t, checks, steps.DiagClock, tc.status, tc.detail, fix)
+			c := wantCheck(t, checks, diagnose.DiagClock, tc.status, tc.detail, fix)
 			// Allow a second for the request's own duration.
 			abs := tc.skew.Abs()
 			if tc.skew != 0 && !strings.Contains(c.Detail, "is "+abs.String()) && !strings.Contains(c.Detail, "is "+(abs+time.Second).String()) && !strings.Contains(c.Detail, "is "+(abs-time.Second).String()) {
@@ -178,11 +179,11 @@ func TestDiagnoseClockSkew(t *testing.T) {
 
 func TestDiagnoseUnknownHostNeverAsksTheRealDNS(t *testing.T) {
 	env := diagEnv(t, nil, "", nil)
-	d := steps.Diagnostics{Resolver: diagNXDOMAIN(t), Timeout: 5 * time.Second}
+	d := diagnose.Diagnostics{Resolver: diagNXDOMAIN(t), Timeout: 5 * time.Second}
 	checks := d.Run(t.Context(), env, "https://tenant.edge-setup.invalid", nil)
-	wantCheck(t, checks, steps.DiagDNS, steps.CheckFail, "the DNS server says tenant.edge-setup.invalid does not exist", "check the spelling of the tenant URL")
-	for _, n := range []string{steps.DiagTCP, steps.DiagTLS, steps.DiagHTTP, steps.DiagClock} {
-		wantCheck(t, checks, n, steps.CheckSkipped, "not run: the DNS check failed", "")
+	wantCheck(t, checks, diagnose.DiagDNS, diagnose.CheckFail, "the DNS server says tenant.edge-setup.invalid does not exist", "check the spelling of the tenant URL")
+	for _, n := range []string{diagnose.DiagTCP, diagnose.DiagTLS, diagnose.DiagHTTP, diagnose.DiagClock} {
+		wantCheck(t, checks, n, diagnose.CheckSkipped, "not run: the DNS check failed", "")
 	}
 }
 
@@ -193,15 +194,15 @@ func TestDiagnoseRefusedPort(t *testing.T) {
 	}
 	addr := l.Addr().String()
 	l.Close()
-	checks := steps.Diagnose(t.Context(), diagEnv(t, nil, "", nil), "https://"+addr, nil)
-	wantCheck(t, checks, steps.DiagTCP, steps.CheckFail, addr+" refused the connection", "check the port in the tenant URL")
-	wantCheck(t, checks, steps.DiagTLS, steps.CheckSkipped, "not run: the TCP check failed", "")
+	checks := diagnose.Diagnose(t.Context(), diagEnv(t, nil, "", nil), "https://"+addr, nil)
+	wantCheck(t, checks, diagnose.DiagTCP, diagnose.CheckFail, addr+" refused the connection", "check the port in the tenant URL")
+	wantCheck(t, checks, diagnose.DiagTLS, diagnose.CheckSkipped, "not run: the TCP check failed", "")
 }
 
 func TestDiagnosePlainHTTPOnTheTLSPort(t *testing.T) {
 	w := stepstest.New(t)
-	checks := steps.Diagnose(t.Context(), diagEnv(t, nil, "", nil), strings.Replace(w.URL, "http:", "https:", 1), nil)
-	wantCheck(t, checks, steps.DiagTLS, steps.CheckFail, "does not speak TLS", "https:// versus http://")
+	checks := diagnose.Diagnose(t.Context(), diagEnv(t, nil, "", nil), strings.Replace(w.URL, "http:", "https:", 1), nil)
+	wantCheck(t, checks, diagnose.DiagTLS, diagnose.CheckFail, "does not speak TLS", "https:// versus http://")
 }
 
 func TestDiagnoseThroughAProxy(t *testing.T) {
@@ -215,51 +216,51 @@ func TestDiagnoseThroughAProxy(t *testing.T) {
 	t.Run("tunnel", func(t *testing.T) {
 		p := diagConnectProxy(t, backend, "")
 		env := diagEnv(t, map[string]string{"HTTPS_PROXY": p}, caFile, diagURL(t, p))
-		checks := steps.Diagnose(t.Context(), env, "https://"+host, nil)
-		wantCheck(t, checks, steps.DiagProxy, steps.CheckOK, p+" (from HTTPS_PROXY) for "+host, "")
-		wantCheck(t, checks, steps.DiagDNS, steps.CheckOK, "(the proxy) is an IP address", "")
-		wantCheck(t, checks, steps.DiagTCP, steps.CheckOK, "(the proxy)", "")
-		wantCheck(t, checks, steps.DiagTunnel, steps.CheckOK, "the proxy opened a tunnel to "+host+":443", "")
-		wantCheck(t, checks, steps.DiagTLS, steps.CheckOK, "certificate for "+host, "")
-		wantCheck(t, checks, steps.DiagHTTP, steps.CheckOK, "", "")
-		wantCheck(t, checks, steps.DiagClock, steps.CheckOK, "", "")
+		checks := diagnose.Diagnose(t.Context(), env, "https://"+host, nil)
+		wantCheck(t, checks, diagnose.DiagProxy, diagnose.CheckOK, p+" (from HTTPS_PROXY) for "+host, "")
+		wantCheck(t, checks, diagnose.DiagDNS, diagnose.CheckOK, "(the proxy) is an IP address", "")
+		wantCheck(t, checks, diagnose.DiagTCP, diagnose.CheckOK, "(the proxy)", "")
+		wantCheck(t, checks, diagnose.DiagTunnel, diagnose.CheckOK, "the proxy opened a tunnel to "+host+":443", "")
+		wantCheck(t, checks, diagnose.DiagTLS, diagnose.CheckOK, "certificate for "+host, "")
+		wantCheck(t, checks, diagnose.DiagHTTP, diagnose.CheckOK, "", "")
+		wantCheck(t, checks, diagnose.DiagClock, diagnose.CheckOK, "", "")
 	})
 	t.Run("proxy wants a login", func(t *testing.T) {
 		p := diagConnectProxy(t, backend, "user:s3cret")
 		env := diagEnv(t, map[string]string{"https_proxy": p}, caFile, nil)
-		checks := steps.Diagnose(t.Context(), env, "https://"+host, nil)
-		wantCheck(t, checks, steps.DiagTunnel, steps.CheckFail, "407", "put them in https_proxy: http://user:password@")
+		checks := diagnose.Diagnose(t.Context(), env, "https://"+host, nil)
+		wantCheck(t, checks, diagnose.DiagTunnel, diagnose.CheckFail, "407", "put them in https_proxy: http://user:password@")
 
 		wrong := strings.Replace(p, "http://", "http://user:wrong-pw@", 1)
 		env = diagEnv(t, map[string]string{"HTTPS_PROXY": wrong}, caFile, nil)
-		checks = steps.Diagnose(t.Context(), env, "https://"+host, nil)
-		wantCheck(t, checks, steps.DiagProxy, steps.CheckOK, "http://user:xxxxx@", "")
-		wantCheck(t, checks, steps.DiagTunnel, steps.CheckFail, "it refused the user and password in HTTPS_PROXY", "correct the user and password")
+		checks = diagnose.Diagnose(t.Context(), env, "https://"+host, nil)
+		wantCheck(t, checks, diagnose.DiagProxy, diagnose.CheckOK, "http://user:xxxxx@", "")
+		wantCheck(t, checks, diagnose.DiagTunnel, diagnose.CheckFail, "it refused the user and password in HTTPS_PROXY", "correct the user and password")
 		diagNoSecret(t, checks, "wrong-pw")
 
 		right := strings.Replace(p, "http://", "http://user:s3cret@", 1)
 		env = diagEnv(t, map[string]string{"HTTPS_PROXY": right}, caFile, diagURL(t, right))
-		checks = steps.Diagnose(t.Context(), env, "https://"+host, nil)
-		wantCheck(t, checks, steps.DiagTunnel, steps.CheckOK, "", "")
-		wantCheck(t, checks, steps.DiagHTTP, steps.CheckOK, "", "")
+		checks = diagnose.Diagnose(t.Context(), env, "https://"+host, nil)
+		wantCheck(t, checks, diagnose.DiagTunnel, diagnose.CheckOK, "", "")
+		wantCheck(t, checks, diagnose.DiagHTTP, diagnose.CheckOK, "", "")
 		diagNoSecret(t, checks, "s3cret")
 	})
 	t.Run("NO_PROXY", func(t *testing.T) {
 		env := diagEnv(t, map[string]string{"HTTPS_PROXY": "http://127.0.0.1:9", "NO_PROXY": ".edge-setup.test"}, caFile, nil)
-		d := steps.Diagnostics{Resolver: diagNXDOMAIN(t)}
+		d := diagnose.Diagnostics{Resolver: diagNXDOMAIN(t)}
 		checks := d.Run(t.Context(), env, "https://"+host, nil)
-		wantCheck(t, checks, steps.DiagProxy, steps.CheckOK, "none: NO_PROXY (.edge-setup.test) excludes "+host, "")
-		wantCheck(t, checks, steps.DiagDNS, steps.CheckFail, host+" does not exist", "")
+		wantCheck(t, checks, diagnose.DiagProxy, diagnose.CheckOK, "none: NO_PROXY (.edge-setup.test) excludes "+host, "")
+		wantCheck(t, checks, diagnose.DiagDNS, diagnose.CheckFail, host+" does not exist", "")
 	})
 	t.Run("loopback is never proxied", func(t *testing.T) {
 		env := diagEnv(t, map[string]string{"HTTPS_PROXY": "http://127.0.0.1:9"}, caFile, nil)
-		checks := steps.Diagnose(t.Context(), env, "https://127.0.0.1:1", nil)
-		wantCheck(t, checks, steps.DiagProxy, steps.CheckOK, "is on this machine and never goes through a proxy", "")
+		checks := diagnose.Diagnose(t.Context(), env, "https://127.0.0.1:1", nil)
+		wantCheck(t, checks, diagnose.DiagProxy, diagnose.CheckOK, "is on this machine and never goes through a proxy", "")
 	})
 	t.Run("bad proxy setting", func(t *testing.T) {
 		env := diagEnv(t, map[string]string{"HTTPS_PROXY": "http://us er:pw@[bad"}, caFile, nil)
-		checks := steps.Diagnose(t.Context(), env, "https://"+host, nil)
-		wantCheck(t, checks, steps.DiagProxy, steps.CheckFail, "HTTPS_PROXY is set, but not to a proxy URL", "http://proxy.example.com:3128")
+		checks := diagnose.Diagnose(t.Context(), env, "https://"+host, nil)
+		wantCheck(t, checks, diagnose.DiagProxy, diagnose.CheckFail, "HTTPS_PROXY is set, but not to a proxy URL", "http://proxy.example.com:3128")
 		diagNoSecret(t, checks, "pw@")
 	})
 }
@@ -267,16 +268,16 @@ func TestDiagnoseThroughAProxy(t *testing.T) {
 func TestDiagnoseStopsWhenCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	checks := steps.Diagnose(ctx, diagEnv(t, nil, "", nil), "https://127.0.0.1:1", nil)
+	checks := diagnose.Diagnose(ctx, diagEnv(t, nil, "", nil), "https://127.0.0.1:1", nil)
 	for _, c := range checks {
-		if c.Status != steps.CheckSkipped {
+		if c.Status != diagnose.CheckSkipped {
 			t.Errorf("%s ran after cancel: %+v", c.Name, c)
 		}
 	}
 }
 
 func TestCheckJSON(t *testing.T) {
-	b, err := json.Marshal([]steps.Check{{Name: "DNS", Status: steps.CheckFail, Detail: "d", Fix: "f"}, {Name: "TCP", Status: steps.CheckOK, Detail: "x"}})
+	b, err := json.Marshal([]diagnose.Check{{Name: "DNS", Status: diagnose.CheckFail, Detail: "d", Fix: "f"}, {Name: "TCP", Status: diagnose.CheckOK, Detail: "x"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -289,7 +290,7 @@ func TestCheckJSON(t *testing.T) {
 
 // wantCheck finds the named check and compares it; it also holds every failure
 // to the house rule: say what to do.
-func wantCheck(t *testing.T, checks []steps.Check, name string, status steps.CheckStatus, detail, fix string) steps.Check {
+func wantCheck(t *testing.T, checks []diagnose.Check, name string, status diagnose.CheckStatus, detail, fix string) diagnose.Check {
 	t.Helper()
 	c, ok := findCheck(checks, name)
 	if !ok {
@@ -299,7 +300,7 @@ func wantCheck(t *testing.T, checks []steps.Check, name string, status steps.Che
 		t.Errorf("%s = %s %q fix %q; wantCheck %s with %q, fix with %q", name, c.Status, c.Detail, c.Fix, status, detail, fix)
 	}
 	for _, c := range checks {
-		if (c.Status == steps.CheckFail || c.Status == steps.CheckWarn) && c.Fix == "" {
+		if (c.Status == diagnose.CheckFail || c.Status == diagnose.CheckWarn) && c.Fix == "" {
 			t.Errorf("%s is %s without a fix: %q", c.Name, c.Status, c.Detail)
 		}
 		if strings.Contains(c.Detail+c.Fix, "\n") {
@@ -309,16 +310,16 @@ func wantCheck(t *testing.T, checks []steps.Check, name string, status steps.Che
 	return c
 }
 
-func findCheck(checks []steps.Check, name string) (steps.Check, bool) {
+func findCheck(checks []diagnose.Check, name string) (diagnose.Check, bool) {
 	for _, c := range checks {
 		if c.Name == name {
 			return c, true
 		}
 	}
-	return steps.Check{}, false
+	return diagnose.Check{}, false
 }
 
-func diagNoSecret(t *testing.T, checks []steps.Check, secret string) {
+func diagNoSecret(t *testing.T, checks []diagnose.Check, secret string) {
 	t.Helper()
 	for _, c := range checks {
 		if strings.Contains(c.Detail+c.Fix, secret) {
@@ -463,4 +464,31 @@ func diagConnectProxy(t *testing.T, backend, auth string) string {
 // newDiagCA is a throw-away certificate authority (simnet).
 func newDiagCA(t *testing.T) *simnet.CA {
 	return simnet.NewCA(t, pkix.Name{CommonName: "edge-setup diagnose CA", Organization: []string{"ACME Test"}})
+}
+
+// The clock check handles a clock centuries off without overflowing (a
+// time.Duration holds 292 years) and shows both dates when days apart.
+func TestDiagnoseClockCenturiesOff(t *testing.T) {
+	ca := newDiagCA(t)
+	cert := ca.Leaf(t, nil, diagLoopback, time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
+	srv := diagTLSTenant(t, cert, 0)
+	for _, years := range []int{300, -300, 3} {
+		env := diagEnv(t, nil, ca.File(t), nil)
+		env.Now = func() time.Time { return time.Now().AddDate(years, 0, 0) }
+		checks := diagnose.Diagnose(t.Context(), env, srv.URL, nil)
+		c := wantCheck(t, checks, diagnose.DiagClock, diagnose.CheckFail, "", "timedatectl")
+		t.Logf("%d years: %s", years, c.Detail)
+		dir := "ahead of"
+		if years < 0 {
+			dir = "behind"
+		}
+		if !strings.Contains(c.Detail, dir) || !strings.Contains(c.Detail, "days") || strings.Count(c.Detail, time.Now().UTC().Format("2006-01-02")) != 1 {
+			t.Errorf("%d years: %q, want %s, the days and both dates", years, c.Detail, dir)
+		}
+		if years >= 2 || years <= -2 {
+			if !strings.Contains(c.Detail, "years") {
+				t.Errorf("%d years: %q, want the years", years, c.Detail)
+			}
+		}
+	}
 }

@@ -1,10 +1,10 @@
-package steps_test
+package answers_test
 
 import (
 	"context"
 	"testing"
 
-	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/answers"
 	"github.com/edge-setup/edge-setup/steps/stepstest"
 )
 
@@ -13,7 +13,7 @@ import (
 func TestAnswersTabIsReportedOnItsLine(t *testing.T) {
 	w := stepstest.New(t)
 	data := "options:\n  - option: 7\n\tanswers: {}\n"
-	_, err := steps.LoadAnswers(context.Background(), w.Env, "tab.yaml", []byte(data), steps.CheckOptions{})
+	_, err := answers.LoadAnswers(context.Background(), w.Env, "tab.yaml", []byte(data), answers.CheckOptions{})
 	ps := problems(t, err)
 	if len(ps) != 1 || ps[0].Line != 3 {
 		t.Fatalf("problems = %v", ps)

@@ -1,0 +1,87 @@
+package answers
+
+import (
+	"bytes"
+
+	"github.com/edge-setup/edge-setup/steps"
+)
+
+// The rerun rule: an option of an answers file whose answers the Edge
+// already holds has nothing to do, and apply does not run it (running it
+// would restart services, re-run the post-installer or move backups).
+// alreadyDone says why, or "".
+func alreadyDone(env *steps.Env, n int, a steps.Answers) string {
+	switch {
+	case n == 7 && a[steps.KeyConnectedAction] == steps.ConnectedCheck:
+		cfg, _ := env.Props.LoadAgentConfig()
+		return "unchanged: this Edge is registered with " + a[steps.KeyCloudURL] + " as " + steps.RegisteredHere(env, cfg, a[steps.KeyCloudURL])
+	case n == 1 && a[steps.KeyInputMode] == steps.InputConsole && networkMatches(env, a):
+		return "unchanged: the network is configured with these answers"
+	case n == 2 && a[steps.KeyInputMode] == steps.InputConsole && postInstallMatches(env, a):
+		return "unchanged: post-installation ran with these answers"
+	}
+	return ""
+}
+
+// networkMatches: config.dat, the netplan file and the Docker bridge hold
+// option 1's answers.
+func networkMatches(env *steps.Env, a steps.Answers) bool {
+	if !configDatHas(env, a, steps.CfgNetworkIP, steps.CfgNetmask, steps.CfgGateway, steps.CfgDNS) {
+		return false
+	}
+	iface, _, err := steps.PrimaryInterface(env)
+	prefix, perr := steps.ParseNetmask(a[steps.CfgNetmask])
+	if err != nil || perr != nil {
+		return false
+	}
+	want, err := steps.RenderNetplan(iface, a[steps.CfgNetworkIP], prefix, a[steps.CfgGateway], a[steps.CfgDNS])
+	if err != nil || !hostFileIs(env, steps.NetplanFile, want) {
+		return false
+	}
+	cur, err := steps.CurrentDockerBridge(env)
+	return err == nil && (cur == a[steps.CfgDockerBridge] || (cur == "" && a[steps.CfgDockerBridge] == steps.DefaultDockerBridge))
+}
+
+// postInstallMatches: option 2 completed with these answers: the admin, its
+// password and the domain in config.dat, the certificate, key and licence
+// installed as given, and the agent's cloud URL.
+func postInstallMatches(env *steps.Env, a steps.Answers) bool {
+	if _, ok, err := steps.Completed(env, 2); err != nil || !ok || !configDatHas(env, a, steps.CfgAdminUser, steps.CfgDomain) {
+		return false
+	}
+	d, err := env.Props.LoadConfigDat()
+	if err != nil {
+		return false
+	}
+	if pw, err := d.AdminPassword(); err != nil || pw != a[steps.CfgAdminPassword] {
+		return false
+	}
+	cert, key, lic := steps.CertTargets(a[steps.CfgDomain], a[steps.CfgLicence])
+	for src, dst := range map[string]string{a[steps.CfgCertificate]: cert, a[steps.CfgCertKey]: key, a[steps.CfgLicence]: lic} {
+		data, err := steps.ReadOperatorFile(env, src, "file")
+		if err != nil || !hostFileIs(env, dst, data) {
+			return false
+		}
+	}
+	cfg, err := env.Props.LoadAgentConfig()
+	return err == nil && cfg.URL == a[steps.CfgCloudURL] && cfg.RemoteManagement == (a[steps.CfgCloudURL] != "")
+}
+
+func configDatHas(env *steps.Env, a steps.Answers, keys ...string) bool {
+	d, err := env.Props.LoadConfigDat()
+	if err != nil {
+		return false
+	}
+	for _, k := range keys {
+		if d.Get(k) != a[k] {
+			return false
+		}
+	}
+	return true
+}
+
+// hostFileIs: the file at host path p holds exactly want.
+func hostFileIs(env *steps.Env, p string, want []byte) bool {
+	data, err := steps.ReadOperatorFile(env, p, "file")
+	return err == nil && bytes.Equal(data, want)
+}
