@@ -221,7 +221,7 @@ func TestFIFOAndDevZeroInPlaceOfAFileNeverBlock(t *testing.T) {
 	}()
 	select {
 	case <-done:
-	case <-time.After(10 * time.Second):
+	case <-time.After(60 * time.Second):
 		t.Fatal("a read blocked on a FIFO")
 	}
 }

@@ -126,10 +126,15 @@ func (d *driver) screen() string { return ansi.Strip(d.m.Render()) }
 // width broke it.
 func flatten(s string) string { return strings.Join(strings.Fields(s), " ") }
 
+// hangGuard ends a test whose screen never shows what it waits for. It is
+// not a speed limit: under -race on a loaded 2-core machine a password hash
+// or a poll round can take seconds, so it is generous.
+const hangGuard = time.Minute
+
 // waitFor processes messages until the screen contains want.
 func (d *driver) waitFor(want string) {
 	d.t.Helper()
-	deadline := time.After(10 * time.Second)
+	deadline := time.After(hangGuard)
 	for !strings.Contains(d.screen(), want) && !strings.Contains(flatten(d.screen()), want) {
 		select {
 		case msg := <-d.msgs:

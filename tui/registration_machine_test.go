@@ -48,7 +48,7 @@ func (h *handTimer) tick(d *driver) {
 			return
 		case msg := <-d.msgs:
 			d.send(msg)
-		case <-time.After(10 * time.Second):
+		case <-time.After(hangGuard):
 			d.t.Fatal("the registration never waited for its next check")
 		}
 	}

@@ -70,7 +70,7 @@ func TestScreenNeverWaitsForTheTerminal(t *testing.T) {
 	}()
 	select {
 	case <-done:
-	case <-time.After(5 * time.Second):
+	case <-time.After(30 * time.Second):
 		t.Fatal("Draw waited for a stalled terminal")
 	}
 	close(term.release)

@@ -80,7 +80,7 @@ func (r *recorder) typeText(s string) {
 
 func (r *recorder) waitFor(want string) {
 	r.d.t.Helper()
-	deadline := time.After(10 * time.Second)
+	deadline := time.After(hangGuard)
 	for !strings.Contains(r.d.screen(), want) {
 		select {
 		case msg := <-r.d.msgs:

@@ -109,7 +109,7 @@ func (rt *ptyTerm) send(s string) {
 
 func (rt *ptyTerm) waitFor(want string) string {
 	rt.t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
 		if s := rt.screen(); strings.Contains(s, want) {
 			return s
@@ -136,8 +136,8 @@ func (rt *ptyTerm) waitExit(what string) int {
 	rt.t.Helper()
 	select {
 	case <-rt.exited:
-	case <-time.After(5 * time.Second):
-		rt.t.Fatalf("%s: the program did not exit within 5 s; screen:\n%s", what, rt.screen())
+	case <-time.After(30 * time.Second):
+		rt.t.Fatalf("%s: the program did not exit within 30 s; screen:\n%s", what, rt.screen())
 	}
 	ws, _ := rt.cmd.ProcessState.Sys().(syscall.WaitStatus)
 	if ws.Signaled() {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/flow"
 )
 
 // checkOption checks availability and walks the prompts. earlier are the
@@ -164,25 +165,29 @@ func (c *checker) walk(ctx context.Context, s steps.Step, fo fileOption, verify 
 		values = cloneValues(values)
 		values[steps.KeyInputMode] = fileValue{value: steps.InputConsole, line: fo.line}
 	}
-	a = steps.Answers{}
+	preset := steps.Answers{}
 	if fo.number == steps.DataBrokerNumber {
-		a[steps.KeyDBWanted] = "yes" // the file names the connector it wants: an existing one is kept or changed
+		preset[steps.KeyDBWanted] = "yes" // the file names the connector it wants: an existing one is kept or changed
 	}
+	// The file's values go through the engine the console's answers go
+	// through: the same order, the same checks at the field.
+	f := flow.NewWith(c.env, s, preset)
 	name := fileOptionName(fo.number)
 	asked := map[string]bool{}
 	// stop ends a walk at a problem: the file is refused, so the values
 	// the walk did not reach are read too, to report every problem at once.
 	stop := func() (steps.Answers, string) {
 		c.readAll(fo, asked)
-		return a, ""
+		return f.Answers(), ""
 	}
 	for range maxPrompts {
-		p, err := s.NextPrompt(c.env, a)
+		p, err := f.Next()
 		if err != nil {
 			c.problem(fo.line, "option %s: %v", name, err)
 			return stop()
 		}
 		if p == nil {
+			a = f.Answers()
 			matched = alreadyDone(c.env, fo.number, a)
 			for key, v := range fo.values {
 				// A {env:}/{file:} value not asked for was never read: one
@@ -193,7 +198,7 @@ func (c *checker) walk(ctx context.Context, s steps.Step, fo fileOption, verify 
 				}
 			}
 			if len(c.problems) == nprobs {
-				c.secrets = append(c.secrets, secretAnswers(c.env, s, a)...)
+				c.secrets = append(c.secrets, f.Secrets()...)
 				c.checkRegister(fo, a)
 			}
 			return a, matched
@@ -221,24 +226,27 @@ func (c *checker) walk(ctx context.Context, s steps.Step, fo fileOption, verify 
 		if v.sourced {
 			c.secrets = append(c.secrets, v.value)
 		}
-		norm, err := p.Check(v.value)
-		if err != nil {
-			c.problem(v.line, "%s: %v", p.Key, err)
-			return stop()
-		}
-		if verify && p.Verify != nil {
+		o := flow.Validate(p, v.value)
+		if verify && o.Invalid == nil && p.Verify != nil {
 			vctx, cancel := context.WithTimeout(ctx, 20*time.Second)
-			err := p.Verify(vctx, norm)
+			o = flow.Check(vctx, p, v.value)
 			cancel()
-			if err != nil {
-				c.problem(v.line, "%s: %v (checked because of --verify)", p.Key, err)
-				return stop()
-			}
+		}
+		switch {
+		case o.Invalid != nil:
+			c.problem(v.line, "%s: %v", p.Key, o.Invalid)
+			return stop()
+		case o.VerifyErr != nil:
+			c.problem(v.line, "%s: %v (checked because of --verify)", p.Key, o.VerifyErr)
+			return stop()
 		}
 		if p.Secret && !v.sourced && v.value != "" && p.Key != steps.KeyPasswordAgain {
 			c.warn(v.line, "%s is a secret written in the file itself: prefer {env: VARIABLE} or {file: PATH}, and keep the file private", p.Key)
 		}
-		a[p.Key] = norm
+		if err := f.Accept(v.value, o.Value, false); err != nil {
+			c.problem(v.line, "%s: %v", p.Key, err)
+			return stop()
+		}
 	}
 	c.problem(fo.line, "option %s keeps asking after %d answers: this is a bug in edge-setup, please report it", name, maxPrompts)
 	return stop()
@@ -258,24 +266,6 @@ func cloneValues(m map[string]fileValue) map[string]fileValue {
 	out := make(map[string]fileValue, len(m)+1)
 	for k, v := range m {
 		out[k] = v
-	}
-	return out
-}
-
-// secretAnswers are the values of a's secret prompts (replayed to learn
-// which prompts are secret).
-func secretAnswers(env *steps.Env, s steps.Step, a steps.Answers) []string {
-	var out []string
-	replay := steps.Answers{}
-	for range maxPrompts {
-		p, err := s.NextPrompt(env, replay)
-		if err != nil || p == nil || !a.Has(p.Key) {
-			break
-		}
-		if p.Secret {
-			out = append(out, a[p.Key])
-		}
-		replay[p.Key] = a[p.Key]
 	}
 	return out
 }

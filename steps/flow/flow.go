@@ -38,6 +38,7 @@ type given struct {
 	typed     string
 	asked     bool
 	unchecked bool // kept with Tab although its check failed
+	secret    bool // the question was a secret one
 }
 
 // New starts asking s's questions.
@@ -189,7 +190,7 @@ func (f *Flow) Accept(typed, value string, unchecked bool) error {
 	k := f.prompt.Key
 	f.answers[k] = value
 	delete(f.kept, k)
-	f.order = append(f.order, given{key: k, typed: typed, asked: true, unchecked: unchecked})
+	f.order = append(f.order, given{key: k, typed: typed, asked: true, unchecked: unchecked, secret: f.prompt.Secret})
 	f.prompt = nil
 	return nil
 }
@@ -237,6 +238,17 @@ func (f *Flow) Back(current string) bool {
 	f.order = f.order[:i]
 	f.prompt = nil
 	return true
+}
+
+// Secrets are the answers given to secret questions (for redaction).
+func (f *Flow) Secrets() []string {
+	var out []string
+	for _, g := range f.order {
+		if g.secret && f.answers[g.key] != "" {
+			out = append(out, f.answers[g.key])
+		}
+	}
+	return out
 }
 
 // HandOver is the option that takes over from this one, if any (option 7

@@ -130,7 +130,7 @@ func (w *world) startRelayStoppable(r *Relay) (*Relay, func()) {
 	w.t.Cleanup(stop)
 	select {
 	case <-ready:
-	case <-time.After(5 * time.Second):
+	case <-time.After(30 * time.Second):
 		w.t.Fatal("the relay did not become ready")
 	}
 	return r, stop
