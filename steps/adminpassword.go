@@ -19,7 +19,7 @@ func changeAdminPassword(ctx context.Context, env *Env, t *Tracker, cr tenantapi
 		if err := CheckPasswordPolicy(newPw); err != nil {
 			return "", err
 		}
-		return "policy and last " + fmt.Sprint(PasswordHistorySize) + " passwords", notReused(env, cr.Password)(newPw)
+		return "policy and last " + fmt.Sprint(PasswordHistorySize) + " passwords", NotReused(env, cr.Password)(newPw)
 	}); err != nil {
 		return fmt.Errorf("%w; nothing was changed", err)
 	}
@@ -43,7 +43,7 @@ func changeAdminPassword(ctx context.Context, env *Env, t *Tracker, cr tenantapi
 		return revertPlatformPassword(ctx, env, t, cr, newPw, err)
 	}
 	if err := t.Do("Remember the passwords for the reuse check", func() (string, error) {
-		return "salted hashes", rememberPasswords(env, cr.Password, newPw)
+		return "salted hashes", RememberPasswords(env, cr.Password, newPw)
 	}); err != nil {
 		t.Warn(fmt.Sprintf("The password was changed and stored, but the reuse history could not be updated (%v): the next change cannot refuse this password.", err))
 	}

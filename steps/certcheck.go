@@ -22,9 +22,9 @@ const (
 	PromptLicence     = "* Enter domain (%s) Cumulocity licence file path (*.licence):"
 )
 
-// checkCertificateFile reads a PEM certificate (chain) for domain and
+// CheckCertificateFile reads a PEM certificate (chain) for domain and
 // returns its leaf.
-func checkCertificateFile(env *Env, typed, domain string, now time.Time) (*x509.Certificate, error) {
+func CheckCertificateFile(env *Env, typed, domain string, now time.Time) (*x509.Certificate, error) {
 	data, err := ReadOperatorFile(env, typed, "SSL certificate file")
 	if err != nil {
 		return nil, err
@@ -59,7 +59,7 @@ func checkCertificatePEM(data []byte, name, domain string, now time.Time) (*x509
 		return nil, fmt.Errorf("the certificate in %s is valid only from %s: check the VM's clock (date) or wait until then", name, cert.NotBefore.UTC().Format("2006-01-02 15:04 MST"))
 	}
 	if err := cert.VerifyHostname(domain); err != nil {
-		return nil, fmt.Errorf("the certificate in %s is not for %s (it covers %s): use a certificate issued for %s or *.%s", name, domain, certNames(cert), domain, parentDomain(domain))
+		return nil, fmt.Errorf("the certificate in %s is not for %s (it covers %s): use a certificate issued for %s or *.%s", name, domain, certNames(cert), domain, ParentDomain(domain))
 	}
 	return cert, nil
 }
@@ -79,16 +79,16 @@ func certNames(c *x509.Certificate) string {
 	return strings.Join(names, ", ")
 }
 
-func parentDomain(d string) string {
+func ParentDomain(d string) string {
 	if _, p, ok := strings.Cut(d, "."); ok {
 		return p
 	}
 	return d
 }
 
-// checkKeyFile reads the private key and checks that it belongs to the
+// CheckKeyFile reads the private key and checks that it belongs to the
 // certificate in certTyped.
-func checkKeyFile(env *Env, typed, certTyped string) error {
+func CheckKeyFile(env *Env, typed, certTyped string) error {
 	key, err := ReadOperatorFile(env, typed, "SSL certificate key file")
 	if err != nil {
 		return err
@@ -121,10 +121,10 @@ func checkKeyPEM(key, cert []byte, name, certName string) error {
 	return nil
 }
 
-// checkLicenceFile: the licence exists, is not empty and is not a
+// CheckLicenceFile: the licence exists, is not empty and is not a
 // certificate or key picked by mistake. Its file name is kept when it is
 // installed (the platform expects it as issued).
-func checkLicenceFile(env *Env, typed string) error {
+func CheckLicenceFile(env *Env, typed string) error {
 	data, err := ReadOperatorFile(env, typed, "licence file")
 	if err != nil {
 		return err

@@ -133,7 +133,7 @@ func TestCheckLicenceFile(t *testing.T) {
 		"":                     "enter the path",
 		"/tmp/good.licence":    "",
 	} {
-		err := checkLicenceFile(te.Env, typed)
+		err := CheckLicenceFile(te.Env, typed)
 		if want == "" {
 			if err != nil {
 				t.Errorf("%s: %v", typed, err)

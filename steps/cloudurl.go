@@ -65,7 +65,7 @@ func NormalizeCloudURL(input string) (string, error) {
 	if strings.HasSuffix(host, ".") {
 		return "", fmt.Errorf("%q is not a valid host name: check for doubled or missing dots", u.Hostname())
 	}
-	if err := checkHostName(host); err != nil {
+	if err := CheckHostName(host); err != nil {
 		return "", err
 	}
 	if ip := net.ParseIP(host); ip != nil {
@@ -97,7 +97,7 @@ func IsLoopbackHost(h string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-func checkHostName(h string) error {
+func CheckHostName(h string) error {
 	if net.ParseIP(h) != nil {
 		return nil
 	}

@@ -44,7 +44,7 @@ func newTestEnv(t *testing.T) *testEnv {
 // write creates a file under the root (host path) with mode 0644.
 func (te *testEnv) write(t *testing.T, host, content string) string {
 	t.Helper()
-	p := rootPath(te.Env, host)
+	p := RootPath(te.Env, host)
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +56,7 @@ func (te *testEnv) write(t *testing.T, host, content string) string {
 
 func (te *testEnv) read(t *testing.T, host string) string {
 	t.Helper()
-	data, err := os.ReadFile(rootPath(te.Env, host))
+	data, err := os.ReadFile(RootPath(te.Env, host))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +65,7 @@ func (te *testEnv) read(t *testing.T, host string) string {
 
 func (te *testEnv) mode(t *testing.T, host string) os.FileMode {
 	t.Helper()
-	st, err := os.Stat(rootPath(te.Env, host))
+	st, err := os.Stat(RootPath(te.Env, host))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +73,7 @@ func (te *testEnv) mode(t *testing.T, host string) os.FileMode {
 }
 
 func (te *testEnv) exists(host string) bool {
-	_, err := os.Stat(rootPath(te.Env, host))
+	_, err := os.Stat(RootPath(te.Env, host))
 	return err == nil
 }
 

@@ -5,7 +5,6 @@ import (
 	"crypto/tls"
 	"crypto/x509/pkix"
 	"errors"
-	"github.com/edge-setup/edge-setup/tenantapi/tenantsim/simnet"
 	"io"
 	"log"
 	"net"
@@ -19,6 +18,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/edge-setup/edge-setup/tenantapi/tenantsim/simnet"
 
 	"github.com/edge-setup/edge-setup/edgeprops"
 	"github.com/edge-setup/edge-setup/steps"

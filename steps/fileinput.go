@@ -38,42 +38,11 @@ const (
 	InputConsole = "C"
 )
 
-// HostPath turns a path the operator typed (a path on the Edge VM) into the
-// path to open: an absolute path is taken relative to env.Root, so under a
-// sandbox root R "/tmp/x.crt" is R/tmp/x.crt and under "/" it is itself; a
-// relative path is relative to the working directory, as in a shell. A
-// leading "~/" is not expanded (the console runs as root; type the full path).
-func HostPath(env *Env, typed string) string {
-	p := filepath.Clean(typed)
-	if filepath.IsAbs(p) && env.Sandboxed() {
-		return filepath.Join(env.Root, p)
-	}
-	return p
-}
-
-// rootPath is the path of a file under the root given its host path
-// ("/opt/c8y/..." or "opt/c8y/...").
-func rootPath(env *Env, hostPath string) string {
-	root := env.Root
-	if root == "" {
-		root = "/"
-	}
-	return filepath.Join(root, strings.TrimPrefix(hostPath, "/"))
-}
-
-// envRoot is env.Root, "/" when unset.
-func envRoot(env *Env) string {
-	if env.Root == "" {
-		return "/"
-	}
-	return env.Root
-}
-
-// readRootFile reads the file at hostPath under the root the way every
+// ReadRootFile reads the file at hostPath under the root the way every
 // local file is read: under the root (no link out of it), no link at the
 // file itself, only a regular file, at most max bytes (0: edgeprops.MaxReadSize).
-func readRootFile(env *Env, hostPath string, max int64) ([]byte, error) {
-	return edgeprops.ReadFileUnder(envRoot(env), rootPath(env, hostPath), max)
+func ReadRootFile(env *Env, hostPath string, max int64) ([]byte, error) {
+	return edgeprops.ReadFileUnder(EnvRoot(env), RootPath(env, hostPath), max)
 }
 
 // ReadOperatorFile reads a file the operator named, with an error text that
@@ -165,8 +134,8 @@ func loadParamFile(env *Env, typed string) (map[string]string, error) {
 	return params, nil
 }
 
-// inputField is one question of a step that can take input from a file.
-type inputField struct {
+// InputField is one question of a step that can take input from a file.
+type InputField struct {
 	Key   string // answers key
 	Param string // parameter file key; "" when the file never holds it
 	// FromFile, when set, replaces the plain lookup of Param (the password
@@ -177,10 +146,10 @@ type inputField struct {
 	Prompt func(a Answers) *Prompt
 }
 
-// nextInput drives the input mode, the parameter file and the fields: it
+// NextInput drives the input mode, the parameter file and the fields: it
 // returns the next question, after filling a with every acceptable value the
 // parameter file holds.
-func nextInput(env *Env, a Answers, filePromptText string, fields []inputField) (*Prompt, error) {
+func NextInput(env *Env, a Answers, filePromptText string, fields []InputField) (*Prompt, error) {
 	if !a.Has(KeyInputMode) {
 		return inputModePrompt(), nil
 	}

@@ -34,9 +34,9 @@ func (x *fileTxn) snapshot(host string) error {
 	if x.touched[host] {
 		return nil
 	}
-	p := rootPath(x.env, host)
+	p := RootPath(x.env, host)
 	s := savedFile{host: host}
-	data, st, err := edgeprops.NewRoot(envRoot(x.env)).ReadFileInfo(p, 0)
+	data, st, err := edgeprops.NewRoot(EnvRoot(x.env)).ReadFileInfo(p, 0)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 	case err != nil:
@@ -54,8 +54,8 @@ func (x *fileTxn) write(host string, data []byte, perm fs.FileMode) error {
 	if err := x.snapshot(host); err != nil {
 		return err
 	}
-	p := rootPath(x.env, host)
-	if err := edgeprops.WriteFileUnder(envRoot(x.env), p, data, perm); err != nil {
+	p := RootPath(x.env, host)
+	if err := edgeprops.WriteFileUnder(EnvRoot(x.env), p, data, perm); err != nil {
 		return fmt.Errorf("writing %s: %w", host, err)
 	}
 	return nil
@@ -66,16 +66,16 @@ func (x *fileTxn) remove(host string) error {
 	if err := x.snapshot(host); err != nil {
 		return err
 	}
-	if err := edgeprops.RemoveUnder(envRoot(x.env), rootPath(x.env, host)); err != nil {
+	if err := edgeprops.RemoveUnder(EnvRoot(x.env), RootPath(x.env, host)); err != nil {
 		return fmt.Errorf("removing %s: %w", host, err)
 	}
 	return nil
 }
 
 // backup copies host to host+".bak" (mode 0600: it may be a key) when host
-// exists and differs from next; it returns the backup's host path or "".
+// Exists and differs from next; it returns the backup's host path or "".
 func (x *fileTxn) backup(host string, next []byte) (string, error) {
-	old, err := edgeprops.ReadFileUnder(envRoot(x.env), rootPath(x.env, host), 0)
+	old, err := edgeprops.ReadFileUnder(EnvRoot(x.env), RootPath(x.env, host), 0)
 	if errors.Is(err, fs.ErrNotExist) {
 		return "", nil
 	}
@@ -98,12 +98,12 @@ func (x *fileTxn) rollback() string {
 	var failed []string
 	for i := len(x.saved) - 1; i >= 0; i-- {
 		s := x.saved[i]
-		p := rootPath(x.env, s.host)
+		p := RootPath(x.env, s.host)
 		var err error
 		if s.existed {
-			err = edgeprops.WriteFileUnder(envRoot(x.env), p, s.data, s.mode)
+			err = edgeprops.WriteFileUnder(EnvRoot(x.env), p, s.data, s.mode)
 		} else {
-			err = edgeprops.RemoveUnder(envRoot(x.env), p)
+			err = edgeprops.RemoveUnder(EnvRoot(x.env), p)
 		}
 		if err != nil {
 			failed = append(failed, fmt.Sprintf("%s (%v)", s.host, err))

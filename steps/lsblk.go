@@ -51,8 +51,8 @@ func (s *lsblkSize) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// readBlockDevices runs lsblk (or reads the sandbox snapshot).
-func readBlockDevices(ctx context.Context, env *Env) ([]blockDevice, error) {
+// ReadBlockDevices runs lsblk (or reads the sandbox snapshot).
+func ReadBlockDevices(ctx context.Context, env *Env) ([]blockDevice, error) {
 	var data []byte
 	if env.Runner.Execute {
 		out, err := env.Runner.Run(ctx, nil, LsblkCommand)
@@ -62,12 +62,12 @@ func readBlockDevices(ctx context.Context, env *Env) ([]blockDevice, error) {
 		data = []byte(out)
 	} else {
 		var err error
-		data, err = readRootFile(env, "/"+LsblkSnapshotFile, 0)
+		data, err = ReadRootFile(env, "/"+LsblkSnapshotFile, 0)
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("the root %s is a sandbox and has no disk layout: put the output of '%s' in %s to simulate one", env.Root, LsblkCommand, rootPath(env, "/"+LsblkSnapshotFile))
+			return nil, fmt.Errorf("the root %s is a sandbox and has no disk layout: put the output of '%s' in %s to simulate one", env.Root, LsblkCommand, RootPath(env, "/"+LsblkSnapshotFile))
 		}
 		if err != nil {
-			return nil, fmt.Errorf("cannot read the disk layout snapshot %s: %s", rootPath(env, "/"+LsblkSnapshotFile), systemReason(err))
+			return nil, fmt.Errorf("cannot read the disk layout snapshot %s: %s", RootPath(env, "/"+LsblkSnapshotFile), SystemReason(err))
 		}
 	}
 	var doc struct {
@@ -79,8 +79,8 @@ func readBlockDevices(ctx context.Context, env *Env) ([]blockDevice, error) {
 	return doc.BlockDevices, nil
 }
 
-// partitionGrowth is what option 5 can do for one partition.
-type partitionGrowth struct {
+// PartitionGrowth is what option 5 can do for one partition.
+type PartitionGrowth struct {
 	Disk, Part     blockDevice
 	Number         int
 	Slack          int64 // unallocated bytes after it (0: none or not last)
@@ -104,10 +104,10 @@ const GrowThreshold = 1 << 20
 // the exact size.
 const partitionTableOverhead = 2 << 20
 
-// planDiskGrowth looks at every disk and says how much each partition can
+// PlanDiskGrowth looks at every disk and says how much each partition can
 // grow and with which commands.
-func planDiskGrowth(devs []blockDevice) []partitionGrowth {
-	var out []partitionGrowth
+func PlanDiskGrowth(devs []blockDevice) []PartitionGrowth {
+	var out []PartitionGrowth
 	for _, d := range devs {
 		if d.Type != "disk" {
 			continue
@@ -122,7 +122,7 @@ func planDiskGrowth(devs []blockDevice) []partitionGrowth {
 		}
 		slack := int64(d.Size) - used - partitionTableOverhead
 		for i, p := range parts {
-			g := partitionGrowth{Disk: d, Part: p, Number: partitionNumber(p.Name), Last: i == len(parts)-1}
+			g := PartitionGrowth{Disk: d, Part: p, Number: partitionNumber(p.Name), Last: i == len(parts)-1}
 			if g.Last && slack >= GrowThreshold {
 				g.Slack = slack
 				g.Commands, g.Problem = growCommands(d, p, g.Number)
@@ -143,19 +143,19 @@ func planDiskGrowth(devs []blockDevice) []partitionGrowth {
 // growCommands: growpart, then the file system's own grow command.
 func growCommands(disk, part blockDevice, num int) ([]Command, string) {
 	if num <= 0 {
-		return nil, fmt.Sprintf("the partition number of %s cannot be told from its name", devPath(part))
+		return nil, fmt.Sprintf("the partition number of %s cannot be told from its name", DevPath(part))
 	}
-	cmds := []Command{{Name: "growpart", Args: []string{devPath(disk), strconv.Itoa(num)}}}
+	cmds := []Command{{Name: "growpart", Args: []string{DevPath(disk), strconv.Itoa(num)}}}
 	switch fst := part.FSType; {
 	case fst == "ext2" || fst == "ext3" || fst == "ext4":
-		cmds = append(cmds, Command{Name: "resize2fs", Args: []string{devPath(part)}, Timeout: growTimeout})
+		cmds = append(cmds, Command{Name: "resize2fs", Args: []string{DevPath(part)}, Timeout: growTimeout})
 	case fst == "xfs":
 		if part.Mountpoint == "" {
-			return nil, fmt.Sprintf("%s holds an XFS file system that is not mounted; xfs_growfs works on a mounted file system: mount it and run option 5 again", devPath(part))
+			return nil, fmt.Sprintf("%s holds an XFS file system that is not mounted; xfs_growfs works on a mounted file system: mount it and run option 5 again", DevPath(part))
 		}
 		cmds = append(cmds, Command{Name: "xfs_growfs", Args: []string{part.Mountpoint}, Timeout: growTimeout})
 	case fst == "LVM2_member":
-		cmds = append(cmds, Command{Name: "pvresize", Args: []string{devPath(part)}})
+		cmds = append(cmds, Command{Name: "pvresize", Args: []string{DevPath(part)}})
 		var lv *blockDevice
 		for i, c := range part.Children {
 			if c.Type == "lvm" && (lv == nil || c.Mountpoint == "/") {
@@ -166,18 +166,18 @@ func growCommands(disk, part blockDevice, num int) ([]Command, string) {
 			return cmds, ""
 		}
 		// -r grows the file system of the logical volume too.
-		cmds = append(cmds, Command{Name: "lvextend", Args: []string{"-r", "-l", "+100%FREE", devPath(*lv)}, Timeout: growTimeout})
+		cmds = append(cmds, Command{Name: "lvextend", Args: []string{"-r", "-l", "+100%FREE", DevPath(*lv)}, Timeout: growTimeout})
 	case fst == "swap":
-		return nil, fmt.Sprintf("%s is swap space; growing it needs swapoff/mkswap, which option 5 does not do", devPath(part))
+		return nil, fmt.Sprintf("%s is swap space; growing it needs swapoff/mkswap, which option 5 does not do", DevPath(part))
 	case fst == "":
-		return nil, fmt.Sprintf("%s has no file system", devPath(part))
+		return nil, fmt.Sprintf("%s has no file system", DevPath(part))
 	default:
-		return nil, fmt.Sprintf("%s holds a %s file system, which option 5 cannot grow: grow the partition with 'growpart %s %d' and the file system with its own tool", devPath(part), fst, devPath(disk), num)
+		return nil, fmt.Sprintf("%s holds a %s file system, which option 5 cannot grow: grow the partition with 'growpart %s %d' and the file system with its own tool", DevPath(part), fst, DevPath(disk), num)
 	}
 	return cmds, ""
 }
 
-func devPath(d blockDevice) string {
+func DevPath(d blockDevice) string {
 	if d.Path != "" {
 		return d.Path
 	}

@@ -13,14 +13,14 @@ func TestSReusesOption7sTenantUserInMemory(t *testing.T) {
 	if raTenantUser(env, Answers{KeyRATenantUser: "ops"}).Password != "" {
 		t.Fatal("a password out of nowhere")
 	}
-	env.rememberTenantUser(tenantapi.Credentials{Tenant: "t1", User: "ops", Password: "pw-from-7"})
+	env.RememberTenantUser(tenantapi.Credentials{Tenant: "t1", User: "ops", Password: "pw-from-7"})
 	if got := raTenantUser(env, Answers{KeyRATenantUser: "t1/ops"}); got.Password != "pw-from-7" || !reusesOption7User(env, Answers{KeyRATenantUser: "ops"}) {
 		t.Fatalf("option 7's user not reused: %v", got)
 	}
 	if reusesOption7User(env, Answers{KeyRATenantUser: "other"}) || raTenantUser(env, Answers{KeyRATenantUser: "other", KeyRATenantPassword: "x"}).Password != "x" {
 		t.Fatal("another user took option 7's password")
 	}
-	if (&Env{}).rememberedTenantUser() != nil {
+	if (&Env{}).RememberedTenantUser() != nil {
 		t.Fatal("an Env without memory remembers")
 	}
 }
@@ -34,7 +34,7 @@ func TestBReusesOption7sTenantUserInMemory(t *testing.T) {
 	if p := cloudUserPrompt(env, cloud, Answers{}); p == nil || p.Default != "" {
 		t.Fatalf("without option 7 the user prompt offers %+v", p)
 	}
-	env.rememberTenantUser(tenantapi.Credentials{Tenant: "t1", User: "ops", Password: "pw-from-7"})
+	env.RememberTenantUser(tenantapi.Credentials{Tenant: "t1", User: "ops", Password: "pw-from-7"})
 	p := cloudUserPrompt(env, cloud, Answers{})
 	if p == nil || p.Key != KeyTenantUser || p.Default != "t1/ops" {
 		t.Fatalf("option 7's user not offered: %+v", p)

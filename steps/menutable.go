@@ -92,18 +92,3 @@ func OptionNumberFor(key string) (int, bool) {
 	}
 	return 0, false
 }
-
-// OptionName is how operators name option n, in every message and log:
-// its menu number, or its letter for the lettered entries (S, B) whose
-// internal numbers (10, 0xB) mean nothing to them.
-func OptionName(n int) string {
-	if n == DataBrokerNumber {
-		return DataBrokerLetter
-	}
-	for _, s := range Letters() {
-		if s.Number() == n {
-			return s.Letter()
-		}
-	}
-	return strconv.Itoa(n)
-}

@@ -17,10 +17,10 @@ var (
 	KubeDNSAddress = netip.MustParseAddr("10.96.0.10")
 )
 
-var reservedRanges = []netip.Prefix{ReservedServiceRange, ReservedPodRange}
+var ReservedRanges = []netip.Prefix{ReservedServiceRange, ReservedPodRange}
 
-// parseIPv4 accepts a dotted IPv4 address; what describes it in errors.
-func parseIPv4(s, what string) (netip.Addr, error) {
+// ParseIPv4 accepts a dotted IPv4 address; what describes it in errors.
+func ParseIPv4(s, what string) (netip.Addr, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return netip.Addr{}, fmt.Errorf("enter the %s, e.g. 192.168.1.10", what)
@@ -40,7 +40,7 @@ func parseIPv4(s, what string) (netip.Addr, error) {
 
 // ValidateHostIP checks the Edge's own IPv4 address.
 func ValidateHostIP(s string) (string, error) {
-	ip, err := parseIPv4(s, "IP address")
+	ip, err := ParseIPv4(s, "IP address")
 	if err != nil {
 		return "", err
 	}
@@ -132,9 +132,9 @@ func broadcast(p netip.Prefix) netip.Addr {
 	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
 }
 
-// hostSubnet is the network of ip with the dotted netmask (invalid prefix
+// HostSubnet is the network of ip with the dotted netmask (invalid prefix
 // when either is unusable).
-func hostSubnet(ip, mask string) netip.Prefix {
+func HostSubnet(ip, mask string) netip.Prefix {
 	a, err := netip.ParseAddr(ip)
 	if err != nil {
 		return netip.Prefix{}
@@ -149,11 +149,11 @@ func hostSubnet(ip, mask string) netip.Prefix {
 // ValidateGateway checks that the gateway is a usable host of the subnet of
 // ip/mask and not the VM itself.
 func ValidateGateway(s, ip, mask string) (string, error) {
-	gw, err := parseIPv4(s, "gateway IP")
+	gw, err := ParseIPv4(s, "gateway IP")
 	if err != nil {
 		return "", err
 	}
-	subnet := hostSubnet(ip, mask)
+	subnet := HostSubnet(ip, mask)
 	if !subnet.IsValid() {
 		return gw.String(), nil
 	}
@@ -173,7 +173,7 @@ func ValidateGateway(s, ip, mask string) (string, error) {
 // ValidateDNS checks the DNS server address: the gateway is fine (many
 // routers forward DNS), the cluster DNS and loopback are not.
 func ValidateDNS(s string) (string, error) {
-	ip, err := parseIPv4(s, "DNS server IP")
+	ip, err := ParseIPv4(s, "DNS server IP")
 	if err != nil {
 		return "", err
 	}
@@ -219,7 +219,7 @@ func ValidateDockerBridge(s, current string, host netip.Prefix) (string, error) 
 	if p.Addr() == broadcast(net) {
 		return "", fmt.Errorf("%s is the broadcast address of %s: Docker needs the bridge's own address, e.g. %s/%d", p.Addr(), net, net.Addr().Next(), p.Bits())
 	}
-	for _, r := range reservedRanges {
+	for _, r := range ReservedRanges {
 		if net.Overlaps(r) {
 			return "", fmt.Errorf("%s overlaps %s, which is reserved for microservice hosting: choose a network outside 10.96.0.0/12 and 10.244.0.0/16, e.g. 172.18.0.1/16", net, r)
 		}
@@ -231,7 +231,7 @@ func ValidateDockerBridge(s, current string, host netip.Prefix) (string, error) 
 }
 
 func reservedContaining(ip netip.Addr) (netip.Prefix, bool) {
-	for _, r := range reservedRanges {
+	for _, r := range ReservedRanges {
 		if r.Contains(ip) {
 			return r, true
 		}

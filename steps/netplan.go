@@ -25,9 +25,9 @@ const (
 	DockerDaemonFile = "/etc/docker/daemon.json"
 )
 
-// oldNetplanFile is where earlier versions wrote: removed by option 1, or
+// OldNetplanFile is where earlier versions wrote: removed by option 1, or
 // its static address would be added to the new one.
-const oldNetplanFile = "/etc/netplan/01-edge-setup.yaml"
+const OldNetplanFile = "/etc/netplan/01-edge-setup.yaml"
 
 // NetplanApply applies the netplan configuration.
 var NetplanApply = Command{Name: "netplan", Args: []string{"apply"}, Timeout: 90 * time.Second}
@@ -40,10 +40,10 @@ var virtualIfacePrefixes = []string{"docker", "veth", "br-", "cni", "flannel"}
 // interfaces, preferring the one that carries the default route in
 // <root>/proc/net/route. It also says how it chose.
 func PrimaryInterface(env *Env) (name, why string, err error) {
-	dir := rootPath(env, "/sys/class/net")
-	entries, err := edgeprops.NewRoot(envRoot(env)).ReadDir(dir)
+	dir := RootPath(env, "/sys/class/net")
+	entries, err := edgeprops.NewRoot(EnvRoot(env)).ReadDir(dir)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return "", "", fmt.Errorf("cannot list the network interfaces in /sys/class/net: %s", systemReason(err))
+		return "", "", fmt.Errorf("cannot list the network interfaces in /sys/class/net: %s", SystemReason(err))
 	}
 	var cands []string
 	for _, e := range entries {
@@ -71,7 +71,7 @@ func PrimaryInterface(env *Env) (name, why string, err error) {
 // defaultRouteIfaces lists the interfaces with a default route (destination
 // 00000000) in <root>/proc/net/route.
 func defaultRouteIfaces(env *Env) []string {
-	data, err := readRootFile(env, "/proc/net/route", 0)
+	data, err := ReadRootFile(env, "/proc/net/route", 0)
 	if err != nil {
 		return nil
 	}
@@ -143,12 +143,12 @@ func RenderNetplan(iface, ip string, prefix int, gateway, dns string) ([]byte, e
 func otherNetplanFiles(env *Env, iface string) []string {
 	var out []string
 	for _, pat := range []string{"*.yaml", "*.yml"} {
-		matches, _ := filepath.Glob(filepath.Join(rootPath(env, "/etc/netplan"), pat))
+		matches, _ := filepath.Glob(filepath.Join(RootPath(env, "/etc/netplan"), pat))
 		for _, m := range matches {
-			if base := filepath.Base(m); base == filepath.Base(NetplanFile) || base == filepath.Base(oldNetplanFile) {
+			if base := filepath.Base(m); base == filepath.Base(NetplanFile) || base == filepath.Base(OldNetplanFile) {
 				continue
 			}
-			data, err := edgeprops.ReadFileUnder(envRoot(env), m, 0)
+			data, err := edgeprops.ReadFileUnder(EnvRoot(env), m, 0)
 			if err == nil && bytes.Contains(data, []byte(iface)) {
 				out = append(out, "/etc/netplan/"+filepath.Base(m))
 			}
@@ -157,9 +157,9 @@ func otherNetplanFiles(env *Env, iface string) []string {
 	return out
 }
 
-// netplanConflicts says, one line each, which other netplan files configure
+// NetplanConflicts says, one line each, which other netplan files configure
 // iface and what that means, for the plan (before anything is written).
-func netplanConflicts(env *Env, iface string) []string {
+func NetplanConflicts(env *Env, iface string) []string {
 	var lines []string
 	for _, f := range otherNetplanFiles(env, iface) {
 		ours := filepath.Base(NetplanFile)
@@ -172,15 +172,15 @@ func netplanConflicts(env *Env, iface string) []string {
 	return lines
 }
 
-// readDockerDaemon reads <root>/etc/docker/daemon.json as a generic object
+// ReadDockerDaemon reads <root>/etc/docker/daemon.json as a generic object
 // (empty when absent) so that other keys survive an update.
-func readDockerDaemon(env *Env) (map[string]any, error) {
-	data, err := readRootFile(env, DockerDaemonFile, 0)
+func ReadDockerDaemon(env *Env) (map[string]any, error) {
+	data, err := ReadRootFile(env, DockerDaemonFile, 0)
 	if errors.Is(err, fs.ErrNotExist) {
 		return map[string]any{}, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("cannot read %s: %s", DockerDaemonFile, systemReason(err))
+		return nil, fmt.Errorf("cannot read %s: %s", DockerDaemonFile, SystemReason(err))
 	}
 	m := map[string]any{}
 	if len(bytes.TrimSpace(data)) == 0 {
@@ -194,7 +194,7 @@ func readDockerDaemon(env *Env) (map[string]any, error) {
 
 // CurrentDockerBridge is the configured bip, or Docker's default.
 func CurrentDockerBridge(env *Env) (string, error) {
-	m, err := readDockerDaemon(env)
+	m, err := ReadDockerDaemon(env)
 	if err != nil {
 		return "", err
 	}
@@ -204,8 +204,8 @@ func CurrentDockerBridge(env *Env) (string, error) {
 	return DefaultDockerBridge, nil
 }
 
-// renderDockerDaemon sets bip and keeps every other key.
-func renderDockerDaemon(m map[string]any, bip string) ([]byte, error) {
+// RenderDockerDaemon sets bip and keeps every other key.
+func RenderDockerDaemon(m map[string]any, bip string) ([]byte, error) {
 	m["bip"] = bip
 	data, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
@@ -214,9 +214,9 @@ func renderDockerDaemon(m map[string]any, bip string) ([]byte, error) {
 	return append(data, '\n'), nil
 }
 
-// exists reports whether the host path exists under the root (a link
+// Exists reports whether the host path exists under the root (a link
 // counts: it is not followed).
-func exists(env *Env, host string) bool {
-	_, err := edgeprops.NewRoot(envRoot(env)).Lstat(rootPath(env, host))
+func Exists(env *Env, host string) bool {
+	_, err := edgeprops.NewRoot(EnvRoot(env)).Lstat(RootPath(env, host))
 	return err == nil
 }

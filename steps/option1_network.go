@@ -47,7 +47,7 @@ func (Network) NextPrompt(env *Env, a Answers) (*Prompt, error) {
 		}
 		return cfg.Get(k)
 	}
-	fields := []inputField{
+	fields := []InputField{
 		{Key: CfgNetworkIP, Param: CfgNetworkIP, Prompt: func(Answers) *Prompt {
 			return &Prompt{Key: CfgNetworkIP, Text: PromptIP, Default: def(CfgNetworkIP),
 				Help: "The fixed IPv4 address of this Edge VM, e.g. 192.168.1.10", Validate: ValidateHostIP}
@@ -60,7 +60,7 @@ func (Network) NextPrompt(env *Env, a Answers) (*Prompt, error) {
 		}},
 		{Key: CfgGateway, Param: CfgGateway, Prompt: func(a Answers) *Prompt {
 			return &Prompt{Key: CfgGateway, Text: PromptGateway, Default: def(CfgGateway),
-				Help:     "The router of " + hostSubnet(a[CfgNetworkIP], a[CfgNetmask]).String(),
+				Help:     "The router of " + HostSubnet(a[CfgNetworkIP], a[CfgNetmask]).String(),
 				Validate: func(s string) (string, error) { return ValidateGateway(s, a[CfgNetworkIP], a[CfgNetmask]) }}
 		}},
 		{Key: CfgDNS, Param: CfgDNS, Prompt: func(a Answers) *Prompt {
@@ -69,13 +69,13 @@ func (Network) NextPrompt(env *Env, a Answers) (*Prompt, error) {
 				Validate: ValidateDNS}
 		}},
 		{Key: CfgDockerBridge, Param: CfgDockerBridge, Prompt: func(a Answers) *Prompt {
-			host := hostSubnet(a[CfgNetworkIP], a[CfgNetmask])
+			host := HostSubnet(a[CfgNetworkIP], a[CfgNetmask])
 			return &Prompt{Key: CfgDockerBridge, Text: fmt.Sprintf(PromptDockerBridge, current),
 				Help:     "The Docker bridge's own address with prefix; it must not overlap 10.96.0.0/12, 10.244.0.0/16 or " + host.String(),
 				Validate: func(s string) (string, error) { return ValidateDockerBridge(s, current, host) }}
 		}},
 	}
-	return nextInput(env, a, PromptNetworkFile, fields)
+	return NextInput(env, a, PromptNetworkFile, fields)
 }
 
 func (Network) Confirm(env *Env, a Answers) []string {
@@ -88,9 +88,9 @@ func (Network) Confirm(env *Env, a Answers) []string {
 		fmt.Sprintf("Interface %s (%s): static address %s/%d, gateway %s, DNS %s", iface, why, a[CfgNetworkIP], prefix, a[CfgGateway], a[CfgDNS]),
 		"Write " + NetplanFile + " (DHCP off for " + iface + "; 90-: netplan reads it after the others)",
 	}
-	lines = append(lines, netplanConflicts(env, iface)...)
-	if exists(env, oldNetplanFile) {
-		lines = append(lines, "Remove "+oldNetplanFile+" (written by an earlier edge-setup; its address would be added to the new one)")
+	lines = append(lines, NetplanConflicts(env, iface)...)
+	if Exists(env, OldNetplanFile) {
+		lines = append(lines, "Remove "+OldNetplanFile+" (written by an earlier edge-setup; its address would be added to the new one)")
 	}
 	if cur, err := CurrentDockerBridge(env); err == nil && cur == a[CfgDockerBridge] {
 		lines = append(lines, "Docker bridge stays "+cur)
@@ -118,13 +118,13 @@ func (Network) Run(ctx context.Context, env *Env, a Answers, emit Emit) error {
 	}); err != nil {
 		return err
 	}
-	for _, l := range netplanConflicts(env, iface) {
+	for _, l := range NetplanConflicts(env, iface) {
 		t.Warn(l)
 	}
 	x := newFileTxn(env)
-	if exists(env, oldNetplanFile) {
-		if err := t.Do("Remove "+oldNetplanFile, func() (string, error) {
-			return "replaced by " + NetplanFile, x.remove(oldNetplanFile)
+	if Exists(env, OldNetplanFile) {
+		if err := t.Do("Remove "+OldNetplanFile, func() (string, error) {
+			return "replaced by " + NetplanFile, x.remove(OldNetplanFile)
 		}); err != nil {
 			return x.failed(err)
 		}
@@ -139,14 +139,14 @@ func (Network) Run(ctx context.Context, env *Env, a Answers, emit Emit) error {
 	}); err != nil {
 		return x.failed(err)
 	}
-	daemon, err := readDockerDaemon(env)
+	daemon, err := ReadDockerDaemon(env)
 	if err != nil {
 		return x.failed(err)
 	}
 	if cur, _ := daemon["bip"].(string); cur == a[CfgDockerBridge] || (cur == "" && a[CfgDockerBridge] == DefaultDockerBridge) {
 		t.Skip("Update the Docker bridge in "+DockerDaemonFile, "unchanged ("+a[CfgDockerBridge]+")")
 	} else if err := t.Do("Update the Docker bridge in "+DockerDaemonFile, func() (string, error) {
-		data, err := renderDockerDaemon(daemon, a[CfgDockerBridge])
+		data, err := RenderDockerDaemon(daemon, a[CfgDockerBridge])
 		if err != nil {
 			return "", err
 		}

@@ -16,7 +16,7 @@ import (
 func netFixtures(t *testing.T, te *testEnv, ifaces ...string) {
 	t.Helper()
 	for _, i := range ifaces {
-		if err := os.MkdirAll(rootPath(te.Env, "/sys/class/net/"+i), 0o755); err != nil {
+		if err := os.MkdirAll(RootPath(te.Env, "/sys/class/net/"+i), 0o755); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -315,7 +315,7 @@ func TestParamFileProblems(t *testing.T) {
 	// A file accepted but removed before the next question is asked again.
 	te.write(t, "/root/net.txt", "network.ip=192.168.1.10\n")
 	a := Answers{KeyInputMode: InputFile, KeyInputFile: "/root/net.txt"}
-	if err := os.Remove(rootPath(te.Env, "/root/net.txt")); err != nil {
+	if err := os.Remove(RootPath(te.Env, "/root/net.txt")); err != nil {
 		t.Fatal(err)
 	}
 	netFixtures(t, te, "ens160")

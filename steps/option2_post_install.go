@@ -33,20 +33,20 @@ func (PostInstall) NextPrompt(env *Env, a Answers) (*Prompt, error) {
 		return nil, fmt.Errorf("cannot read /%s: %w", edgeprops.ConfigDatFile, err)
 	}
 	configured := cfg.Get(CfgDomain)
-	fields := []inputField{
+	fields := []InputField{
 		{Key: CfgAdminUser, Param: CfgAdminUser, Prompt: func(Answers) *Prompt {
 			return &Prompt{Key: CfgAdminUser, Text: PromptAdminUser, Default: cfg.Get(CfgAdminUser),
 				Help: "The administrator of the Edge tenant, e.g. admin", Validate: ValidateAdminUser}
 		}},
 		{Key: CfgAdminPassword, Param: CfgAdminPassword, Prompt: func(Answers) *Prompt {
-			return newPasswordPrompt(CfgAdminPassword, PromptAdminPassword, sameAsStored(cfg))
+			return NewPasswordPrompt(CfgAdminPassword, PromptAdminPassword, sameAsStored(cfg))
 		}},
 		{Key: KeyPasswordAgain, FromFile: func(params map[string]string, a Answers) (string, bool) {
 			// A password accepted from the file needs no re-entry.
 			v, ok := params[CfgAdminPassword]
 			return v, ok && v == a[CfgAdminPassword]
 		}, Prompt: func(a Answers) *Prompt {
-			return reenterPasswordPrompt(KeyPasswordAgain, CfgAdminPassword, a)
+			return ReenterPasswordPrompt(KeyPasswordAgain, CfgAdminPassword, a)
 		}},
 		{Key: CfgDomain, Param: CfgDomain, Prompt: func(Answers) *Prompt {
 			return &Prompt{Key: CfgDomain, Text: PromptDomain, Default: configured,
@@ -68,25 +68,25 @@ func (PostInstall) NextPrompt(env *Env, a Answers) (*Prompt, error) {
 	if err != nil {
 		return nil, err
 	}
-	fields = append(fields, inputField{Key: CfgCloudURL, Param: CfgCloudURL, Prompt: func(Answers) *Prompt {
+	fields = append(fields, InputField{Key: CfgCloudURL, Param: CfgCloudURL, Prompt: func(Answers) *Prompt {
 		// Prefilled as in option 7: Enter keeps the connection, it does
 		// not silently disable it.
 		return CloudURLPrompt(env, CfgCloudURL, agent.URL)
 	}})
-	return nextInput(env, a, PromptPostInstallFile, fields)
+	return NextInput(env, a, PromptPostInstallFile, fields)
 }
 
 // certificateFields are the certificate, key and licence questions shared by
 // options 2 and 3.
-func certificateFields(env *Env, domain func(Answers) string) []inputField {
-	return []inputField{
+func certificateFields(env *Env, domain func(Answers) string) []InputField {
+	return []InputField{
 		{Key: CfgCertificate, Param: CfgCertificate, Prompt: func(a Answers) *Prompt {
 			d := domain(a)
 			return &Prompt{Key: CfgCertificate, Text: fmt.Sprintf(PromptCertificate, d),
-				Help: "PEM certificate (chain) for " + d + " or *." + parentDomain(d) + ", valid today",
+				Help: "PEM certificate (chain) for " + d + " or *." + ParentDomain(d) + ", valid today",
 				Validate: func(s string) (string, error) {
 					s = strings.TrimSpace(s)
-					_, err := checkCertificateFile(env, s, d, env.CurrentTime())
+					_, err := CheckCertificateFile(env, s, d, env.CurrentTime())
 					return s, err
 				}}
 		}},
@@ -96,7 +96,7 @@ func certificateFields(env *Env, domain func(Answers) string) []inputField {
 				Help: "The unencrypted PEM private key of that certificate",
 				Validate: func(s string) (string, error) {
 					s = strings.TrimSpace(s)
-					return s, checkKeyFile(env, s, a[CfgCertificate])
+					return s, CheckKeyFile(env, s, a[CfgCertificate])
 				}}
 		}},
 		{Key: CfgLicence, Param: CfgLicence, Prompt: func(a Answers) *Prompt {
@@ -105,7 +105,7 @@ func certificateFields(env *Env, domain func(Answers) string) []inputField {
 				Help: "The licence file issued for " + d + "; it keeps its file name",
 				Validate: func(s string) (string, error) {
 					s = strings.TrimSpace(s)
-					return s, checkLicenceFile(env, s)
+					return s, CheckLicenceFile(env, s)
 				}}
 		}},
 	}
@@ -161,7 +161,7 @@ func (PostInstall) Run(ctx context.Context, env *Env, a Answers, emit Emit) erro
 		return err
 	}
 	if err := t.Do("Remember the password for the reuse check", func() (string, error) {
-		return "salted hash, last 10 kept", rememberPasswords(env, a[CfgAdminPassword])
+		return "salted hash, last 10 kept", RememberPasswords(env, a[CfgAdminPassword])
 	}); err != nil {
 		return fmt.Errorf("%w; the certificates, licence and config.dat are installed: run option 2 again to finish", err)
 	}
@@ -193,14 +193,14 @@ func installCertificates(ctx context.Context, env *Env, t *Tracker, x *fileTxn, 
 	certDst, keyDst, licDst := CertTargets(domain, a[CfgLicence])
 	var cert, key, lic []byte
 	if err := t.Do("Check the certificate, key and licence", func() (string, error) {
-		c, err := checkCertificateFile(env, a[CfgCertificate], domain, env.CurrentTime())
+		c, err := CheckCertificateFile(env, a[CfgCertificate], domain, env.CurrentTime())
 		if err != nil {
 			return "", err
 		}
-		if err := checkKeyFile(env, a[CfgCertKey], a[CfgCertificate]); err != nil {
+		if err := CheckKeyFile(env, a[CfgCertKey], a[CfgCertificate]); err != nil {
 			return "", err
 		}
-		if err := checkLicenceFile(env, a[CfgLicence]); err != nil {
+		if err := CheckLicenceFile(env, a[CfgLicence]); err != nil {
 			return "", err
 		}
 		cert, _ = ReadOperatorFile(env, a[CfgCertificate], "SSL certificate file")
@@ -294,7 +294,7 @@ func ValidateAdminUser(s string) (string, error) {
 	for _, r := range s {
 		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("._-@", r)
 		if !ok {
-			return "", fmt.Errorf("%s is not allowed in a user name: use letters, digits and . _ - @ only", describeRune(r))
+			return "", fmt.Errorf("%s is not allowed in a user name: use letters, digits and . _ - @ only", DescribeRune(r))
 		}
 	}
 	if !(s[0] >= 'a' && s[0] <= 'z' || s[0] >= 'A' && s[0] <= 'Z' || s[0] >= '0' && s[0] <= '9') {
@@ -327,7 +327,7 @@ func ValidateDomain(s string) (string, error) {
 	if len(labels) < 2 {
 		return "", fmt.Errorf("%q is not fully qualified: enter at least two labels, e.g. %s.iot.com", d, d)
 	}
-	if err := checkHostName(d); err != nil {
+	if err := CheckHostName(d); err != nil {
 		return "", err
 	}
 	tld := labels[len(labels)-1]
@@ -338,7 +338,7 @@ func ValidateDomain(s string) (string, error) {
 }
 
 func isIPLiteral(s string) bool {
-	_, err := parseIPv4(s, "")
+	_, err := ParseIPv4(s, "")
 	return err == nil
 }
 

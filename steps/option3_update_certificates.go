@@ -45,7 +45,7 @@ func (UpdateCertificates) NextPrompt(env *Env, a Answers) (*Prompt, error) {
 	if err != nil {
 		return nil, err
 	}
-	return nextInput(env, a, PromptUpdateFile, certificateFields(env, func(Answers) string { return domain }))
+	return NextInput(env, a, PromptUpdateFile, certificateFields(env, func(Answers) string { return domain }))
 }
 
 func (UpdateCertificates) Confirm(env *Env, a Answers) []string {

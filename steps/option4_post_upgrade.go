@@ -60,12 +60,12 @@ func (PostUpgrade) NextPrompt(env *Env, a Answers) (*Prompt, error) {
 		return nil, err
 	}
 	if !a.Has(CfgAdminPassword) {
-		p := newPasswordPrompt(CfgAdminPassword, PromptNewAdminPassword, notReused(env, current))
+		p := NewPasswordPrompt(CfgAdminPassword, PromptNewAdminPassword, NotReused(env, current))
 		p.Note = problem + ". Enter a new one."
 		return p, nil
 	}
 	if !a.Has(KeyPasswordAgain) {
-		return reenterPasswordPrompt(KeyPasswordAgain, CfgAdminPassword, a), nil
+		return ReenterPasswordPrompt(KeyPasswordAgain, CfgAdminPassword, a), nil
 	}
 	return nil, nil
 }
@@ -150,7 +150,7 @@ func replaceWeakPassword(ctx context.Context, env *Env, t *Tracker, pw string) e
 	}); err != nil {
 		return x.failed(err)
 	}
-	if err := rememberPasswords(env, pw); err != nil {
+	if err := RememberPasswords(env, pw); err != nil {
 		t.Warn("The reuse history could not be updated: " + err.Error())
 	}
 	t.Warn("The stored password could not be read, so the platform was not asked to change it: if logging in to the Edge with the new password fails, reset the admin password on the platform to the new one.")

@@ -25,8 +25,8 @@ func (ExpandDisk) Available(env *Env) error {
 	if env.Runner.Execute {
 		return nil
 	}
-	if _, err := edgeprops.NewRoot(envRoot(env)).Lstat(rootPath(env, "/"+LsblkSnapshotFile)); errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("the root %s is a sandbox and has no disk layout: put the output of '%s' in %s to simulate one", env.Root, LsblkCommand, rootPath(env, "/"+LsblkSnapshotFile))
+	if _, err := edgeprops.NewRoot(EnvRoot(env)).Lstat(RootPath(env, "/"+LsblkSnapshotFile)); errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("the root %s is a sandbox and has no disk layout: put the output of '%s' in %s to simulate one", env.Root, LsblkCommand, RootPath(env, "/"+LsblkSnapshotFile))
 	}
 	return nil
 }
@@ -36,18 +36,18 @@ func (ExpandDisk) Available(env *Env) error {
 func (ExpandDisk) NextPrompt(env *Env, a Answers) (*Prompt, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	_, err := readBlockDevices(ctx, env)
+	_, err := ReadBlockDevices(ctx, env)
 	return nil, err
 }
 
 func (ExpandDisk) Confirm(env *Env, a Answers) []string {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	devs, err := readBlockDevices(ctx, env)
+	devs, err := ReadBlockDevices(ctx, env)
 	if err != nil {
 		return []string{err.Error()}
 	}
-	plan := planDiskGrowth(devs)
+	plan := PlanDiskGrowth(devs)
 	var lines []string
 	growable := 0
 	for _, g := range plan {
@@ -71,8 +71,8 @@ func (ExpandDisk) Confirm(env *Env, a Answers) []string {
 
 const nothingToGrow = "Nothing to grow: there is no unallocated space after the last partition. Enlarge the virtual disk in the hypervisor first, restart the VM, then run option 5 again."
 
-func describeGrowth(g partitionGrowth) string {
-	what := devPath(g.Part)
+func describeGrowth(g PartitionGrowth) string {
+	what := DevPath(g.Part)
 	var attrs []string
 	if g.Part.FSType != "" {
 		attrs = append(attrs, g.Part.FSType)
@@ -81,12 +81,12 @@ func describeGrowth(g partitionGrowth) string {
 		attrs = append(attrs, g.Part.Mountpoint)
 	}
 	for _, lv := range g.LogicalVolumes {
-		attrs = append(attrs, "LV "+devPath(lv))
+		attrs = append(attrs, "LV "+DevPath(lv))
 	}
 	if len(attrs) > 0 {
 		what += " (" + strings.Join(attrs, ", ") + ")"
 	}
-	what = fmt.Sprintf("Partition %s, %s, on %s (%s)", what, humanBytes(int64(g.Part.Size)), devPath(g.Disk), humanBytes(int64(g.Disk.Size)))
+	what = fmt.Sprintf("Partition %s, %s, on %s (%s)", what, humanBytes(int64(g.Part.Size)), DevPath(g.Disk), humanBytes(int64(g.Disk.Size)))
 	switch {
 	case !g.Last:
 		return what + ": cannot grow (another partition follows it)"
@@ -100,13 +100,13 @@ func describeGrowth(g partitionGrowth) string {
 
 func (ExpandDisk) Run(ctx context.Context, env *Env, a Answers, emit Emit) error {
 	t := NewTrackerContext(ctx, emit)
-	var plan []partitionGrowth
+	var plan []PartitionGrowth
 	if err := t.Do("Read disks and partitions", func() (string, error) {
-		devs, err := readBlockDevices(ctx, env)
+		devs, err := ReadBlockDevices(ctx, env)
 		if err != nil {
 			return "", err
 		}
-		plan = planDiskGrowth(devs)
+		plan = PlanDiskGrowth(devs)
 		if len(plan) == 1 {
 			return "1 partition", nil
 		}
@@ -135,7 +135,7 @@ func (ExpandDisk) Run(ctx context.Context, env *Env, a Answers, emit Emit) error
 			if err != nil {
 				changed := "nothing was changed"
 				if i > 0 {
-					changed = "the partition " + devPath(g.Part) + " already grew, its file system not yet"
+					changed = "the partition " + DevPath(g.Part) + " already grew, its file system not yet"
 				}
 				return fmt.Errorf("%w; %s: the data is safe; fix the cause shown above and run option 5 again", err, changed)
 			}

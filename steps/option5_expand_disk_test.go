@@ -115,7 +115,7 @@ func TestExpandDiskOldLsblkAndProblems(t *testing.T) {
 	}}, {Name: "vda", Path: "/dev/vda", Type: "disk", Size: 10 << 30, Children: []blockDevice{
 		{Name: "vda1", Path: "/dev/vda1", Type: "part", Size: 4 << 30, FSType: "xfs"},
 	}}, {Name: "loop0", Type: "loop", Size: 1 << 20}}
-	plan := planDiskGrowth(devs)
+	plan := PlanDiskGrowth(devs)
 	if len(plan) != 2 || !strings.Contains(plan[0].Problem, "swap space") || !strings.Contains(plan[1].Problem, "not mounted") {
 		t.Fatalf("plan %+v", plan)
 	}

@@ -59,10 +59,10 @@ func (TenantPassword) NextPrompt(env *Env, a Answers) (*Prompt, error) {
 		return nil, err
 	}
 	if !a.Has(CfgAdminPassword) {
-		return newPasswordPrompt(CfgAdminPassword, PromptNewAdminPassword, notReused(env, cr.Password)), nil
+		return NewPasswordPrompt(CfgAdminPassword, PromptNewAdminPassword, NotReused(env, cr.Password)), nil
 	}
 	if !a.Has(KeyPasswordAgain) {
-		return reenterPasswordPrompt(KeyPasswordAgain, CfgAdminPassword, a), nil
+		return ReenterPasswordPrompt(KeyPasswordAgain, CfgAdminPassword, a), nil
 	}
 	return nil, nil
 }

@@ -31,9 +31,6 @@ const (
 	PromptTenantPassword    = "* Enter password of tenant user %s:"
 )
 
-// AgentServiceRestart restarts the Edge agent after its configuration changed.
-var AgentServiceRestart = Command{Name: "systemctl", Args: []string{"restart", "edge-agent"}}
-
 func (EdgeAgent) Number() int          { return 7 }
 func (EdgeAgent) Title(*Env) string    { return "Configure Edge Agent" }
 func (EdgeAgent) Available(*Env) error { return nil }
@@ -295,7 +292,7 @@ func (EdgeAgent) NewRegistration(env *Env, a Answers) (*Registration, error) {
 	} else if a[KeyTenantUser] != "" {
 		cr := TenantUserCredentials(env, a[KeyTenantUser], a[KeyTenantPassword])
 		r.Tenant = &cr
-		env.rememberTenantUser(cr)
+		env.RememberTenantUser(cr)
 	}
 	return r, nil
 }

@@ -83,8 +83,8 @@ func (MicroserviceHosting) Available(env *Env) error {
 // Docker bridge lies in a reserved range.
 func reservedRangeConflict(env *Env) error {
 	if d, err := env.Props.LoadConfigDat(); err == nil {
-		if p := hostSubnet(d.Get(CfgNetworkIP), d.Get(CfgNetmask)); p.IsValid() {
-			for _, r := range reservedRanges {
+		if p := HostSubnet(d.Get(CfgNetworkIP), d.Get(CfgNetmask)); p.IsValid() {
+			for _, r := range ReservedRanges {
 				if p.Overlaps(r) {
 					return fmt.Errorf("the VM's network %s overlaps %s, which microservice hosting reserves: change the network with option 1 first", p, r)
 				}
@@ -93,7 +93,7 @@ func reservedRangeConflict(env *Env) error {
 	}
 	if bip, err := CurrentDockerBridge(env); err == nil {
 		if p, err := netip.ParsePrefix(bip); err == nil {
-			for _, r := range reservedRanges {
+			for _, r := range ReservedRanges {
 				if p.Masked().Overlaps(r) {
 					return fmt.Errorf("the Docker bridge %s overlaps %s, which microservice hosting reserves: change it with option 1 first", bip, r)
 				}

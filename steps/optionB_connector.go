@@ -154,8 +154,8 @@ func cloudUserPrompt(env *Env, cloudURL string, a Answers) *Prompt {
 	}
 	if !a.Has(KeyTenantUser) {
 		def, help := "", "A user of "+cloudURL+" with device registration rights. Not stored."
-		if mem := env.rememberedTenantUser(); mem != nil {
-			def, help = mem.Login(), option7UserHelp+" Clear it to show the security code instead."
+		if mem := env.RememberedTenantUser(); mem != nil {
+			def, help = mem.Login(), Option7UserHelp+" Clear it to show the security code instead."
 		}
 		return &Prompt{Key: KeyTenantUser,
 			Text:    "* Enter a cloud tenant user to create and accept the data subscription from here (leave blank to show the security code for the cloud's admin):",
@@ -169,7 +169,7 @@ func cloudUserPrompt(env *Env, cloudURL string, a Answers) *Prompt {
 				return s, nil
 			}}
 	}
-	if a[KeyTenantUser] != "" && !a.Has(KeyTenantPassword) && option7User(env, a[KeyTenantUser]) == nil {
+	if a[KeyTenantUser] != "" && !a.Has(KeyTenantPassword) && Option7User(env, a[KeyTenantUser]) == nil {
 		return &Prompt{Key: KeyTenantPassword, Text: fmt.Sprintf(PromptTenantPassword, a[KeyTenantUser]), Secret: true,
 			Validate: required("the password"),
 			Verify: func(ctx context.Context, pw string) error {
@@ -191,11 +191,11 @@ func defaultTitle(env *Env) string {
 func wantedConnector(ctx context.Context, env *Env, b *databroker.Broker, a Answers) (databroker.Wanted, error) {
 	devices, err := b.Edge.Objects(ctx, "c8y_IsDevice")
 	if err != nil {
-		return databroker.Wanted{}, explain("reading the Edge's devices failed", err)
+		return databroker.Wanted{}, Explain("reading the Edge's devices failed", err)
 	}
 	groups, err := b.Edge.Objects(ctx, "c8y_IsDeviceGroup")
 	if err != nil {
-		return databroker.Wanted{}, explain("reading the Edge's groups failed", err)
+		return databroker.Wanted{}, Explain("reading the Edge's groups failed", err)
 	}
 	scope, err := databroker.PickScope(a[KeyDBDevices], devices, groups)
 	if err != nil {
@@ -231,7 +231,7 @@ func cloudUser(env *Env, a Answers) *tenantapi.Credentials {
 	if a[KeyTenantUser] == "" {
 		return nil
 	}
-	if mem := option7User(env, a[KeyTenantUser]); mem != nil && !a.Has(KeyTenantPassword) {
+	if mem := Option7User(env, a[KeyTenantUser]); mem != nil && !a.Has(KeyTenantPassword) {
 		return mem
 	}
 	cr := TenantUserCredentials(env, a[KeyTenantUser], a[KeyTenantPassword])

@@ -16,13 +16,6 @@ import (
 // DataBrokerConnector.
 type DataBroker struct{}
 
-// DataBrokerLetter is the menu letter of the Data Broker.
-const DataBrokerLetter = "B"
-
-// DataBrokerNumber stands for B where an option number is needed (the
-// action log, answers files): 0xB.
-const DataBrokerNumber = 0xB
-
 // Title is the menu text.
 func (DataBroker) Title(*Env) string { return "Data Broker: share Edge data with the cloud tenant" }
 

@@ -25,10 +25,6 @@ type Lettered interface {
 	Letter() string
 }
 
-// RemoteAccessNumber is option S's number inside edge-setup (action log,
-// answers files); the menu shows the letter.
-const RemoteAccessNumber = 10
-
 // Answer keys of option S (also the keys of answer files, `option: S`).
 const (
 	KeyRATenantUser     = "tenant_user"
@@ -50,7 +46,7 @@ func raTenantUser(env *Env, a Answers) *tenantapi.Credentials {
 		return cr
 	}
 	if reusesOption7User(env, a) {
-		return env.rememberedTenantUser()
+		return env.RememberedTenantUser()
 	}
 	cr := TenantUserCredentials(env, a[KeyRATenantUser], a[KeyRATenantPassword])
 	return &cr
@@ -59,11 +55,11 @@ func raTenantUser(env *Env, a Answers) *tenantapi.Credentials {
 // reusesOption7User: the user answered is the one option 7 was given in
 // this run (its password is then not asked again).
 func reusesOption7User(env *Env, a Answers) bool {
-	return a.Has(KeyRATenantUser) && option7User(env, a[KeyRATenantUser]) != nil
+	return a.Has(KeyRATenantUser) && Option7User(env, a[KeyRATenantUser]) != nil
 }
 
 func (RemoteAccess) Number() int       { return RemoteAccessNumber }
-func (RemoteAccess) Letter() string    { return "S" }
+func (RemoteAccess) Letter() string    { return RemoteAccessLetter }
 func (RemoteAccess) Title(*Env) string { return "Remote SSH access through the tenant" }
 
 func (RemoteAccess) Available(env *Env) error {
@@ -110,9 +106,9 @@ func (RemoteAccess) NextPrompt(env *Env, a Answers) (*Prompt, error) {
 		if !a.Has(KeyRATenantUser) {
 			def := env.EnvVar("C8Y_USER")
 			help := "Creates the endpoints and tests the session as the browser would. Not stored."
-			if mem := env.rememberedTenantUser(); mem != nil {
+			if mem := env.RememberedTenantUser(); mem != nil {
 				def = mem.Login()
-				help = option7UserHelp
+				help = Option7UserHelp
 			}
 			return &Prompt{Key: KeyRATenantUser, Text: "* Enter tenant user with remote access rights (ROLE_REMOTE_ACCESS_ADMIN):",
 				Help: help, Default: def,
@@ -247,7 +243,7 @@ func VerifyLogin(ctx context.Context, env *Env, url string, cr tenantapi.Credent
 // firstLoginUser is the first user of /etc/passwd (under the root) with a
 // UID from 1000 and a login shell, else root.
 func firstLoginUser(env *Env) string {
-	data, err := readRootFile(env, "/etc/passwd", 4<<20)
+	data, err := ReadRootFile(env, "/etc/passwd", 4<<20)
 	if err != nil {
 		return "root"
 	}
@@ -337,3 +333,6 @@ func (RemoteAccess) Run(ctx context.Context, env *Env, a Answers, emit Emit) err
 	t.Info(proof.Summary())
 	return nil
 }
+
+// EscStops: S's run is checks and a proof that waits for the tenant.
+func (RemoteAccess) EscStops() bool { return true }

@@ -22,7 +22,7 @@ var edgeAgentUnits = []string{"etc/systemd/system/edge-agent.service", "lib/syst
 // edgeAgentInstalled: the Edge agent, which also answers remote access, is on this Edge.
 func edgeAgentInstalled(env *Env) bool {
 	for _, u := range edgeAgentUnits {
-		if exists(env, "/"+u) {
+		if Exists(env, "/"+u) {
 			return true
 		}
 	}

@@ -40,14 +40,14 @@ func CheckPasswordPolicy(pw string) error {
 		if r < 128 && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune(PasswordSpecials, r)) {
 			continue
 		}
-		return fmt.Errorf("character %d of the password (%s) is not allowed: use only letters a-z A-Z, digits and %s", i+1, describeRune(r), PasswordSpecials)
+		return fmt.Errorf("character %d of the password (%s) is not allowed: use only letters a-z A-Z, digits and %s", i+1, DescribeRune(r), PasswordSpecials)
 	}
 	return nil
 }
 
-// describeRune names a refused character without echoing a printable secret
+// DescribeRune names a refused character without echoing a printable secret
 // character in full context.
-func describeRune(r rune) string {
+func DescribeRune(r rune) string {
 	switch {
 	case r == ' ':
 		return "a space"
@@ -61,9 +61,9 @@ func describeRune(r rune) string {
 	return fmt.Sprintf("%q", r)
 }
 
-// newPasswordPrompt asks for a password and checks the policy plus extra
+// NewPasswordPrompt asks for a password and checks the policy plus extra
 // (reuse checks); it never trims: spaces are refused by the policy.
-func newPasswordPrompt(key, text string, extra func(string) error) *Prompt {
+func NewPasswordPrompt(key, text string, extra func(string) error) *Prompt {
 	return &Prompt{
 		Key:    key,
 		Text:   text,
@@ -86,9 +86,9 @@ func newPasswordPrompt(key, text string, extra func(string) error) *Prompt {
 	}
 }
 
-// reenterPasswordPrompt asks for the password again and compares it with the
+// ReenterPasswordPrompt asks for the password again and compares it with the
 // answer under pwKey.
-func reenterPasswordPrompt(key, pwKey string, a Answers) *Prompt {
+func ReenterPasswordPrompt(key, pwKey string, a Answers) *Prompt {
 	return &Prompt{
 		Key:    key,
 		Text:   PromptReenterPassword,

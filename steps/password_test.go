@@ -35,7 +35,7 @@ func TestPasswordPolicy(t *testing.T) {
 func TestPasswordHistoryKeepsTen(t *testing.T) {
 	te := newTestEnv(t)
 	for i := range 12 {
-		if err := rememberPasswords(te.Env, "Password-"+string(rune('a'+i))); err != nil {
+		if err := RememberPasswords(te.Env, "Password-"+string(rune('a'+i))); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -53,17 +53,17 @@ func TestPasswordHistoryKeepsTen(t *testing.T) {
 		t.Fatal("salt reused")
 	}
 	// Remembering a known password again adds nothing.
-	if err := rememberPasswords(te.Env, "Password-l"); err != nil {
+	if err := RememberPasswords(te.Env, "Password-l"); err != nil {
 		t.Fatal(err)
 	}
 	if h, _ = loadPasswordHistory(te.Env); len(h.Entries) != PasswordHistorySize || !h.contains("Password-c") {
 		t.Fatal("duplicate entry added")
 	}
-	if err := notReused(te.Env, "Current-pass")("Password-e"); err != errPasswordReused {
+	if err := NotReused(te.Env, "Current-pass")("Password-e"); err != errPasswordReused {
 		t.Fatalf("reuse: %v", err)
 	}
 	te.write(t, "/var/lib/edge-setup/password-history.json", "{")
-	if err := notReused(te.Env, "")("Fresh-pass1"); err == nil || !strings.Contains(err.Error(), "the reuse check cannot be made") {
+	if err := NotReused(te.Env, "")("Fresh-pass1"); err == nil || !strings.Contains(err.Error(), "the reuse check cannot be made") {
 		t.Fatalf("damaged history: %v", err)
 	}
 }

@@ -82,9 +82,9 @@ func (h *passwordHistory) add(pw string, at time.Time) error {
 	return nil
 }
 
-// rememberPasswords adds the given passwords (oldest first) to the history
+// RememberPasswords adds the given passwords (oldest first) to the history
 // file. Empty ones are skipped.
-func rememberPasswords(env *Env, pws ...string) error {
+func RememberPasswords(env *Env, pws ...string) error {
 	h, err := loadPasswordHistory(env)
 	if err != nil {
 		return err
@@ -106,10 +106,10 @@ func rememberPasswords(env *Env, pws ...string) error {
 // errPasswordReused is the policy's answer for a reused password.
 var errPasswordReused = fmt.Errorf("this password was used before: none of the last %d passwords may be reused, choose another", PasswordHistorySize)
 
-// notReused returns a check that refuses the current password and those of
+// NotReused returns a check that refuses the current password and those of
 // the history. A history that cannot be read refuses every password (the
 // check cannot be made) with the reason.
-func notReused(env *Env, current string) func(string) error {
+func NotReused(env *Env, current string) func(string) error {
 	return func(pw string) error {
 		if current != "" && pw == current {
 			return errors.New("this is the current password: choose a new one")

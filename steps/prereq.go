@@ -31,7 +31,7 @@ const (
 
 // cpuCount counts the "processor" lines of <root>/proc/cpuinfo.
 func cpuCount(env *Env) (int, error) {
-	data, err := readRootFile(env, "/proc/cpuinfo", 0)
+	data, err := ReadRootFile(env, "/proc/cpuinfo", 0)
 	if err != nil {
 		return 0, procFileError("/proc/cpuinfo", "count the CPUs", env, err)
 	}
@@ -51,7 +51,7 @@ func cpuCount(env *Env) (int, error) {
 
 // memTotal reads MemTotal (bytes) from <root>/proc/meminfo.
 func memTotal(env *Env) (int64, error) {
-	data, err := readRootFile(env, "/proc/meminfo", 0)
+	data, err := ReadRootFile(env, "/proc/meminfo", 0)
 	if err != nil {
 		return 0, procFileError("/proc/meminfo", "measure the memory", env, err)
 	}
@@ -95,5 +95,5 @@ func procFileError(name, why string, env *Env, err error) error {
 	if errors.Is(err, fs.ErrPermission) {
 		return fmt.Errorf("reading %s to %s was refused: run edge-setup as root", name, why)
 	}
-	return fmt.Errorf("cannot read %s to %s: %s", name, why, systemReason(err))
+	return fmt.Errorf("cannot read %s to %s: %s", name, why, SystemReason(err))
 }

@@ -138,7 +138,7 @@ func (r *Registration) PollOnce(ctx context.Context, elapsed time.Duration, fail
 			tenantStatus = StatusNotRegistered
 			out.TenantWarning = r.observeTenant(false, "")
 		default:
-			out.TenantWarning = explain("could not read the registration request as the tenant user", err)
+			out.TenantWarning = Explain("could not read the registration request as the tenant user", err)
 		}
 	}
 	dc, err := r.Client.RequestDeviceCredentials(ctx, r.Bootstrap, r.DeviceID)
@@ -180,11 +180,11 @@ func (r *Registration) PollOnce(ctx context.Context, elapsed time.Duration, fail
 			r.keeper.mu.Unlock()
 		}
 		if retry, after := tenantapi.Retryable(err); retry {
-			out.Retrying = explain("asking the tenant for the device credentials failed", err)
+			out.Retrying = Explain("asking the tenant for the device credentials failed", err)
 			out.Next = r.Cadence.Retry(failures+1, after)
 			return out
 		}
-		out.Fatal = explain("asking the tenant for the device credentials failed", err)
+		out.Fatal = Explain("asking the tenant for the device credentials failed", err)
 	}
 	return out
 }
@@ -196,7 +196,7 @@ func (r *Registration) CreateRequest(ctx context.Context) error {
 		return errors.New("no tenant user credentials: register the device in the tenant's Device Management")
 	}
 	if _, err := r.Client.CreateNewDeviceRequest(ctx, *r.Tenant, r.DeviceID); err != nil {
-		return explain("creating the registration request failed", err)
+		return Explain("creating the registration request failed", err)
 	}
 	return nil
 }
@@ -207,7 +207,7 @@ func (r *Registration) Accept(ctx context.Context) error {
 		return errors.New("no tenant user credentials: accept the device in the tenant's Device Management")
 	}
 	if _, err := r.Client.AcceptNewDeviceRequest(ctx, *r.Tenant, r.DeviceID); err != nil {
-		return explain("accepting the registration request failed", err)
+		return Explain("accepting the registration request failed", err)
 	}
 	r.keeper.markAccepted()
 	return nil
@@ -233,7 +233,7 @@ func (r *Registration) Complete(ctx context.Context, dc *tenantapi.DeviceCredent
 func (r *Registration) connect(ctx context.Context, dev tenantapi.Credentials) (*Connection, error) {
 	tenant, err := r.Client.CurrentTenant(ctx, dev)
 	if err != nil {
-		return nil, explain("proving the device credentials failed", err)
+		return nil, Explain("proving the device credentials failed", err)
 	}
 	if dev.Tenant == "" {
 		dev.Tenant = tenant.Name
@@ -246,15 +246,15 @@ func (r *Registration) connect(ctx context.Context, dev tenantapi.Credentials) (
 	case errors.Is(err, tenantapi.ErrNotFound):
 		moID, err = r.Client.CreateManagedObject(ctx, dev, deviceManagedObject(r.DeviceID))
 		if err != nil {
-			return nil, explain("creating the device in the inventory failed", err)
+			return nil, Explain("creating the device in the inventory failed", err)
 		}
 		if err := r.Client.CreateExternalID(ctx, dev, moID, ExternalIDType, r.DeviceID); err != nil {
-			return nil, explain("linking the device ID to the inventory object "+moID+" failed", err)
+			return nil, Explain("linking the device ID to the inventory object "+moID+" failed", err)
 		}
 		conn.ManagedObjectID = moID
 		conn.CreatedDevice = true
 	default:
-		return nil, explain("looking up the device in the inventory failed", err)
+		return nil, Explain("looking up the device in the inventory failed", err)
 	}
 	if !conn.CreatedDevice && hasRequiredAvailability(ctx, r.Client, dev, conn.ManagedObjectID) {
 		return conn, nil // a rerun on a connected Edge changes nothing in the tenant
@@ -263,7 +263,7 @@ func (r *Registration) connect(ctx context.Context, dev tenantapi.Credentials) (
 		"c8y_RequiredAvailability": map[string]any{"responseInterval": RequiredAvailabilityMinutes},
 	})
 	if err != nil {
-		return nil, explain("updating the device in the inventory failed", err)
+		return nil, Explain("updating the device in the inventory failed", err)
 	}
 	return conn, nil
 }

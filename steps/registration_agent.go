@@ -28,3 +28,6 @@ func (r *Registration) restartAgentForCredentials(ctx context.Context) string {
 	}
 	return "restarted, it connects with them"
 }
+
+// AgentServiceRestart restarts the Edge agent after its configuration changed.
+var AgentServiceRestart = Command{Name: "systemctl", Args: []string{"restart", "edge-agent"}}

@@ -189,7 +189,7 @@ func (r *Registration) RegisterAgain(ctx context.Context) error {
 		return errors.New("no tenant user credentials: delete the device request and register it again in Device Management > Registration")
 	}
 	if err := r.Client.DeleteNewDeviceRequest(ctx, *r.Tenant, r.DeviceID); err != nil && !errors.Is(err, tenantapi.ErrNotFound) {
-		return explain("deleting the old registration request failed", err)
+		return Explain("deleting the old registration request failed", err)
 	}
 	if err := r.CreateRequest(ctx); err != nil {
 		return err

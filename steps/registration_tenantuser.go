@@ -46,7 +46,7 @@ func (r *Registration) UseTenantUser(a Answers) {
 	}
 	cr := TenantUserCredentials(r.Env, a[KeyTenantUser], a[KeyTenantPassword])
 	r.Tenant = &cr
-	r.Env.rememberTenantUser(cr)
+	r.Env.RememberTenantUser(cr)
 }
 
 // TenantStatus reads the request's status as the tenant user only (the
@@ -62,5 +62,5 @@ func (r *Registration) TenantStatus(ctx context.Context) (string, error) {
 	case errors.Is(err, tenantapi.ErrNotFound):
 		return StatusNotRegistered, nil
 	}
-	return "", explain("reading the registration request as the tenant user failed", err)
+	return "", Explain("reading the registration request as the tenant user failed", err)
 }

@@ -129,7 +129,7 @@ func readDeviceIDFile(env *Env) (string, error) {
 		return "", nil
 	}
 	if err != nil {
-		return "", fmt.Errorf("cannot read the device ID in %s: %s", path, systemReason(err))
+		return "", fmt.Errorf("cannot read the device ID in %s: %s", path, SystemReason(err))
 	}
 	id := strings.TrimSpace(string(data))
 	if id == "" {
