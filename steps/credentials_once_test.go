@@ -7,8 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/edge-setup/edge-setup/steps/registration"
+
 	"github.com/edge-setup/edge-setup/edgeprops"
-	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/stepstest"
 	"github.com/edge-setup/edge-setup/tenantapi"
 	"github.com/edge-setup/edge-setup/tenantapi/tenantsim"
@@ -120,7 +121,7 @@ func TestCredentialsTakenByAnotherPollerAreReportedLost(t *testing.T) {
 		taken = true
 		agentPoll(t, fw) // and drops them
 	})
-	if !errors.Is(run.err, steps.ErrCredentialsLost) {
+	if !errors.Is(run.err, registration.ErrCredentialsLost) {
 		t.Fatalf("Wait: %v, want ErrCredentialsLost", run.err)
 	}
 	for _, want := range []string{"the tenant issued the credentials but they did not arrive", "delete the device request and register again", "this console can do it"} {
@@ -153,7 +154,7 @@ func TestCutOffCredentialsAnswerIsReportedLost(t *testing.T) {
 			fw.Sim.SetFault(tenantsim.Fault{PathPrefix: "/devicecontrol/deviceCredentials", Count: 1, Truncate: true})
 		}
 	})
-	if !errors.Is(run.err, steps.ErrCredentialsLost) || !strings.Contains(run.err.Error(), "broke off") {
+	if !errors.Is(run.err, registration.ErrCredentialsLost) || !strings.Contains(run.err.Error(), "broke off") {
 		t.Fatalf("Wait: %v, want lost credentials (the answer broke off)", run.err)
 	}
 	if !strings.Contains(run.err.Error(), "Device Management") {

@@ -16,6 +16,8 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/edge-setup/edge-setup/steps/options"
+
 	"github.com/edge-setup/edge-setup/edgeprops"
 	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/stepstest"
@@ -81,7 +83,7 @@ func snapshotAgent(t testing.TB, env *steps.Env) agentSnapshot {
 // and the device ID exist.
 func configuredOnce(t *testing.T, w *stepstest.World) {
 	t.Helper()
-	if _, err := stepstest.Drive(context.Background(), w.Env, steps.EdgeAgent{}, w.URL, ""); err != nil {
+	if _, err := stepstest.Drive(context.Background(), w.Env, options.EdgeAgent{}, w.URL, ""); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -116,7 +118,7 @@ func TestFaultOption7ImmutableAgentDir(t *testing.T) {
 	w := stepstest.New(t)
 	configuredOnce(t, w)
 	before := snapshotAgent(t, w.Env)
-	completedBefore, _, _ := steps.Completed(w.Env, 7)
+	completedBefore, _, _ := options.Completed(w.Env, 7)
 	dir := w.Env.Props.Path(edgeprops.AgentDir)
 	if err := setImmutable(dir, true); err != nil {
 		t.Skipf("cannot make %s immutable here (%v): the file system or the capabilities do not allow chattr +i", dir, err)
@@ -124,13 +126,13 @@ func TestFaultOption7ImmutableAgentDir(t *testing.T) {
 	t.Cleanup(func() { _ = setImmutable(dir, false) })
 
 	var events []steps.Event
-	err := steps.EdgeAgent{}.Run(context.Background(), w.Env, steps.Answers{steps.KeyCloudURL: "https://other.example.com"},
+	err := options.EdgeAgent{}.Run(context.Background(), w.Env, steps.Answers{steps.KeyCloudURL: "https://other.example.com"},
 		func(e steps.Event) { events = append(events, e) })
 	checkRefusedSave(t, err, events, "immutable")
 	if after := snapshotAgent(t, w.Env); !bytes.Equal(after.Data, before.Data) || after.Mode != before.Mode {
 		t.Errorf("the agent file changed:\n%s\nmode %v -> %v", after.Data, before.Mode, after.Mode)
 	}
-	if completedAfter, _, _ := steps.Completed(w.Env, 7); !completedAfter.Equal(completedBefore) {
+	if completedAfter, _, _ := options.Completed(w.Env, 7); !completedAfter.Equal(completedBefore) {
 		t.Error("option 7 was recorded as completed")
 	}
 	if err := setImmutable(dir, false); err != nil {
@@ -138,7 +140,7 @@ func TestFaultOption7ImmutableAgentDir(t *testing.T) {
 	}
 	noTempFilesUnder(t, w.Env.Root)
 	// Once the directory is writable again the same answers work.
-	if err := (steps.EdgeAgent{}).Run(context.Background(), w.Env, steps.Answers{steps.KeyCloudURL: "https://other.example.com"}, nil); err != nil {
+	if err := (options.EdgeAgent{}).Run(context.Background(), w.Env, steps.Answers{steps.KeyCloudURL: "https://other.example.com"}, nil); err != nil {
 		t.Fatalf("Run after the directory became writable: %v", err)
 	}
 }
@@ -232,7 +234,7 @@ func mountChild(mode, root string) (rep mountReport) {
 		rep.Skip = "unknown mode " + mode
 		return rep
 	}
-	err := steps.EdgeAgent{}.Run(context.Background(), env, steps.Answers{steps.KeyCloudURL: "https://other.example.com"},
+	err := options.EdgeAgent{}.Run(context.Background(), env, steps.Answers{steps.KeyCloudURL: "https://other.example.com"},
 		func(e steps.Event) { rep.Events = append(rep.Events, e) })
 	if err != nil {
 		rep.Err = err.Error()

@@ -19,6 +19,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/edge-setup/edge-setup/steps/registration"
+
 	"github.com/edge-setup/edge-setup/tenantapi/tenantsim/simnet"
 
 	"github.com/edge-setup/edge-setup/edgeprops"
@@ -79,7 +81,7 @@ func (c *simClock) advance(d time.Duration) {
 type faultWorld struct {
 	*stepstest.World
 	clock *simClock
-	reg   *steps.Registration
+	reg   *registration.Registration
 	id    string
 }
 
@@ -110,14 +112,14 @@ func newFaultWorld(t *testing.T, opts func(o *tenantapi.Options)) *faultWorld {
 	return fw
 }
 
-func (fw *faultWorld) registrationFor(t *testing.T, url string) *steps.Registration {
+func (fw *faultWorld) registrationFor(t *testing.T, url string) *registration.Registration {
 	t.Helper()
 	client, err := fw.Env.NewClient(url)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(client.Close)
-	return &steps.Registration{
+	return &registration.Registration{
 		Env:       fw.Env,
 		Client:    client,
 		URL:       url,
@@ -130,8 +132,8 @@ func (fw *faultWorld) registrationFor(t *testing.T, url string) *steps.Registrat
 // waitRun is the record of one Wait.
 type waitRun struct {
 	sleeps  []time.Duration
-	updates []steps.WaitUpdate
-	conn    *steps.Connection
+	updates []registration.WaitUpdate
+	conn    *registration.Connection
 	err     error
 	// clearedAt is the number of sleeps done when the fault was cleared,
 	// clearedWall the real time then (the tenant's log is in real time).
@@ -164,7 +166,7 @@ func (fw *faultWorld) runWait(t *testing.T, s script) *waitRun {
 		s(fw, run, n)
 		return ctx.Err()
 	}
-	run.conn, run.err = fw.reg.Wait(ctx, func(u steps.WaitUpdate) { run.updates = append(run.updates, u) }, sleep)
+	run.conn, run.err = fw.reg.Wait(ctx, func(u registration.WaitUpdate) { run.updates = append(run.updates, u) }, sleep)
 	return run
 }
 
@@ -495,7 +497,7 @@ func TestFaultsThatStopWithAReason(t *testing.T) {
 			if tc.name == "malformed JSON on a 200" {
 				// The request is accepted, so the tenant answers 200 (and
 				// hands the credentials out: the garbled answer loses them).
-				if out := fw.reg.PollOnce(context.Background(), 0, 0); out.Status != steps.StatusNotAccepted {
+				if out := fw.reg.PollOnce(context.Background(), 0, 0); out.Status != registration.StatusNotAccepted {
 					t.Fatalf("first poll: %+v", out)
 				}
 				if err := fw.Sim.Accept(fw.id); err != nil {

@@ -15,6 +15,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/edge-setup/edge-setup/steps/options"
+	"github.com/edge-setup/edge-setup/steps/system"
+
 	"github.com/edge-setup/edge-setup/edgeprops"
 	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/diagnose"
@@ -34,7 +37,7 @@ func TestSameTenantDifferentSpelling(t *testing.T) {
 		{"https://[0:0:0:0:0:0:0:1]", "https://[::1]"},
 	}
 	for _, p := range same {
-		if !steps.SameHost(p[0], p[1]) {
+		if !system.SameHost(p[0], p[1]) {
 			t.Errorf("SameHost(%s, %s) = false", p[0], p[1])
 		}
 	}
@@ -44,7 +47,7 @@ func TestSameTenantDifferentSpelling(t *testing.T) {
 		{"https://acme.example.com", "https://other.example.com"},
 	}
 	for _, p := range different {
-		if steps.SameHost(p[0], p[1]) {
+		if system.SameHost(p[0], p[1]) {
 			t.Errorf("SameHost(%s, %s) = true", p[0], p[1])
 		}
 	}
@@ -54,7 +57,7 @@ func TestSameTenantDifferentSpelling(t *testing.T) {
 		"http://localhost.:8080/":       "http://localhost:8080",
 		"http://[0:0::1]:8080":          "http://[::1]:8080",
 	} {
-		if got, err := steps.NormalizeCloudURL(in); err != nil || got != want {
+		if got, err := system.NormalizeCloudURL(in); err != nil || got != want {
 			t.Errorf("NormalizeCloudURL(%q) = %q, %v; want %q", in, got, err, want)
 		}
 	}
@@ -66,7 +69,7 @@ func TestSameTenantDifferentSpelling(t *testing.T) {
 		"https://acme.example.com:123456": "not a number from 1 to 65535",
 		"https://.":                       "no host name",
 	} {
-		if _, err := steps.NormalizeCloudURL(in); err == nil || !strings.Contains(err.Error(), reason) {
+		if _, err := system.NormalizeCloudURL(in); err == nil || !strings.Contains(err.Error(), reason) {
 			t.Errorf("NormalizeCloudURL(%q): %v, want %q", in, err, reason)
 		}
 	}
@@ -210,8 +213,8 @@ func TestFIFOAndDevZeroInPlaceOfAFileNeverBlock(t *testing.T) {
 		if _, err := w.Env.Props.LoadAgentConfig(); !errors.Is(err, edgeprops.ErrNotRegular) || !strings.Contains(err.Error(), "named pipe") {
 			t.Errorf("agent properties as a FIFO: %v", err)
 		}
-		next, err := steps.Network{}.NextPrompt(w.Env, steps.Answers{steps.KeyInputMode: steps.InputFile})
-		if err != nil || next.Key != steps.KeyInputFile {
+		next, err := options.Network{}.NextPrompt(w.Env, steps.Answers{system.KeyInputMode: system.InputFile})
+		if err != nil || next.Key != system.KeyInputFile {
 			t.Errorf("NextPrompt: %+v, %v", next, err)
 			return
 		}

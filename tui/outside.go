@@ -2,6 +2,7 @@ package tui
 
 import (
 	tea "charm.land/bubbletea/v2"
+	"github.com/edge-setup/edge-setup/steps/registration"
 
 	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/diagnose"
@@ -78,7 +79,7 @@ func safeEvent(e steps.Event) steps.Event {
 	return e
 }
 
-func safeConn(c *steps.Connection) *steps.Connection {
+func safeConn(c *registration.Connection) *registration.Connection {
 	if c == nil {
 		return nil
 	}

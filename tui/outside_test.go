@@ -5,6 +5,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/edge-setup/edge-setup/steps/options"
+	"github.com/edge-setup/edge-setup/steps/registration"
+
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/edge-setup/edge-setup/edgeprops"
@@ -34,7 +37,7 @@ func TestOutsideTextIsMadeSafeAtTheRoot(t *testing.T) {
 	root := t.TempDir()
 	m := New(Options{Env: &steps.Env{Root: root, Props: edgeprops.New(root)}})
 	m.Update(tea.WindowSizeMsg{Width: 100, Height: 40})
-	p := newStepPage(m.c, steps.ByNumber(7), "7 - test")
+	p := newStepPage(m.c, options.ByNumber(7), "7 - test")
 	m.page = p
 	p.phase = phaseRunning
 	m.Update(stepEventMsg{page: p.id, event: steps.Event{Kind: steps.SubStepDone, Name: "Check " + hostile, Detail: "tenant " + hostile}})
@@ -55,11 +58,11 @@ func TestOutsideTextIsMadeSafeAtTheRoot(t *testing.T) {
 	if strings.ContainsRune(conf.lines[0], 0x1b) {
 		t.Errorf("confirmation line not made safe: %q", conf.lines[0])
 	}
-	poll := sanitize(regPollMsg{out: steps.PollOutcome{Status: hostile, Fatal: errors.New(hostile)}}).(regPollMsg)
+	poll := sanitize(regPollMsg{out: registration.PollOutcome{Status: hostile, Fatal: errors.New(hostile)}}).(regPollMsg)
 	if strings.ContainsRune(poll.out.Status, 0x1b) || strings.ContainsRune(poll.out.Fatal.Error(), 0x1b) {
 		t.Errorf("poll outcome not made safe: %+v", poll.out)
 	}
-	done := sanitize(regCompleteMsg{conn: &steps.Connection{TenantID: hostile, ManagedObjectID: hostile}}).(regCompleteMsg)
+	done := sanitize(regCompleteMsg{conn: &registration.Connection{TenantID: hostile, ManagedObjectID: hostile}}).(regCompleteMsg)
 	if strings.ContainsRune(done.conn.TenantID+done.conn.ManagedObjectID, 0x1b) {
 		t.Errorf("connection not made safe: %+v", done.conn)
 	}
@@ -70,7 +73,7 @@ func TestOutsideTextIsMadeSafeAtTheRoot(t *testing.T) {
 func TestPasteIntoAFieldIsBounded(t *testing.T) {
 	root := t.TempDir()
 	m := New(Options{Env: &steps.Env{Root: root, Props: edgeprops.New(root)}})
-	p := newStepPage(m.c, steps.ByNumber(7), "7 - test")
+	p := newStepPage(m.c, options.ByNumber(7), "7 - test")
 	m.page = p
 	p.onPrompt(promptMsg{page: p.id, prompt: &steps.Prompt{Key: "k", Text: "t"}})
 	m.Update(tea.PasteMsg{Content: strings.Repeat("a", 20000)})

@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 
+	"github.com/edge-setup/edge-setup/steps/options"
+	"github.com/edge-setup/edge-setup/steps/registration"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
@@ -14,7 +17,7 @@ import (
 func (p *regPage) ask() tea.Cmd {
 	reg, a, id := p.reg, cloneAnswers(p.askAnswers), p.id
 	return func() tea.Msg {
-		pr, err := reg.TenantUserPrompt(a)
+		pr, err := options.TenantUserPrompt(reg, a)
 		return regAskMsg{page: id, prompt: pr, err: err}
 	}
 }
@@ -59,7 +62,7 @@ func (p *regPage) onKey(k tea.KeyPressMsg) tea.Cmd {
 		p.phase, p.fatal, p.fatalErr = regPolling, "", nil
 		return p.act("create", p.reg.RegisterAgain)
 	case p.phase == regConnected && key.Matches(k, keys.RemoteAccess):
-		ra := steps.RemoteAccess{}
+		ra := options.RemoteAccess{}
 		return func() tea.Msg { return openStepMsg{step: ra, title: ra.Title(p.c.env)} }
 	case p.phase == regConnected || p.phase == regFailed:
 		if key.Matches(k, keys.Continue) {
@@ -95,17 +98,17 @@ func (p *regPage) act(name string, fn func(context.Context) error) tea.Cmd {
 }
 
 func (p *regPage) canCreate() bool {
-	return p.reg.CanManage() && p.timeline.Current() == steps.StatusNotRegistered
+	return p.reg.CanManage() && p.timeline.Current() == registration.StatusNotRegistered
 }
 
 // canRegisterAgain: the credentials the tenant issued were lost and a
 // tenant user can delete the request and create it again.
 func (p *regPage) canRegisterAgain() bool {
-	return p.phase == regFailed && p.reg.CanManage() && errors.Is(p.fatalErr, steps.ErrCredentialsLost)
+	return p.phase == regFailed && p.reg.CanManage() && errors.Is(p.fatalErr, registration.ErrCredentialsLost)
 }
 
 func (p *regPage) canAccept() bool {
-	return p.reg.CanManage() && p.timeline.Current() == steps.StatusPending
+	return p.reg.CanManage() && p.timeline.Current() == registration.StatusPending
 }
 
 func (p *regPage) leaveNotice() string {

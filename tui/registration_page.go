@@ -4,6 +4,9 @@ import (
 	"context"
 	"time"
 
+	"github.com/edge-setup/edge-setup/steps/registration"
+	"github.com/edge-setup/edge-setup/steps/system"
+
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 
@@ -18,7 +21,7 @@ import (
 type regPage struct {
 	c      *common
 	id     int64
-	reg    *steps.Registration
+	reg    *registration.Registration
 	notice string
 	ran    []steps.Event // option 7's sub-steps, shown above the registration
 	qrHint bool          // this screen may say which window size shows the QR code
@@ -33,9 +36,9 @@ type regPage struct {
 	cancel context.CancelFunc
 
 	phase    regPhase
-	progress *steps.RegistrationProgress // kept under the root for resuming
+	progress *registration.RegistrationProgress // kept under the root for resuming
 	resumed  bool
-	timeline steps.Timeline
+	timeline registration.Timeline
 	started  time.Time // first poll
 	seq      int       // current poll chain
 	failures int
@@ -51,7 +54,7 @@ type regPage struct {
 	fatalErr      error  // the error behind fatal (ErrCredentialsLost offers c)
 	action        string // "create" / "accept" in flight
 	actionErr     string
-	conn          *steps.Connection
+	conn          *registration.Connection
 	completeErr   string
 
 	spinner spinner.Model
@@ -75,13 +78,13 @@ const (
 type (
 	regExistingMsg struct {
 		page int64
-		conn *steps.Connection
+		conn *registration.Connection
 		err  error
 	}
 	regPollMsg struct {
 		page int64
 		seq  int
-		out  steps.PollOutcome
+		out  registration.PollOutcome
 	}
 	regTickMsg struct {
 		page int64
@@ -89,7 +92,7 @@ type (
 	}
 	regCompleteMsg struct {
 		page int64
-		conn *steps.Connection
+		conn *registration.Connection
 		err  error
 		dc   *tenantapi.DeviceCredentials
 	}
@@ -110,12 +113,12 @@ type (
 	}
 )
 
-func newRegPage(c *common, reg *steps.Registration, notice string, ran []steps.Event) *regPage {
+func newRegPage(c *common, reg *registration.Registration, notice string, ran []steps.Event) *regPage {
 	ctx, cancel := context.WithCancel(context.Background())
 	p := &regPage{c: c, id: nextPageID(), reg: reg, notice: notice, ran: ran, ctx: ctx, cancel: cancel}
 	// The hint about a larger window is said once per run, not on every screen.
 	p.qrHint, c.qrHintSaid = !c.qrHintSaid, true
-	if reg.Tenant == nil && c.tenantUser != nil && steps.SameHost(c.tenantUser.url, reg.URL) {
+	if reg.Tenant == nil && c.tenantUser != nil && system.SameHost(c.tenantUser.url, reg.URL) {
 		// A resumed screen offers what the fresh one did: the tenant user
 		// given in option 7 is kept in memory for this run (never stored).
 		cr := c.tenantUser.cr
@@ -130,7 +133,7 @@ func newRegPage(c *common, reg *steps.Registration, notice string, ran []steps.E
 
 func (p *regPage) Init() tea.Cmd {
 	p.progress = p.reg.Progress()
-	p.timeline = append(steps.Timeline(nil), p.progress.Timeline...)
+	p.timeline = append(registration.Timeline(nil), p.progress.Timeline...)
 	p.resumed = len(p.timeline) > 0
 	return tea.Batch(p.spinner.Tick, p.checkExisting())
 }

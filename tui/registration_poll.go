@@ -5,6 +5,8 @@ import (
 	"errors"
 	"time"
 
+	"github.com/edge-setup/edge-setup/steps/registration"
+
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/edge-setup/edge-setup/steps"
@@ -18,12 +20,12 @@ func (p *regPage) observe(status string) tea.Cmd {
 		return nil
 	}
 	reg := p.reg
-	if status == steps.StatusConnected {
+	if status == registration.StatusConnected {
 		// Complete and CheckExisting clear the progress themselves.
 		return func() tea.Msg { steps.NewActionLog(reg.Env).LogRegistration(status); return nil }
 	}
 	prog := *p.progress
-	prog.Timeline = append(steps.Timeline(nil), p.timeline...)
+	prog.Timeline = append(registration.Timeline(nil), p.timeline...)
 	return func() tea.Msg {
 		steps.NewActionLog(reg.Env).LogRegistration(status)
 		reg.SaveProgress(&prog)
@@ -65,11 +67,11 @@ func (p *regPage) onExisting(msg regExistingMsg) tea.Cmd {
 	switch {
 	case msg.err == nil:
 		p.phase, p.conn = regConnected, msg.conn
-		return p.observe(steps.StatusConnected)
-	case errors.Is(msg.err, steps.ErrNoCredentials):
+		return p.observe(registration.StatusConnected)
+	case errors.Is(msg.err, registration.ErrNoCredentials):
 		p.phase = regPolling
 		return p.poll()
-	case errors.Is(msg.err, steps.ErrCredentialsInvalid):
+	case errors.Is(msg.err, registration.ErrCredentialsInvalid):
 		p.notice = msg.err.Error()
 		p.phase = regPolling
 		return p.poll()
@@ -91,7 +93,7 @@ func (p *regPage) onExisting(msg regExistingMsg) tea.Cmd {
 	return tea.Tick(d, func(time.Time) tea.Msg { return regRecheckMsg{page: id} })
 }
 
-func (p *regPage) onPoll(out steps.PollOutcome) tea.Cmd {
+func (p *regPage) onPoll(out registration.PollOutcome) tea.Cmd {
 	p.checking = false
 	if p.pendingUser != nil {
 		// A tenant user given while this poll was in flight: taken now that
@@ -119,7 +121,7 @@ func (p *regPage) onPoll(out steps.PollOutcome) tea.Cmd {
 	case out.Credentials != nil:
 		p.failures, p.retrying = 0, ""
 		p.phase = regCompleting
-		return tea.Batch(p.observe(steps.StatusAccepted), p.complete(out.Credentials))
+		return tea.Batch(p.observe(registration.StatusAccepted), p.complete(out.Credentials))
 	}
 	p.failures, p.retrying = 0, ""
 	p.requestExists = out.RequestExists
@@ -141,7 +143,7 @@ func (p *regPage) complete(dc *tenantapi.DeviceCredentials) tea.Cmd {
 func (p *regPage) onComplete(msg regCompleteMsg) tea.Cmd {
 	if msg.err == nil {
 		p.phase, p.conn, p.completeErr, p.retrying = regConnected, msg.conn, "", ""
-		return p.observe(steps.StatusConnected)
+		return p.observe(registration.StatusConnected)
 	}
 	if errors.Is(msg.err, context.Canceled) {
 		return nil

@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/edge-setup/edge-setup/steps/options"
+
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
@@ -308,7 +310,7 @@ func (p *stepPage) onKey(k tea.KeyPressMsg) tea.Cmd {
 // leave goes back where the step was opened from: B's forms to B's list,
 // every other option to the menu.
 func (p *stepPage) leave(notice string) tea.Cmd {
-	if steps.OptionLabel(p.step) == steps.DataBrokerLetter {
+	if options.OptionLabel(p.step) == steps.DataBrokerLetter {
 		return func() tea.Msg { return openBrokerMsg{notice: notice} }
 	}
 	return gotoMenu(notice)

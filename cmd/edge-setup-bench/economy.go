@@ -13,6 +13,9 @@ import (
 	"sync"
 	"time"
 
+	stepoptions "github.com/edge-setup/edge-setup/steps/options"
+	"github.com/edge-setup/edge-setup/steps/registration"
+
 	"github.com/edge-setup/edge-setup/edgeprops"
 	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/tenantapi"
@@ -103,7 +106,7 @@ func runTrial(ctx context.Context, spec trialSpec) (trialResult, error) {
 	if err := env.Props.SaveAgentConfig(cfg); err != nil {
 		return res, err
 	}
-	reg, err := steps.EdgeAgent{}.NewRegistration(env, steps.Answers{steps.KeyCloudURL: srv.URL})
+	reg, err := stepoptions.EdgeAgent{}.NewRegistration(env, steps.Answers{steps.KeyCloudURL: srv.URL})
 	if err != nil {
 		return res, err
 	}
@@ -125,8 +128,8 @@ func runTrial(ctx context.Context, spec trialSpec) (trialResult, error) {
 		clock.Advance(d)
 		return nil
 	}
-	onUpdate := func(u steps.WaitUpdate) {
-		if u.Status == steps.StatusAccepted && !res.Accepted {
+	onUpdate := func(u registration.WaitUpdate) {
+		if u.Status == registration.StatusAccepted && !res.Accepted {
 			res.Accepted = true
 			res.SeenAt = clock.Since()
 			res.Requests = int(lt.sent.Load())

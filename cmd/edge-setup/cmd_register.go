@@ -8,6 +8,9 @@ import (
 	"io"
 	"time"
 
+	"github.com/edge-setup/edge-setup/steps/options"
+	"github.com/edge-setup/edge-setup/steps/registration"
+
 	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/safetext"
 )
@@ -66,7 +69,7 @@ func runRegister(ctx context.Context, g *globals, args []string, stdout, stderr 
 		}
 		defer unlock()
 	}
-	reg, err := steps.EdgeAgent{}.NewRegistration(env, steps.Answers{})
+	reg, err := options.EdgeAgent{}.NewRegistration(env, steps.Answers{})
 	if err != nil {
 		fmt.Fprintln(stderr, "edge-setup register:", err)
 		return exitFailed
@@ -104,7 +107,7 @@ func runRegister(ctx context.Context, g *globals, args []string, stdout, stderr 
 	line("device %s, tenant %s", reg.DeviceID, reg.URL)
 	var lastProblem error // the last real reason, for the --timeout message
 	status := ""
-	onUpdate := func(u steps.WaitUpdate) {
+	onUpdate := func(u registration.WaitUpdate) {
 		switch {
 		case u.Resumed != nil:
 			line("resumed the registration started %s (last status: %s)", u.Resumed.UTC().Format(time.RFC3339), u.Status)
@@ -117,17 +120,17 @@ func runRegister(ctx context.Context, g *globals, args []string, stdout, stderr 
 		case u.Status != "":
 			status, lastProblem = u.Status, nil
 			line("%s", u.Status)
-			if u.Status == steps.StatusNotRegistered && create {
+			if u.Status == registration.StatusNotRegistered && create {
 				create = false
 				reportAction(line, "registration request created", reg.CreateRequest(ctx))
 			}
-			if u.Status == steps.StatusPending && accept {
+			if u.Status == registration.StatusPending && accept {
 				reportAction(line, "acceptance sent as the tenant user", reg.Accept(ctx))
 			}
 		}
 	}
 	conn, err := reg.Wait(ctx, onUpdate, nil)
-	for errors.Is(err, steps.ErrCredentialsLost) && reg.CanManage() && createAsked {
+	for errors.Is(err, registration.ErrCredentialsLost) && reg.CanManage() && createAsked {
 		line("registration lost: %s", err)
 		if aerr := reg.RegisterAgain(ctx); aerr != nil {
 			line("error: %s", aerr)
@@ -145,11 +148,11 @@ func runRegister(ctx context.Context, g *globals, args []string, stdout, stderr 
 		return exitTimeout
 	case errors.Is(err, context.DeadlineExceeded):
 		if status == "" {
-			status = steps.StatusNotAccepted
+			status = registration.StatusNotAccepted
 		}
 		line("not connected within %s (last status: %s): register %s at %s and accept it", timeout, status, reg.DeviceID, reg.RegisterLink())
 		return exitTimeout
-	case errors.Is(err, steps.ErrCredentialsLost) && reg.CanManage():
+	case errors.Is(err, registration.ErrCredentialsLost) && reg.CanManage():
 		line("registration stopped: %s; run edge-setup register --wait --create to do it", err)
 		return exitFailed
 	case errors.Is(err, context.Canceled):
@@ -169,13 +172,13 @@ func reportAction(line func(string, ...any), done string, err error) {
 }
 
 // registerOnce reports the state with one check: exit 0 when connected.
-func registerOnce(ctx context.Context, reg *steps.Registration, stdout, stderr io.Writer) int {
+func registerOnce(ctx context.Context, reg *registration.Registration, stdout, stderr io.Writer) int {
 	conn, err := reg.CheckExisting(ctx)
 	if err == nil {
 		fmt.Fprintf(stdout, "connected: tenant %s, managed object %s; %s\n", conn.TenantID, conn.ManagedObjectID, credentialsNote(conn))
 		return exitOK
 	}
-	if !errors.Is(err, steps.ErrNoCredentials) && !errors.Is(err, steps.ErrCredentialsInvalid) {
+	if !errors.Is(err, registration.ErrNoCredentials) && !errors.Is(err, registration.ErrCredentialsInvalid) {
 		fmt.Fprintln(stderr, "edge-setup register:", err)
 		return exitFailed
 	}
@@ -201,24 +204,24 @@ func registerOnce(ctx context.Context, reg *steps.Registration, stdout, stderr i
 }
 
 // credentialsNote says where the credentials are and whether the agent uses them.
-func credentialsNote(conn *steps.Connection) string {
+func credentialsNote(conn *registration.Connection) string {
 	if conn.Agent == "" {
-		return "device credentials in " + steps.CredentialsPath + " (stored earlier)"
+		return "device credentials in " + registration.CredentialsPath + " (stored earlier)"
 	}
-	return "device credentials stored in " + steps.CredentialsPath + " (0600); edge-agent " + conn.Agent
+	return "device credentials stored in " + registration.CredentialsPath + " (0600); edge-agent " + conn.Agent
 }
 
 // registerTenantSide creates and/or accepts the request as the tenant user,
 // once, without the lock. Exit 0 when it did what was asked or there was
 // nothing to do, 5 when the request is not there yet to accept.
-func registerTenantSide(ctx context.Context, reg *steps.Registration, create, accept bool, stdout, stderr io.Writer) int {
+func registerTenantSide(ctx context.Context, reg *registration.Registration, create, accept bool, stdout, stderr io.Writer) int {
 	st, err := reg.TenantStatus(ctx)
 	if err != nil {
 		fmt.Fprintln(stderr, "edge-setup register:", err)
 		return exitFailed
 	}
 	fmt.Fprintf(stdout, "device %s: %s\n", reg.DeviceID, st)
-	if st == steps.StatusNotRegistered && create {
+	if st == registration.StatusNotRegistered && create {
 		if err := reg.CreateRequest(ctx); err != nil {
 			fmt.Fprintln(stderr, "edge-setup register:", err)
 			return exitFailed
@@ -230,14 +233,14 @@ func registerTenantSide(ctx context.Context, reg *steps.Registration, create, ac
 		}
 	}
 	switch {
-	case st == steps.StatusPending && accept:
+	case st == registration.StatusPending && accept:
 		if err := reg.Accept(ctx); err != nil {
 			fmt.Fprintln(stderr, "edge-setup register:", err)
 			return exitFailed
 		}
 		fmt.Fprintln(stdout, "acceptance sent as the tenant user; the device receives its credentials with its next request")
 		return exitOK
-	case accept && st != steps.StatusAccepted:
+	case accept && st != registration.StatusAccepted:
 		fmt.Fprintf(stdout, "not pending yet, nothing to accept: run this again once the device has asked (it asks every few seconds)\n")
 		return exitTimeout
 	}

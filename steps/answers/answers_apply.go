@@ -7,6 +7,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/edge-setup/edge-setup/steps/options"
+	"github.com/edge-setup/edge-setup/steps/registration"
+
 	"github.com/edge-setup/edge-setup/steps"
 )
 
@@ -174,7 +177,7 @@ func applyRegistration(ctx context.Context, env *steps.Env, po PlannedOption, em
 	spec := po.Register
 	t := steps.NewTrackerContext(ctx, emit)
 	const name = "Register with the tenant"
-	reg, err := steps.EdgeAgent{}.NewRegistration(env, po.Answers)
+	reg, err := options.EdgeAgent{}.NewRegistration(env, po.Answers)
 	if err == nil && reg == nil {
 		err = errors.New("remote management is disabled: there is no tenant to register with")
 	}
@@ -197,17 +200,17 @@ func applyRegistration(ctx context.Context, env *steps.Env, po PlannedOption, em
 	// act creates or accepts the request as the file asks; it reports
 	// whether it did.
 	act := func(st string) bool {
-		if st == steps.StatusNotRegistered && spec.Create && !created {
+		if st == registration.StatusNotRegistered && spec.Create && !created {
 			created = t.Do("Create the registration request", func() (string, error) { return reg.DeviceID, reg.CreateRequest(ctx) }) == nil
 			return created
 		}
-		if st == steps.StatusPending && spec.Accept && !accepted {
+		if st == registration.StatusPending && spec.Accept && !accepted {
 			accepted = t.Do("Accept the registration request", func() (string, error) { return reg.DeviceID, reg.Accept(ctx) }) == nil
 			return accepted
 		}
 		return false
 	}
-	connected := func(conn *steps.Connection) error {
+	connected := func(conn *registration.Connection) error {
 		t.Emit(steps.Event{Kind: steps.SubStepDone, Name: name, Detail: fmt.Sprintf("connected: tenant %s, managed object %s", conn.TenantID, conn.ManagedObjectID)})
 		return nil
 	}
@@ -221,7 +224,7 @@ func applyRegistration(ctx context.Context, env *steps.Env, po PlannedOption, em
 		defer cancel()
 	}
 	var lastProblem error // the last real reason, for the timeout message
-	conn, err := reg.Wait(wctx, func(u steps.WaitUpdate) {
+	conn, err := reg.Wait(wctx, func(u registration.WaitUpdate) {
 		switch {
 		case u.Retrying != nil:
 			lastProblem = u.Retrying
@@ -248,14 +251,14 @@ func applyRegistration(ctx context.Context, env *steps.Env, po PlannedOption, em
 }
 
 // registerOnce is `register: {wait: false}`: one round, no waiting.
-func registerOnce(ctx context.Context, reg *steps.Registration, t *steps.Tracker, status func(string), act func(string) bool, connected func(*steps.Connection) error) error {
+func registerOnce(ctx context.Context, reg *registration.Registration, t *steps.Tracker, status func(string), act func(string) bool, connected func(*registration.Connection) error) error {
 	const name = "Register with the tenant"
 	conn, err := reg.CheckExisting(ctx)
 	if err == nil {
-		status(steps.StatusConnected)
+		status(registration.StatusConnected)
 		return connected(conn)
 	}
-	if !errors.Is(err, steps.ErrNoCredentials) && !errors.Is(err, steps.ErrCredentialsInvalid) {
+	if !errors.Is(err, registration.ErrNoCredentials) && !errors.Is(err, registration.ErrCredentialsInvalid) {
 		t.Emit(steps.Event{Kind: steps.SubStepFailed, Name: name, Detail: err.Error()})
 		return err
 	}
@@ -270,13 +273,13 @@ func registerOnce(ctx context.Context, reg *steps.Registration, t *steps.Tracker
 			t.Emit(steps.Event{Kind: steps.SubStepFailed, Name: name, Detail: out.Retrying.Error()})
 			return out.Retrying
 		case out.Credentials != nil:
-			status(steps.StatusAccepted)
+			status(registration.StatusAccepted)
 			conn, err := reg.Complete(ctx, out.Credentials)
 			if err != nil {
 				t.Emit(steps.Event{Kind: steps.SubStepFailed, Name: name, Detail: err.Error()})
 				return err
 			}
-			status(steps.StatusConnected)
+			status(registration.StatusConnected)
 			return connected(conn)
 		}
 		if out.Status != last {

@@ -5,12 +5,12 @@ import (
 	"errors"
 	"time"
 
-	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/registration"
 )
 
 // register waits for the registration, printing one line per status change.
 // With a tenant user it offers to create the request and to accept it.
-func (u *UI) register(ctx context.Context, reg *steps.Registration) error {
+func (u *UI) register(ctx context.Context, reg *registration.Registration) error {
 	u.println("")
 	u.println("Edge device ID: " + reg.DeviceID)
 	u.println("Tenant:         " + reg.URL)
@@ -29,7 +29,7 @@ func (u *UI) register(ctx context.Context, reg *steps.Registration) error {
 		u.println("Register the ID in Device Management > Registration and accept it there; this waits by itself.")
 	}
 	u.println("Waiting (Ctrl+C stops waiting; the configuration stays saved).")
-	onUpdate := func(up steps.WaitUpdate) {
+	onUpdate := func(up registration.WaitUpdate) {
 		switch {
 		case up.Resumed != nil:
 			u.printf("%s  resumed the registration started %s (last status: %s)\n", u.clock(), up.Resumed.Format("2006-01-02 15:04:05"), up.Status)
@@ -39,17 +39,17 @@ func (u *UI) register(ctx context.Context, reg *steps.Registration) error {
 			u.printf("%s  ! %s\n", u.clock(), up.Warning)
 		case up.Status != "":
 			u.printf("%s  %s\n", u.clock(), up.Status)
-			if up.Status == steps.StatusNotRegistered && create {
+			if up.Status == registration.StatusNotRegistered && create {
 				create = false
 				u.act("registration request created", reg.CreateRequest(ctx))
 			}
-			if up.Status == steps.StatusPending && accept {
+			if up.Status == registration.StatusPending && accept {
 				u.act("acceptance sent from this console", reg.Accept(ctx))
 			}
 		}
 	}
 	conn, err := reg.Wait(ctx, onUpdate, nil)
-	for errors.Is(err, steps.ErrCredentialsLost) && reg.CanManage() {
+	for errors.Is(err, registration.ErrCredentialsLost) && reg.CanManage() {
 		u.println("  x " + err.Error())
 		again, yerr := u.yesNo("Delete the device request and register it again from this console? [Y/n]: ", true)
 		if yerr != nil || !again {
@@ -76,9 +76,9 @@ func (u *UI) register(ctx context.Context, reg *steps.Registration) error {
 	}
 	u.printf("Connected to tenant %s as %s; managed object %s (%s).\n", conn.TenantID, conn.Username, conn.ManagedObjectID, how)
 	if conn.Agent != "" {
-		u.printf("Device credentials stored in %s (0600); edge-agent %s.\n", steps.CredentialsPath, conn.Agent)
+		u.printf("Device credentials stored in %s (0600); edge-agent %s.\n", registration.CredentialsPath, conn.Agent)
 	} else {
-		u.printf("Device credentials in %s (stored earlier, proved now).\n", steps.CredentialsPath)
+		u.printf("Device credentials in %s (stored earlier, proved now).\n", registration.CredentialsPath)
 	}
 	return nil
 }
