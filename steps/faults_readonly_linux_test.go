@@ -16,6 +16,8 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/edge-setup/edge-setup/steps/system"
+
 	"github.com/edge-setup/edge-setup/steps/options"
 
 	"github.com/edge-setup/edge-setup/edgeprops"
@@ -118,7 +120,7 @@ func TestFaultOption7ImmutableAgentDir(t *testing.T) {
 	w := stepstest.New(t)
 	configuredOnce(t, w)
 	before := snapshotAgent(t, w.Env)
-	completedBefore, _, _ := options.Completed(w.Env, 7)
+	completedBefore, _, _ := system.Completed(w.Env, 7)
 	dir := w.Env.Props.Path(edgeprops.AgentDir)
 	if err := setImmutable(dir, true); err != nil {
 		t.Skipf("cannot make %s immutable here (%v): the file system or the capabilities do not allow chattr +i", dir, err)
@@ -132,7 +134,7 @@ func TestFaultOption7ImmutableAgentDir(t *testing.T) {
 	if after := snapshotAgent(t, w.Env); !bytes.Equal(after.Data, before.Data) || after.Mode != before.Mode {
 		t.Errorf("the agent file changed:\n%s\nmode %v -> %v", after.Data, before.Mode, after.Mode)
 	}
-	if completedAfter, _, _ := options.Completed(w.Env, 7); !completedAfter.Equal(completedBefore) {
+	if completedAfter, _, _ := system.Completed(w.Env, 7); !completedAfter.Equal(completedBefore) {
 		t.Error("option 7 was recorded as completed")
 	}
 	if err := setImmutable(dir, false); err != nil {

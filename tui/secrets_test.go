@@ -121,7 +121,7 @@ func TestSecretsStayOutOfScreensLogsArgsAndOtherFiles(t *testing.T) {
 	if err := w.Env.Props.SaveConfigDat(d); err != nil {
 		t.Fatal(err)
 	}
-	if err := options.RecordCompletion(w.Env, 2); err != nil {
+	if err := system.RecordCompletion(w.Env, 2); err != nil {
 		t.Fatal(err)
 	}
 

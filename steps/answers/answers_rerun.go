@@ -50,7 +50,7 @@ func networkMatches(env *steps.Env, a steps.Answers) bool {
 // password and the domain in config.dat, the certificate, key and licence
 // installed as given, and the agent's cloud URL.
 func postInstallMatches(env *steps.Env, a steps.Answers) bool {
-	if _, ok, err := options.Completed(env, 2); err != nil || !ok || !configDatHas(env, a, steps.CfgAdminUser, steps.CfgDomain) {
+	if _, ok, err := system.Completed(env, 2); err != nil || !ok || !configDatHas(env, a, steps.CfgAdminUser, steps.CfgDomain) {
 		return false
 	}
 	d, err := env.Props.LoadConfigDat()

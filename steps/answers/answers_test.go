@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/edge-setup/edge-setup/steps/system"
+
 	"github.com/edge-setup/edge-setup/steps/options"
 
 	"github.com/edge-setup/edge-setup/edgeprops"
@@ -457,7 +459,7 @@ func TestActionLogOfApplyHoldsNoSecrets(t *testing.T) {
 	if err := w.Env.Props.SaveConfigDat(d); err != nil {
 		t.Fatal(err)
 	}
-	if err := options.RecordCompletion(w.Env, 2); err != nil {
+	if err := system.RecordCompletion(w.Env, 2); err != nil {
 		t.Fatal(err)
 	}
 	cfg, _ := w.Env.Props.LoadAgentConfig()

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/edge-setup/edge-setup/steps/system"
+
 	"github.com/edge-setup/edge-setup/steps"
 )
 
@@ -29,7 +31,7 @@ func TestOptionNamesAreTheMenuKeys(t *testing.T) {
 		}
 	}
 	var evs []steps.Event
-	if err := recordDone(te.Env, steps.NewTracker(func(e steps.Event) { evs = append(evs, e) }), steps.RemoteAccessNumber); err != nil {
+	if err := system.RecordDone(te.Env, steps.NewTracker(func(e steps.Event) { evs = append(evs, e) }), steps.RemoteAccessNumber); err != nil {
 		t.Fatal(err)
 	}
 	for _, e := range evs {

@@ -32,7 +32,7 @@ func (Network) Title(*steps.Env) string { return "Configure network" }
 // Available refuses over SSH (the new address would cut the session) and
 // when the VM has no network interface to configure.
 func (Network) Available(env *steps.Env) error {
-	if err := refuseOverSSH(env, 1); err != nil {
+	if err := system.RefuseOverSSH(env, 1); err != nil {
 		return err
 	}
 	_, _, err := system.PrimaryInterface(env)
@@ -185,7 +185,7 @@ func (Network) Run(ctx context.Context, env *steps.Env, a steps.Answers, emit st
 	}); err != nil {
 		return err
 	}
-	if err := recordDone(env, t, 1); err != nil {
+	if err := system.RecordDone(env, t, 1); err != nil {
 		return err
 	}
 	t.Info(fmt.Sprintf("The network of %s is now %s/%d. Restart the Edge VM (sudo reboot) so that Docker and all Edge services use the new settings.", iface, a[steps.CfgNetworkIP], prefix))

@@ -245,7 +245,7 @@ func TestNetworkRunWritesFiles(t *testing.T) {
 	if !hasEvent(evs, steps.Warning, "/etc/netplan/50-cloud-init.yaml also configures ens192") {
 		t.Fatal("no warning about the other netplan file")
 	}
-	if _, done, _ := Completed(te.Env, 1); !done {
+	if _, done, _ := system.Completed(te.Env, 1); !done {
 		t.Fatal("completion not recorded")
 	}
 }

@@ -75,7 +75,7 @@ func (PostInstall) NextPrompt(env *steps.Env, a steps.Answers) (*steps.Prompt, e
 	fields = append(fields, system.InputField{Key: steps.CfgCloudURL, Param: steps.CfgCloudURL, Prompt: func(steps.Answers) *steps.Prompt {
 		// Prefilled as in option 7: Enter keeps the connection, it does
 		// not silently disable it.
-		return CloudURLPrompt(env, steps.CfgCloudURL, agent.URL)
+		return system.CloudURLPrompt(env, steps.CfgCloudURL, agent.URL)
 	}})
 	return system.NextInput(env, a, PromptPostInstallFile, fields)
 }
@@ -172,7 +172,7 @@ func (PostInstall) Run(ctx context.Context, env *steps.Env, a steps.Answers, emi
 	if err := ApplyCloudURL(ctx, env, a[steps.CfgCloudURL], t); err != nil {
 		return fmt.Errorf("%w; the certificates, licence and config.dat are installed but the cloud URL was not applied: run option 2 (or option 7) again", err)
 	}
-	return recordDone(env, t, 2)
+	return system.RecordDone(env, t, 2)
 }
 
 // EdgeCertDir is where the Edge's web server reads the domain's SSL

@@ -177,7 +177,7 @@ func TestPostInstallRunWritesFiles(t *testing.T) {
 	if err != nil || agent.URL != "https://acme.cumulocity.com" || !agent.RemoteManagement {
 		t.Fatalf("agent config %+v, %v", agent, err)
 	}
-	if _, done, _ := Completed(te.Env, 2); !done {
+	if _, done, _ := system.Completed(te.Env, 2); !done {
 		t.Fatal("completion not recorded")
 	}
 	for _, name := range []string{"Check the certificate, key and licence", "Install the SSL certificate", "Write config.dat", "Reload the web server", "Record completion"} {

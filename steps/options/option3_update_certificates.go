@@ -24,7 +24,7 @@ func (UpdateCertificates) Number() int             { return 3 }
 func (UpdateCertificates) Title(*steps.Env) string { return "Update license and SSL certificates" }
 
 func (UpdateCertificates) Available(env *steps.Env) error {
-	if err := requirePostInstall(env); err != nil {
+	if err := system.RequirePostInstall(env); err != nil {
 		return err
 	}
 	_, err := configuredDomain(env)
@@ -71,7 +71,7 @@ func (UpdateCertificates) Run(ctx context.Context, env *steps.Env, a steps.Answe
 	if err := installCertificates(ctx, env, t, x, a, domain, func(*edgeprops.ConfigDat) error { return nil }); err != nil {
 		return err
 	}
-	if err := recordDone(env, t, 3); err != nil {
+	if err := system.RecordDone(env, t, 3); err != nil {
 		return err
 	}
 	t.Info("The web server now serves the new certificate for " + domain + ". Browsers that cached the old one may need a reload.")

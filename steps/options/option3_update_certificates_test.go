@@ -15,7 +15,7 @@ func TestUpdateCertificatesNeedsPostInstall(t *testing.T) {
 		t.Fatalf("Available before option 2: %v", err)
 	}
 	for _, s := range []steps.Step{PostUpgrade{}, TenantPassword{}} {
-		if err := s.Available(te.Env); err == nil || err.Error() != ErrPostInstallPending {
+		if err := s.Available(te.Env); err == nil || err.Error() != system.ErrPostInstallPending {
 			t.Fatalf("option %d before option 2: %v", s.Number(), err)
 		}
 	}
@@ -88,7 +88,7 @@ func TestUpdateCertificates(t *testing.T) {
 	if !hasEvent(evs, steps.SubStepDone, "previous kept as /opt/c8y/certs/edge.example.com.crt.bak") {
 		t.Fatal("backup not reported")
 	}
-	if _, done, _ := Completed(te.Env, 3); !done {
+	if _, done, _ := system.Completed(te.Env, 3); !done {
 		t.Fatal("completion not recorded")
 	}
 }

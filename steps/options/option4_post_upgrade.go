@@ -33,10 +33,10 @@ func (PostUpgrade) Number() int             { return 4 }
 func (PostUpgrade) Title(*steps.Env) string { return "Run post-upgrade" }
 
 func (PostUpgrade) Available(env *steps.Env) error {
-	if err := refuseOverSSH(env, 4); err != nil {
+	if err := system.RefuseOverSSH(env, 4); err != nil {
 		return err
 	}
-	return requirePostInstall(env)
+	return system.RequirePostInstall(env)
 }
 
 // storedPasswordProblem says why the password in config.dat cannot stay ("" when it can).
@@ -115,7 +115,7 @@ func (PostUpgrade) Run(ctx context.Context, env *steps.Env, a steps.Answers, emi
 			return fmt.Errorf("%w; %s%s: %s, then run option 4 again", err, done, changed, commandAdvice(c))
 		}
 	}
-	if err := recordDone(env, t, 4); err != nil {
+	if err := system.RecordDone(env, t, 4); err != nil {
 		return err
 	}
 	t.Info("Post-upgrade finished. Restart the Edge VM now (sudo reboot) to complete the upgrade.")

@@ -45,7 +45,7 @@ func TestPostUpgradeGoodPassword(t *testing.T) {
 	if !hasEvent(evs, steps.Info, "Restart the Edge VM now") || !hasEvent(evs, steps.SubStepSkipped, "Change the tenant password") {
 		t.Fatalf("events %v", evs)
 	}
-	if _, done, _ := Completed(te.Env, 4); !done {
+	if _, done, _ := system.Completed(te.Env, 4); !done {
 		t.Fatal("completion not recorded")
 	}
 }
@@ -98,7 +98,7 @@ func TestPostUpgradeCommandFailure(t *testing.T) {
 	if !hasEvent(evs, steps.Output, "Job for mongod.service failed") {
 		t.Fatal("command output not shown")
 	}
-	if _, done, _ := Completed(te.Env, 4); done {
+	if _, done, _ := system.Completed(te.Env, 4); done {
 		t.Fatal("failed run recorded as completed")
 	}
 }

@@ -89,16 +89,16 @@ func describeGrowth(g system.PartitionGrowth) string {
 	if len(attrs) > 0 {
 		what += " (" + strings.Join(attrs, ", ") + ")"
 	}
-	what = fmt.Sprintf("Partition %s, %s, on %s (%s)", what, humanBytes(int64(g.Part.Size)), system.DevPath(g.Disk), humanBytes(int64(g.Disk.Size)))
+	what = fmt.Sprintf("Partition %s, %s, on %s (%s)", what, system.HumanBytes(int64(g.Part.Size)), system.DevPath(g.Disk), system.HumanBytes(int64(g.Disk.Size)))
 	switch {
 	case !g.Last:
 		return what + ": cannot grow (another partition follows it)"
 	case g.Slack == 0:
 		return what + ": nothing to grow (less than 1 MiB unallocated after it)"
 	case g.Problem != "":
-		return what + fmt.Sprintf(": %s unallocated after it, but %s", humanBytes(g.Slack), g.Problem)
+		return what + fmt.Sprintf(": %s unallocated after it, but %s", system.HumanBytes(g.Slack), g.Problem)
 	}
-	return what + ": can grow by about " + humanBytes(g.Slack)
+	return what + ": can grow by about " + system.HumanBytes(g.Slack)
 }
 
 func (ExpandDisk) Run(ctx context.Context, env *steps.Env, a steps.Answers, emit steps.Emit) error {
@@ -149,7 +149,7 @@ func (ExpandDisk) Run(ctx context.Context, env *steps.Env, a steps.Answers, emit
 		t.Skip("Grow partitions", nothingToGrow)
 		return nil
 	}
-	if err := recordDone(env, t, 5); err != nil {
+	if err := system.RecordDone(env, t, 5); err != nil {
 		return err
 	}
 	if env.Sandboxed() {

@@ -28,7 +28,7 @@ func (TenantPassword) Number() int             { return 6 }
 func (TenantPassword) Title(*steps.Env) string { return "Update tenant password" }
 
 func (TenantPassword) Available(env *steps.Env) error {
-	if err := requirePostInstall(env); err != nil {
+	if err := system.RequirePostInstall(env); err != nil {
 		return err
 	}
 	_, _, err := edgeAdmin(env)
@@ -99,7 +99,7 @@ func (TenantPassword) Run(ctx context.Context, env *steps.Env, a steps.Answers, 
 	if err := changeAdminPassword(ctx, env, t, cr, newPw); err != nil {
 		return err
 	}
-	if err := recordDone(env, t, 6); err != nil {
+	if err := system.RecordDone(env, t, 6); err != nil {
 		return err
 	}
 	t.Info(fmt.Sprintf("The password of %s/%s is changed. Use the new password to log in to the Edge.", cr.Tenant, cr.User))

@@ -37,7 +37,7 @@ func (EdgeAgent) NextPrompt(env *steps.Env, a steps.Answers) (*steps.Prompt, err
 		return nil, err
 	}
 	if !a.Has(steps.KeyCloudURL) {
-		return CloudURLPrompt(env, steps.KeyCloudURL, cfg.URL), nil
+		return system.CloudURLPrompt(env, steps.KeyCloudURL, cfg.URL), nil
 	}
 	if a[steps.KeyCloudURL] == "" {
 		return nil, nil
@@ -153,7 +153,7 @@ func (EdgeAgent) Run(ctx context.Context, env *steps.Env, a steps.Answers, emit 
 	if a[steps.KeyCloudURL] == "" {
 		t.Info(fmt.Sprintf("Remote management is disabled: the Edge does not connect to a cloud tenant. The device ID %s is kept for later.", id))
 	}
-	return recordDone(env, t, 7)
+	return system.RecordDone(env, t, 7)
 }
 
 // ApplyCloudURL writes the cloud URL into the agent configuration (blank

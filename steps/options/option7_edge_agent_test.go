@@ -38,7 +38,7 @@ func TestOption7SavesURLAndPlansAgentRestart(t *testing.T) {
 	if err != nil || !strings.Contains(string(log), "systemctl restart edge-agent") {
 		t.Errorf("planned-commands.log = %q, %v", log, err)
 	}
-	if _, ok, _ := options.Completed(w.Env, 7); !ok {
+	if _, ok, _ := system.Completed(w.Env, 7); !ok {
 		t.Error("option 7 completion not recorded")
 	}
 	st, err := os.Stat(w.Env.Props.Path(edgeprops.AgentPropsFile))

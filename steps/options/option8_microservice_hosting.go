@@ -68,16 +68,16 @@ func (MicroserviceHosting) Available(env *steps.Env) error {
 	if s.Enabled {
 		return nil
 	}
-	cpus, err := cpuCount(env)
+	cpus, err := system.CPUCount(env)
 	if err != nil {
 		return err
 	}
-	mem, err := memTotal(env)
+	mem, err := system.MemTotal(env)
 	if err != nil {
 		return err
 	}
-	if cpus < MinHostingCPUs || mem < MinHostingMemBytes {
-		return fmt.Errorf("microservice hosting needs %d logical CPUs and 8 GB RAM; this VM has %d CPUs and %s: give the VM more in the hypervisor, restart it and try again", MinHostingCPUs, cpus, humanBytes(mem))
+	if cpus < system.MinHostingCPUs || mem < system.MinHostingMemBytes {
+		return fmt.Errorf("microservice hosting needs %d logical CPUs and 8 GB RAM; this VM has %d CPUs and %s: give the VM more in the hypervisor, restart it and try again", system.MinHostingCPUs, cpus, system.HumanBytes(mem))
 	}
 	return reservedRangeConflict(env)
 }
@@ -118,10 +118,10 @@ func (m MicroserviceHosting) Confirm(env *steps.Env, a steps.Answers) []string {
 		cmds = DisableHostingCommands
 		lines = append(lines, "Disable microservice hosting: microservices deployed on this Edge stop")
 	} else {
-		cpus, _ := cpuCount(env)
-		mem, _ := memTotal(env)
+		cpus, _ := system.CPUCount(env)
+		mem, _ := system.MemTotal(env)
 		lines = append(lines,
-			fmt.Sprintf("Enable microservice hosting (this VM: %d CPUs, %s RAM)", cpus, humanBytes(mem)),
+			fmt.Sprintf("Enable microservice hosting (this VM: %d CPUs, %s RAM)", cpus, system.HumanBytes(mem)),
 			"Reserved for it: "+system.ReservedServiceRange.String()+" (services) and "+system.ReservedPodRange.String()+" (pods): do not use these ranges in your network")
 	}
 	for _, c := range cmds {
@@ -167,7 +167,7 @@ func (m MicroserviceHosting) Run(ctx context.Context, env *steps.Env, a steps.An
 	}); err != nil {
 		return fmt.Errorf("%w; the commands ran, so microservice hosting is %s, but the menu may still show the old state: fix the cause and run option 8 again (the commands are safe to repeat)", err, verb)
 	}
-	if err := recordDone(env, t, 8); err != nil {
+	if err := system.RecordDone(env, t, 8); err != nil {
 		return err
 	}
 	if enable {

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/edge-setup/edge-setup/steps/system"
+
 	"github.com/edge-setup/edge-setup/steps"
 
 	"github.com/edge-setup/edge-setup/steps/databroker"
@@ -32,7 +34,7 @@ func (DataBroker) Available(env *steps.Env) error {
 
 // dataBrokerSetup reads the Edge admin, the cloud URL and the Edge's domain.
 func dataBrokerSetup(env *steps.Env) (admin tenantapi.Credentials, cloudURL, domain string, err error) {
-	if err := requirePostInstall(env); err != nil {
+	if err := system.RequirePostInstall(env); err != nil {
 		return admin, "", "", fmt.Errorf("the Data Broker needs the Edge tenant's admin: %w", err)
 	}
 	admin, d, err := edgeAdmin(env)

@@ -72,23 +72,23 @@ func TestPasswordHistoryKeepsTen(t *testing.T) {
 
 func TestCompletionRecordIsShared(t *testing.T) {
 	te := newTestEnv(t)
-	if _, done, err := Completed(te.Env, 2); done || err != nil {
+	if _, done, err := system.Completed(te.Env, 2); done || err != nil {
 		t.Fatal(done, err)
 	}
-	if err := RecordCompletion(te.Env, 2); err != nil {
+	if err := system.RecordCompletion(te.Env, 2); err != nil {
 		t.Fatal(err)
 	}
-	if err := RecordCompletion(te.Env, 7); err != nil {
+	if err := system.RecordCompletion(te.Env, 7); err != nil {
 		t.Fatal(err)
 	}
-	c, err := LoadCompletion(te.Env)
+	c, err := system.LoadCompletion(te.Env)
 	if err != nil || len(c.Options) != 2 || !c.Options["2"].At.Equal(testNow) || c.Options["7"].Version != "test" {
 		t.Fatalf("%+v %v", c, err)
 	}
 	if m := te.mode(t, "/var/lib/edge-setup/completed.json"); m != 0o600 {
 		t.Errorf("mode %o", m)
 	}
-	if err := requirePostInstall(te.Env); err != nil {
+	if err := system.RequirePostInstall(te.Env); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -100,7 +100,7 @@ func GatherStatus(ctx context.Context, env *steps.Env) Status {
 		s.Registration = checkRegistration(ctx, env, cfg.URL, id)
 	}
 
-	comp, err := LoadCompletion(env)
+	comp, err := system.LoadCompletion(env)
 	if err != nil {
 		problem(err)
 	}

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/edge-setup/edge-setup/steps/system"
+
 	"github.com/edge-setup/edge-setup/steps/options"
 
 	"github.com/edge-setup/edge-setup/steps"
@@ -61,7 +63,7 @@ func WithDataBroker(t testing.TB, w *World, opts ...func(*tenantsim.BrokerOption
 	if err := w.Env.Props.SaveConfigDat(d); err != nil {
 		t.Fatal(err)
 	}
-	if err := options.RecordCompletion(w.Env, 2); err != nil {
+	if err := system.RecordCompletion(w.Env, 2); err != nil {
 		t.Fatal(err)
 	}
 	cfg, err := w.Env.Props.LoadAgentConfig()

@@ -1,9 +1,7 @@
-package options
+package system
 
 import (
 	"context"
-
-	"github.com/edge-setup/edge-setup/steps/system"
 
 	"github.com/edge-setup/edge-setup/steps"
 )
@@ -18,10 +16,10 @@ import (
 func CloudURLPrompt(env *steps.Env, key, current string) *steps.Prompt {
 	return &steps.Prompt{
 		Key:      key,
-		Text:     system.PromptCloudURL,
+		Text:     PromptCloudURL,
 		Help:     "The address of your Cumulocity tenant, e.g. https://acme.cumulocity.com",
 		Default:  current,
-		Validate: system.ValidateCloudURL,
+		Validate: ValidateCloudURL,
 		Verify: func(ctx context.Context, u string) error {
 			if u == "" {
 				return nil

@@ -1,4 +1,4 @@
-package options
+package system
 
 import (
 	"fmt"
@@ -62,11 +62,11 @@ func Completed(env *steps.Env, n int) (time.Time, bool, error) {
 // ErrPostInstallPending is the reason options 3, 4 and 6 give before option 2 ran.
 const ErrPostInstallPending = "option 2 (Run post-installation) has not completed yet: run it first"
 
-// requirePostInstall refuses until option 2 has completed. An Edge set up by
+// RequirePostInstall refuses until option 2 has completed. An Edge set up by
 // the old post_installation.sh has no record but a complete config.dat
 // (admin user, password and domain): that counts as completed too, so an
 // upgraded appliance is not sent back to option 2.
-func requirePostInstall(env *steps.Env) error {
+func RequirePostInstall(env *steps.Env) error {
 	_, ok, err := Completed(env, 2)
 	if err != nil {
 		return err
@@ -86,8 +86,8 @@ func legacyPostInstallDone(env *steps.Env) bool {
 	return err == nil && pw != "" && d.Get(steps.CfgAdminUser) != "" && d.Get(steps.CfgDomain) != ""
 }
 
-// recordDone is the last sub-step of every option.
-func recordDone(env *steps.Env, t *steps.Tracker, n int) error {
+// RecordDone is the last sub-step of every option.
+func RecordDone(env *steps.Env, t *steps.Tracker, n int) error {
 	return t.Do("Record completion", func() (string, error) {
 		return fmt.Sprintf("option %s completed", steps.OptionName(n)), RecordCompletion(env, n)
 	})

@@ -1,4 +1,4 @@
-package options
+package system
 
 import (
 	"bufio"
@@ -10,13 +10,12 @@ import (
 	"strings"
 
 	"github.com/edge-setup/edge-setup/steps"
-	"github.com/edge-setup/edge-setup/steps/system"
 )
 
-// refuseOverSSH is the rule of options 1 and 4: they cut or restart the
+// RefuseOverSSH is the rule of options 1 and 4: they cut or restart the
 // network and services a remote session depends on, so they run only from
 // the VM console.
-func refuseOverSSH(env *steps.Env, n int) error {
+func RefuseOverSSH(env *steps.Env, n int) error {
 	if env.EnvVar("SSH_CONNECTION") != "" || env.EnvVar("SSH_TTY") != "" {
 		return fmt.Errorf("option %s must be run from the VM console, not over SSH: it changes the network or restarts services and would cut this session; open the console in your hypervisor and run edge-setup there", steps.OptionName(n))
 	}
@@ -32,9 +31,9 @@ const (
 	MinHostingMemBytes = 7.5 * (1 << 30)
 )
 
-// cpuCount counts the "processor" lines of <root>/proc/cpuinfo.
-func cpuCount(env *steps.Env) (int, error) {
-	data, err := system.ReadRootFile(env, "/proc/cpuinfo", 0)
+// CPUCount counts the "processor" lines of <root>/proc/cpuinfo.
+func CPUCount(env *steps.Env) (int, error) {
+	data, err := ReadRootFile(env, "/proc/cpuinfo", 0)
 	if err != nil {
 		return 0, procFileError("/proc/cpuinfo", "count the CPUs", env, err)
 	}
@@ -52,9 +51,9 @@ func cpuCount(env *steps.Env) (int, error) {
 	return n, nil
 }
 
-// memTotal reads MemTotal (bytes) from <root>/proc/meminfo.
-func memTotal(env *steps.Env) (int64, error) {
-	data, err := system.ReadRootFile(env, "/proc/meminfo", 0)
+// MemTotal reads MemTotal (bytes) from <root>/proc/meminfo.
+func MemTotal(env *steps.Env) (int64, error) {
+	data, err := ReadRootFile(env, "/proc/meminfo", 0)
 	if err != nil {
 		return 0, procFileError("/proc/meminfo", "measure the memory", env, err)
 	}
@@ -72,8 +71,8 @@ func memTotal(env *steps.Env) (int64, error) {
 	return 0, errors.New("/proc/meminfo has no readable MemTotal line: cannot measure the memory")
 }
 
-// humanBytes prints a size in binary units (1.5 GiB, 512 MiB).
-func humanBytes(n int64) string {
+// HumanBytes prints a size in binary units (1.5 GiB, 512 MiB).
+func HumanBytes(n int64) string {
 	const unit = 1024
 	if n < unit {
 		return fmt.Sprintf("%d B", n)
