@@ -43,7 +43,7 @@ type ActionLog struct {
 
 // NewActionLog returns the action log of env's root.
 func NewActionLog(env *Env) *ActionLog {
-	return &ActionLog{path: rootPath(env, "/"+ActionLogFile), root: envRoot(env), now: env.CurrentTime}
+	return &ActionLog{path: RootPath(env, "/"+ActionLogFile), root: EnvRoot(env), now: env.CurrentTime}
 }
 
 // Path is the log file's path.

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/edge-setup/edge-setup/steps/registration"
+
 	"github.com/edge-setup/edge-setup/edgeprops"
 	"github.com/edge-setup/edge-setup/steps"
 )
@@ -34,7 +36,7 @@ func TestActionLogLines(t *testing.T) {
 	emit(steps.Event{Kind: steps.Waiting, Name: "Write x", Detail: "waiting for the tenant", Until: time.Now()}) // shown, not logged
 	emit(steps.Event{Kind: steps.SubStepDone, Name: "Write x", Detail: "c8y.url=https://a.example.com"})
 	emit(steps.Event{Kind: steps.SubStepFailed, Name: "Restart", Detail: "exit status 1\nsecond line"})
-	l.LogRegistration(steps.StatusPending)
+	l.LogRegistration(registration.StatusPending)
 	l.Finished(7, errors.New("it broke"))
 	l.Finished(6, steps.ErrCancelled)
 	l.Finished(5, nil)

@@ -8,6 +8,3 @@ package steps
 type EscStoppable interface {
 	EscStops() bool
 }
-
-// EscStops: S's run is checks and a proof that waits for the tenant.
-func (RemoteAccess) EscStops() bool { return true }

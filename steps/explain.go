@@ -12,8 +12,8 @@ type explainedError struct {
 func (e *explainedError) Error() string { return e.msg }
 func (e *explainedError) Unwrap() error { return e.err }
 
-// explain prefixes what we were doing to tenantapi.Explain's one-line reason.
-func explain(doing string, err error) error {
+// Explain prefixes what we were doing to tenantapi.Explain's one-line reason.
+func Explain(doing string, err error) error {
 	if err == nil {
 		return nil
 	}

@@ -8,10 +8,10 @@ import (
 	"syscall"
 )
 
-// systemReason turns an error of the operating system (a file, a command)
+// SystemReason turns an error of the operating system (a file, a command)
 // into the reason in operator words, with what to do where there is one
 // obvious step, instead of Go's "open /path: no such file or directory".
-func systemReason(err error) string {
+func SystemReason(err error) string {
 	var ee *exec.Error
 	var xe *exec.ExitError
 	switch {

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/system"
 )
 
 // Fuzz targets for what operators type. Their seed corpora live in
@@ -38,7 +38,7 @@ func FuzzNormalizeCloudURL(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
-		out, err := steps.NormalizeCloudURL(in)
+		out, err := system.NormalizeCloudURL(in)
 		if err != nil {
 			oneLineMessage(t, "NormalizeCloudURL", err)
 			return
@@ -52,7 +52,7 @@ func FuzzNormalizeCloudURL(f *testing.F) {
 		if out == "" {
 			t.Fatalf("%q normalised to blank", in)
 		}
-		again, err := steps.NormalizeCloudURL(out)
+		again, err := system.NormalizeCloudURL(out)
 		if err != nil || again != out {
 			t.Fatalf("not idempotent: %q -> %q -> %q, %v", in, out, again, err)
 		}
@@ -79,7 +79,7 @@ func FuzzNormalizeCloudURL(f *testing.F) {
 		if u.Host != strings.ToLower(u.Host) {
 			t.Fatalf("%q -> %q: host not lower case", in, out)
 		}
-		if !steps.SameHost(out, out) {
+		if !system.SameHost(out, out) {
 			t.Fatalf("SameHost(%q, itself) is false", out)
 		}
 	})
@@ -95,7 +95,7 @@ func FuzzNetmask(f *testing.F) {
 		f.Add(s[0], s[1])
 	}
 	f.Fuzz(func(t *testing.T, mask, host string) {
-		n, err := steps.ParseNetmask(mask)
+		n, err := system.ParseNetmask(mask)
 		if err != nil {
 			oneLineMessage(t, "ParseNetmask", err)
 		} else if n < 0 || n > 32 {
@@ -105,7 +105,7 @@ func FuzzNetmask(f *testing.F) {
 		if !ip.Is4() {
 			ip = netip.Addr{}
 		}
-		v, verr := steps.ValidateNetmask(mask, ip)
+		v, verr := system.ValidateNetmask(mask, ip)
 		if verr != nil {
 			oneLineMessage(t, "ValidateNetmask", verr)
 			return
@@ -113,11 +113,11 @@ func FuzzNetmask(f *testing.F) {
 		if err != nil {
 			t.Fatalf("ValidateNetmask accepted %q that ParseNetmask refuses: %v", mask, err)
 		}
-		back, err := steps.ParseNetmask(v)
+		back, err := system.ParseNetmask(v)
 		if err != nil || back != n {
 			t.Fatalf("%q -> %q reads back as /%d, %v; want /%d", mask, v, back, err, n)
 		}
-		if again, err := steps.ValidateNetmask(v, ip); err != nil || again != v {
+		if again, err := system.ValidateNetmask(v, ip); err != nil || again != v {
 			t.Fatalf("not idempotent: %q -> %q -> %q, %v", mask, v, again, err)
 		}
 		if n < 8 || n > 30 {
@@ -162,21 +162,21 @@ func FuzzIPValidators(f *testing.F) {
 			}
 			return v, true
 		}
-		ip, hostOK := idem("ValidateHostIP", steps.ValidateHostIP, host)
+		ip, hostOK := idem("ValidateHostIP", system.ValidateHostIP, host)
 		if hostOK {
 			a := netip.MustParseAddr(ip)
 			if a.IsLoopback() || a.IsUnspecified() || a.IsMulticast() || a.IsLinkLocalUnicast() ||
-				steps.ReservedServiceRange.Contains(a) || steps.ReservedPodRange.Contains(a) {
+				system.ReservedServiceRange.Contains(a) || system.ReservedPodRange.Contains(a) {
 				t.Fatalf("ValidateHostIP accepted %s", a)
 			}
 		}
-		if d, ok := idem("ValidateDNS", steps.ValidateDNS, dns); ok && (d == steps.KubeDNSAddress.String() || netip.MustParseAddr(d).IsLoopback()) {
+		if d, ok := idem("ValidateDNS", system.ValidateDNS, dns); ok && (d == system.KubeDNSAddress.String() || netip.MustParseAddr(d).IsLoopback()) {
 			t.Fatalf("ValidateDNS accepted %s", d)
 		}
-		gw, gwOK := idem("ValidateGateway", func(s string) (string, error) { return steps.ValidateGateway(s, ip, mask) }, gateway)
+		gw, gwOK := idem("ValidateGateway", func(s string) (string, error) { return system.ValidateGateway(s, ip, mask) }, gateway)
 		var subnet netip.Prefix
 		if hostOK {
-			if n, err := steps.ParseNetmask(mask); err == nil {
+			if n, err := system.ParseNetmask(mask); err == nil {
 				subnet = netip.PrefixFrom(netip.MustParseAddr(ip), n).Masked()
 			}
 		}
@@ -187,7 +187,7 @@ func FuzzIPValidators(f *testing.F) {
 			}
 		}
 
-		b, err := steps.ValidateDockerBridge(bridge, steps.DefaultDockerBridge, subnet)
+		b, err := system.ValidateDockerBridge(bridge, system.DefaultDockerBridge, subnet)
 		if err != nil {
 			oneLineMessage(t, "ValidateDockerBridge", err)
 			return
@@ -196,11 +196,11 @@ func FuzzIPValidators(f *testing.F) {
 		if perr != nil || !p.Addr().Is4() || p.String() != b || p.Bits() < 8 || p.Bits() > 30 {
 			t.Fatalf("ValidateDockerBridge(%q) = %q: not a canonical IPv4 bip", bridge, b)
 		}
-		if p.Masked().Overlaps(steps.ReservedServiceRange) || p.Masked().Overlaps(steps.ReservedPodRange) ||
+		if p.Masked().Overlaps(system.ReservedServiceRange) || p.Masked().Overlaps(system.ReservedPodRange) ||
 			(subnet.IsValid() && p.Masked().Overlaps(subnet)) || p.Addr() == p.Masked().Addr() {
 			t.Fatalf("ValidateDockerBridge(%q) = %q overlaps a reserved or the host network, or is the network address", bridge, b)
 		}
-		if again, err := steps.ValidateDockerBridge(b, steps.DefaultDockerBridge, subnet); err != nil || again != b {
+		if again, err := system.ValidateDockerBridge(b, system.DefaultDockerBridge, subnet); err != nil || again != b {
 			t.Fatalf("ValidateDockerBridge not idempotent: %q -> %q -> %q, %v", bridge, b, again, err)
 		}
 	})

@@ -89,7 +89,7 @@ func (r *Runner) Run(ctx context.Context, emit Emit, c Command) (string, error) 
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			return string(out), fmt.Errorf("%s did not finish within %s and was stopped", c, timeout)
 		}
-		return string(out), fmt.Errorf("%s failed: %s", c, systemReason(err))
+		return string(out), fmt.Errorf("%s failed: %s", c, SystemReason(err))
 	}
 	return string(out), nil
 }

@@ -5,11 +5,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/edge-setup/edge-setup/steps/registration"
+	"github.com/edge-setup/edge-setup/steps/system"
+
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"go.uber.org/goleak"
 
-	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/stepstest"
 )
 
@@ -32,10 +34,10 @@ func screenAt(t *testing.T, screen string, w, h int) (*driver, *stepstest.World)
 	case "menu":
 	case "prompt":
 		d.key("7")
-		d.waitFor(steps.PromptCloudURL)
+		d.waitFor(system.PromptCloudURL)
 	case "confirm":
 		d.key("7")
-		d.waitFor(steps.PromptCloudURL)
+		d.waitFor(system.PromptCloudURL)
 		d.typeText(world.URL)
 		d.key("enter")
 		d.waitFor("Enter tenant user")
@@ -43,12 +45,12 @@ func screenAt(t *testing.T, screen string, w, h int) (*driver, *stepstest.World)
 		d.waitFor("Proceed? [y/N]")
 	case "registration":
 		d.key("7")
-		d.waitFor(steps.PromptCloudURL)
+		d.waitFor(system.PromptCloudURL)
 		d.typeText(world.URL)
 		d.key("enter")
 		d.waitFor("Enter tenant user")
 		d.key("enter", "y")
-		d.waitFor(steps.StatusNotAccepted)
+		d.waitFor(registration.StatusNotAccepted)
 	}
 	return d, world
 }
@@ -80,7 +82,7 @@ func TestResizeStormOnEveryScreen(t *testing.T) {
 			d.key("esc")
 			d.waitFor("Choose an option")
 			d.key("7")
-			d.waitFor(steps.PromptCloudURL)
+			d.waitFor(system.PromptCloudURL)
 		})
 	}
 }
@@ -119,7 +121,7 @@ func TestTinyWindow(t *testing.T) {
 		}
 		d.key("7")
 		d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
-		d.waitFor(steps.PromptCloudURL)
+		d.waitFor(system.PromptCloudURL)
 	})
 }
 

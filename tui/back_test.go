@@ -4,9 +4,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/edge-setup/edge-setup/steps/system"
+
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/stepstest"
 )
 
@@ -44,7 +45,7 @@ func TestHelpKeyTellsTheTruth(t *testing.T) {
 	d.key("esc")
 	d.waitFor("Choose an option")
 	d.key("7")
-	d.waitFor(steps.PromptCloudURL)
+	d.waitFor(system.PromptCloudURL)
 	d.key("ctrl+u", "?")
 	s := d.screen()
 	if !strings.Contains(s, "> ?") || !strings.Contains(s, "f1 help") || strings.Contains(s, "? help") {

@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/edge-setup/edge-setup/steps/registration"
+
 	"github.com/charmbracelet/x/ansi"
 
 	"charm.land/bubbles/v2/key"
@@ -75,7 +77,7 @@ type (
 		title string // read with the menu, off the Update loop
 	}
 	openRegMsg struct {
-		reg    *steps.Registration
+		reg    *registration.Registration
 		notice string
 		ran    []steps.Event // option 7's sub-steps, kept in view
 	}

@@ -5,7 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/options"
+
 	"github.com/edge-setup/edge-setup/steps/databroker"
 	"github.com/edge-setup/edge-setup/steps/stepstest"
 )
@@ -15,7 +16,7 @@ import (
 // form goes back to the connectors, not to the menu.
 func TestBrokerListAt80x24(t *testing.T) {
 	bw := stepstest.WithDataBroker(t, stepstest.New(t))
-	b, err := steps.NewDataBroker(bw.Env, nil)
+	b, err := options.NewDataBroker(bw.Env, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

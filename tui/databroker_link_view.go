@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/edge-setup/edge-setup/steps/options"
+
 	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/databroker"
 )
@@ -101,7 +103,7 @@ func (p *linkPage) stateView() string {
 		line(s.Label.Render("Security code"), 0)
 		line("  "+s.Big.Render(o.Connector.Code), 0)
 		line("", 0)
-		for _, st := range steps.DataBrokerHelp(p.broker.CloudURL) {
+		for _, st := range options.DataBrokerHelp(p.broker.CloudURL) {
 			indent := 0
 			if st != "" && st[0] >= '1' && st[0] <= '9' {
 				indent = 3 // under the text of a numbered step

@@ -6,7 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/options"
+
 	"github.com/edge-setup/edge-setup/steps/databroker"
 	"github.com/edge-setup/edge-setup/steps/stepstest"
 	"github.com/edge-setup/edge-setup/tenantapi/tenantsim"
@@ -18,7 +19,7 @@ func linkedAt80x24(t *testing.T, bw *stepstest.BrokerWorld, d *driver) string {
 	t.Helper()
 	d.createConnector("Edge to cloud", "measurements", stepstest.AdminUser, stepstest.AdminPassword)
 	d.waitFor("✓ " + databroker.LinkActive)
-	b, err := steps.NewDataBroker(bw.Env, nil)
+	b, err := options.NewDataBroker(bw.Env, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

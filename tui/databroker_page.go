@@ -4,11 +4,12 @@ import (
 	"context"
 	"time"
 
+	"github.com/edge-setup/edge-setup/steps/options"
+
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/databroker"
 	wire "github.com/edge-setup/edge-setup/tenantapi/databroker"
 )
@@ -81,10 +82,10 @@ func newBrokerPage(c *common, notice string) *brokerPage {
 func (p *brokerPage) Init() tea.Cmd {
 	env, id := p.c.env, p.id
 	return tea.Batch(p.spinner.Tick, func() tea.Msg {
-		if err := (steps.DataBroker{}).Available(env); err != nil {
+		if err := (options.DataBroker{}).Available(env); err != nil {
 			return brokerReadyMsg{page: id, err: err}
 		}
-		b, err := steps.NewDataBroker(env, nil)
+		b, err := options.NewDataBroker(env, nil)
 		return brokerReadyMsg{page: id, broker: b, err: err}
 	})
 }
@@ -183,12 +184,12 @@ func (p *brokerPage) onKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, keys.Refresh):
 		return p.load()
 	case key.Matches(k, brokerKeys.New):
-		step := steps.DataBrokerConnector{}
+		step := options.DataBrokerConnector{}
 		title := step.Title(p.c.env)
 		return func() tea.Msg { return openStepMsg{step: step, title: title} }
 	case p.selected() == nil:
 	case key.Matches(k, brokerKeys.Edit):
-		step := steps.DataBrokerEdit{Connector: *p.selected()}
+		step := options.DataBrokerEdit{Connector: *p.selected()}
 		title := step.Title(p.c.env)
 		return func() tea.Msg { return openStepMsg{step: step, title: title} }
 	case key.Matches(k, brokerKeys.Link):

@@ -4,7 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/options"
+
 	"github.com/edge-setup/edge-setup/steps/databroker"
 	"github.com/edge-setup/edge-setup/steps/stepstest"
 )
@@ -70,7 +71,7 @@ func TestDataBrokerLinkFromTheConsole(t *testing.T) {
 	d.waitFor("✓ Data arriving")
 
 	// The cloud disables the subscription: Pending, and e enables it again.
-	b, err := steps.NewDataBroker(bw.Env, nil)
+	b, err := options.NewDataBroker(bw.Env, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +116,7 @@ func TestDataBrokerWithoutCloudUser(t *testing.T) {
 	d.waitFor("Security code")
 	d.waitFor("Add data subscription")
 	scr := d.screen()
-	b, err := steps.NewDataBroker(bw.Env, nil)
+	b, err := options.NewDataBroker(bw.Env, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

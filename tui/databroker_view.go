@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/edge-setup/edge-setup/steps/options"
+
 	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/databroker"
 )
@@ -12,7 +14,7 @@ func (p *brokerPage) View() string {
 	s := p.c.styles
 	var b strings.Builder
 	line := func(str string, indent int) { b.WriteString(p.c.wrap(str, indent) + "\n") }
-	line(s.Subtitle.Render(steps.DataBrokerLetter+" - "+steps.DataBroker{}.Title(p.c.env)), 0)
+	line(s.Subtitle.Render(steps.DataBrokerLetter+" - "+options.DataBroker{}.Title(p.c.env)), 0)
 	if p.notice != "" {
 		line(p.notice, 0)
 	}

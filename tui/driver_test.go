@@ -5,6 +5,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/edge-setup/edge-setup/steps/registration"
+	"github.com/edge-setup/edge-setup/steps/system"
+
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -151,12 +154,12 @@ func (d *driver) waitFor(want string) {
 func (d *driver) waitingWithoutTenantUser(url string) {
 	d.t.Helper()
 	d.key("7")
-	d.waitFor(steps.PromptCloudURL)
+	d.waitFor(system.PromptCloudURL)
 	d.typeText(url)
 	d.key("enter")
 	d.waitFor("Enter tenant user")
 	d.key("enter", "y")
-	d.waitFor(steps.StatusNotAccepted)
+	d.waitFor(registration.StatusNotAccepted)
 }
 
 // answerCloudURL chooses option 7 and answers its cloud URL with url; it
@@ -164,7 +167,7 @@ func (d *driver) waitingWithoutTenantUser(url string) {
 func (d *driver) answerCloudURL(url string) {
 	d.t.Helper()
 	d.key("7")
-	d.waitFor(steps.PromptCloudURL)
+	d.waitFor(system.PromptCloudURL)
 	d.typeText(url)
 	d.key("enter")
 	d.waitFor("Enter tenant user")

@@ -6,7 +6,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/options"
+	"github.com/edge-setup/edge-setup/steps/system"
+
 	"github.com/edge-setup/edge-setup/steps/stepstest"
 )
 
@@ -27,10 +29,10 @@ func networkFromFile(t *testing.T, w *stepstest.World, d *driver) {
 	t.Helper()
 	networkFiles(t, w)
 	d.key("1")
-	d.waitFor(steps.PromptInputMode)
+	d.waitFor(system.PromptInputMode)
 	d.typeText("F")
 	d.key("enter")
-	d.waitFor(steps.PromptNetworkFile)
+	d.waitFor(options.PromptNetworkFile)
 	d.typeText("/root/net.txt")
 	d.key("enter")
 }

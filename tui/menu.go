@@ -5,6 +5,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/edge-setup/edge-setup/steps/options"
+	"github.com/edge-setup/edge-setup/steps/registration"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
@@ -18,8 +21,8 @@ type menuPage struct {
 	items   []menuItem
 	cursor  int
 	notice  string
-	pending *steps.RegistrationProgress // a registration left while waiting
-	opening bool                        // a page was chosen: the root queues input for it
+	pending *registration.RegistrationProgress // a registration left while waiting
+	opening bool                               // a page was chosen: the root queues input for it
 }
 
 type menuItem struct {
@@ -40,7 +43,7 @@ func newMenuPage(c *common) *menuPage {
 // menuItems reads the one menu table (titles depend on recorded state).
 func menuItems(env *steps.Env) []menuItem {
 	var items []menuItem
-	for _, e := range steps.Menu(env) {
+	for _, e := range options.Menu(env) {
 		it := menuItem{title: e.Title, step: e.Step}
 		if n, err := strconv.Atoi(e.Key); err == nil {
 			it.number = n
@@ -48,9 +51,9 @@ func menuItems(env *steps.Env) []menuItem {
 			it.letter = e.Key
 		}
 		switch e.Kind {
-		case steps.EntryDataBroker:
+		case options.EntryDataBroker:
 			it.msg = openBrokerMsg{}
-		case steps.EntryDiagnose:
+		case options.EntryDiagnose:
 			it.msg = openDiagnoseMsg{}
 		}
 		items = append(items, it)
@@ -60,7 +63,7 @@ func menuItems(env *steps.Env) []menuItem {
 
 type menuRefreshMsg struct {
 	items   []menuItem
-	pending *steps.RegistrationProgress
+	pending *registration.RegistrationProgress
 }
 
 // Init rereads the titles and any registration in progress, off the Update loop.
@@ -68,7 +71,7 @@ func (p *menuPage) Init() tea.Cmd {
 	env := p.c.env
 	return func() tea.Msg {
 		m := menuRefreshMsg{items: menuItems(env)}
-		if prog, ok := steps.PendingRegistration(env); ok {
+		if prog, ok := registration.PendingRegistration(env); ok {
 			m.pending = prog
 		}
 		return m
@@ -113,7 +116,7 @@ func (p *menuPage) Update(msg tea.Msg) (page, tea.Cmd) {
 	case km.Text != "" && km.Mod == 0:
 		// A key that does nothing says so, instead of nothing happening.
 		p.notice = fmt.Sprintf("%s is not a menu key: choose 1-9 or %s, or press ? for the keys.",
-			safetext.Line(km.Text), strings.Join(steps.MenuLetters(), ", "))
+			safetext.Line(km.Text), strings.Join(options.MenuLetters(), ", "))
 	}
 	return p, nil
 }
@@ -152,7 +155,7 @@ func (p *menuPage) View() string {
 		b.WriteString("\n")
 	}
 	b.WriteString("\n")
-	for _, r := range steps.MenuRules {
+	for _, r := range options.MenuRules {
 		b.WriteString(p.c.wrap(s.Dim.Render("• "+r), 2) + "\n")
 	}
 	if p.pending != nil && p.notice == "" {
@@ -174,7 +177,7 @@ func (p *menuPage) ShortHelp() []key.Binding {
 // resumeRegistration reopens the registration screen for the configured tenant.
 func resumeRegistration(env *steps.Env) tea.Cmd {
 	return func() tea.Msg {
-		reg, err := steps.EdgeAgent{}.NewRegistration(env, steps.Answers{})
+		reg, err := options.EdgeAgent{}.NewRegistration(env, steps.Answers{})
 		if err != nil {
 			return gotoMenuMsg{notice: "Cannot resume the registration: " + safetext.Line(err.Error())}
 		}

@@ -2,6 +2,7 @@ package tui
 
 import (
 	tea "charm.land/bubbletea/v2"
+	"github.com/edge-setup/edge-setup/steps/registration"
 
 	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/diagnose"
@@ -64,44 +65,44 @@ func sanitize(msg tea.Msg) tea.Msg {
 
 // safeRegEvent makes the registration machine's outside text safe: the
 // tenant's statuses, errors and connection, the demo operator's note.
-func safeRegEvent(ev steps.RegEvent) steps.RegEvent {
+func safeRegEvent(ev registration.RegEvent) registration.RegEvent {
 	switch e := ev.(type) {
-	case steps.RegStatusChanged:
+	case registration.RegStatusChanged:
 		e.Status, e.Timeline = safetext.Line(e.Status), safeTimeline(e.Timeline)
 		return e
-	case steps.RegResumed:
+	case registration.RegResumed:
 		e.Timeline = safeTimeline(e.Timeline)
 		return e
-	case steps.RegPolled:
+	case registration.RegPolled:
 		e.Status = safetext.Line(e.Status)
 		return e
-	case steps.RegRetrying:
+	case registration.RegRetrying:
 		e.Err = safeErr(e.Err)
 		return e
-	case steps.RegWarning:
+	case registration.RegWarning:
 		e.Err = safeErr(e.Err)
 		return e
-	case steps.RegTenantWarning:
+	case registration.RegTenantWarning:
 		e.Err = safeErr(e.Err)
 		return e
-	case steps.RegActionDone:
+	case registration.RegActionDone:
 		e.Note = safetext.Text(e.Note)
 		return e
-	case steps.RegActionFailed:
+	case registration.RegActionFailed:
 		e.Err = safeErr(e.Err)
 		return e
-	case steps.RegConnection:
+	case registration.RegConnection:
 		e.Conn = safeConn(e.Conn)
 		return e
-	case steps.RegFailed:
+	case registration.RegFailed:
 		e.Err = safeErr(e.Err)
 		return e
 	}
 	return ev
 }
 
-func safeTimeline(t steps.Timeline) steps.Timeline {
-	out := make(steps.Timeline, len(t))
+func safeTimeline(t registration.Timeline) registration.Timeline {
+	out := make(registration.Timeline, len(t))
 	for i, c := range t {
 		c.Status = safetext.Line(c.Status)
 		out[i] = c
@@ -114,7 +115,7 @@ func safeEvent(e steps.Event) steps.Event {
 	return e
 }
 
-func safeConn(c *steps.Connection) *steps.Connection {
+func safeConn(c *registration.Connection) *registration.Connection {
 	if c == nil {
 		return nil
 	}

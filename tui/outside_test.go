@@ -5,6 +5,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/edge-setup/edge-setup/steps/options"
+	"github.com/edge-setup/edge-setup/steps/registration"
+
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/edge-setup/edge-setup/edgeprops"
@@ -34,7 +37,7 @@ func TestOutsideTextIsMadeSafeAtTheRoot(t *testing.T) {
 	root := t.TempDir()
 	m := New(Options{Env: &steps.Env{Root: root, Props: edgeprops.New(root)}})
 	m.Update(tea.WindowSizeMsg{Width: 100, Height: 40})
-	p := newStepPage(m.c, steps.ByNumber(7), "7 - test")
+	p := newStepPage(m.c, options.ByNumber(7), "7 - test")
 	m.page = p
 	p.phase = phaseRunning
 	m.Update(stepEventMsg{page: p.id, event: steps.Event{Kind: steps.SubStepDone, Name: "Check " + hostile, Detail: "tenant " + hostile}})
@@ -55,12 +58,12 @@ func TestOutsideTextIsMadeSafeAtTheRoot(t *testing.T) {
 	if strings.ContainsRune(conf.lines[0], 0x1b) {
 		t.Errorf("confirmation line not made safe: %q", conf.lines[0])
 	}
-	polled := sanitize(regEventMsg{ev: steps.RegPolled{Status: hostile}}).(regEventMsg).ev.(steps.RegPolled)
-	failed := sanitize(regEventMsg{ev: steps.RegFailed{Err: errors.New(hostile)}}).(regEventMsg).ev.(steps.RegFailed)
+	polled := sanitize(regEventMsg{ev: registration.RegPolled{Status: hostile}}).(regEventMsg).ev.(registration.RegPolled)
+	failed := sanitize(regEventMsg{ev: registration.RegFailed{Err: errors.New(hostile)}}).(regEventMsg).ev.(registration.RegFailed)
 	if strings.ContainsRune(polled.Status, 0x1b) || strings.ContainsRune(failed.Err.Error(), 0x1b) {
 		t.Errorf("poll outcome not made safe: %+v %v", polled, failed.Err)
 	}
-	done := sanitize(regEventMsg{ev: steps.RegConnection{Conn: &steps.Connection{TenantID: hostile, ManagedObjectID: hostile}}}).(regEventMsg).ev.(steps.RegConnection)
+	done := sanitize(regEventMsg{ev: registration.RegConnection{Conn: &registration.Connection{TenantID: hostile, ManagedObjectID: hostile}}}).(regEventMsg).ev.(registration.RegConnection)
 	if strings.ContainsRune(done.Conn.TenantID+done.Conn.ManagedObjectID, 0x1b) {
 		t.Errorf("connection not made safe: %+v", done.Conn)
 	}
@@ -71,7 +74,7 @@ func TestOutsideTextIsMadeSafeAtTheRoot(t *testing.T) {
 func TestPasteIntoAFieldIsBounded(t *testing.T) {
 	root := t.TempDir()
 	m := New(Options{Env: &steps.Env{Root: root, Props: edgeprops.New(root)}})
-	p := newStepPage(m.c, steps.ByNumber(7), "7 - test")
+	p := newStepPage(m.c, options.ByNumber(7), "7 - test")
 	m.page = p
 	p.onPrompt(promptMsg{page: p.id, prompt: &steps.Prompt{Key: "k", Text: "t"}})
 	m.Update(tea.PasteMsg{Content: strings.Repeat("a", 20000)})

@@ -17,7 +17,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/registration"
+
 	stepanswers "github.com/edge-setup/edge-setup/steps/answers"
 	"github.com/edge-setup/edge-setup/steps/stepstest"
 	"github.com/edge-setup/edge-setup/tenantapi/tenantsim/simnet"
@@ -135,7 +136,7 @@ var parityCases = []parityCase{
 		answers: func(*stepstest.World) string { return "options:\n  - option: 7\n    answers: {cloud_url: \"\"}\n" },
 	},
 	{
-		name: "7 with a tenant URL", setup: func(*testing.T, *stepstest.World) {}, option: "7", done: steps.StatusNotAccepted,
+		name: "7 with a tenant URL", setup: func(*testing.T, *stepstest.World) {}, option: "7", done: registration.StatusNotAccepted,
 		lines: func(w *stepstest.World) []string { return []string{"\x15" + w.URL, ""} },
 		answers: func(w *stepstest.World) string {
 			return "options:\n  - option: 7\n    answers: {cloud_url: \"" + w.URL + "\", tenant_user: \"\"}\n"

@@ -3,6 +3,9 @@ package tui
 import (
 	"errors"
 
+	"github.com/edge-setup/edge-setup/steps/options"
+	"github.com/edge-setup/edge-setup/steps/registration"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
@@ -13,7 +16,7 @@ import (
 func (p *regPage) ask() tea.Cmd {
 	reg, a, id := p.reg, cloneAnswers(p.askAnswers), p.id
 	return func() tea.Msg {
-		pr, err := reg.TenantUserPrompt(a)
+		pr, err := options.TenantUserPrompt(reg, a)
 		return regAskMsg{page: id, prompt: pr, err: err}
 	}
 }
@@ -27,7 +30,7 @@ func (p *regPage) onAsk(msg regAskMsg) tea.Cmd {
 		// The machine takes the user between two requests, never under one
 		// in flight, and polls at once to show the tenant's view.
 		p.asking = nil
-		return p.send(steps.RegCommand{Action: steps.RegUseTenantUser, Answers: cloneAnswers(p.askAnswers)})
+		return p.send(registration.RegCommand{Action: registration.RegUseTenantUser, Answers: cloneAnswers(p.askAnswers)})
 	}
 	p.asking = newField(p.c, p.id, p.ctx, msg.prompt, "")
 	return p.asking.focus()
@@ -52,9 +55,9 @@ func (p *regPage) onKey(k tea.KeyPressMsg) tea.Cmd {
 	case p.phase == regFailed && key.Matches(k, keys.Create) && p.canRegisterAgain():
 		p.phase, p.fatal, p.fatalErr = regPolling, "", nil
 		p.action, p.actionErr = "create", ""
-		return p.send(steps.RegCommand{Action: steps.RegRegisterAgain})
+		return p.send(registration.RegCommand{Action: registration.RegRegisterAgain})
 	case p.phase == regConnected && key.Matches(k, keys.RemoteAccess):
-		ra := steps.RemoteAccess{}
+		ra := options.RemoteAccess{}
 		return func() tea.Msg { return openStepMsg{step: ra, title: ra.Title(p.c.env)} }
 	case p.phase == regConnected || p.phase == regFailed:
 		if key.Matches(k, keys.Continue) {
@@ -64,36 +67,36 @@ func (p *regPage) onKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, keys.CheckNow):
 		if !p.checking {
 			p.checking = true
-			return p.send(steps.RegCommand{Action: steps.RegCheckNow})
+			return p.send(registration.RegCommand{Action: registration.RegCheckNow})
 		}
 	case key.Matches(k, keys.Create) && p.canCreate():
 		p.action, p.actionErr = "create", ""
-		return p.send(steps.RegCommand{Action: steps.RegCreate})
+		return p.send(registration.RegCommand{Action: registration.RegCreate})
 	case key.Matches(k, keys.Accept) && p.canAccept():
 		p.action, p.actionErr = "accept", ""
-		return p.send(steps.RegCommand{Action: steps.RegAccept})
+		return p.send(registration.RegCommand{Action: registration.RegAccept})
 	case key.Matches(k, keys.TenantUser) && !p.canManage:
 		p.askAnswers = steps.Answers{}
 		return p.ask()
 	case key.Matches(k, keys.DemoOperator) && p.c.demoOperator != nil:
 		p.action, p.actionErr = "demo", ""
-		return p.send(steps.RegCommand{Action: steps.RegOperator, Operator: p.c.demoOperator})
+		return p.send(registration.RegCommand{Action: registration.RegOperator, Operator: p.c.demoOperator})
 	}
 	return nil
 }
 
 func (p *regPage) canCreate() bool {
-	return p.canManage && p.timeline.Current() == steps.StatusNotRegistered
+	return p.canManage && p.timeline.Current() == registration.StatusNotRegistered
 }
 
 // canRegisterAgain: the credentials the tenant issued were lost and a
 // tenant user can delete the request and create it again.
 func (p *regPage) canRegisterAgain() bool {
-	return p.phase == regFailed && p.canManage && errors.Is(p.fatalErr, steps.ErrCredentialsLost)
+	return p.phase == regFailed && p.canManage && errors.Is(p.fatalErr, registration.ErrCredentialsLost)
 }
 
 func (p *regPage) canAccept() bool {
-	return p.canManage && p.timeline.Current() == steps.StatusPending
+	return p.canManage && p.timeline.Current() == registration.StatusPending
 }
 
 func (p *regPage) leaveNotice() string {

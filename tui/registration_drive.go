@@ -5,15 +5,14 @@ import (
 	"errors"
 
 	tea "charm.land/bubbletea/v2"
-
-	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/registration"
 )
 
 // run is the page's registration machine, as one long command; its events
 // go to the channel listen reads, until the page closes.
 func (p *regPage) run() tea.Cmd {
 	ctx, events, cmds := p.ctx, p.events, p.cmds
-	m := &steps.RegistrationMachine{Reg: p.reg, Emit: func(ev steps.RegEvent) {
+	m := &registration.RegistrationMachine{Reg: p.reg, Emit: func(ev registration.RegEvent) {
 		select {
 		case events <- ev:
 		case <-ctx.Done(): // the page is gone
@@ -39,7 +38,7 @@ func (p *regPage) listen() tea.Cmd {
 }
 
 // send gives the machine a command; it takes it between two requests.
-func (p *regPage) send(c steps.RegCommand) tea.Cmd {
+func (p *regPage) send(c registration.RegCommand) tea.Cmd {
 	select {
 	case p.cmds <- c:
 		return nil
@@ -56,53 +55,53 @@ func (p *regPage) send(c steps.RegCommand) tea.Cmd {
 }
 
 // onEvent keeps what the screen draws of an event.
-func (p *regPage) onEvent(ev steps.RegEvent) {
+func (p *regPage) onEvent(ev registration.RegEvent) {
 	now := p.c.now()
 	switch ev := ev.(type) {
-	case steps.RegResumed:
+	case registration.RegResumed:
 		p.resumed, p.started, p.timeline = true, ev.Started, ev.Timeline
-	case steps.RegChecking:
+	case registration.RegChecking:
 		p.checking = true
 		if !ev.Stored && p.phase == regChecking {
 			p.phase = regPolling
 		}
-	case steps.RegStatusChanged:
+	case registration.RegStatusChanged:
 		p.timeline = ev.Timeline
-	case steps.RegWarning:
+	case registration.RegWarning:
 		p.notice = ev.Err.Error()
-	case steps.RegPolled:
+	case registration.RegPolled:
 		p.checking, p.retrying, p.tenantWarning = false, "", ""
 		p.nextAt = now.Add(ev.Next)
-	case steps.RegTenantWarning:
+	case registration.RegTenantWarning:
 		p.tenantWarning = ev.Err.Error()
-	case steps.RegRetrying:
+	case registration.RegRetrying:
 		p.checking, p.retrying = false, ev.Err.Error()
 		p.nextAt = now.Add(ev.Next)
-	case steps.RegActionStarted:
+	case registration.RegActionStarted:
 		p.action, p.actionErr = actionName(ev.Action), ""
-		if ev.Action == steps.RegRegisterAgain {
+		if ev.Action == registration.RegRegisterAgain {
 			p.phase, p.fatal, p.fatalErr = regPolling, "", nil
 		}
-	case steps.RegActionDone:
+	case registration.RegActionDone:
 		p.action, p.actionErr = "", ""
 		switch ev.Action {
-		case steps.RegOperator:
+		case registration.RegOperator:
 			p.demoNote = ev.Note
-		case steps.RegUseTenantUser:
+		case registration.RegUseTenantUser:
 			if ev.TenantUser != nil {
 				p.canManage = true
 				p.c.tenantUser = &tenantUserMemo{url: p.reg.URL, cr: *ev.TenantUser}
 			}
 		}
-	case steps.RegActionFailed:
+	case registration.RegActionFailed:
 		p.action, p.actionErr = "", ev.Err.Error()
-	case steps.RegCredentialsReceived:
+	case registration.RegCredentialsReceived:
 		p.checking, p.retrying = false, ""
 		p.phase = regCompleting
-	case steps.RegConnection:
+	case registration.RegConnection:
 		p.checking, p.retrying = false, ""
 		p.phase, p.conn = regConnected, ev.Conn
-	case steps.RegFailed:
+	case registration.RegFailed:
 		p.checking = false
 		if !errors.Is(ev.Err, context.Canceled) {
 			p.phase, p.fatal, p.fatalErr = regFailed, ev.Err.Error(), ev.Err
@@ -110,13 +109,13 @@ func (p *regPage) onEvent(ev steps.RegEvent) {
 	}
 }
 
-func actionName(a steps.RegAction) string {
+func actionName(a registration.RegAction) string {
 	switch a {
-	case steps.RegCreate, steps.RegRegisterAgain:
+	case registration.RegCreate, registration.RegRegisterAgain:
 		return "create"
-	case steps.RegAccept:
+	case registration.RegAccept:
 		return "accept"
-	case steps.RegOperator:
+	case registration.RegOperator:
 		return "demo"
 	}
 	return ""

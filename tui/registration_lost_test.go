@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/edge-setup/edge-setup/steps/registration"
+
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/edge-setup/edge-setup/edgeprops"
@@ -17,10 +19,10 @@ import (
 func TestLostCredentialsScreenOffersToRegisterAgain(t *testing.T) {
 	root := t.TempDir()
 	env := &steps.Env{Root: root, Props: edgeprops.New(root)}
-	lost := fmt.Errorf("%w (another program probably fetched them); delete the device request and register again (this console can do it for you)", steps.ErrCredentialsLost)
+	lost := fmt.Errorf("%w (another program probably fetched them); delete the device request and register again (this console can do it for you)", registration.ErrCredentialsLost)
 	for _, withUser := range []bool{true, false} {
 		m := New(Options{Env: env}) // a fresh run: no tenant user remembered from the last one
-		reg := &steps.Registration{Env: env, URL: "https://acme.example.com", DeviceID: "edge-agent-1"}
+		reg := &registration.Registration{Env: env, URL: "https://acme.example.com", DeviceID: "edge-agent-1"}
 		if withUser {
 			reg.Tenant = &tenantapi.Credentials{User: "admin", Password: "x"}
 		}

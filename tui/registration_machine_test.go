@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/registration"
 	"github.com/edge-setup/edge-setup/steps/stepstest"
 )
 
@@ -65,20 +66,20 @@ func TestRegistrationScreenDrivesTheMachine(t *testing.T) {
 	d.key("enter")
 	d.waitFor("Proceed? [y/N]")
 	d.key("y")
-	d.waitFor(steps.StatusNotRegistered)
+	d.waitFor(registration.StatusNotRegistered)
 	d.waitFor("c create request")
 	d.key("c") // the machine is waiting: the command wakes it
-	d.waitFor(steps.StatusWaiting)
-	if strings.Contains(d.screen(), steps.StatusPending) {
+	d.waitFor(registration.StatusWaiting)
+	if strings.Contains(d.screen(), registration.StatusPending) {
 		t.Fatalf("pending before the next check:\n%s", d.screen())
 	}
 	timer.tick(d) // the next check: the device's poll made it pending
-	d.waitFor(steps.StatusPending)
+	d.waitFor(registration.StatusPending)
 	d.waitFor("a accept")
 	d.key("a")
 	d.waitFor("Connected to tenant " + stepstest.TenantID)
 	s := d.screen()
-	for _, st := range []string{steps.StatusWaiting, steps.StatusPending, steps.StatusAccepted, steps.StatusConnected} {
+	for _, st := range []string{registration.StatusWaiting, registration.StatusPending, registration.StatusAccepted, registration.StatusConnected} {
 		if !strings.Contains(s, st) {
 			t.Errorf("the timeline lacks %q:\n%s", st, s)
 		}
@@ -117,10 +118,10 @@ func TestTenantUserGivenDuringAPollIsTakenAfterIt(t *testing.T) {
 	d.typeText(stepstest.AdminPassword)
 	d.key("enter")
 	d.settle()
-	if strings.Contains(d.screen(), steps.StatusNotRegistered) {
+	if strings.Contains(d.screen(), registration.StatusNotRegistered) {
 		t.Fatalf("the tenant's view before the poll in flight returned:\n%s", d.screen())
 	}
 	close(release)
-	d.waitFor(steps.StatusNotRegistered)
+	d.waitFor(registration.StatusNotRegistered)
 	d.waitFor("c create request")
 }

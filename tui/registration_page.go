@@ -4,6 +4,9 @@ import (
 	"context"
 	"time"
 
+	"github.com/edge-setup/edge-setup/steps/registration"
+	"github.com/edge-setup/edge-setup/steps/system"
+
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 
@@ -11,13 +14,13 @@ import (
 )
 
 // regPage is the registration screen of option 7. It drives
-// steps.RegistrationMachine: the machine runs in a command, its events
+// registration.RegistrationMachine: the machine runs in a command, its events
 // come back one by one (listen), keys become commands; the page keeps only
 // what it draws.
 type regPage struct {
 	c      *common
 	id     int64
-	reg    *steps.Registration // URL and device ID only: the machine owns the rest
+	reg    *registration.Registration // URL and device ID only: the machine owns the rest
 	notice string
 	ran    []steps.Event // option 7's sub-steps, shown above the registration
 	qrHint bool          // this screen may say which window size shows the QR code
@@ -30,14 +33,14 @@ type regPage struct {
 
 	ctx    context.Context
 	cancel context.CancelFunc
-	cmds   chan steps.RegCommand
-	events chan steps.RegEvent
+	cmds   chan registration.RegCommand
+	events chan registration.RegEvent
 
 	phase     regPhase
 	canManage bool // a tenant user is known (c and a work here)
 	resumed   bool
 	started   time.Time // of a resumed registration
-	timeline  steps.Timeline
+	timeline  registration.Timeline
 	nextAt    time.Time
 	checking  bool // a request is in flight
 
@@ -47,7 +50,7 @@ type regPage struct {
 	fatalErr      error  // the error behind fatal (ErrCredentialsLost offers c)
 	action        string // "create" / "accept" / "demo" in flight
 	actionErr     string
-	conn          *steps.Connection
+	conn          *registration.Connection
 
 	spinner spinner.Model
 }
@@ -71,7 +74,7 @@ type (
 	// regEventMsg is one event of the page's registration machine.
 	regEventMsg struct {
 		page int64
-		ev   steps.RegEvent
+		ev   registration.RegEvent
 	}
 	regAskMsg struct {
 		page   int64
@@ -80,13 +83,13 @@ type (
 	}
 )
 
-func newRegPage(c *common, reg *steps.Registration, notice string, ran []steps.Event) *regPage {
+func newRegPage(c *common, reg *registration.Registration, notice string, ran []steps.Event) *regPage {
 	ctx, cancel := context.WithCancel(context.Background())
 	p := &regPage{c: c, id: nextPageID(), reg: reg, notice: notice, ran: ran, ctx: ctx, cancel: cancel,
-		cmds: make(chan steps.RegCommand, 16), events: make(chan steps.RegEvent, 16)}
+		cmds: make(chan registration.RegCommand, 16), events: make(chan registration.RegEvent, 16)}
 	// The hint about a larger window is said once per run, not on every screen.
 	p.qrHint, c.qrHintSaid = !c.qrHintSaid, true
-	if reg.Tenant == nil && c.tenantUser != nil && steps.SameHost(c.tenantUser.url, reg.URL) {
+	if reg.Tenant == nil && c.tenantUser != nil && system.SameHost(c.tenantUser.url, reg.URL) {
 		// A resumed screen offers what the fresh one did: the tenant user
 		// given in option 7 is kept in memory for this run (never stored).
 		cr := c.tenantUser.cr

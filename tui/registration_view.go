@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/edge-setup/edge-setup/steps/registration"
+
 	"github.com/edge-setup/edge-setup/steps"
 )
 
@@ -57,7 +59,7 @@ func (p *regPage) view(withSteps bool) string {
 func (p *regPage) timelineView() timelineView {
 	return timelineView{
 		timeline: p.timeline,
-		done:     func(st string) bool { return st == steps.StatusConnected || st == steps.StatusAccepted },
+		done:     func(st string) bool { return st == registration.StatusConnected || st == registration.StatusAccepted },
 		live:     p.phase == regPolling || p.phase == regChecking || p.phase == regCompleting,
 		spinner:  p.spinner.View(),
 	}
@@ -79,10 +81,10 @@ func (p *regPage) stateView() string {
 		line(s.Label.Render("Managed object ") + c.ManagedObjectID + s.Dim.Render(" ("+how+")"))
 		line(s.Label.Render("Device page ") + c.DeviceLink())
 		if c.Agent != "" {
-			line(p.c.hang(s.Success.Render(symDone) + " Device credentials stored in " + steps.CredentialsPath + " (0600)"))
+			line(p.c.hang(s.Success.Render(symDone) + " Device credentials stored in " + registration.CredentialsPath + " (0600)"))
 			line(p.c.hang(s.Dim.Render(symInfo) + " edge-agent " + c.Agent))
 		} else {
-			line(p.c.hang(s.Dim.Render(symInfo) + " Device credentials in " + steps.CredentialsPath + " (stored earlier, proved now)"))
+			line(p.c.hang(s.Dim.Render(symInfo) + " Device credentials in " + registration.CredentialsPath + " (stored earlier, proved now)"))
 		}
 		return b.String()
 	case regFailed:

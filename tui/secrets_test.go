@@ -14,6 +14,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/edge-setup/edge-setup/steps/options"
+	"github.com/edge-setup/edge-setup/steps/registration"
+	"github.com/edge-setup/edge-setup/steps/system"
+
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
@@ -105,7 +109,7 @@ func TestSecretsStayOutOfScreensLogsArgsAndOtherFiles(t *testing.T) {
 	w.Sim.AddUser(tenantsim.User{Name: secretTenantUser, Password: secretTenantPassword, Roles: tenantsim.AllRoles()})
 
 	// The Edge's own platform for option 6, and option 2's record.
-	edge := tenantsim.New(tenantsim.Options{TenantID: steps.EdgeTenantID,
+	edge := tenantsim.New(tenantsim.Options{TenantID: options.EdgeTenantID,
 		Users: []tenantsim.User{{Name: "admin", Password: secretOldAdmin, Roles: tenantsim.AllRoles()}}})
 	edgeSrv := httptest.NewServer(edge)
 	t.Cleanup(edgeSrv.Close)
@@ -117,7 +121,7 @@ func TestSecretsStayOutOfScreensLogsArgsAndOtherFiles(t *testing.T) {
 	if err := w.Env.Props.SaveConfigDat(d); err != nil {
 		t.Fatal(err)
 	}
-	if err := steps.RecordCompletion(w.Env, 2); err != nil {
+	if err := system.RecordCompletion(w.Env, 2); err != nil {
 		t.Fatal(err)
 	}
 
@@ -147,7 +151,7 @@ func TestSecretsStayOutOfScreensLogsArgsAndOtherFiles(t *testing.T) {
 
 	// Option 7 with a tenant user, a wrong password first.
 	r.key("7")
-	r.waitFor(steps.PromptCloudURL)
+	r.waitFor(system.PromptCloudURL)
 	r.typeText(w.URL)
 	r.key("enter")
 	r.waitFor("Enter tenant user")
@@ -166,9 +170,9 @@ func TestSecretsStayOutOfScreensLogsArgsAndOtherFiles(t *testing.T) {
 	r.key("enter")
 	r.waitFor("Proceed? [y/N]")
 	r.key("y")
-	r.waitFor(steps.StatusNotRegistered)
+	r.waitFor(registration.StatusNotRegistered)
 	r.key("c")
-	r.waitFor(steps.StatusPending)
+	r.waitFor(registration.StatusPending)
 	r.key("a")
 	r.waitFor("Connected to tenant " + stepstest.TenantID)
 	r.key("enter")
@@ -176,10 +180,10 @@ func TestSecretsStayOutOfScreensLogsArgsAndOtherFiles(t *testing.T) {
 
 	// Option 6.
 	r.key("6")
-	r.waitFor(steps.PromptNewAdminPassword)
+	r.waitFor(system.PromptNewAdminPassword)
 	r.typeText(secretNewAdmin)
 	r.key("enter")
-	r.waitFor(steps.PromptReenterPassword)
+	r.waitFor(system.PromptReenterPassword)
 	r.typeText(secretNewAdmin)
 	r.key("enter")
 	r.waitFor("Proceed? [y/N]")

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/edge-setup/edge-setup/steps/options"
+
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
@@ -16,7 +18,7 @@ import (
 // waiter is a step whose run waits until stopped, as S's proof does: it
 // says what it waits for and until when, and reports the stop as S does.
 type waiter struct {
-	steps.RemoteAccess
+	options.RemoteAccess
 	started chan struct{}
 	until   time.Time
 }

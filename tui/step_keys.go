@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/options"
 )
 
 // yEnterWindow: an Enter this soon after y (and the first key after it) is
@@ -69,7 +70,7 @@ func (p *stepPage) onKey(k tea.KeyPressMsg) tea.Cmd {
 // leave goes back where the step was opened from: B's forms to B's list,
 // every other option to the menu.
 func (p *stepPage) leave(notice string) tea.Cmd {
-	if steps.OptionLabel(p.step) == steps.DataBrokerLetter {
+	if options.OptionLabel(p.step) == steps.DataBrokerLetter {
 		return func() tea.Msg { return openBrokerMsg{notice: notice} }
 	}
 	return gotoMenu(notice)

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"time"
 
+	"github.com/edge-setup/edge-setup/steps/options"
+
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/edge-setup/edge-setup/steps"
@@ -68,7 +70,7 @@ func (p *stepPage) onFinished(err error) tea.Cmd {
 	env, st, a, id, notice := p.c.env, p.step, p.flow.Answers(), p.id, p.summary()
 	events := append([]steps.Event(nil), p.events...)
 	return func() tea.Msg {
-		next, err := steps.After(env, st, a)
+		next, err := options.After(env, st, a)
 		switch {
 		case err != nil:
 			return stepFinishedMsg{page: id, err: err}

@@ -5,13 +5,15 @@ import (
 	"strings"
 	"time"
 
+	"github.com/edge-setup/edge-setup/steps/options"
+
 	"github.com/edge-setup/edge-setup/steps"
 )
 
 func (p *stepPage) View() string {
 	s := p.c.styles
 	var b strings.Builder
-	b.WriteString(s.Subtitle.Render(fmt.Sprintf("%s - %s", steps.OptionLabel(p.step), p.title)) + "\n\n")
+	b.WriteString(s.Subtitle.Render(fmt.Sprintf("%s - %s", options.OptionLabel(p.step), p.title)) + "\n\n")
 	switch p.phase {
 	case phaseLoading:
 		b.WriteString(p.spinner.View() + " Reading the current configuration…")

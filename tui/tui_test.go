@@ -7,9 +7,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/edge-setup/edge-setup/steps/registration"
+	"github.com/edge-setup/edge-setup/steps/system"
+
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/stepstest"
 )
 
@@ -73,7 +75,7 @@ func TestArrowsAndEnterSelect(t *testing.T) {
 	w := stepstest.New(t)
 	d := newDriver(t, w.Env, 100, 30)
 	d.key("up", "down", "enter") // the cursor starts on 7
-	d.waitFor(steps.PromptCloudURL)
+	d.waitFor(system.PromptCloudURL)
 }
 
 func TestQuitKeys(t *testing.T) {
@@ -97,7 +99,7 @@ func TestOption7FullRegistrationFromTheConsole(t *testing.T) {
 	d.key("enter")
 	d.waitFor("Proceed? [y/N]")
 	d.key("y")
-	d.waitFor(steps.StatusNotRegistered)
+	d.waitFor(registration.StatusNotRegistered)
 	id, _, _ := w.Env.Props.DeviceID()
 	s := d.screen()
 	for _, want := range []string{id, w.URL + "/apps/devicemanagement/index.html#/deviceregistration", "c create request"} {
@@ -106,7 +108,7 @@ func TestOption7FullRegistrationFromTheConsole(t *testing.T) {
 		}
 	}
 	d.key("c")
-	d.waitFor(steps.StatusPending)
+	d.waitFor(registration.StatusPending)
 	d.key("a")
 	d.waitFor("Connected to tenant " + stepstest.TenantID)
 	if !strings.Contains(d.screen(), "Managed object") {
@@ -121,7 +123,7 @@ func TestOption7FullRegistrationFromTheConsole(t *testing.T) {
 	// Choosing 7 again shows the connection without polling for credentials.
 	polls := w.Sim.CountRequests("POST", "/devicecontrol/deviceCredentials")
 	d.key("7")
-	d.waitFor(steps.PromptCloudURL)
+	d.waitFor(system.PromptCloudURL)
 	d.key("enter") // keep the prefilled URL
 	d.waitFor("This Edge is registered with")
 	d.key("enter") // check the connection: no tenant user asked
@@ -151,7 +153,7 @@ func TestOption7BadURLShowsReasonAndStays(t *testing.T) {
 	w := stepstest.New(t)
 	d := newDriver(t, w.Env, 100, 30)
 	d.key("7")
-	d.waitFor(steps.PromptCloudURL)
+	d.waitFor(system.PromptCloudURL)
 	d.typeText("ftp://acme.cumulocity.com")
 	d.key("enter")
 	d.waitFor("use https://")
@@ -166,7 +168,7 @@ func TestOption7UnreachableTenantOffersCorrectOrKeep(t *testing.T) {
 	w := stepstest.New(t)
 	d := newDriver(t, w.Env, 100, 30)
 	d.key("7")
-	d.waitFor(steps.PromptCloudURL)
+	d.waitFor(system.PromptCloudURL)
 	d.typeText("http://127.0.0.1:1")
 	d.key("enter")
 	d.waitFor("Tab to keep it unchecked")
@@ -211,7 +213,7 @@ func TestWrongBootstrapPasswordStopsTheRegistration(t *testing.T) {
 	w.Vars["C8Y_BOOTSTRAP_PASSWORD"] = "wrong-one"
 	d := newDriver(t, w.Env, 100, 30)
 	d.key("7")
-	d.waitFor(steps.PromptCloudURL)
+	d.waitFor(system.PromptCloudURL)
 	d.typeText(w.URL)
 	d.key("enter")
 	d.waitFor("Enter tenant user")
@@ -276,9 +278,9 @@ func TestResumedRegistrationOffersTheSameActionsAndATimelineThatOnlyMovesOn(t *t
 	d.key("enter")
 	d.waitFor("Proceed? [y/N]")
 	d.key("y")
-	d.waitFor(steps.StatusNotRegistered)
+	d.waitFor(registration.StatusNotRegistered)
 	d.key("c")
-	d.waitFor(steps.StatusPending)
+	d.waitFor(registration.StatusPending)
 	d.key("esc")
 	d.waitFor("to resume it")
 
@@ -286,8 +288,8 @@ func TestResumedRegistrationOffersTheSameActionsAndATimelineThatOnlyMovesOn(t *t
 	d.key("r")
 	d.waitFor("Resumed the registration started")
 	d.settle()
-	if s := d.screen(); !strings.Contains(s, "a accept") || strings.Count(s, steps.StatusPending) != 1 {
-		t.Errorf("resumed in the same run: want the a key and one %q line:\n%s", steps.StatusPending, s)
+	if s := d.screen(); !strings.Contains(s, "a accept") || strings.Count(s, registration.StatusPending) != 1 {
+		t.Errorf("resumed in the same run: want the a key and one %q line:\n%s", registration.StatusPending, s)
 	}
 	d.key("esc")
 	d.waitFor("to resume it")
@@ -301,8 +303,8 @@ func TestResumedRegistrationOffersTheSameActionsAndATimelineThatOnlyMovesOn(t *t
 		d.settle()
 	}
 	s := d.screen()
-	if strings.Contains(s, steps.StatusNotAccepted) || !strings.Contains(s, "u give a tenant user") {
-		t.Errorf("resumed in a new run: want no %q and the u key:\n%s", steps.StatusNotAccepted, s)
+	if strings.Contains(s, registration.StatusNotAccepted) || !strings.Contains(s, "u give a tenant user") {
+		t.Errorf("resumed in a new run: want no %q and the u key:\n%s", registration.StatusNotAccepted, s)
 	}
 	d.key("u")
 	d.waitFor("Enter tenant user to create and accept")
@@ -312,8 +314,8 @@ func TestResumedRegistrationOffersTheSameActionsAndATimelineThatOnlyMovesOn(t *t
 	d.typeText(stepstest.AdminPassword)
 	d.key("enter")
 	d.waitFor("a accept")
-	if n := strings.Count(d.screen(), steps.StatusPending); n != 1 {
-		t.Errorf("%d %q lines:\n%s", n, steps.StatusPending, d.screen())
+	if n := strings.Count(d.screen(), registration.StatusPending); n != 1 {
+		t.Errorf("%d %q lines:\n%s", n, registration.StatusPending, d.screen())
 	}
 	d.key("a")
 	d.waitFor("Connected to tenant")
@@ -323,7 +325,7 @@ func TestResumedRegistrationOffersTheSameActionsAndATimelineThatOnlyMovesOn(t *t
 	d.key("enter")
 	d.waitFor("Choose an option")
 	d.key("7")
-	d.waitFor(steps.PromptCloudURL)
+	d.waitFor(system.PromptCloudURL)
 	d.key("enter")
 	d.waitFor("This Edge is registered with " + w.URL)
 	d.key("enter")
@@ -341,7 +343,7 @@ func TestEnterAtProceedIsNoAndSaysNothingChanged(t *testing.T) {
 	before, _ := os.ReadFile(path)
 	d := newDriver(t, w.Env, 100, 30)
 	d.key("7")
-	d.waitFor(steps.PromptCloudURL)
+	d.waitFor(system.PromptCloudURL)
 	d.key("enter") // blank: disable remote management
 	d.waitFor("Proceed? [y/N]")
 	d.key("enter")

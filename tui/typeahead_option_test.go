@@ -6,9 +6,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/edge-setup/edge-setup/steps/system"
+
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/stepstest"
 )
 
@@ -50,7 +51,7 @@ func TestPastedAnswersGoLineByLineToTheirFields(t *testing.T) {
 		}
 	}
 	d.key("7")
-	d.waitFor(steps.PromptCloudURL)
+	d.waitFor(system.PromptCloudURL)
 	d.send(tea.PasteMsg{Content: w.URL + "\n" + stepstest.AdminUser + "\r\n" + stepstest.AdminPassword + "\n"})
 	d.waitFor("Proceed?")
 	if s := flatten(d.screen()); !strings.Contains(s, "c8y.url="+w.URL) {
@@ -76,7 +77,7 @@ func TestEnterRightAfterYKeepsTheResult(t *testing.T) {
 		}
 		d := newDriver(t, w.Env, 100, 30)
 		d.key("7")
-		d.waitFor(steps.PromptCloudURL)
+		d.waitFor(system.PromptCloudURL)
 		d.key("ctrl+u", "enter")
 		d.waitFor("Proceed?")
 		d.send(keyMsg("y"))
@@ -98,7 +99,7 @@ func TestRunawayPasteIsCutAndSaid(t *testing.T) {
 	w := stepstest.New(t)
 	d := newDriver(t, w.Env, 100, 30)
 	d.key("2")
-	d.waitFor(steps.PromptInputMode)
+	d.waitFor(system.PromptInputMode)
 	d.send(tea.PasteMsg{Content: strings.Repeat("x", 10000)})
 	d.waitFor("the field keeps the first 1024")
 	d.key("enter")

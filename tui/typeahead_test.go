@@ -4,7 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/system"
+
 	"github.com/edge-setup/edge-setup/steps/stepstest"
 )
 
@@ -15,7 +16,7 @@ func TestAnswersTypedDuringACheckReachTheNextField(t *testing.T) {
 	w := stepstest.New(t)
 	d := newDriver(t, w.Env, 100, 30)
 	d.key("7")
-	d.waitFor(steps.PromptCloudURL)
+	d.waitFor(system.PromptCloudURL)
 	d.typeText(w.URL)
 	d.send(keyMsg("enter"))
 	d.typeText(stepstest.AdminUser)
@@ -29,7 +30,7 @@ func TestTypeAheadIsDroppedWhenTheCheckFails(t *testing.T) {
 	w := stepstest.New(t)
 	d := newDriver(t, w.Env, 100, 30)
 	d.key("7")
-	d.waitFor(steps.PromptCloudURL)
+	d.waitFor(system.PromptCloudURL)
 	d.typeText("http://127.0.0.1:1")
 	d.send(keyMsg("enter"))
 	d.typeText("admin")

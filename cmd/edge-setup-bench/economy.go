@@ -13,6 +13,9 @@ import (
 	"sync"
 	"time"
 
+	stepoptions "github.com/edge-setup/edge-setup/steps/options"
+	"github.com/edge-setup/edge-setup/steps/registration"
+
 	"github.com/edge-setup/edge-setup/edgeprops"
 	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/tenantapi"
@@ -24,7 +27,7 @@ import (
 // the product's cadence and for the fixed pollers of the public SDKs.
 //
 // Every trial drives the real code path: steps.EdgeAgent.NewRegistration
-// builds the workflow, steps.Registration.Wait polls through the real
+// builds the workflow, registration.Registration.Wait polls through the real
 // tenantapi client over loopback HTTP against a real tenantsim. Time is
 // simulated: one clock per trial is Env.Now, tenantsim's Options.Now and
 // Wait's sleep function; the round-trip time is added to it by the
@@ -103,7 +106,7 @@ func runTrial(ctx context.Context, spec trialSpec) (trialResult, error) {
 	if err := env.Props.SaveAgentConfig(cfg); err != nil {
 		return res, err
 	}
-	reg, err := steps.EdgeAgent{}.NewRegistration(env, steps.Answers{steps.KeyCloudURL: srv.URL})
+	reg, err := stepoptions.EdgeAgent{}.NewRegistration(env, steps.Answers{steps.KeyCloudURL: srv.URL})
 	if err != nil {
 		return res, err
 	}
@@ -125,8 +128,8 @@ func runTrial(ctx context.Context, spec trialSpec) (trialResult, error) {
 		clock.Advance(d)
 		return nil
 	}
-	onUpdate := func(u steps.WaitUpdate) {
-		if u.Status == steps.StatusAccepted && !res.Accepted {
+	onUpdate := func(u registration.WaitUpdate) {
+		if u.Status == registration.StatusAccepted && !res.Accepted {
 			res.Accepted = true
 			res.SeenAt = clock.Since()
 			res.Requests = int(lt.sent.Load())

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/edge-setup/edge-setup/steps/registration"
+
 	"github.com/edge-setup/edge-setup/edgeprops"
 	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/answers"
@@ -137,7 +139,7 @@ func bulkController(ctx context.Context, sim *tenantsim.Sim, url, user string, i
 	}
 	cr := tenantapi.Credentials{User: user, Password: benchPW}
 	csv := []byte("ID;PATH\n" + strings.Join(ids, ";\n") + ";\n")
-	if _, err := steps.BulkRegister(ctx, client, cr, csv, false); err != nil {
+	if _, err := registration.BulkRegister(ctx, client, cr, csv, false); err != nil {
 		return err
 	}
 	for _, id := range ids { // the controller learns this from the play; the bench asks the sim
@@ -152,9 +154,9 @@ func bulkController(ctx context.Context, sim *tenantsim.Sim, url, user string, i
 			}
 		}
 	}
-	devices, err := steps.BulkRegister(ctx, client, cr, csv, true)
+	devices, err := registration.BulkRegister(ctx, client, cr, csv, true)
 	for _, d := range devices {
-		if err == nil && d.Outcome != steps.BulkOutcomeAccepted {
+		if err == nil && d.Outcome != registration.BulkOutcomeAccepted {
 			err = fmt.Errorf("%s: %s %s", d.DeviceID, d.Outcome, d.Reason)
 		}
 	}

@@ -5,7 +5,7 @@
 //     operator's click and how many requests it sends to get there, for
 //     steps.DefaultCadence and for fixed 1 s and 5 s pollers on the same
 //     random acceptance times, plus the requests of a device left
-//     unregistered for a day. Real code path (steps.Registration.Wait, the
+//     unregistered for a day. Real code path (registration.Registration.Wait, the
 //     tenantapi client, tenantsim over loopback HTTP), simulated clock.
 //   - the cost of the console: cold start to the first menu frame and key
 //     press to redraw in a pseudo-terminal, CPU and resident memory while

@@ -77,7 +77,7 @@ func (r *report) writeEconomy(w io.Writer) {
 	cfg := r.EconomyConfig
 	p("#### Registration economy\n\n")
 	p("%s operators click Accept at uniformly random moments %v to %v after the Edge starts polling (seed %d); every poller gets the same moments. "+
-		"Every request takes %v round trip on a simulated clock. Real code path: `steps.Registration.Wait` and the `tenantapi` client against `tenantsim` "+
+		"Every request takes %v round trip on a simulated clock. Real code path: `registration.Registration.Wait` and the `tenantapi` client against `tenantsim` "+
 		"over loopback HTTP, the device without tenant user (the operator accepts in the tenant's UI). "+
 		"Latency: from the click to the completion of the poll that returns the credentials (\"Accepted\"). Requests: sent by the device from the start of polling until then.\n\n",
 		thousands(cfg.Trials), short(cfg.AcceptMin), short(cfg.AcceptMax), cfg.Seed, cfg.RTT)

@@ -7,10 +7,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/edge-setup/edge-setup/steps/options"
+
 	"github.com/edge-setup/edge-setup/internal/demo"
 
 	"github.com/edge-setup/edge-setup/edgeprops"
-	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/answers"
 	"github.com/edge-setup/edge-setup/steps/remoteaccess"
 )
@@ -112,8 +113,8 @@ func TestApplyFirstDayInOneFile(t *testing.T) {
 		}
 	}
 	code, stdout, _ = runCmd(t, append(base, "status", "--json")...)
-	var st steps.Status
-	if err := json.Unmarshal([]byte(stdout), &st); err != nil || code != exitOK || st.Registration.State != steps.RegConnected {
+	var st options.Status
+	if err := json.Unmarshal([]byte(stdout), &st); err != nil || code != exitOK || st.Registration.State != options.RegConnected {
 		t.Errorf("status exit %d (%v): %s", code, err, stdout)
 	}
 	if r := st.RemoteAccess; !r.SetUp || r.Endpoints != 2 || !r.Relay || r.Target == "" {

@@ -10,6 +10,8 @@ import (
 	"os/signal"
 	"strings"
 
+	"github.com/edge-setup/edge-setup/steps/options"
+
 	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/answers"
 	"github.com/edge-setup/edge-setup/steps/safetext"
@@ -100,7 +102,7 @@ func runApply(ctx context.Context, g *globals, args []string, stdout, stderr io.
 	log.Record(0, "apply "+path, "started", "")
 	err = answers.Apply(ctx, env, plan, answers.ApplyOptions{
 		Start: func(st steps.Step, confirm []string) {
-			fmt.Fprintf(stdout, "\n%s - %s\n", steps.OptionLabel(st), st.Title(env))
+			fmt.Fprintf(stdout, "\n%s - %s\n", options.OptionLabel(st), st.Title(env))
 			for _, l := range confirm {
 				fmt.Fprintln(stdout, "  - "+l)
 			}

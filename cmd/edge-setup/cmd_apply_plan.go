@@ -5,6 +5,8 @@ import (
 	"io"
 	"strings"
 
+	"github.com/edge-setup/edge-setup/steps/options"
+
 	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/answers"
 )
@@ -54,7 +56,7 @@ func resultLine(r answers.OptionResult) string {
 func printPlan(w io.Writer, env *steps.Env, path string, plan *answers.AnswersPlan) {
 	fmt.Fprintf(w, "%s is valid; it would run:\n", path)
 	for _, po := range plan.Options {
-		fmt.Fprintf(w, "  %s - %s%s\n", steps.OptionLabel(po.Step), po.Step.Title(env), planNote(po))
+		fmt.Fprintf(w, "  %s - %s%s\n", options.OptionLabel(po.Step), po.Step.Title(env), planNote(po))
 		if po.Skip != "" || po.Deferred {
 			continue
 		}

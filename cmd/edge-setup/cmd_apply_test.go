@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/edge-setup/edge-setup/steps/registration"
+
 	"github.com/edge-setup/edge-setup/edgeprops"
 	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/tenantapi/tenantsim"
@@ -180,7 +182,7 @@ options:
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := sim.ManagedObjectByExternalID(steps.ExternalIDType, strings.TrimSpace(string(id))); !ok {
+	if _, ok := sim.ManagedObjectByExternalID(registration.ExternalIDType, strings.TrimSpace(string(id))); !ok {
 		t.Error("the device is not in the tenant's inventory")
 	}
 	log, err := os.ReadFile(filepath.Join(root, steps.ActionLogFile))

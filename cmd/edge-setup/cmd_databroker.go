@@ -8,7 +8,8 @@ import (
 	"io"
 	"time"
 
-	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/options"
+
 	"github.com/edge-setup/edge-setup/steps/databroker"
 )
 
@@ -50,7 +51,7 @@ func runDataBroker(ctx context.Context, g *globals, args []string, stdout, stder
 	defer s.close()
 	ctx, cancel := withTimeout(ctx, timeout)
 	defer cancel()
-	b, err := steps.NewDataBroker(s.env.Env, nil)
+	b, err := options.NewDataBroker(s.env.Env, nil)
 	if err != nil {
 		fmt.Fprintln(stderr, "edge-setup databroker:", err)
 		return exitFailed

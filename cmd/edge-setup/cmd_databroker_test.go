@@ -10,7 +10,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/options"
+
 	"github.com/edge-setup/edge-setup/steps/databroker"
 	"github.com/edge-setup/edge-setup/steps/stepstest"
 )
@@ -24,7 +25,7 @@ func TestDataBrokerStatus(t *testing.T) {
 		t.Fatalf("unknown subcommand: exit %d", code)
 	}
 	bw := stepstest.WithDataBroker(t, stepstest.New(t))
-	b, err := steps.NewDataBroker(bw.Env, nil)
+	b, err := options.NewDataBroker(bw.Env, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

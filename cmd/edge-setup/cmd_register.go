@@ -8,6 +8,9 @@ import (
 	"io"
 	"time"
 
+	"github.com/edge-setup/edge-setup/steps/options"
+	"github.com/edge-setup/edge-setup/steps/registration"
+
 	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/safetext"
 )
@@ -66,7 +69,7 @@ func runRegister(ctx context.Context, g *globals, args []string, stdout, stderr 
 		}
 		defer unlock()
 	}
-	reg, err := steps.EdgeAgent{}.NewRegistration(env, steps.Answers{})
+	reg, err := options.EdgeAgent{}.NewRegistration(env, steps.Answers{})
 	if err != nil {
 		fmt.Fprintln(stderr, "edge-setup register:", err)
 		return exitFailed
@@ -105,31 +108,31 @@ func runRegister(ctx context.Context, g *globals, args []string, stdout, stderr 
 	status := ""
 	// The machine decides (--create also registers a lost request again);
 	// this prints its events.
-	m := &steps.RegistrationMachine{Reg: reg, Auto: steps.RegAuto{Create: create, Accept: accept, RegisterAgain: create}, Emit: func(ev steps.RegEvent) {
+	m := &registration.RegistrationMachine{Reg: reg, Auto: registration.RegAuto{Create: create, Accept: accept, RegisterAgain: create}, Emit: func(ev registration.RegEvent) {
 		switch ev := ev.(type) {
-		case steps.RegResumed:
+		case registration.RegResumed:
 			line("resumed the registration started %s (last status: %s)", ev.Started.UTC().Format(time.RFC3339), ev.Timeline.Current())
-		case steps.RegRetrying:
+		case registration.RegRetrying:
 			lastProblem = ev.Err
 			line("retrying in %s: %s", ev.Next.Round(time.Second), ev.Err)
-		case steps.RegWarning:
-			if errors.Is(ev.Err, steps.ErrCredentialsLost) {
+		case registration.RegWarning:
+			if errors.Is(ev.Err, registration.ErrCredentialsLost) {
 				line("registration lost: %s", ev.Err)
 				return
 			}
 			lastProblem = ev.Err
 			line("warning: %s", ev.Err)
-		case steps.RegTenantWarning:
+		case registration.RegTenantWarning:
 			lastProblem = ev.Err
 			line("warning: %s", ev.Err)
-		case steps.RegStatusChanged:
+		case registration.RegStatusChanged:
 			status, lastProblem = ev.Status, nil
 			line("%s", ev.Status)
-		case steps.RegActionDone:
+		case registration.RegActionDone:
 			if done := registerActionDone[ev.Action]; done != "" {
 				line("%s", done)
 			}
-		case steps.RegActionFailed:
+		case registration.RegActionFailed:
 			line("error: %s", ev.Err)
 		}
 	}}
@@ -143,11 +146,11 @@ func runRegister(ctx context.Context, g *globals, args []string, stdout, stderr 
 		return exitTimeout
 	case errors.Is(err, context.DeadlineExceeded):
 		if status == "" {
-			status = steps.StatusNotAccepted
+			status = registration.StatusNotAccepted
 		}
 		line("not connected within %s (last status: %s): register %s at %s and accept it", timeout, status, reg.DeviceID, reg.RegisterLink())
 		return exitTimeout
-	case errors.Is(err, steps.ErrCredentialsLost) && reg.CanManage():
+	case errors.Is(err, registration.ErrCredentialsLost) && reg.CanManage():
 		line("registration stopped: %s; run edge-setup register --wait --create to do it", err)
 		return exitFailed
 	case errors.Is(err, context.Canceled):
@@ -159,18 +162,18 @@ func runRegister(ctx context.Context, g *globals, args []string, stdout, stderr 
 }
 
 // registerActionDone is what `register --wait` prints when an action succeeded.
-var registerActionDone = map[steps.RegAction]string{
-	steps.RegCreate:        "registration request created",
-	steps.RegAccept:        "acceptance sent as the tenant user",
-	steps.RegRegisterAgain: "deleted the device request and created it again; waiting for the acceptance",
+var registerActionDone = map[registration.RegAction]string{
+	registration.RegCreate:        "registration request created",
+	registration.RegAccept:        "acceptance sent as the tenant user",
+	registration.RegRegisterAgain: "deleted the device request and created it again; waiting for the acceptance",
 }
 
 // registerOnce reports the state with one check (the machine without
 // waiting): exit 0 when connected.
-func registerOnce(ctx context.Context, reg *steps.Registration, stdout, stderr io.Writer) int {
+func registerOnce(ctx context.Context, reg *registration.Registration, stdout, stderr io.Writer) int {
 	status := ""
-	m := &steps.RegistrationMachine{Reg: reg, Once: true, Emit: func(ev steps.RegEvent) {
-		if p, ok := ev.(steps.RegPolled); ok {
+	m := &registration.RegistrationMachine{Reg: reg, Once: true, Emit: func(ev registration.RegEvent) {
+		if p, ok := ev.(registration.RegPolled); ok {
 			status = p.Status
 		}
 	}}
@@ -179,7 +182,7 @@ func registerOnce(ctx context.Context, reg *steps.Registration, stdout, stderr i
 	case err == nil:
 		fmt.Fprintf(stdout, "connected: tenant %s, managed object %s; %s\n", conn.TenantID, conn.ManagedObjectID, credentialsNote(conn))
 		return exitOK
-	case errors.Is(err, steps.ErrNotConnectedYet):
+	case errors.Is(err, registration.ErrNotConnectedYet):
 		fmt.Fprintf(stdout, "%s: device %s; register it at %s (use --wait to wait for acceptance)\n", status, reg.DeviceID, reg.RegisterLink())
 		return exitTimeout
 	}
@@ -188,24 +191,24 @@ func registerOnce(ctx context.Context, reg *steps.Registration, stdout, stderr i
 }
 
 // credentialsNote says where the credentials are and whether the agent uses them.
-func credentialsNote(conn *steps.Connection) string {
+func credentialsNote(conn *registration.Connection) string {
 	if conn.Agent == "" {
-		return "device credentials in " + steps.CredentialsPath + " (stored earlier)"
+		return "device credentials in " + registration.CredentialsPath + " (stored earlier)"
 	}
-	return "device credentials stored in " + steps.CredentialsPath + " (0600); edge-agent " + conn.Agent
+	return "device credentials stored in " + registration.CredentialsPath + " (0600); edge-agent " + conn.Agent
 }
 
 // registerTenantSide creates and/or accepts the request as the tenant user,
 // once, without the lock. Exit 0 when it did what was asked or there was
 // nothing to do, 5 when the request is not there yet to accept.
-func registerTenantSide(ctx context.Context, reg *steps.Registration, create, accept bool, stdout, stderr io.Writer) int {
+func registerTenantSide(ctx context.Context, reg *registration.Registration, create, accept bool, stdout, stderr io.Writer) int {
 	st, err := reg.TenantStatus(ctx)
 	if err != nil {
 		fmt.Fprintln(stderr, "edge-setup register:", err)
 		return exitFailed
 	}
 	fmt.Fprintf(stdout, "device %s: %s\n", reg.DeviceID, st)
-	if st == steps.StatusNotRegistered && create {
+	if st == registration.StatusNotRegistered && create {
 		if err := reg.CreateRequest(ctx); err != nil {
 			fmt.Fprintln(stderr, "edge-setup register:", err)
 			return exitFailed
@@ -217,14 +220,14 @@ func registerTenantSide(ctx context.Context, reg *steps.Registration, create, ac
 		}
 	}
 	switch {
-	case st == steps.StatusPending && accept:
+	case st == registration.StatusPending && accept:
 		if err := reg.Accept(ctx); err != nil {
 			fmt.Fprintln(stderr, "edge-setup register:", err)
 			return exitFailed
 		}
 		fmt.Fprintln(stdout, "acceptance sent as the tenant user; the device receives its credentials with its next request")
 		return exitOK
-	case accept && st != steps.StatusAccepted:
+	case accept && st != registration.StatusAccepted:
 		fmt.Fprintf(stdout, "not pending yet, nothing to accept: run this again once the device has asked (it asks every few seconds)\n")
 		return exitTimeout
 	}

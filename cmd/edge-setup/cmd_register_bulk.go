@@ -7,7 +7,9 @@ import (
 	"io"
 	"os"
 
-	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/options"
+	"github.com/edge-setup/edge-setup/steps/registration"
+
 	"github.com/edge-setup/edge-setup/steps/safetext"
 )
 
@@ -49,7 +51,7 @@ func runBulkRegister(ctx context.Context, g *globals, b bulkFlags, misused, acce
 		return exitFailed
 	}
 	defer s.close()
-	user := steps.RemoteAccessUser(s.env.Env) // the tenant user of C8Y_USER/C8Y_PASSWORD
+	user := options.RemoteAccessUser(s.env.Env) // the tenant user of C8Y_USER/C8Y_PASSWORD
 	if user == nil {
 		fmt.Fprintln(stderr, "edge-setup register: --bulk needs a tenant user with device registration rights in C8Y_USER and C8Y_PASSWORD (and C8Y_TENANT if the tenant needs it)")
 		return exitUsage
@@ -60,14 +62,14 @@ func runBulkRegister(ctx context.Context, g *globals, b bulkFlags, misused, acce
 		return exitUsage
 	}
 	defer client.Close()
-	devices, err := steps.BulkRegister(ctx, client, *user, csv, accept)
+	devices, err := registration.BulkRegister(ctx, client, *user, csv, accept)
 	if err != nil {
 		fmt.Fprintln(stderr, "edge-setup register:", err)
 		return exitFailed
 	}
 	failed := 0
 	for _, d := range devices {
-		if d.Outcome == steps.BulkOutcomeFailed {
+		if d.Outcome == registration.BulkOutcomeFailed {
 			failed++
 		}
 	}
@@ -76,7 +78,7 @@ func runBulkRegister(ctx context.Context, g *globals, b bulkFlags, misused, acce
 	} else {
 		for _, d := range devices {
 			line := fmt.Sprintf("%-24s %s", d.DeviceID, d.Outcome)
-			if d.Status != "" && d.Outcome != steps.BulkOutcomeAccepted {
+			if d.Status != "" && d.Outcome != registration.BulkOutcomeAccepted {
 				line += " (" + d.Status + ")"
 			}
 			if d.Reason != "" {

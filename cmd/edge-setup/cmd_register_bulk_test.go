@@ -8,7 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/registration"
+
 	"github.com/edge-setup/edge-setup/tenantapi"
 	"github.com/edge-setup/edge-setup/tenantapi/tenantsim"
 )
@@ -54,17 +55,17 @@ func TestRegisterBulk(t *testing.T) {
 		t.Fatal("credentials before acceptance")
 	}
 	code, stdout, stderr = runCmd(t, "--root", root, "register", "--bulk", csv, "--url", url, "--accept", "--json")
-	var devices []steps.BulkDevice
+	var devices []registration.BulkDevice
 	if err := json.Unmarshal([]byte(stdout), &devices); err != nil || code != exitOK || len(devices) != 3 {
 		t.Fatalf("exit %d (%v)\n%s\n%s", code, err, stdout, stderr)
 	}
-	if d := devices[0]; d.Outcome != steps.BulkOutcomeAccepted {
+	if d := devices[0]; d.Outcome != registration.BulkOutcomeAccepted {
 		t.Errorf("edge-a: %+v", d)
 	}
 	if st, _ := sim.RequestStatus("edge-a"); st != tenantsim.StatusAccepted {
 		t.Errorf("edge-a is %s in the tenant", st)
 	}
-	if d := devices[1]; d.Outcome != steps.BulkOutcomeExists || d.Status != tenantapi.StatusWaitingForConnection {
+	if d := devices[1]; d.Outcome != registration.BulkOutcomeExists || d.Status != tenantapi.StatusWaitingForConnection {
 		t.Errorf("edge-b: %+v", d)
 	}
 

@@ -10,6 +10,8 @@ import (
 	"os/signal"
 	"time"
 
+	"github.com/edge-setup/edge-setup/steps/options"
+
 	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/diagnose"
 	"github.com/edge-setup/edge-setup/steps/remoteaccess"
@@ -82,7 +84,7 @@ func raSetup(ctx context.Context, g *globals, args []string, stdout, stderr io.W
 	}
 	defer done()
 	ui := plain.New(plain.Options{Env: s.env.Env, In: os.Stdin, Out: stdout})
-	err := ui.RunStep(ctx, steps.RemoteAccess{})
+	err := ui.RunStep(ctx, options.RemoteAccess{})
 	warnActionLog(stderr, "remote-access setup", ui.ActionLogErr())
 	switch {
 	case err == nil:
@@ -96,7 +98,7 @@ func raSetup(ctx context.Context, g *globals, args []string, stdout, stderr io.W
 // raUser is the tenant user of check and connect (C8Y_USER, C8Y_PASSWORD,
 // C8Y_TENANT); nil, said on stderr, when it is not set.
 func raUser(fs *flag.FlagSet, env *steps.Env, stderr io.Writer) *tenantapi.Credentials {
-	user := steps.RemoteAccessUser(env)
+	user := options.RemoteAccessUser(env)
 	if user == nil {
 		fmt.Fprintln(stderr, fs.Name()+": set C8Y_USER and C8Y_PASSWORD (and C8Y_TENANT if needed) to a tenant user with ROLE_REMOTE_ACCESS_ADMIN")
 	}
@@ -159,7 +161,7 @@ func raCheck(ctx context.Context, g *globals, args []string, stdout, stderr io.W
 			out.Checks = append(out.Checks, diagnose.Check{Name: e.Name, Status: s, Detail: e.Detail})
 		}
 	}
-	proof, err := steps.CheckRemoteAccess(ctx, s.env.Env, *user, emit)
+	proof, err := options.CheckRemoteAccess(ctx, s.env.Env, *user, emit)
 	if proof != nil {
 		out.OK = true
 		out.Proof = &struct {

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/options"
 )
 
 func init() {
@@ -26,7 +26,7 @@ func runStatus(ctx context.Context, g *globals, args []string, stdout, stderr io
 	var timeout time.Duration
 	fs, code, ok := parseCommandFlags("status", g, args, stderr, func(fs *flag.FlagSet) {
 		fs.BoolVar(&asJSON, "json", false, "print the status as JSON (schema in the README)")
-		fs.DurationVar(&timeout, "timeout", steps.StatusCheckTimeout, "bound the live check of the registration to this `duration`")
+		fs.DurationVar(&timeout, "timeout", options.StatusCheckTimeout, "bound the live check of the registration to this `duration`")
 	})
 	if !ok {
 		return code
@@ -41,7 +41,7 @@ func runStatus(ctx context.Context, g *globals, args []string, stdout, stderr io
 	defer s.close()
 	ctx, cancel := withTimeout(ctx, timeout)
 	defer cancel()
-	st := steps.GatherStatus(ctx, s.env.Env)
+	st := options.GatherStatus(ctx, s.env.Env)
 	if errors.Is(ctx.Err(), context.Canceled) {
 		fmt.Fprintln(stderr, "edge-setup status: interrupted")
 		return exitCanceled
@@ -58,7 +58,7 @@ func runStatus(ctx context.Context, g *globals, args []string, stdout, stderr io
 }
 
 // writeStatus prints the status as aligned lines.
-func writeStatus(w io.Writer, st steps.Status) {
+func writeStatus(w io.Writer, st options.Status) {
 	row := func(label, value string) { fmt.Fprintf(w, "%-22s%s\n", label, value) }
 	id := st.DeviceID
 	if id == "" {
@@ -102,7 +102,7 @@ func writeStatus(w io.Writer, st steps.Status) {
 }
 
 // remoteAccessLine is option S's row: what it set up, from its records here.
-func remoteAccessLine(ra steps.RemoteAccessStatus) string {
+func remoteAccessLine(ra options.RemoteAccessStatus) string {
 	if !ra.SetUp {
 		if ra.Relay {
 			return "not set up (the relay service is installed; option S sets up the endpoints)"
@@ -129,26 +129,26 @@ func onOff(b bool) string {
 	return "off"
 }
 
-func registrationLine(r steps.RegistrationStatus) string {
+func registrationLine(r options.RegistrationStatus) string {
 	var b strings.Builder
 	switch r.State {
-	case steps.RegConnected:
+	case options.RegConnected:
 		b.WriteString("connected: tenant " + r.TenantID)
 		if r.ManagedObjectID != "" {
 			b.WriteString(", managed object " + r.ManagedObjectID)
 		}
-	case steps.RegDisabled:
+	case options.RegDisabled:
 		b.WriteString("disabled (no cloud URL)")
-	case steps.RegNotRegistered:
+	case options.RegNotRegistered:
 		b.WriteString("not registered")
-	case steps.RegCredentialsInvalid:
+	case options.RegCredentialsInvalid:
 		b.WriteString("credentials invalid")
-	case steps.RegUnreachable:
+	case options.RegUnreachable:
 		b.WriteString("tenant unreachable")
 	default:
 		b.WriteString(r.State)
 	}
-	if r.Reason != "" && r.State != steps.RegDisabled {
+	if r.Reason != "" && r.State != options.RegDisabled {
 		b.WriteString(" (" + r.Reason + ")")
 	}
 	return b.String()

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/edge-setup/edge-setup/steps/system"
+
 	"github.com/edge-setup/edge-setup/edgeprops"
 	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/safetext"
@@ -33,7 +35,7 @@ func newEnv(root string, g *globals) (*envBundle, error) {
 		debug, closeFn = safetext.Writer(f), func() { f.Close() }
 	}
 	caCert := g.caCert
-	edgeURL, err := steps.NormalizeCloudURL(g.edgeURL)
+	edgeURL, err := system.NormalizeCloudURL(g.edgeURL)
 	if err != nil || edgeURL == "" {
 		closeFn()
 		if err == nil {

@@ -8,6 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/edge-setup/edge-setup/steps/options"
+	"github.com/edge-setup/edge-setup/steps/system"
+
 	"github.com/edge-setup/edge-setup/steps"
 )
 
@@ -58,18 +61,18 @@ const HostingKey = "hosting"
 
 // answerKeys are the keys each option may answer (its prompts' keys).
 var answerKeys = map[int][]string{
-	1: {steps.KeyInputMode, steps.KeyInputFile, steps.CfgNetworkIP, steps.CfgNetmask, steps.CfgGateway, steps.CfgDNS, steps.CfgDockerBridge},
-	2: {steps.KeyInputMode, steps.KeyInputFile, steps.CfgAdminUser, steps.CfgAdminPassword, steps.KeyPasswordAgain, steps.CfgDomain, steps.CfgCertificate, steps.CfgCertKey, steps.CfgLicence, steps.CfgCloudURL},
-	3: {steps.KeyInputMode, steps.KeyInputFile, steps.CfgCertificate, steps.CfgCertKey, steps.CfgLicence},
+	1: {system.KeyInputMode, system.KeyInputFile, steps.CfgNetworkIP, steps.CfgNetmask, steps.CfgGateway, steps.CfgDNS, steps.CfgDockerBridge},
+	2: {system.KeyInputMode, system.KeyInputFile, steps.CfgAdminUser, steps.CfgAdminPassword, steps.KeyPasswordAgain, steps.CfgDomain, steps.CfgCertificate, steps.CfgCertKey, steps.CfgLicence, steps.CfgCloudURL},
+	3: {system.KeyInputMode, system.KeyInputFile, steps.CfgCertificate, steps.CfgCertKey, steps.CfgLicence},
 	4: {steps.CfgAdminPassword, steps.KeyPasswordAgain},
 	5: {},
 	6: {steps.CfgAdminPassword, steps.KeyPasswordAgain},
 	7: {steps.KeyCloudURL, steps.KeyBootstrapPassword, steps.KeyTenantUser, steps.KeyTenantPassword},
 	8: {},
 	// B, the Data Broker (its title is the entry's `databroker:` key)
-	steps.DataBrokerNumber: {steps.KeyDBDescription, steps.KeyDBShare, steps.KeyDBDevices, steps.KeyDBFragments, steps.KeyDBType, steps.KeyTenantUser, steps.KeyTenantPassword},
+	steps.DataBrokerNumber: {options.KeyDBDescription, options.KeyDBShare, options.KeyDBDevices, options.KeyDBFragments, options.KeyDBType, steps.KeyTenantUser, steps.KeyTenantPassword},
 	// S, remote access
-	steps.RemoteAccessNumber: {steps.KeyRAAction, steps.KeyRATenantUser, steps.KeyRATenantPassword, steps.KeySSHHost, steps.KeySSHPort, steps.KeySSHCredentials, steps.KeySSHUser, steps.KeySSHPassword, steps.KeyRAAllow},
+	steps.RemoteAccessNumber: {options.KeyRAAction, options.KeyRATenantUser, options.KeyRATenantPassword, options.KeySSHHost, options.KeySSHPort, options.KeySSHCredentials, options.KeySSHUser, options.KeySSHPassword, options.KeyRAAllow},
 }
 
 // AnswerKeys lists the answer keys of option n (nil for an unknown option).

@@ -7,6 +7,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/edge-setup/edge-setup/steps/options"
+	"github.com/edge-setup/edge-setup/steps/registration"
+
 	"github.com/edge-setup/edge-setup/steps"
 )
 
@@ -174,7 +177,7 @@ func applyRegistration(ctx context.Context, env *steps.Env, po PlannedOption, em
 	spec := po.Register
 	t := steps.NewTrackerContext(ctx, emit)
 	const name = "Register with the tenant"
-	reg, err := steps.EdgeAgent{}.NewRegistration(env, po.Answers)
+	reg, err := options.EdgeAgent{}.NewRegistration(env, po.Answers)
 	if err == nil && reg == nil {
 		err = errors.New("remote management is disabled: there is no tenant to register with")
 	}
@@ -189,7 +192,7 @@ func applyRegistration(ctx context.Context, env *steps.Env, po PlannedOption, em
 		t.Emit(steps.Event{Kind: steps.SubStepFailed, Name: name, Detail: err.Error()})
 		return err
 	}
-	connected := func(conn *steps.Connection) error {
+	connected := func(conn *registration.Connection) error {
 		t.Emit(steps.Event{Kind: steps.SubStepDone, Name: name, Detail: fmt.Sprintf("connected: tenant %s, managed object %s", conn.TenantID, conn.ManagedObjectID)})
 		return nil
 	}
@@ -203,7 +206,7 @@ func applyRegistration(ctx context.Context, env *steps.Env, po PlannedOption, em
 		defer cancel()
 	}
 	var lastProblem error // the last real reason, for the timeout message
-	m := &steps.RegistrationMachine{Reg: reg, Sleep: sleep, Auto: steps.RegAuto{Create: spec.Create, Accept: spec.Accept}, Emit: applyRegEvents(t, show, reg, &lastProblem)}
+	m := &registration.RegistrationMachine{Reg: reg, Sleep: sleep, Auto: registration.RegAuto{Create: spec.Create, Accept: spec.Accept}, Emit: applyRegEvents(t, show, reg, &lastProblem)}
 	conn, err := m.Run(wctx, nil)
 	switch {
 	case err == nil:
@@ -219,15 +222,15 @@ func applyRegistration(ctx context.Context, env *steps.Env, po PlannedOption, em
 
 // registerOnce is `register: {wait: false}`: the machine without waiting
 // (it acts as the file asks while the request moves on).
-func registerOnce(ctx context.Context, reg *steps.Registration, spec *RegisterSpec, t *steps.Tracker, show steps.Emit, connected func(*steps.Connection) error) error {
+func registerOnce(ctx context.Context, reg *registration.Registration, spec *RegisterSpec, t *steps.Tracker, show steps.Emit, connected func(*registration.Connection) error) error {
 	const name = "Register with the tenant"
 	var lastProblem error
-	m := &steps.RegistrationMachine{Reg: reg, Once: true, Auto: steps.RegAuto{Create: spec.Create, Accept: spec.Accept}, Emit: applyRegEvents(t, show, reg, &lastProblem)}
+	m := &registration.RegistrationMachine{Reg: reg, Once: true, Auto: registration.RegAuto{Create: spec.Create, Accept: spec.Accept}, Emit: applyRegEvents(t, show, reg, &lastProblem)}
 	conn, err := m.Run(ctx, nil)
 	switch {
 	case err == nil:
 		return connected(conn)
-	case errors.Is(err, steps.ErrNotConnectedYet):
+	case errors.Is(err, registration.ErrNotConnectedYet):
 		t.Skip(name, fmt.Sprintf("not connected yet (wait: false): register %s at %s, or run edge-setup register --wait", reg.DeviceID, reg.RegisterLink()))
 		return nil
 	}
@@ -237,38 +240,38 @@ func registerOnce(ctx context.Context, reg *steps.Registration, spec *RegisterSp
 
 // applyRegEvents reports the machine's events as the option's sub-steps
 // and notes the last real problem (for the timeout message).
-func applyRegEvents(t *steps.Tracker, show steps.Emit, reg *steps.Registration, lastProblem *error) func(steps.RegEvent) {
+func applyRegEvents(t *steps.Tracker, show steps.Emit, reg *registration.Registration, lastProblem *error) func(registration.RegEvent) {
 	status := func(s string) {
 		show(steps.Event{Kind: steps.Info, Name: "Registration", Detail: "registration: " + s})
 	} // the machine logs it
-	return func(ev steps.RegEvent) {
+	return func(ev registration.RegEvent) {
 		switch ev := ev.(type) {
-		case steps.RegResumed:
+		case registration.RegResumed:
 			status(ev.Timeline.Current())
-		case steps.RegRetrying:
+		case registration.RegRetrying:
 			*lastProblem = ev.Err
 			t.Warn(fmt.Sprintf("retrying in %s: %v", ev.Next.Round(time.Second), ev.Err))
-		case steps.RegWarning:
+		case registration.RegWarning:
 			*lastProblem = ev.Err
 			t.Warn(ev.Err.Error())
-		case steps.RegTenantWarning:
+		case registration.RegTenantWarning:
 			*lastProblem = ev.Err
 			t.Warn(ev.Err.Error())
-		case steps.RegStatusChanged:
+		case registration.RegStatusChanged:
 			*lastProblem = nil
 			status(ev.Status)
-		case steps.RegActionStarted:
+		case registration.RegActionStarted:
 			t.Emit(steps.Event{Kind: steps.SubStepStarted, Name: applyActionName[ev.Action]})
-		case steps.RegActionDone:
+		case registration.RegActionDone:
 			t.Emit(steps.Event{Kind: steps.SubStepDone, Name: applyActionName[ev.Action], Detail: reg.DeviceID})
-		case steps.RegActionFailed:
+		case registration.RegActionFailed:
 			t.Emit(steps.Event{Kind: steps.SubStepFailed, Name: applyActionName[ev.Action], Detail: ev.Err.Error()})
 		}
 	}
 }
 
 // applyActionName names the auto policy's actions as apply reports them.
-var applyActionName = map[steps.RegAction]string{
-	steps.RegCreate: "Create the registration request",
-	steps.RegAccept: "Accept the registration request",
+var applyActionName = map[registration.RegAction]string{
+	registration.RegCreate: "Create the registration request",
+	registration.RegAccept: "Accept the registration request",
 }

@@ -10,6 +10,8 @@ import (
 	"sort"
 	"sync"
 
+	"github.com/edge-setup/edge-setup/steps/system"
+
 	"github.com/edge-setup/edge-setup/edgeprops"
 	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/tenantapi"
@@ -88,7 +90,7 @@ func (r *changeRecorder) changes() []string {
 }
 
 // bookkeeping are files that record runs, not the Edge's configuration.
-var bookkeeping = []string{steps.ActionLogFile, filepath.Join(edgeprops.StateDir, steps.CompletionState+".json")}
+var bookkeeping = []string{steps.ActionLogFile, filepath.Join(edgeprops.StateDir, system.CompletionState+".json")}
 
 // edgeFiles fingerprints the regular files under the directories edge-setup
 // writes to (root-relative path -> content digest).

@@ -6,6 +6,9 @@ import (
 	"slices"
 	"time"
 
+	"github.com/edge-setup/edge-setup/steps/options"
+	"github.com/edge-setup/edge-setup/steps/system"
+
 	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/flow"
 )
@@ -20,7 +23,7 @@ func (c *checker) checkOption(ctx context.Context, fo fileOption, earlier []file
 		return po
 	}
 	if fo.number == 8 {
-		hs, err := steps.LoadHostingState(c.env)
+		hs, err := options.LoadHostingState(c.env)
 		if err == nil && hs.Enabled == (fo.hosting == "enabled") {
 			po.Skip = "unchanged: microservice hosting is already " + fo.hosting
 			return po
@@ -82,7 +85,7 @@ func (c *checker) verifyDeferred(ctx context.Context, fo fileOption, earlier []f
 			url = v.value
 		}
 	}
-	url, err := steps.NormalizeCloudURL(url)
+	url, err := system.NormalizeCloudURL(url)
 	if user.value == "" || user.from != nil || url == "" || err != nil {
 		return
 	}
@@ -92,7 +95,7 @@ func (c *checker) verifyDeferred(ctx context.Context, fo fileOption, earlier []f
 	}
 	vctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
-	if err := steps.VerifyLogin(vctx, c.env, url, steps.TenantUserCredentials(c.env, user.value, secret.value)); err != nil {
+	if err := options.VerifyLogin(vctx, c.env, url, steps.TenantUserCredentials(c.env, user.value, secret.value)); err != nil {
 		c.problem(pw.line, "%s: %v (checked at %s because of --verify)", steps.KeyTenantPassword, err, url)
 	}
 }
@@ -121,14 +124,14 @@ func dependsOnPostInstall(n int) bool { return n == 3 || n == 4 || n == 6 }
 // checkRegister checks what the registration needs beyond option 7's answers.
 func (c *checker) checkRegister(fo fileOption, a steps.Answers) {
 	spec := fo.register
-	if spec == nil || a[steps.KeyConnectedAction] == steps.ConnectedCheck {
+	if spec == nil || a[options.KeyConnectedAction] == options.ConnectedCheck {
 		return // registered with this tenant already: nothing to create or accept
 	}
 	if a[steps.KeyCloudURL] == "" {
 		c.problem(spec.Line, "register: cloud_url is blank, which disables remote management: there is no tenant to register with")
 		return
 	}
-	if (spec.Create || spec.Accept) && a[steps.KeyTenantUser] == "" && steps.EnvTenantUser(c.env) == nil {
+	if (spec.Create || spec.Accept) && a[steps.KeyTenantUser] == "" && options.EnvTenantUser(c.env) == nil {
 		c.problem(spec.Line, "register: create and accept need a tenant user: give tenant_user and tenant_password, or set C8Y_USER and C8Y_PASSWORD")
 	}
 }
@@ -145,8 +148,8 @@ func (c *checker) walk(ctx context.Context, s steps.Step, fo fileOption, verify 
 	values := fo.values
 	if fo.number == steps.DataBrokerNumber {
 		values = cloneValues(values)
-		values[steps.KeyDBTitle] = fileValue{value: fo.broker, line: fo.line}
-		for _, k := range []string{steps.KeyDBDescription, steps.KeyDBFragments, steps.KeyDBType, steps.KeyTenantUser} {
+		values[options.KeyDBTitle] = fileValue{value: fo.broker, line: fo.line}
+		for _, k := range []string{options.KeyDBDescription, options.KeyDBFragments, options.KeyDBType, steps.KeyTenantUser} {
 			if !hasKey(values, k) {
 				values[k] = fileValue{line: fo.line} // optional: blank unless given
 			}
@@ -154,20 +157,20 @@ func (c *checker) walk(ctx context.Context, s steps.Step, fo fileOption, verify 
 	}
 	if fo.number == steps.RemoteAccessNumber {
 		values = cloneValues(values)
-		if !hasKey(values, steps.KeyRAAllow) {
-			values[steps.KeyRAAllow] = fileValue{line: fo.line} // optional: only the SSH server unless given
+		if !hasKey(values, options.KeyRAAllow) {
+			values[options.KeyRAAllow] = fileValue{line: fo.line} // optional: only the SSH server unless given
 		}
-		if !hasKey(values, steps.KeyRAAction) {
-			values[steps.KeyRAAction] = fileValue{value: "on", line: fo.line}
+		if !hasKey(values, options.KeyRAAction) {
+			values[options.KeyRAAction] = fileValue{value: "on", line: fo.line}
 		}
 	}
-	if fo.number <= 3 && !hasKey(values, steps.KeyInputMode) {
+	if fo.number <= 3 && !hasKey(values, system.KeyInputMode) {
 		values = cloneValues(values)
-		values[steps.KeyInputMode] = fileValue{value: steps.InputConsole, line: fo.line}
+		values[system.KeyInputMode] = fileValue{value: system.InputConsole, line: fo.line}
 	}
 	preset := steps.Answers{}
 	if fo.number == steps.DataBrokerNumber {
-		preset[steps.KeyDBWanted] = "yes" // the file names the connector it wants: an existing one is kept or changed
+		preset[options.KeyDBWanted] = "yes" // the file names the connector it wants: an existing one is kept or changed
 	}
 	// The file's values go through the engine the console's answers go
 	// through: the same order, the same checks at the field.
@@ -255,7 +258,7 @@ func (c *checker) walk(ctx context.Context, s steps.Step, fo fileOption, verify 
 // fileOptionName is the operator's name of option n (S, B or its number).
 func fileOptionName(n int) string {
 	if s := optionStep(n); s != nil {
-		return steps.OptionLabel(s)
+		return options.OptionLabel(s)
 	}
 	return steps.OptionName(n)
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/edge-setup/edge-setup/steps/options"
+
 	"gopkg.in/yaml.v3"
 
 	"github.com/edge-setup/edge-setup/steps"
@@ -31,9 +33,9 @@ const DataBrokerLinkTimeout = 5 * time.Minute
 // optionStep is the step an answers file names by number (B = DataBrokerNumber).
 func optionStep(n int) steps.Step {
 	if n == steps.DataBrokerNumber {
-		return steps.DataBrokerConnector{}
+		return options.DataBrokerConnector{}
 	}
-	return steps.ByNumber(n)
+	return options.ByNumber(n)
 }
 
 // parseBroker reads `databroker:`: required for option B, refused elsewhere.
@@ -59,7 +61,7 @@ func (c *checker) parseBroker(fo *fileOption, n *yaml.Node, option int) bool {
 // tenant subscribe to this Edge's data; menu B shows it).
 func applyDataBrokerLink(ctx context.Context, env *steps.Env, po PlannedOption, emit steps.Emit, sleep func(context.Context, time.Duration) error) error {
 	t := steps.NewTrackerContext(ctx, emit)
-	b, id, err := steps.DataBrokerConnector{}.NewLink(env, po.Answers)
+	b, id, err := options.DataBrokerConnector{}.NewLink(env, po.Answers)
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/edge-setup/edge-setup/steps/options"
+	"github.com/edge-setup/edge-setup/steps/system"
+
 	"github.com/edge-setup/edge-setup/steps"
 	"gopkg.in/yaml.v3"
 )
@@ -177,7 +180,7 @@ func (c *checker) parseOption(item *yaml.Node) (fileOption, bool) {
 		c.problem(item.Line, "this entry names no option: add `option: N` (1 to 8)")
 		return fo, false
 	}
-	n, known := steps.OptionNumberFor(numNode.Value) // the menu's keys: 1-8, S, B
+	n, known := options.OptionNumberFor(numNode.Value) // the menu's keys: 1-8, S, B
 	if numNode.Kind != yaml.ScalarNode || !known || optionStep(n) == nil {
 		c.problem(numNode.Line, "unknown option %q: options are numbered 1 to 8 (9, Exit, is not one), S (remote SSH access) or B (Data Broker)", numNode.Value)
 		return fo, false
@@ -327,7 +330,7 @@ func (v fileValue) read(env *steps.Env, key string) (fileValue, error) {
 		}
 		return fileValue{value: s, line: v.line, sourced: true}, nil
 	}
-	data, err := steps.ReadOperatorFile(env, src, "file for "+key)
+	data, err := system.ReadOperatorFile(env, src, "file for "+key)
 	if err != nil {
 		return v, err
 	}

@@ -3,6 +3,10 @@ package answers
 import (
 	"bytes"
 
+	"github.com/edge-setup/edge-setup/steps/system"
+
+	"github.com/edge-setup/edge-setup/steps/options"
+
 	"github.com/edge-setup/edge-setup/steps"
 )
 
@@ -12,12 +16,12 @@ import (
 // alreadyDone says why, or "".
 func alreadyDone(env *steps.Env, n int, a steps.Answers) string {
 	switch {
-	case n == 7 && a[steps.KeyConnectedAction] == steps.ConnectedCheck:
+	case n == 7 && a[options.KeyConnectedAction] == options.ConnectedCheck:
 		cfg, _ := env.Props.LoadAgentConfig()
-		return "unchanged: this Edge is registered with " + a[steps.KeyCloudURL] + " as " + steps.RegisteredHere(env, cfg, a[steps.KeyCloudURL])
-	case n == 1 && a[steps.KeyInputMode] == steps.InputConsole && networkMatches(env, a):
+		return "unchanged: this Edge is registered with " + a[steps.KeyCloudURL] + " as " + options.RegisteredHere(env, cfg, a[steps.KeyCloudURL])
+	case n == 1 && a[system.KeyInputMode] == system.InputConsole && networkMatches(env, a):
 		return "unchanged: the network is configured with these answers"
-	case n == 2 && a[steps.KeyInputMode] == steps.InputConsole && postInstallMatches(env, a):
+	case n == 2 && a[system.KeyInputMode] == system.InputConsole && postInstallMatches(env, a):
 		return "unchanged: post-installation ran with these answers"
 	}
 	return ""
@@ -29,24 +33,24 @@ func networkMatches(env *steps.Env, a steps.Answers) bool {
 	if !configDatHas(env, a, steps.CfgNetworkIP, steps.CfgNetmask, steps.CfgGateway, steps.CfgDNS) {
 		return false
 	}
-	iface, _, err := steps.PrimaryInterface(env)
-	prefix, perr := steps.ParseNetmask(a[steps.CfgNetmask])
+	iface, _, err := system.PrimaryInterface(env)
+	prefix, perr := system.ParseNetmask(a[steps.CfgNetmask])
 	if err != nil || perr != nil {
 		return false
 	}
-	want, err := steps.RenderNetplan(iface, a[steps.CfgNetworkIP], prefix, a[steps.CfgGateway], a[steps.CfgDNS])
-	if err != nil || !hostFileIs(env, steps.NetplanFile, want) {
+	want, err := system.RenderNetplan(iface, a[steps.CfgNetworkIP], prefix, a[steps.CfgGateway], a[steps.CfgDNS])
+	if err != nil || !hostFileIs(env, system.NetplanFile, want) {
 		return false
 	}
-	cur, err := steps.CurrentDockerBridge(env)
-	return err == nil && (cur == a[steps.CfgDockerBridge] || (cur == "" && a[steps.CfgDockerBridge] == steps.DefaultDockerBridge))
+	cur, err := system.CurrentDockerBridge(env)
+	return err == nil && (cur == a[steps.CfgDockerBridge] || (cur == "" && a[steps.CfgDockerBridge] == system.DefaultDockerBridge))
 }
 
 // postInstallMatches: option 2 completed with these answers: the admin, its
 // password and the domain in config.dat, the certificate, key and licence
 // installed as given, and the agent's cloud URL.
 func postInstallMatches(env *steps.Env, a steps.Answers) bool {
-	if _, ok, err := steps.Completed(env, 2); err != nil || !ok || !configDatHas(env, a, steps.CfgAdminUser, steps.CfgDomain) {
+	if _, ok, err := system.Completed(env, 2); err != nil || !ok || !configDatHas(env, a, steps.CfgAdminUser, steps.CfgDomain) {
 		return false
 	}
 	d, err := env.Props.LoadConfigDat()
@@ -56,9 +60,9 @@ func postInstallMatches(env *steps.Env, a steps.Answers) bool {
 	if pw, err := d.AdminPassword(); err != nil || pw != a[steps.CfgAdminPassword] {
 		return false
 	}
-	cert, key, lic := steps.CertTargets(a[steps.CfgDomain], a[steps.CfgLicence])
+	cert, key, lic := options.CertTargets(a[steps.CfgDomain], a[steps.CfgLicence])
 	for src, dst := range map[string]string{a[steps.CfgCertificate]: cert, a[steps.CfgCertKey]: key, a[steps.CfgLicence]: lic} {
-		data, err := steps.ReadOperatorFile(env, src, "file")
+		data, err := system.ReadOperatorFile(env, src, "file")
 		if err != nil || !hostFileIs(env, dst, data) {
 			return false
 		}
@@ -82,6 +86,6 @@ func configDatHas(env *steps.Env, a steps.Answers, keys ...string) bool {
 
 // hostFileIs: the file at host path p holds exactly want.
 func hostFileIs(env *steps.Env, p string, want []byte) bool {
-	data, err := steps.ReadOperatorFile(env, p, "file")
+	data, err := system.ReadOperatorFile(env, p, "file")
 	return err == nil && bytes.Equal(data, want)
 }

@@ -11,6 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/edge-setup/edge-setup/steps/system"
+
+	"github.com/edge-setup/edge-setup/steps/options"
+
 	"github.com/edge-setup/edge-setup/edgeprops"
 	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/answers"
@@ -264,7 +268,7 @@ func TestAnswerKeysCoverOption7Prompts(t *testing.T) {
 	}
 	a := steps.Answers{}
 	for {
-		p, err := steps.EdgeAgent{}.NextPrompt(w.Env, a)
+		p, err := options.EdgeAgent{}.NextPrompt(w.Env, a)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -350,8 +354,8 @@ func TestApplyOption7RegistersWithCreateAndAccept(t *testing.T) {
 			t.Errorf("log lacks %q:\n%s", want, log)
 		}
 	}
-	st := steps.GatherStatus(ctx, w.Env)
-	if st.Registration.State != steps.RegConnected || st.Registration.TenantID != stepstest.TenantID || st.Registration.ManagedObjectID == "" {
+	st := options.GatherStatus(ctx, w.Env)
+	if st.Registration.State != options.RegConnected || st.Registration.TenantID != stepstest.TenantID || st.Registration.ManagedObjectID == "" {
 		t.Errorf("status registration = %+v", st.Registration)
 	}
 }
@@ -455,7 +459,7 @@ func TestActionLogOfApplyHoldsNoSecrets(t *testing.T) {
 	if err := w.Env.Props.SaveConfigDat(d); err != nil {
 		t.Fatal(err)
 	}
-	if err := steps.RecordCompletion(w.Env, 2); err != nil {
+	if err := system.RecordCompletion(w.Env, 2); err != nil {
 		t.Fatal(err)
 	}
 	cfg, _ := w.Env.Props.LoadAgentConfig()
@@ -524,8 +528,8 @@ func TestGatherStatus(t *testing.T) {
 	t.Run("fresh root", func(t *testing.T) {
 		w := stepstest.New(t)
 		before := snapshot(t, w.Env.Root)
-		st := steps.GatherStatus(ctx, w.Env)
-		if st.DeviceID != "" || st.CloudURL != "" || st.RemoteManagement || st.Registration.State != steps.RegDisabled {
+		st := options.GatherStatus(ctx, w.Env)
+		if st.DeviceID != "" || st.CloudURL != "" || st.RemoteManagement || st.Registration.State != options.RegDisabled {
 			t.Errorf("status = %+v", st)
 		}
 		if len(st.Options) != 8 || st.Options[6].Completed || st.Hosting.Enabled || len(st.Problems) > 0 {
@@ -538,12 +542,12 @@ func TestGatherStatus(t *testing.T) {
 	})
 	t.Run("configured, not registered", func(t *testing.T) {
 		w := stepstest.New(t)
-		if _, err := stepstest.Drive(ctx, w.Env, steps.EdgeAgent{}, w.URL, ""); err != nil {
+		if _, err := stepstest.Drive(ctx, w.Env, options.EdgeAgent{}, w.URL, ""); err != nil {
 			t.Fatal(err)
 		}
-		st := steps.GatherStatus(ctx, w.Env)
+		st := options.GatherStatus(ctx, w.Env)
 		id, _, _ := w.Env.Props.DeviceID()
-		if st.DeviceID != id || st.CloudURL != w.URL || !st.RemoteManagement || st.Registration.State != steps.RegNotRegistered {
+		if st.DeviceID != id || st.CloudURL != w.URL || !st.RemoteManagement || st.Registration.State != options.RegNotRegistered {
 			t.Errorf("status = %+v", st)
 		}
 		if !st.Options[6].Completed || st.Options[6].CompletedAt == nil || st.Options[6].Version != "test" {
@@ -552,19 +556,19 @@ func TestGatherStatus(t *testing.T) {
 	})
 	t.Run("credentials refused, tenant unreachable", func(t *testing.T) {
 		w := stepstest.New(t)
-		if _, err := stepstest.Drive(ctx, w.Env, steps.EdgeAgent{}, w.URL, ""); err != nil {
+		if _, err := stepstest.Drive(ctx, w.Env, options.EdgeAgent{}, w.URL, ""); err != nil {
 			t.Fatal(err)
 		}
 		if err := w.Env.Props.SaveCredentials(edgeprops.Credentials{Tenant: stepstest.TenantID, Username: "device_x", Password: "not-valid", URL: w.URL}); err != nil {
 			t.Fatal(err)
 		}
-		st := steps.GatherStatus(ctx, w.Env)
-		if st.Registration.State != steps.RegCredentialsInvalid || !strings.Contains(st.Registration.Reason, "401") {
+		st := options.GatherStatus(ctx, w.Env)
+		if st.Registration.State != options.RegCredentialsInvalid || !strings.Contains(st.Registration.Reason, "401") {
 			t.Errorf("registration = %+v", st.Registration)
 		}
 		w.Server.Close()
-		st = steps.GatherStatus(ctx, w.Env)
-		if st.Registration.State != steps.RegUnreachable || st.Registration.Reason == "" {
+		st = options.GatherStatus(ctx, w.Env)
+		if st.Registration.State != options.RegUnreachable || st.Registration.Reason == "" {
 			t.Errorf("registration = %+v", st.Registration)
 		}
 	})

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/edge-setup/edge-setup/steps/system"
+
 	"github.com/edge-setup/edge-setup/steps"
 )
 
@@ -219,7 +221,7 @@ func (r *diagRun) checkURL(raw string) Check {
 				Fix: "set the tenant URL with option 7, or pass one with --url https://<tenant>.cumulocity.com"}
 		}
 	}
-	norm, err := steps.NormalizeCloudURL(raw)
+	norm, err := system.NormalizeCloudURL(raw)
 	if err == nil && norm == "" {
 		err = errors.New("the URL is blank")
 	}

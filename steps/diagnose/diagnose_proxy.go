@@ -10,13 +10,14 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"github.com/edge-setup/edge-setup/steps"
 	"net"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/edge-setup/edge-setup/steps/system"
 
 	"golang.org/x/net/http/httpproxy"
 )
@@ -76,7 +77,7 @@ func (r *diagRun) checkProxy() Check {
 	case setting == "":
 		r.target = r.tenantHostPort()
 		return Check{Status: CheckOK, Detail: fmt.Sprintf("none: %s is not set, so the tenant is reached directly", varName)}
-	case steps.IsLoopbackHost(host):
+	case system.IsLoopbackHost(host):
 		r.target = r.tenantHostPort()
 		return Check{Status: CheckOK, Detail: fmt.Sprintf("none: %s is set, but %s is on this machine and never goes through a proxy", varName, host)}
 	}

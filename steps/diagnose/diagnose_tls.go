@@ -10,12 +10,13 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"github.com/edge-setup/edge-setup/steps"
 	"io"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/edge-setup/edge-setup/steps/system"
 
 	"github.com/edge-setup/edge-setup/edgeprops"
 	"github.com/edge-setup/edge-setup/tenantapi"
@@ -43,7 +44,7 @@ func (r *diagRun) roots() (*x509.CertPool, error) {
 func (r *diagRun) checkTLS(ctx context.Context) Check {
 	host := r.tenant.Hostname()
 	if r.tenant.Scheme == "http" {
-		if steps.IsLoopbackHost(host) {
+		if system.IsLoopbackHost(host) {
 			return Check{Status: CheckSkipped, Detail: "http:// to " + host + ", on this machine: no TLS, and nothing leaves the machine"}
 		}
 		return Check{Status: CheckWarn, Detail: "http:// sends the device credentials unencrypted", Fix: "use the tenant's https:// address"}

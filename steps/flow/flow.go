@@ -18,6 +18,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/edge-setup/edge-setup/steps/options"
+
 	"github.com/edge-setup/edge-setup/steps"
 )
 
@@ -253,7 +255,7 @@ func (f *Flow) Secrets() []string {
 
 // HandOver is the option that takes over from this one, if any (option 7
 // on a connected Edge hands over to S).
-func (f *Flow) HandOver() steps.Step { return steps.HandOver(f.answers) }
+func (f *Flow) HandOver() steps.Step { return options.HandOver(f.answers) }
 
 // Plan lists what the option is about to change, one line each, and marks
 // the answers kept although their check failed.

@@ -6,6 +6,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/edge-setup/edge-setup/steps/system"
+
+	"github.com/edge-setup/edge-setup/steps/options"
+
 	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/tenantapi/tenantsim"
 )
@@ -36,7 +40,7 @@ func WithDataBroker(t testing.TB, w *World, opts ...func(*tenantsim.BrokerOption
 	t.Helper()
 	roles := append(tenantsim.AllRoles(), tenantsim.BrokerRoles()...)
 	w.Sim.AddUser(tenantsim.User{Name: AdminUser, Password: AdminPassword, Roles: roles})
-	edge := tenantsim.New(tenantsim.Options{TenantID: steps.EdgeTenantID, DomainName: EdgeDomain,
+	edge := tenantsim.New(tenantsim.Options{TenantID: options.EdgeTenantID, DomainName: EdgeDomain,
 		Users: []tenantsim.User{{Name: EdgeAdmin, Password: EdgeAdminPassword, Roles: roles}}})
 	srv := httptest.NewServer(edge)
 	bw := &BrokerWorld{World: w, Edge: edge, EdgeServer: srv, Devices: map[string]string{}}
@@ -59,7 +63,7 @@ func WithDataBroker(t testing.TB, w *World, opts ...func(*tenantsim.BrokerOption
 	if err := w.Env.Props.SaveConfigDat(d); err != nil {
 		t.Fatal(err)
 	}
-	if err := steps.RecordCompletion(w.Env, 2); err != nil {
+	if err := system.RecordCompletion(w.Env, 2); err != nil {
 		t.Fatal(err)
 	}
 	cfg, err := w.Env.Props.LoadAgentConfig()

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/edge-setup/edge-setup/steps/options"
+
 	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/stepstest"
 	"github.com/edge-setup/edge-setup/tui/plain"
@@ -31,7 +33,7 @@ func TestActionLogLinkIsReportedForAWarning(t *testing.T) {
 	}
 	var out bytes.Buffer
 	ui := plain.New(plain.Options{Env: w.Env, In: strings.NewReader("\ny\n"), Out: &out})
-	if err := ui.RunStep(context.Background(), steps.ByNumber(7)); err != nil {
+	if err := ui.RunStep(context.Background(), options.ByNumber(7)); err != nil {
 		t.Fatalf("option 7: %v\n%s", err, out.String())
 	}
 	if err := ui.ActionLogErr(); err == nil || !strings.Contains(err.Error(), "is a symbolic link") {

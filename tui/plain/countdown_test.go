@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/options"
 	"github.com/edge-setup/edge-setup/steps/remoteaccess"
 	"github.com/edge-setup/edge-setup/steps/stepstest"
 	"github.com/edge-setup/edge-setup/tui/plain"
@@ -17,7 +18,7 @@ import (
 // proofWaiter runs as S's proof waits: it says what it waits for and
 // until when, waits until stopped and reports the stop as S does.
 type proofWaiter struct {
-	steps.RemoteAccess
+	options.RemoteAccess
 	until time.Time
 }
 

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/edge-setup/edge-setup/steps/options"
+
 	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/databroker"
 )
@@ -13,12 +15,12 @@ import (
 // dataBroker is menu entry B in plain mode: the connectors with their
 // state and alarms, then n creates one (the same step as the TUI).
 func (u *UI) dataBroker(ctx context.Context) error {
-	u.printf("\n%s - %s\n", steps.DataBrokerLetter, steps.DataBroker{}.Title(u.env))
-	if err := (steps.DataBroker{}).Available(u.env); err != nil {
+	u.printf("\n%s - %s\n", steps.DataBrokerLetter, options.DataBroker{}.Title(u.env))
+	if err := (options.DataBroker{}).Available(u.env); err != nil {
 		u.println("  x Not available now: " + err.Error())
 		return nil
 	}
-	b, err := steps.NewDataBroker(u.env, nil)
+	b, err := options.NewDataBroker(u.env, nil)
 	if err != nil {
 		u.println("  x " + err.Error())
 		return nil
@@ -52,13 +54,13 @@ func (u *UI) dataBroker(ctx context.Context) error {
 		case cmd == "":
 			return nil
 		case cmd == "n":
-			return u.RunStep(ctx, steps.DataBrokerConnector{})
+			return u.RunStep(ctx, options.DataBrokerConnector{})
 		case cmd == "e" && len(ov.Connectors) == 1 && arg == "":
-			return u.RunStep(ctx, steps.DataBrokerEdit{Connector: ov.Connectors[0].Connector})
+			return u.RunStep(ctx, options.DataBrokerEdit{Connector: ov.Connectors[0].Connector})
 		case cmd == "e":
 			n, err := strconv.Atoi(strings.TrimSpace(arg))
 			if err == nil && n >= 1 && n <= len(ov.Connectors) {
-				return u.RunStep(ctx, steps.DataBrokerEdit{Connector: ov.Connectors[n-1].Connector})
+				return u.RunStep(ctx, options.DataBrokerEdit{Connector: ov.Connectors[n-1].Connector})
 			}
 			u.printf("  x %q is not the number of a connector above: write e and a number from 1 to %d\n", arg, len(ov.Connectors))
 		default:
@@ -82,7 +84,7 @@ func (u *UI) printOperations(ops databroker.Operations) {
 
 // followLink prints the link's states until it is active (Ctrl+C stops
 // following; the connector stays).
-func (u *UI) followLink(ctx context.Context, s steps.DataBrokerConnector, a steps.Answers) error {
+func (u *UI) followLink(ctx context.Context, s options.DataBrokerConnector, a steps.Answers) error {
 	b, id, err := s.NewLink(u.env, a)
 	if err != nil {
 		u.println("  x " + err.Error())
@@ -95,7 +97,7 @@ func (u *UI) followLink(ctx context.Context, s steps.DataBrokerConnector, a step
 		if o.Status == databroker.LinkWaitingCode && !shownCode {
 			shownCode = true
 			u.println("  Security code: " + o.Connector.Code)
-			for _, l := range steps.DataBrokerHelp(b.CloudURL) {
+			for _, l := range options.DataBrokerHelp(b.CloudURL) {
 				u.println("  " + l)
 			}
 		}

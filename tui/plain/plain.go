@@ -14,6 +14,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/edge-setup/edge-setup/steps/options"
+	"github.com/edge-setup/edge-setup/steps/registration"
+
 	"github.com/charmbracelet/x/term"
 
 	"github.com/edge-setup/edge-setup/steps"
@@ -88,9 +91,9 @@ func (u *UI) Run(ctx context.Context) (err error) {
 			return err
 		}
 		line = strings.TrimSpace(line)
-		e, known := steps.MenuEntryFor(line)
+		e, known := options.MenuEntryFor(line)
 		switch {
-		case line == "q" || known && e.Kind == steps.EntryExit:
+		case line == "q" || known && e.Kind == options.EntryExit:
 			u.println("Bye.")
 			return nil
 		case line == "r":
@@ -98,10 +101,10 @@ func (u *UI) Run(ctx context.Context) (err error) {
 		case !known:
 			u.println("  x Enter a number from 1 to 9, or a letter of the menu.")
 			continue
-		case e.Kind == steps.EntryDiagnose:
+		case e.Kind == options.EntryDiagnose:
 			u.diagnose(ctx)
 			continue
-		case e.Kind == steps.EntryDataBroker:
+		case e.Kind == options.EntryDataBroker:
 			err = u.dataBroker(ctx)
 		default:
 			err = u.RunStep(ctx, e.Step)
@@ -115,20 +118,20 @@ func (u *UI) Run(ctx context.Context) (err error) {
 func (u *UI) menu() {
 	u.println("")
 	u.println("Cumulocity IoT Edge post-installation")
-	for _, e := range steps.Menu(u.env) {
+	for _, e := range options.Menu(u.env) {
 		u.printf("%s. %s\n", e.Key, e.Title)
 	}
-	if p, ok := steps.PendingRegistration(u.env); ok {
+	if p, ok := registration.PendingRegistration(u.env); ok {
 		u.printf("r. Resume the registration with %s (%s since %s)\n", p.URL, p.Timeline.Current(), p.Started.Format("15:04"))
 	}
-	for _, r := range steps.MenuRules {
+	for _, r := range options.MenuRules {
 		u.println("- " + r)
 	}
 }
 
 // resume continues a registration left while waiting.
 func (u *UI) resume(ctx context.Context) error {
-	reg, err := steps.EdgeAgent{}.NewRegistration(u.env, steps.Answers{})
+	reg, err := options.EdgeAgent{}.NewRegistration(u.env, steps.Answers{})
 	if err == nil && reg == nil {
 		err = errors.New("remote management is disabled: choose 7 to configure a tenant")
 	}
@@ -142,7 +145,7 @@ func (u *UI) resume(ctx context.Context) error {
 // RunStep drives one option: prerequisites, prompts, confirmation, run.
 // It returns the step's error (already shown).
 func (u *UI) RunStep(ctx context.Context, s steps.Step) error {
-	u.printf("\n%s - %s\n", steps.OptionLabel(s), s.Title(u.env))
+	u.printf("\n%s - %s\n", options.OptionLabel(s), s.Title(u.env))
 	if err := s.Available(u.env); err != nil {
 		u.println("  x Not available now: " + err.Error())
 		return err
@@ -180,10 +183,10 @@ func (u *UI) RunStep(ctx context.Context, s steps.Step) error {
 		return err
 	}
 	u.println("Done.")
-	if ls, ok := s.(steps.DataBrokerConnector); ok {
+	if ls, ok := s.(options.DataBrokerConnector); ok {
 		return u.followLink(ctx, ls, a)
 	}
-	next, err := steps.After(u.env, s, a) // what follows is decided in steps
+	next, err := options.After(u.env, s, a) // what follows is decided in steps
 	if err != nil {
 		u.println("  x " + err.Error())
 		return err
@@ -203,5 +206,5 @@ func (u *UI) printf(f string, args ...any) { fmt.Fprintf(u.out, f, args...) }
 
 // menuQuestion names every choice of the menu: the numbers and the letters.
 func menuQuestion() string {
-	return fmt.Sprintf("Enter option [1-9, %s]: ", strings.Join(steps.MenuLetters(), ", "))
+	return fmt.Sprintf("Enter option [1-9, %s]: ", strings.Join(options.MenuLetters(), ", "))
 }

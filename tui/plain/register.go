@@ -5,12 +5,12 @@ import (
 	"errors"
 	"time"
 
-	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/registration"
 )
 
 // register waits for the registration, printing one line per status change.
 // With a tenant user it offers to create the request and to accept it.
-func (u *UI) register(ctx context.Context, reg *steps.Registration) error {
+func (u *UI) register(ctx context.Context, reg *registration.Registration) error {
 	u.println("")
 	u.println("Edge device ID: " + reg.DeviceID)
 	u.println("Tenant:         " + reg.URL)
@@ -31,28 +31,28 @@ func (u *UI) register(ctx context.Context, reg *steps.Registration) error {
 	u.println("Waiting (Ctrl+C stops waiting; the configuration stays saved).")
 	// The machine decides; this prints its events. Its one question (register
 	// a lost request again?) is answered on the channel it then waits on.
-	answers := make(chan steps.RegCommand, 1)
+	answers := make(chan registration.RegCommand, 1)
 	againFailed := false
-	m := &steps.RegistrationMachine{Reg: reg, Auto: steps.RegAuto{Create: create, Accept: accept}, Emit: func(ev steps.RegEvent) {
+	m := &registration.RegistrationMachine{Reg: reg, Auto: registration.RegAuto{Create: create, Accept: accept}, Emit: func(ev registration.RegEvent) {
 		switch ev := ev.(type) {
-		case steps.RegResumed:
+		case registration.RegResumed:
 			u.printf("%s  resumed the registration started %s (last status: %s)\n", u.clock(), ev.Started.Format("2006-01-02 15:04:05"), ev.Timeline.Current())
-		case steps.RegRetrying:
+		case registration.RegRetrying:
 			u.printf("%s  ! %s (retrying in %s)\n", u.clock(), ev.Err, ev.Next.Round(time.Second))
-		case steps.RegWarning:
+		case registration.RegWarning:
 			u.printf("%s  ! %s\n", u.clock(), ev.Err)
-		case steps.RegTenantWarning:
+		case registration.RegTenantWarning:
 			u.printf("%s  ! %s\n", u.clock(), ev.Err)
-		case steps.RegStatusChanged:
+		case registration.RegStatusChanged:
 			u.printf("%s  %s\n", u.clock(), ev.Status)
-		case steps.RegActionDone:
+		case registration.RegActionDone:
 			if done := plainActionDone[ev.Action]; done != "" {
 				u.act(done, nil)
 			}
-		case steps.RegActionFailed:
+		case registration.RegActionFailed:
 			u.act("", ev.Err)
-			againFailed = ev.Action == steps.RegRegisterAgain
-		case steps.RegFailed:
+			againFailed = ev.Action == registration.RegRegisterAgain
+		case registration.RegFailed:
 			if ev.CanRegisterAgain {
 				answers <- u.registerAgain(ev.Err, againFailed)
 			}
@@ -73,32 +73,32 @@ func (u *UI) register(ctx context.Context, reg *steps.Registration) error {
 	}
 	u.printf("Connected to tenant %s as %s; managed object %s (%s).\n", conn.TenantID, conn.Username, conn.ManagedObjectID, how)
 	if conn.Agent != "" {
-		u.printf("Device credentials stored in %s (0600); edge-agent %s.\n", steps.CredentialsPath, conn.Agent)
+		u.printf("Device credentials stored in %s (0600); edge-agent %s.\n", registration.CredentialsPath, conn.Agent)
 	} else {
-		u.printf("Device credentials in %s (stored earlier, proved now).\n", steps.CredentialsPath)
+		u.printf("Device credentials in %s (stored earlier, proved now).\n", registration.CredentialsPath)
 	}
 	return nil
 }
 
 // plainActionDone is what plain mode prints when an action succeeded.
-var plainActionDone = map[steps.RegAction]string{
-	steps.RegCreate:        "registration request created",
-	steps.RegAccept:        "acceptance sent from this console",
-	steps.RegRegisterAgain: "registration request created again; waiting for the acceptance",
+var plainActionDone = map[registration.RegAction]string{
+	registration.RegCreate:        "registration request created",
+	registration.RegAccept:        "acceptance sent from this console",
+	registration.RegRegisterAgain: "registration request created again; waiting for the acceptance",
 }
 
 // registerAgain asks whether a lost registration is registered again (not
 // after that already failed once).
-func (u *UI) registerAgain(lost error, failedBefore bool) steps.RegCommand {
+func (u *UI) registerAgain(lost error, failedBefore bool) registration.RegCommand {
 	if failedBefore {
-		return steps.RegCommand{Action: steps.RegGiveUp}
+		return registration.RegCommand{Action: registration.RegGiveUp}
 	}
 	u.println("  x " + lost.Error())
 	again, err := u.yesNo("Delete the device request and register it again from this console? [Y/n]: ", true)
 	if err != nil || !again {
-		return steps.RegCommand{Action: steps.RegGiveUp}
+		return registration.RegCommand{Action: registration.RegGiveUp}
 	}
-	return steps.RegCommand{Action: steps.RegRegisterAgain}
+	return registration.RegCommand{Action: registration.RegRegisterAgain}
 }
 
 func (u *UI) act(done string, err error) {

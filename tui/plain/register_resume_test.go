@@ -8,7 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/options"
+	"github.com/edge-setup/edge-setup/steps/registration"
 	"github.com/edge-setup/edge-setup/steps/stepstest"
 	"github.com/edge-setup/edge-setup/tui/plain"
 )
@@ -20,25 +21,25 @@ import (
 func TestResumedPendingRegistrationIsAcceptedFromTheConsole(t *testing.T) {
 	w := stepstest.New(t)
 	w.Vars["C8Y_USER"], w.Vars["C8Y_PASSWORD"] = stepstest.AdminUser, stepstest.AdminPassword
-	tr, err := stepstest.Drive(context.Background(), w.Env, steps.EdgeAgent{}, w.URL, stepstest.AdminUser, stepstest.AdminPassword)
+	tr, err := stepstest.Drive(context.Background(), w.Env, options.EdgeAgent{}, w.URL, stepstest.AdminUser, stepstest.AdminPassword)
 	if err != nil {
 		t.Fatal(err)
 	}
-	reg, err := steps.EdgeAgent{}.NewRegistration(w.Env, tr.Answers)
+	reg, err := options.EdgeAgent{}.NewRegistration(w.Env, tr.Answers)
 	if err != nil || reg == nil {
 		t.Fatalf("NewRegistration: %v", err)
 	}
 	// The first session created the request and left once it was pending.
 	ctx, cancel := context.WithCancel(context.Background())
 	seen := ""
-	m := &steps.RegistrationMachine{Reg: reg, Auto: steps.RegAuto{Create: true},
-		Emit: func(ev steps.RegEvent) {
-			if st, ok := ev.(steps.RegStatusChanged); ok {
+	m := &registration.RegistrationMachine{Reg: reg, Auto: registration.RegAuto{Create: true},
+		Emit: func(ev registration.RegEvent) {
+			if st, ok := ev.(registration.RegStatusChanged); ok {
 				seen = st.Status
 			}
 		},
 		Sleep: func(context.Context, time.Duration) error {
-			if seen == steps.StatusPending {
+			if seen == registration.StatusPending {
 				cancel()
 			}
 			return ctx.Err()
