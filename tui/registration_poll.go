@@ -5,11 +5,10 @@ import (
 	"errors"
 	"time"
 
-	"github.com/edge-setup/edge-setup/steps/registration"
-
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/registration"
 	"github.com/edge-setup/edge-setup/tenantapi"
 )
 

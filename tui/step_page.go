@@ -4,14 +4,13 @@ import (
 	"context"
 	"time"
 
-	"github.com/edge-setup/edge-setup/steps/options"
-
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/flow"
+	"github.com/edge-setup/edge-setup/steps/options"
 )
 
 // stepPage drives one option: prerequisites, prompts (with validation and

@@ -6,10 +6,9 @@ import (
 	"slices"
 	"time"
 
+	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/options"
 	"github.com/edge-setup/edge-setup/steps/system"
-
-	"github.com/edge-setup/edge-setup/steps"
 )
 
 // checkOption checks availability and walks the prompts. earlier are the

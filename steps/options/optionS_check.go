@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"github.com/edge-setup/edge-setup/steps"
-
 	"github.com/edge-setup/edge-setup/steps/remoteaccess"
 	"github.com/edge-setup/edge-setup/tenantapi"
 )

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/edge-setup/edge-setup/steps"
-
 	"github.com/edge-setup/edge-setup/steps/clock"
 	"github.com/edge-setup/edge-setup/tenantapi"
 )
