@@ -1,6 +1,6 @@
 //go:build linux
 
-package steps_test
+package registration_test
 
 import (
 	"bytes"

@@ -1,4 +1,4 @@
-package steps_test
+package registration_test
 
 import (
 	"context"
