@@ -8,10 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/edge-setup/edge-setup/steps/registration"
-
 	"github.com/edge-setup/edge-setup/edgeprops"
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/registration"
 )
 
 func logEnv(t *testing.T) *steps.Env {

@@ -4,11 +4,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/edge-setup/edge-setup/steps/system"
-
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/edge-setup/edge-setup/steps/stepstest"
+	"github.com/edge-setup/edge-setup/steps/system"
 )
 
 // Shift+Tab goes back to the previous answer with what was typed kept, and

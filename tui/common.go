@@ -7,14 +7,12 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/edge-setup/edge-setup/steps/registration"
-
-	"github.com/charmbracelet/x/ansi"
-
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/registration"
 	"github.com/edge-setup/edge-setup/tenantapi"
 )
 

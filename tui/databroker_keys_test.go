@@ -5,9 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/edge-setup/edge-setup/steps/options"
-
 	"github.com/edge-setup/edge-setup/steps/databroker"
+	"github.com/edge-setup/edge-setup/steps/options"
 	"github.com/edge-setup/edge-setup/steps/stepstest"
 )
 

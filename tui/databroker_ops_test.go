@@ -6,9 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/edge-setup/edge-setup/steps/options"
-
 	"github.com/edge-setup/edge-setup/steps/databroker"
+	"github.com/edge-setup/edge-setup/steps/options"
 	"github.com/edge-setup/edge-setup/steps/stepstest"
 	"github.com/edge-setup/edge-setup/tenantapi/tenantsim"
 )

@@ -4,13 +4,12 @@ import (
 	"context"
 	"time"
 
-	"github.com/edge-setup/edge-setup/steps/options"
-
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/edge-setup/edge-setup/steps/databroker"
+	"github.com/edge-setup/edge-setup/steps/options"
 	wire "github.com/edge-setup/edge-setup/tenantapi/databroker"
 )
 

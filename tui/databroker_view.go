@@ -4,10 +4,9 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/edge-setup/edge-setup/steps/options"
-
 	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/databroker"
+	"github.com/edge-setup/edge-setup/steps/options"
 )
 
 func (p *brokerPage) View() string {

@@ -7,9 +7,8 @@ import (
 	"testing"
 
 	"github.com/edge-setup/edge-setup/steps/options"
-	"github.com/edge-setup/edge-setup/steps/system"
-
 	"github.com/edge-setup/edge-setup/steps/stepstest"
+	"github.com/edge-setup/edge-setup/steps/system"
 )
 
 // writeUnder creates a file at the host path p under the world's root.

@@ -2,10 +2,10 @@ package tui
 
 import (
 	tea "charm.land/bubbletea/v2"
-	"github.com/edge-setup/edge-setup/steps/registration"
 
 	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/diagnose"
+	"github.com/edge-setup/edge-setup/steps/registration"
 	"github.com/edge-setup/edge-setup/steps/safetext"
 )
 

@@ -5,13 +5,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/edge-setup/edge-setup/steps/options"
-	"github.com/edge-setup/edge-setup/steps/registration"
-
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/edge-setup/edge-setup/edgeprops"
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/options"
+	"github.com/edge-setup/edge-setup/steps/registration"
 )
 
 const hostile = "\x1b]0;pwned\x07\x1b[2J\x1b[31mred\u202e"

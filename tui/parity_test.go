@@ -17,9 +17,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/edge-setup/edge-setup/steps/registration"
-
 	stepanswers "github.com/edge-setup/edge-setup/steps/answers"
+	"github.com/edge-setup/edge-setup/steps/registration"
 	"github.com/edge-setup/edge-setup/steps/stepstest"
 	"github.com/edge-setup/edge-setup/tenantapi/tenantsim/simnet"
 	"github.com/edge-setup/edge-setup/tui/plain"

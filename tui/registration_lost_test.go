@@ -5,12 +5,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/edge-setup/edge-setup/steps/registration"
-
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/edge-setup/edge-setup/edgeprops"
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/registration"
 	"github.com/edge-setup/edge-setup/tenantapi"
 )
 

@@ -4,13 +4,12 @@ import (
 	"context"
 	"time"
 
-	"github.com/edge-setup/edge-setup/steps/registration"
-	"github.com/edge-setup/edge-setup/steps/system"
-
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/registration"
+	"github.com/edge-setup/edge-setup/steps/system"
 )
 
 // regPage is the registration screen of option 7. It drives

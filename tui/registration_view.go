@@ -5,9 +5,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/edge-setup/edge-setup/steps/registration"
-
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/registration"
 )
 
 func (p *regPage) View() string {

@@ -14,16 +14,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/edge-setup/edge-setup/steps/options"
-	"github.com/edge-setup/edge-setup/steps/registration"
-	"github.com/edge-setup/edge-setup/steps/system"
-
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/edge-setup/edge-setup/edgeprops"
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/options"
+	"github.com/edge-setup/edge-setup/steps/registration"
 	"github.com/edge-setup/edge-setup/steps/stepstest"
+	"github.com/edge-setup/edge-setup/steps/system"
 	"github.com/edge-setup/edge-setup/tenantapi"
 	"github.com/edge-setup/edge-setup/tenantapi/tenantsim"
 )

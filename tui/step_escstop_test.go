@@ -6,12 +6,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/edge-setup/edge-setup/steps/options"
-
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/options"
 	"github.com/edge-setup/edge-setup/steps/remoteaccess"
 )
 

@@ -5,11 +5,10 @@ import (
 	"errors"
 	"time"
 
-	"github.com/edge-setup/edge-setup/steps/options"
-
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/options"
 )
 
 // verifyTimeout bounds a prompt's slow check (a tenant probe).

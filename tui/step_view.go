@@ -5,9 +5,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/edge-setup/edge-setup/steps/options"
-
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/options"
 )
 
 func (p *stepPage) View() string {

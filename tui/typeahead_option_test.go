@@ -6,11 +6,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/edge-setup/edge-setup/steps/system"
-
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/edge-setup/edge-setup/steps/stepstest"
+	"github.com/edge-setup/edge-setup/steps/system"
 )
 
 // A whole option typed at once (a runbook pasted key by key, or a fast

@@ -4,9 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/edge-setup/edge-setup/steps/system"
-
 	"github.com/edge-setup/edge-setup/steps/stepstest"
+	"github.com/edge-setup/edge-setup/steps/system"
 )
 
 // The next answer typed while the URL is being checked goes to the next

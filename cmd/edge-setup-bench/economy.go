@@ -13,11 +13,10 @@ import (
 	"sync"
 	"time"
 
-	stepoptions "github.com/edge-setup/edge-setup/steps/options"
-	"github.com/edge-setup/edge-setup/steps/registration"
-
 	"github.com/edge-setup/edge-setup/edgeprops"
 	"github.com/edge-setup/edge-setup/steps"
+	stepoptions "github.com/edge-setup/edge-setup/steps/options"
+	"github.com/edge-setup/edge-setup/steps/registration"
 	"github.com/edge-setup/edge-setup/tenantapi"
 	"github.com/edge-setup/edge-setup/tenantapi/tenantsim"
 )

@@ -7,12 +7,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/edge-setup/edge-setup/steps/options"
-
-	"github.com/edge-setup/edge-setup/internal/demo"
-
 	"github.com/edge-setup/edge-setup/edgeprops"
+	"github.com/edge-setup/edge-setup/internal/demo"
 	"github.com/edge-setup/edge-setup/steps/answers"
+	"github.com/edge-setup/edge-setup/steps/options"
 	"github.com/edge-setup/edge-setup/steps/remoteaccess"
 )
 

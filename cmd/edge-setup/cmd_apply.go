@@ -10,10 +10,9 @@ import (
 	"os/signal"
 	"strings"
 
-	"github.com/edge-setup/edge-setup/steps/options"
-
 	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/answers"
+	"github.com/edge-setup/edge-setup/steps/options"
 	"github.com/edge-setup/edge-setup/steps/safetext"
 	"github.com/edge-setup/edge-setup/tui/plain"
 )

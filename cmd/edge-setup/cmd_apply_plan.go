@@ -5,10 +5,9 @@ import (
 	"io"
 	"strings"
 
-	"github.com/edge-setup/edge-setup/steps/options"
-
 	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/answers"
+	"github.com/edge-setup/edge-setup/steps/options"
 )
 
 // applyReport is `apply --json`: what each option did, so that automation

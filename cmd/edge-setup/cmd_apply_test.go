@@ -8,10 +8,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/edge-setup/edge-setup/steps/registration"
-
 	"github.com/edge-setup/edge-setup/edgeprops"
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/registration"
 	"github.com/edge-setup/edge-setup/tenantapi/tenantsim"
 )
 

@@ -8,9 +8,8 @@ import (
 	"io"
 	"time"
 
-	"github.com/edge-setup/edge-setup/steps/options"
-
 	"github.com/edge-setup/edge-setup/steps/databroker"
+	"github.com/edge-setup/edge-setup/steps/options"
 )
 
 func init() {

@@ -8,10 +8,9 @@ import (
 	"io"
 	"time"
 
+	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/options"
 	"github.com/edge-setup/edge-setup/steps/registration"
-
-	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/safetext"
 )
 

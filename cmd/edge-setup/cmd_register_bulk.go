@@ -9,7 +9,6 @@ import (
 
 	"github.com/edge-setup/edge-setup/steps/options"
 	"github.com/edge-setup/edge-setup/steps/registration"
-
 	"github.com/edge-setup/edge-setup/steps/safetext"
 )
 

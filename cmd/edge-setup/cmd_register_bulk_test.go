@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/edge-setup/edge-setup/steps/registration"
-
 	"github.com/edge-setup/edge-setup/tenantapi"
 	"github.com/edge-setup/edge-setup/tenantapi/tenantsim"
 )

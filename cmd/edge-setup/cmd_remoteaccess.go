@@ -10,10 +10,9 @@ import (
 	"os/signal"
 	"time"
 
-	"github.com/edge-setup/edge-setup/steps/options"
-
 	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/diagnose"
+	"github.com/edge-setup/edge-setup/steps/options"
 	"github.com/edge-setup/edge-setup/steps/remoteaccess"
 	"github.com/edge-setup/edge-setup/steps/safetext"
 	"github.com/edge-setup/edge-setup/tenantapi"

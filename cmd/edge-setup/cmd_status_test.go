@@ -7,9 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/edge-setup/edge-setup/steps/options"
-
 	"github.com/edge-setup/edge-setup/edgeprops"
+	"github.com/edge-setup/edge-setup/steps/options"
 )
 
 func statusJSON(t *testing.T, root string) options.Status {

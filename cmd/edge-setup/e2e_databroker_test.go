@@ -1,11 +1,12 @@
 package main
 
 import (
-	"github.com/edge-setup/edge-setup/internal/demo"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/edge-setup/edge-setup/internal/demo"
 )
 
 // TestE2EDataBroker drives the real binary as a new operator would: option

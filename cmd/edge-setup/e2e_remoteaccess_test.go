@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"github.com/edge-setup/edge-setup/internal/demo"
 	"io"
 	"net/http"
 	"os"
@@ -15,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/edge-setup/edge-setup/internal/demo"
 )
 
 // The whole chain in the real binary: the demo registers, S sets up both

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"github.com/edge-setup/edge-setup/internal/demo"
 	"io"
 	"os"
 	"os/exec"
@@ -12,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/edge-setup/edge-setup/internal/demo"
 )
 
 // The end-to-end tests build the real binary and drive it in a

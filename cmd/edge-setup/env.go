@@ -7,11 +7,10 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/edge-setup/edge-setup/steps/system"
-
 	"github.com/edge-setup/edge-setup/edgeprops"
 	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/safetext"
+	"github.com/edge-setup/edge-setup/steps/system"
 	"github.com/edge-setup/edge-setup/tenantapi"
 )
 

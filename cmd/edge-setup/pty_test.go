@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"github.com/edge-setup/edge-setup/internal/demo"
 	"io"
 	"os"
 	"os/exec"
@@ -14,6 +13,8 @@ import (
 
 	"github.com/charmbracelet/x/vt"
 	"github.com/creack/pty"
+
+	"github.com/edge-setup/edge-setup/internal/demo"
 )
 
 // ptyTerm is the real binary in a pseudo-terminal: the emulator keeps the

@@ -8,10 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/options"
 	"github.com/edge-setup/edge-setup/steps/system"
-
-	"github.com/edge-setup/edge-setup/steps"
 )
 
 // Answers files drive options without a screen (edge-setup apply): which

@@ -7,10 +7,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/options"
 	"github.com/edge-setup/edge-setup/steps/registration"
-
-	"github.com/edge-setup/edge-setup/steps"
 )
 
 // ErrRegistrationTimeout: `register: {wait: true}` ended before the Edge was connected.

@@ -6,11 +6,10 @@ import (
 	"slices"
 	"time"
 
-	"github.com/edge-setup/edge-setup/steps/options"
-	"github.com/edge-setup/edge-setup/steps/system"
-
 	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/flow"
+	"github.com/edge-setup/edge-setup/steps/options"
+	"github.com/edge-setup/edge-setup/steps/system"
 )
 
 // checkOption checks availability and walks the prompts. earlier are the

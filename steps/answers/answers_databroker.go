@@ -4,12 +4,11 @@ import (
 	"context"
 	"time"
 
-	"github.com/edge-setup/edge-setup/steps/options"
-
 	"gopkg.in/yaml.v3"
 
 	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/databroker"
+	"github.com/edge-setup/edge-setup/steps/options"
 	"github.com/edge-setup/edge-setup/steps/safetext"
 )
 

@@ -11,11 +11,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/edge-setup/edge-setup/steps/options"
-	"github.com/edge-setup/edge-setup/steps/system"
+	"gopkg.in/yaml.v3"
 
 	"github.com/edge-setup/edge-setup/steps"
-	"gopkg.in/yaml.v3"
+	"github.com/edge-setup/edge-setup/steps/options"
+	"github.com/edge-setup/edge-setup/steps/system"
 )
 
 // fileOption is one entry of `options:` as written.

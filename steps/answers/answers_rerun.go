@@ -3,11 +3,9 @@ package answers
 import (
 	"bytes"
 
-	"github.com/edge-setup/edge-setup/steps/system"
-
-	"github.com/edge-setup/edge-setup/steps/options"
-
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/options"
+	"github.com/edge-setup/edge-setup/steps/system"
 )
 
 // The rerun rule: an option of an answers file whose answers the Edge

@@ -11,14 +11,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/edge-setup/edge-setup/steps/system"
-
-	"github.com/edge-setup/edge-setup/steps/options"
-
 	"github.com/edge-setup/edge-setup/edgeprops"
 	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/answers"
+	"github.com/edge-setup/edge-setup/steps/options"
 	"github.com/edge-setup/edge-setup/steps/stepstest"
+	"github.com/edge-setup/edge-setup/steps/system"
 )
 
 // snapshot records every file and directory under root with its mode and content.

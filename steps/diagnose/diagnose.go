@@ -8,9 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/edge-setup/edge-setup/steps/system"
-
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/system"
 )
 
 // CheckStatus is the verdict of one diagnostic check.

@@ -17,9 +17,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/edge-setup/edge-setup/steps/system"
-
 	"golang.org/x/net/http/httpproxy"
+
+	"github.com/edge-setup/edge-setup/steps/system"
 )
 
 // proxyConfig reads the proxy variables from the step environment the way

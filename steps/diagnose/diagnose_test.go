@@ -18,14 +18,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/edge-setup/edge-setup/tenantapi/tenantsim/simnet"
-
 	"github.com/edge-setup/edge-setup/edgeprops"
 	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/diagnose"
 	"github.com/edge-setup/edge-setup/steps/stepstest"
 	"github.com/edge-setup/edge-setup/tenantapi"
 	"github.com/edge-setup/edge-setup/tenantapi/tenantsim"
+	"github.com/edge-setup/edge-setup/tenantapi/tenantsim/simnet"
 )
 
 func TestDiagnosePlainLoopbackTenant(t *testing.T) {

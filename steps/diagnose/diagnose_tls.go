@@ -16,9 +16,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/edge-setup/edge-setup/steps/system"
-
 	"github.com/edge-setup/edge-setup/edgeprops"
+	"github.com/edge-setup/edge-setup/steps/system"
 	"github.com/edge-setup/edge-setup/tenantapi"
 )
 

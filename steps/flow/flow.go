@@ -18,9 +18,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/edge-setup/edge-setup/steps/options"
-
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/options"
 )
 
 // Flow is one option's questions being answered.

@@ -8,7 +8,6 @@ import (
 
 	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/system"
-
 	"github.com/edge-setup/edge-setup/tenantapi"
 )
 

@@ -9,11 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/edge-setup/edge-setup/steps/system"
-
-	"github.com/edge-setup/edge-setup/steps"
-
 	"github.com/edge-setup/edge-setup/edgeprops"
+	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/system"
 )
 
 // Test helpers: a sandbox Env and a driver that behaves like a front end.

@@ -8,9 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/edge-setup/edge-setup/steps/system"
-
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/system"
 )
 
 // Files operators name (parameter, certificate, key, licence and secret

@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"github.com/edge-setup/edge-setup/steps"
-
 	"github.com/edge-setup/edge-setup/tenantapi"
 )
 

@@ -4,9 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/edge-setup/edge-setup/steps/system"
-
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/system"
 )
 
 // Operators name S and B by their letters; no message says "option 10".

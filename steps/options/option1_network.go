@@ -5,11 +5,9 @@ import (
 	"fmt"
 	"net/netip"
 
-	"github.com/edge-setup/edge-setup/steps/system"
-
-	"github.com/edge-setup/edge-setup/steps"
-
 	"github.com/edge-setup/edge-setup/edgeprops"
+	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/system"
 )
 
 // Network is option 1, "Configure network": a static IPv4 setup of the VM's

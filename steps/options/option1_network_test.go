@@ -9,10 +9,10 @@ import (
 	"strings"
 	"testing"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/system"
-
-	"gopkg.in/yaml.v3"
 )
 
 // netFixtures creates the interfaces of a typical Edge VM under the root.

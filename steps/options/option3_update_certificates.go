@@ -5,11 +5,9 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/edge-setup/edge-setup/steps/system"
-
-	"github.com/edge-setup/edge-setup/steps"
-
 	"github.com/edge-setup/edge-setup/edgeprops"
+	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/system"
 )
 
 // UpdateCertificates is option 3, "Update license and SSL certificates":

@@ -5,11 +5,9 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/edge-setup/edge-setup/steps/system"
-
-	"github.com/edge-setup/edge-setup/steps"
-
 	"github.com/edge-setup/edge-setup/edgeprops"
+	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/system"
 )
 
 // PostUpgrade is option 4, "Run post-upgrade": after an upgrade of the Edge

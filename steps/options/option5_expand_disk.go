@@ -8,10 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/edge-setup/edge-setup/edgeprops"
 	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/system"
-
-	"github.com/edge-setup/edge-setup/edgeprops"
 )
 
 // ExpandDisk is option 5, "Expand disk size": after the operator enlarged

@@ -4,10 +4,9 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/edge-setup/edge-setup/edgeprops"
 	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/system"
-
-	"github.com/edge-setup/edge-setup/edgeprops"
 	"github.com/edge-setup/edge-setup/tenantapi"
 )
 

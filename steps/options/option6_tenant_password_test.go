@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/edge-setup/edge-setup/steps/system"
-
 	"github.com/edge-setup/edge-setup/tenantapi"
 	"github.com/edge-setup/edge-setup/tenantapi/tenantsim"
 )

@@ -5,10 +5,9 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/edge-setup/edge-setup/edgeprops"
 	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/system"
-
-	"github.com/edge-setup/edge-setup/edgeprops"
 )
 
 // KeyConnectedAction is option 7's choice on an Edge that is registered

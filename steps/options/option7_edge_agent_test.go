@@ -6,12 +6,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/edge-setup/edge-setup/steps/options"
-	"github.com/edge-setup/edge-setup/steps/system"
-
 	"github.com/edge-setup/edge-setup/edgeprops"
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/options"
 	"github.com/edge-setup/edge-setup/steps/stepstest"
+	"github.com/edge-setup/edge-setup/steps/system"
 )
 
 func TestOption7SavesURLAndPlansAgentRestart(t *testing.T) {

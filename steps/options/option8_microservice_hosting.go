@@ -6,10 +6,9 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/edge-setup/edge-setup/edgeprops"
 	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/system"
-
-	"github.com/edge-setup/edge-setup/edgeprops"
 )
 
 // MicroserviceHosting is option 8: it enables (or, once enabled, disables)

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/edge-setup/edge-setup/steps"
-
 	"github.com/edge-setup/edge-setup/steps/databroker"
 	"github.com/edge-setup/edge-setup/steps/safetext"
 	"github.com/edge-setup/edge-setup/tenantapi"

@@ -4,11 +4,9 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/edge-setup/edge-setup/steps/system"
-
 	"github.com/edge-setup/edge-setup/steps"
-
 	"github.com/edge-setup/edge-setup/steps/databroker"
+	"github.com/edge-setup/edge-setup/steps/system"
 	"github.com/edge-setup/edge-setup/tenantapi"
 	wire "github.com/edge-setup/edge-setup/tenantapi/databroker"
 )

@@ -8,11 +8,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/edge-setup/edge-setup/steps/options"
-
 	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/answers"
 	"github.com/edge-setup/edge-setup/steps/databroker"
+	"github.com/edge-setup/edge-setup/steps/options"
 	"github.com/edge-setup/edge-setup/steps/stepstest"
 	"github.com/edge-setup/edge-setup/tenantapi/tenantsim"
 )

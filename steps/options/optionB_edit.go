@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/edge-setup/edge-setup/steps"
-
 	"github.com/edge-setup/edge-setup/steps/databroker"
 	"github.com/edge-setup/edge-setup/steps/safetext"
 	wire "github.com/edge-setup/edge-setup/tenantapi/databroker"

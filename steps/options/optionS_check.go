@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/edge-setup/edge-setup/steps"
-
 	"github.com/edge-setup/edge-setup/steps/remoteaccess"
 	"github.com/edge-setup/edge-setup/tenantapi"
 )

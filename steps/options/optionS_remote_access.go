@@ -9,11 +9,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/edge-setup/edge-setup/steps/system"
-
 	"github.com/edge-setup/edge-setup/steps"
-
 	"github.com/edge-setup/edge-setup/steps/remoteaccess"
+	"github.com/edge-setup/edge-setup/steps/system"
 	"github.com/edge-setup/edge-setup/tenantapi"
 )
 

@@ -14,13 +14,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/edge-setup/edge-setup/steps/options"
-
 	"golang.org/x/crypto/ssh"
 
 	"github.com/edge-setup/edge-setup/edgeprops"
 	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/answers"
+	"github.com/edge-setup/edge-setup/steps/options"
 	"github.com/edge-setup/edge-setup/steps/remoteaccess"
 	"github.com/edge-setup/edge-setup/steps/stepstest"
 	"github.com/edge-setup/edge-setup/tenantapi"

@@ -6,9 +6,8 @@ import (
 	"time"
 
 	"github.com/edge-setup/edge-setup/steps"
-	"github.com/edge-setup/edge-setup/steps/system"
-
 	"github.com/edge-setup/edge-setup/steps/remoteaccess"
+	"github.com/edge-setup/edge-setup/steps/system"
 	"github.com/edge-setup/edge-setup/tenantapi"
 )
 

@@ -19,15 +19,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/edge-setup/edge-setup/steps/registration"
-
-	"github.com/edge-setup/edge-setup/tenantapi/tenantsim/simnet"
-
 	"github.com/edge-setup/edge-setup/edgeprops"
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/registration"
 	"github.com/edge-setup/edge-setup/steps/stepstest"
 	"github.com/edge-setup/edge-setup/tenantapi"
 	"github.com/edge-setup/edge-setup/tenantapi/tenantsim"
+	"github.com/edge-setup/edge-setup/tenantapi/tenantsim/simnet"
 )
 
 // Fault tests: the tenant (or the network in front of it) misbehaves while

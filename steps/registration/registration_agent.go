@@ -3,9 +3,8 @@ package registration
 import (
 	"context"
 
-	"github.com/edge-setup/edge-setup/steps"
-
 	"github.com/edge-setup/edge-setup/edgeprops"
+	"github.com/edge-setup/edge-setup/steps"
 )
 
 // CredentialsPath is where the device credentials are, as the operator

@@ -6,10 +6,9 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/edge-setup/edge-setup/edgeprops"
 	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/system"
-
-	"github.com/edge-setup/edge-setup/edgeprops"
 	"github.com/edge-setup/edge-setup/tenantapi"
 )
 

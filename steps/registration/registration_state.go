@@ -3,9 +3,8 @@ package registration
 import (
 	"time"
 
-	"github.com/edge-setup/edge-setup/steps/system"
-
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/system"
 )
 
 // registrationStateName is the state file (under edgeprops.StateDir) that

@@ -5,7 +5,6 @@ import (
 	"errors"
 
 	"github.com/edge-setup/edge-setup/steps"
-
 	"github.com/edge-setup/edge-setup/tenantapi"
 )
 

@@ -6,11 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/edge-setup/edge-setup/steps/system"
-
-	"github.com/edge-setup/edge-setup/steps/options"
-
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/options"
+	"github.com/edge-setup/edge-setup/steps/system"
 	"github.com/edge-setup/edge-setup/tenantapi/tenantsim"
 )
 

@@ -9,9 +9,8 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/edge-setup/edge-setup/steps"
-
 	"github.com/edge-setup/edge-setup/edgeprops"
+	"github.com/edge-setup/edge-setup/steps"
 )
 
 // Options 1, 2 and 3 take their answers from the console or from a parameter

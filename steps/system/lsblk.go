@@ -12,9 +12,8 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/edge-setup/edge-setup/steps"
-
 	"github.com/edge-setup/edge-setup/edgeprops"
+	"github.com/edge-setup/edge-setup/steps"
 )
 
 // LsblkCommand reads disks, partitions and file systems.

@@ -12,10 +12,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/edge-setup/edge-setup/steps"
+	"gopkg.in/yaml.v3"
 
 	"github.com/edge-setup/edge-setup/edgeprops"
-	"gopkg.in/yaml.v3"
+	"github.com/edge-setup/edge-setup/steps"
 )
 
 // Files option 1 writes (host paths). netplan reads /etc/netplan in

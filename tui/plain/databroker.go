@@ -6,10 +6,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/edge-setup/edge-setup/steps/options"
-
 	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/databroker"
+	"github.com/edge-setup/edge-setup/steps/options"
 )
 
 // dataBroker is menu entry B in plain mode: the connectors with their

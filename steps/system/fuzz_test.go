@@ -1,4 +1,4 @@
-package steps_test
+package system_test
 
 import (
 	"net"
