@@ -31,6 +31,8 @@ func newDriver(t *testing.T, env *steps.Env, w, h int) *driver {
 	d := &driver{t: t, m: tui.New(tui.Options{Env: env}), msgs: make(chan tea.Msg, 256), width: w}
 	d.exec(d.m.Init())
 	d.send(tea.WindowSizeMsg{Width: w, Height: h})
+	// Ctrl+C closes the page shown, which stops what it runs (the B link's machine).
+	t.Cleanup(func() { d.m.Update(keyMsg("ctrl+c")); d.m.Update(keyMsg("ctrl+c")) })
 	return d
 }
 

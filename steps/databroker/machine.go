@@ -99,11 +99,12 @@ type LinkCommand struct {
 
 // Start runs the machine in a goroutine: its events come on the returned
 // channel (closed when it stops), commands go to send. Cancelling ctx
-// stops it; nothing is left running.
+// stops it; nothing is left running. send returns false once it stopped.
 func (m *LinkMachine) Start(ctx context.Context) (events <-chan LinkEvent, send func(LinkCommand) bool) {
-	ch, cmds := make(chan LinkEvent), make(chan LinkCommand)
+	ch, cmds, stopped := make(chan LinkEvent), make(chan LinkCommand), make(chan struct{})
 	go func() {
 		defer close(ch)
+		defer close(stopped)
 		_, _ = m.Run(ctx, func(ev LinkEvent) {
 			select {
 			case ch <- ev:
@@ -115,6 +116,8 @@ func (m *LinkMachine) Start(ctx context.Context) (events <-chan LinkEvent, send 
 		select {
 		case cmds <- c:
 			return true
+		case <-stopped:
+			return false
 		case <-ctx.Done():
 			return false
 		}
