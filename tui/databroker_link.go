@@ -229,11 +229,17 @@ func (p *linkPage) Close() {
 	}
 }
 
+// ShortHelp puts the way out and suspend first: a narrow footer drops the
+// last keys (? lists them all).
 func (p *linkPage) ShortHelp() []key.Binding {
 	if p.fatal != "" {
 		return []key.Binding{brokerKeys.Connectors}
 	}
-	var b []key.Binding
+	suspend := brokerKeys.Suspend
+	if p.status() == databroker.LinkSuspended {
+		suspend = brokerKeys.Resume
+	}
+	b := []key.Binding{brokerKeys.Connectors, suspend}
 	if p.canSubscribe() {
 		b = append(b, key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "subscribe in the cloud")))
 	}
@@ -246,9 +252,5 @@ func (p *linkPage) ShortHelp() []key.Binding {
 	if p.c.demoCloud != nil {
 		b = append(b, brokerKeys.DemoCloud)
 	}
-	suspend := brokerKeys.Suspend
-	if p.status() == databroker.LinkSuspended {
-		suspend = brokerKeys.Resume
-	}
-	return append(b, suspend, brokerKeys.Connectors, keys.CheckNow)
+	return append(b, keys.CheckNow)
 }
