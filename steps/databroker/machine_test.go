@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	wire "github.com/edge-setup/edge-setup/tenantapi/databroker"
 	"github.com/edge-setup/edge-setup/tenantapi/tenantsim"
 )
 
@@ -58,6 +59,17 @@ func until(t *testing.T, events <-chan LinkEvent, what string, ok func(LinkEvent
 	return nil
 }
 
+// newConnector is a world (with a cloud user or not) and its new connector.
+func newConnector(t *testing.T, cloudUser bool, share string) (*world, *wire.Connector) {
+	t.Helper()
+	w := newWorld(t, cloudUser)
+	_, c, err := w.b.Ensure(context.Background(), wanted(t, w, share))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w, c
+}
+
 func looked(status string) func(LinkEvent) bool {
 	return func(ev LinkEvent) bool { l, ok := ev.(LinkLooked); return ok && l.Out.Status == status }
 }
@@ -66,11 +78,7 @@ func looked(status string) func(LinkEvent) bool {
 // machine subscribes and accepts by itself, follows on once active, and
 // carries out suspend and resume while it waits; cancelling stops it.
 func TestMachineSubscribesAcceptsAndTakesCommands(t *testing.T) {
-	w := newWorld(t, true)
-	_, c, err := w.b.Ensure(context.Background(), wanted(t, w, "measurements"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	w, c := newConnector(t, true, "measurements")
 	clk := newHeldSleep()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -114,18 +122,14 @@ func TestMachineSubscribesAcceptsAndTakesCommands(t *testing.T) {
 // TestMachineRetriesThenStops: an Edge that fails is looked at again after
 // the longer delay, and following until active stops after MaxFailedLooks.
 func TestMachineRetriesThenStops(t *testing.T) {
-	w := newWorld(t, false)
-	_, c, err := w.b.Ensure(context.Background(), wanted(t, w, "all"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	w, c := newConnector(t, false, "all")
 	w.edge.SetFault(tenantsim.Fault{Status: http.StatusInternalServerError, PathPrefix: "/databroker/connectors/"})
 	var waits []time.Duration
 	var retries int
 	m := &LinkMachine{Broker: w.b, ConnectorID: c.ID, UntilActive: true,
 		Sleep: func(_ context.Context, d time.Duration) error { waits = append(waits, d); return nil }}
 	var failed *LinkFailed
-	_, err = m.Run(context.Background(), func(ev LinkEvent) {
+	_, err := m.Run(context.Background(), func(ev LinkEvent) {
 		switch ev := ev.(type) {
 		case LinkRetrying:
 			retries++
@@ -147,11 +151,7 @@ func TestMachineRetriesThenStops(t *testing.T) {
 // TestMachineStopsWhenTheConnectorIsGone: a deleted connector ends
 // following with LinkFailed, also on the screen's machine (no UntilActive).
 func TestMachineStopsWhenTheConnectorIsGone(t *testing.T) {
-	w := newWorld(t, false)
-	_, c, err := w.b.Ensure(context.Background(), wanted(t, w, "all"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	w, c := newConnector(t, false, "all")
 	clk := newHeldSleep()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -176,11 +176,7 @@ func TestMachineStopsWhenTheConnectorIsGone(t *testing.T) {
 // TestMachineCheckNowCutsTheWait: r looks at once, however long the wait;
 // cancelling while it waits stops it without a failure.
 func TestMachineCheckNowCutsTheWait(t *testing.T) {
-	w := newWorld(t, false)
-	_, c, err := w.b.Ensure(context.Background(), wanted(t, w, "all"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	w, c := newConnector(t, false, "all")
 	clk := newHeldSleep() // never released: only a command ends a wait
 	ctx, cancel := context.WithCancel(context.Background())
 	events, send := (&LinkMachine{Broker: w.b, ConnectorID: c.ID, Sleep: clk.sleep}).Start(ctx)
