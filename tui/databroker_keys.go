@@ -23,6 +23,19 @@ var brokerKeys = struct {
 	DemoCloud: key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "DEMO: act in the cloud")),
 }
 
+// backToConnectors says where B's forms go back to: B's connectors, not
+// the menu (stepPage.leave).
+func backToConnectors(b []key.Binding) []key.Binding {
+	out := make([]key.Binding, len(b))
+	for i, k := range b {
+		out[i] = k
+		if h := k.Help(); h.Desc == keys.Back.Help().Desc {
+			out[i] = key.NewBinding(key.WithKeys(k.Keys()...), key.WithHelp(h.Key, "back to the connectors"))
+		}
+	}
+	return out
+}
+
 // DemoCloud plays the cloud tenant's people in --demo, which has no cloud
 // UI: its admin (the data subscription) and an operator (an operation for
 // a forwarded device).

@@ -2,7 +2,6 @@ package tui
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -27,68 +26,85 @@ type linkPage struct {
 	connID string
 	auto   bool
 
+	// The machine runs while the page is open: ctx is made when it starts
+	// (in Update) and cancelled by Close.
 	ctx    context.Context
 	cancel context.CancelFunc
+	closed bool
+	events <-chan databroker.LinkEvent
+	send   func(databroker.LinkCommand) bool
 
 	timeline  timeline.Timeline
 	out       *databroker.LinkOutcome
-	seq       int
 	checking  bool
 	nextAt    time.Time
 	fatal     string
-	action    string // "subscribe", "accept", "enable", "suspend", "resume"
+	action    string // a databroker.Act* or actDemo while it runs
 	actionErr string
-	triedSub  bool   // auto: subscribe once
-	triedAcc  bool   // auto: accept once
 	demoNote  string // what the demo's cloud did (o)
 	demoSeen  string // what the demo's cloud shows of its operation
 
 	spinner spinner.Model
 }
 
+// actDemo is the demo's cloud acting (o).
+const actDemo = "demo"
+
 type (
-	linkPollMsg struct {
-		page        int64
-		seq         int
-		out         databroker.LinkOutcome
-		demoSeen    string
-		demoRunning bool // the demo's operation is not finished: look again soon
-	}
-	linkDemoMsg struct {
+	linkStartMsg struct{ page int64 }
+	linkEventMsg struct {
 		page int64
-		note string
-		err  error
-	}
-	linkTickMsg struct {
-		page int64
-		seq  int
-	}
-	linkActionMsg struct {
-		page int64
-		err  error
+		ev   databroker.LinkEvent
 	}
 )
 
 func newLinkPage(c *common, b *databroker.Broker, connID string, auto bool) *linkPage {
-	ctx, cancel := context.WithCancel(context.Background())
-	p := &linkPage{c: c, id: nextPageID(), broker: b, connID: connID, auto: auto, ctx: ctx, cancel: cancel}
+	p := &linkPage{c: c, id: nextPageID(), broker: b, connID: connID, auto: auto}
 	p.spinner = spinner.New(spinner.WithSpinner(waitSpinner))
 	return p
 }
 
-func (p *linkPage) Init() tea.Cmd { return tea.Batch(p.spinner.Tick, p.poll()) }
+func (p *linkPage) Init() tea.Cmd {
+	id := p.id
+	return tea.Batch(p.spinner.Tick, func() tea.Msg { return linkStartMsg{page: id} })
+}
 
-func (p *linkPage) poll() tea.Cmd {
-	p.seq++
-	p.checking = true
-	ctx, b, id, seq, conn, demo := p.ctx, p.broker, p.id, p.seq, p.connID, p.c.demoCloud
-	return func() tea.Msg {
-		msg := linkPollMsg{page: id, seq: seq, out: b.Poll(ctx, conn)}
-		if demo != nil {
-			msg.demoSeen, msg.demoRunning = demo.Seen(msg.out.Connector.Code)
-		}
-		return msg
+// start runs the link machine; the page renders its events.
+func (p *linkPage) start() tea.Cmd {
+	if p.closed || p.events != nil {
+		return nil
 	}
+	p.ctx, p.cancel = context.WithCancel(context.Background())
+	m := &databroker.LinkMachine{Broker: p.broker, ConnectorID: p.connID, Auto: p.auto}
+	if demo := p.c.demoCloud; demo != nil {
+		m.Watch = func(_ context.Context, code string) (string, bool) { return demo.Seen(code) }
+	}
+	p.events, p.send = m.Start(p.ctx)
+	p.checking = true
+	return p.listen()
+}
+
+// listen waits for the machine's next event.
+func (p *linkPage) listen() tea.Cmd {
+	ch, id := p.events, p.id
+	return func() tea.Msg {
+		ev, ok := <-ch
+		if !ok {
+			return nil
+		}
+		return linkEventMsg{page: id, ev: ev}
+	}
+}
+
+// command hands the operator's command to the machine.
+func (p *linkPage) command(c databroker.LinkCommand) tea.Cmd {
+	if c.Action == databroker.ActCheckNow {
+		p.checking = true
+	} else {
+		p.action, p.actionErr = c.Action, ""
+	}
+	send := p.send
+	return func() tea.Msg { send(c); return nil }
 }
 
 func (p *linkPage) Update(msg tea.Msg) (page, tea.Cmd) {
@@ -97,50 +113,50 @@ func (p *linkPage) Update(msg tea.Msg) (page, tea.Cmd) {
 		var cmd tea.Cmd
 		p.spinner, cmd = p.spinner.Update(msg)
 		return p, cmd
-	case linkPollMsg:
-		if msg.page == p.id && msg.seq == p.seq {
-			p.demoSeen = msg.demoSeen
-			if msg.demoRunning && msg.out.Next > databroker.LinkPollWaiting {
-				msg.out.Next = databroker.LinkPollWaiting
-			}
-			return p, p.onPoll(msg.out)
+	case linkStartMsg:
+		if msg.page == p.id {
+			return p, p.start()
 		}
-	case linkDemoMsg:
-		if msg.page != p.id {
-			return p, nil
+	case linkEventMsg:
+		if msg.page == p.id {
+			p.onEvent(msg.ev)
+			return p, p.listen()
 		}
-		p.action, p.actionErr, p.demoNote = "", "", msg.note
-		if msg.err != nil {
-			p.actionErr, p.demoNote = msg.err.Error(), ""
-		}
-		return p, p.poll()
-	case linkTickMsg:
-		if msg.page == p.id && msg.seq == p.seq && p.ctx.Err() == nil && p.fatal == "" {
-			return p, p.poll()
-		}
-	case linkActionMsg:
-		if msg.page != p.id {
-			return p, nil
-		}
-		p.action = ""
-		p.actionErr = ""
-		if msg.err != nil {
-			p.actionErr = msg.err.Error()
-		}
-		return p, p.poll()
 	case tea.KeyPressMsg:
 		return p, p.onKey(msg)
 	}
 	return p, nil
 }
 
-func (p *linkPage) onPoll(out databroker.LinkOutcome) tea.Cmd {
-	p.checking = false
-	if out.Fatal != nil {
-		if !errors.Is(out.Fatal, context.Canceled) {
-			p.fatal = out.Fatal.Error()
+func (p *linkPage) onEvent(ev databroker.LinkEvent) {
+	switch ev := ev.(type) {
+	case databroker.LinkLooking:
+		p.checking = true
+	case databroker.LinkLooked:
+		p.onLook(ev)
+	case databroker.LinkActing:
+		p.action, p.actionErr = ev.Action, ""
+	case databroker.LinkActed:
+		p.action, p.actionErr = "", ""
+		if ev.Action == actDemo {
+			p.demoNote = ev.Note
 		}
-		return nil
+		if ev.Err != nil {
+			p.actionErr = ev.Err.Error()
+			if ev.Action == actDemo {
+				p.demoNote = ""
+			}
+		}
+	case databroker.LinkFailed:
+		p.checking, p.fatal = false, ev.Err.Error()
+	}
+}
+
+func (p *linkPage) onLook(ev databroker.LinkLooked) {
+	out := ev.Out
+	p.checking = false
+	if p.c.demoCloud != nil {
+		p.demoSeen = ev.Watched
 	}
 	if out.Retrying == nil {
 		p.out = &out
@@ -154,33 +170,11 @@ func (p *linkPage) onPoll(out databroker.LinkOutcome) tea.Cmd {
 	} else {
 		p.out = &out
 	}
-	cmds := []tea.Cmd{p.schedule(out.Next)}
-	if p.auto && p.action == "" && out.Retrying == nil {
-		switch {
-		case out.Status == databroker.LinkNotSubscribed && !p.triedSub:
-			p.triedSub = true
-			cmds = append(cmds, p.act("subscribe", func(ctx context.Context) error { return p.broker.Subscribe(ctx, out.Connector.Code) }))
-		case out.Status == databroker.LinkPending && !p.triedAcc:
-			p.triedAcc = true
-			cmds = append(cmds, p.act("accept", func(ctx context.Context) error { return p.broker.Accept(ctx, out.Connector.Code) }))
-		}
+	next := ev.Next
+	if next <= 0 {
+		next = databroker.LinkPollWaiting
 	}
-	return tea.Batch(cmds...)
-}
-
-func (p *linkPage) schedule(d time.Duration) tea.Cmd {
-	if d <= 0 {
-		d = databroker.LinkPollWaiting
-	}
-	p.nextAt = p.c.now().Add(d)
-	id, seq := p.id, p.seq
-	return tea.Tick(d, func(time.Time) tea.Msg { return linkTickMsg{page: id, seq: seq} })
-}
-
-func (p *linkPage) act(name string, fn func(context.Context) error) tea.Cmd {
-	p.action, p.actionErr = name, ""
-	ctx, id := p.ctx, p.id
-	return func() tea.Msg { return linkActionMsg{page: id, err: fn(ctx)} }
+	p.nextAt = p.c.now().Add(next)
 }
 
 func (p *linkPage) status() string {
@@ -204,45 +198,48 @@ func (p *linkPage) onKey(k tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(k, keys.Back):
 		return func() tea.Msg { return openBrokerMsg{} }
-	case p.fatal != "" || p.action != "" || p.out == nil:
+	case p.fatal != "" || p.action != "" || p.out == nil || p.send == nil:
 	case key.Matches(k, brokerKeys.DemoCloud) && p.c.demoCloud != nil:
-		p.action, p.actionErr = "demo", ""
-		ctx, id, demo, code := p.ctx, p.id, p.c.demoCloud, p.out.Connector.Code
-		return func() tea.Msg {
-			note, err := demo.Act(ctx, code)
-			return linkDemoMsg{page: id, note: note, err: err}
-		}
+		demo, code := p.c.demoCloud, p.out.Connector.Code
+		return p.command(databroker.LinkCommand{Action: actDemo, Do: func(ctx context.Context) (string, error) { return demo.Act(ctx, code) }})
 	case key.Matches(k, keys.CheckNow):
 		if !p.checking {
-			return p.poll()
+			return p.command(databroker.LinkCommand{Action: databroker.ActCheckNow})
 		}
 	case key.Matches(k, keys.Create) && p.canSubscribe():
-		code := p.out.Connector.Code
-		return p.act("subscribe", func(ctx context.Context) error { return p.broker.Subscribe(ctx, code) })
+		return p.command(databroker.LinkCommand{Action: databroker.ActSubscribe})
 	case key.Matches(k, keys.Accept) && p.canAccept():
-		code := p.out.Connector.Code
-		return p.act("accept", func(ctx context.Context) error { return p.broker.Accept(ctx, code) })
+		return p.command(databroker.LinkCommand{Action: databroker.ActAccept})
 	case key.Matches(k, keys.Enable) && p.canEnable():
-		c := p.out.Connector
-		return p.act("enable", func(ctx context.Context) error { return p.broker.Enable(ctx, c) })
+		return p.command(databroker.LinkCommand{Action: databroker.ActEnable})
 	case key.Matches(k, keys.Suspend):
-		id := p.connID
 		if p.status() == databroker.LinkSuspended {
-			return p.act("resume", func(ctx context.Context) error { return p.broker.Resume(ctx, id) })
+			return p.command(databroker.LinkCommand{Action: databroker.ActResume})
 		}
-		return p.act("suspend", func(ctx context.Context) error { return p.broker.Suspend(ctx, id) })
+		return p.command(databroker.LinkCommand{Action: databroker.ActSuspend})
 	}
 	return nil
 }
 
 func (p *linkPage) Busy() bool { return false }
-func (p *linkPage) Close()     { p.cancel() }
+func (p *linkPage) Close() {
+	p.closed = true
+	if p.cancel != nil {
+		p.cancel()
+	}
+}
 
+// ShortHelp puts the way out and suspend first: a narrow footer drops the
+// last keys (? lists them all).
 func (p *linkPage) ShortHelp() []key.Binding {
 	if p.fatal != "" {
 		return []key.Binding{brokerKeys.Connectors}
 	}
-	var b []key.Binding
+	suspend := brokerKeys.Suspend
+	if p.status() == databroker.LinkSuspended {
+		suspend = brokerKeys.Resume
+	}
+	b := []key.Binding{brokerKeys.Connectors, suspend}
 	if p.canSubscribe() {
 		b = append(b, key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "subscribe in the cloud")))
 	}
@@ -255,9 +252,5 @@ func (p *linkPage) ShortHelp() []key.Binding {
 	if p.c.demoCloud != nil {
 		b = append(b, brokerKeys.DemoCloud)
 	}
-	suspend := brokerKeys.Suspend
-	if p.status() == databroker.LinkSuspended {
-		suspend = brokerKeys.Resume
-	}
-	return append(b, suspend, brokerKeys.Connectors, keys.CheckNow)
+	return append(b, keys.CheckNow)
 }

@@ -30,9 +30,15 @@ type driver struct {
 }
 
 func newDriver(t *testing.T, env *steps.Env, w, h int) *driver {
-	d := &driver{t: t, m: tui.New(tui.Options{Env: env}), msgs: make(chan tea.Msg, 256), width: w}
+	return newDriverWith(t, tui.Options{Env: env}, w, h)
+}
+
+func newDriverWith(t *testing.T, o tui.Options, w, h int) *driver {
+	d := &driver{t: t, m: tui.New(o), msgs: make(chan tea.Msg, 256), width: w}
 	d.exec(d.m.Init())
 	d.send(tea.WindowSizeMsg{Width: w, Height: h})
+	// Ctrl+C closes the page shown, which stops what it runs (the B link's machine).
+	t.Cleanup(func() { d.m.Update(keyMsg("ctrl+c")); d.m.Update(keyMsg("ctrl+c")) })
 	return d
 }
 

@@ -111,6 +111,13 @@ func (p *stepPage) Busy() bool { return p.phase == phaseRunning }
 func (p *stepPage) Close() { p.cancel() }
 
 func (p *stepPage) ShortHelp() []key.Binding {
+	if options.OptionLabel(p.step) == steps.DataBrokerLetter {
+		return backToConnectors(p.phaseKeys()) // leave goes there
+	}
+	return p.phaseKeys()
+}
+
+func (p *stepPage) phaseKeys() []key.Binding {
 	switch p.phase {
 	case phasePrompt:
 		b := p.field.shortHelp()
