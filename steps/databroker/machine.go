@@ -97,11 +97,17 @@ type LinkCommand struct {
 	Do     func(context.Context) (note string, err error)
 }
 
+// commandQueue is how many commands wait for the machine to take them.
+const commandQueue = 8
+
 // Start runs the machine in a goroutine: its events come on the returned
 // channel (closed when it stops), commands go to send. Cancelling ctx
 // stops it; nothing is left running. send returns false once it stopped.
 func (m *LinkMachine) Start(ctx context.Context) (events <-chan LinkEvent, send func(LinkCommand) bool) {
-	ch, cmds, stopped := make(chan LinkEvent), make(chan LinkCommand), make(chan struct{})
+	// Commands queue: a sender that also reads the events (a test, a
+	// driver without its own goroutine) must not wait for the machine,
+	// which may itself be waiting to hand over an event.
+	ch, cmds, stopped := make(chan LinkEvent), make(chan LinkCommand, commandQueue), make(chan struct{})
 	go func() {
 		defer close(ch)
 		defer close(stopped)
@@ -113,6 +119,11 @@ func (m *LinkMachine) Start(ctx context.Context) (events <-chan LinkEvent, send 
 		}, cmds)
 	}()
 	send = func(c LinkCommand) bool {
+		select {
+		case <-stopped:
+			return false // not queued where nobody takes it
+		default:
+		}
 		select {
 		case cmds <- c:
 			return true
