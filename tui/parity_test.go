@@ -19,6 +19,7 @@ import (
 
 	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/stepstest"
+	"github.com/edge-setup/edge-setup/tenantapi/tenantsim"
 	"github.com/edge-setup/edge-setup/tenantapi/tenantsim/simnet"
 	"github.com/edge-setup/edge-setup/tui/plain"
 )
@@ -31,6 +32,7 @@ type parityCase struct {
 	lines   func(w *stepstest.World) []string // what is typed, one answer a line
 	answers func(w *stepstest.World) string   // the same answers as an answers file
 	done    string                            // what the TUI shows when the option is over
+	tenant  func(*tenantsim.Options)          // changes the simulated tenant (nil: stepstest's)
 }
 
 var networkFiles = func(t *testing.T, w *stepstest.World) {
@@ -168,7 +170,11 @@ func TestParityOfTheFrontEnds(t *testing.T) {
 
 func (c parityCase) run(t *testing.T, via string) outcome {
 	t.Helper()
-	w := stepstest.New(t)
+	tenant := c.tenant
+	if tenant == nil {
+		tenant = func(*tenantsim.Options) {}
+	}
+	w := stepstest.NewWith(t, tenant)
 	c.setup(t, w)
 	switch via {
 	case "tui":
