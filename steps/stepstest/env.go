@@ -23,6 +23,8 @@ const (
 	BootstrapPassword = "bootstrap-secret-42"
 )
 
+func init() { steps.CheapPasswordHashesForTests() }
+
 // World is a test environment with its tenant.
 type World struct {
 	Env    *steps.Env
