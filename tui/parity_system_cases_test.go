@@ -17,6 +17,15 @@ import (
 // change the Edge platform's own tenant.
 var systemCases = []parityCase{
 	{
+		name: "3 from the console", setup: postInstalled, option: "3", done: "Done.",
+		lines: func(*stepstest.World) []string {
+			return []string{"C", "\x15/tmp/edge.crt", "\x15/tmp/edge.key", "\x15/tmp/edge.licence"}
+		},
+		answers: func(*stepstest.World) string {
+			return "options:\n  - option: 3\n    answers: {input.mode: C, ssl.certificate: /tmp/edge.crt, ssl.certificate.key: /tmp/edge.key, c8y.license: /tmp/edge.licence}\n"
+		},
+	},
+	{
 		name: "4 with a stored password that meets the policy", setup: postInstalled, option: "4", done: "Done.",
 		lines:   func(*stepstest.World) []string { return nil },
 		answers: func(*stepstest.World) string { return "options:\n  - option: 4\n" },
