@@ -47,6 +47,9 @@ type parityCase struct {
 	// plainDone is how plain mode says what the TUI shows as done, where
 	// the two say it in their own words (B's link: "✓ Active" on a timeline).
 	plainDone string
+	// clearFields clears every field before typing (a rerun: the TUI fills
+	// each field with the answer in place, plain mode takes a typed line).
+	clearFields bool
 }
 
 var networkFiles = func(t *testing.T, w *stepstest.World) {
@@ -191,6 +194,13 @@ func (c parityCase) run(t *testing.T, via string) outcome {
 	}
 	w := stepstest.NewWith(t, tenant)
 	c.setup(t, w)
+	c.drive(t, w, via)
+	return collect(t, w)
+}
+
+// drive runs the case's answers once through the front end via.
+func (c parityCase) drive(t *testing.T, w *stepstest.World, via string) []steps.OptionResult {
+	t.Helper()
 	switch via {
 	case "tui":
 		d := newDriver(t, w.Env, 100, 30)
@@ -205,7 +215,7 @@ func (c parityCase) run(t *testing.T, via string) outcome {
 			d.waitFor(c.formWait)
 		}
 		for _, l := range c.lines(w) {
-			if strings.HasPrefix(l, "\x15") {
+			if strings.HasPrefix(l, "\x15") || c.clearFields {
 				d.send(keyMsg("ctrl+u"))
 			}
 			d.typeText(strings.TrimPrefix(l, "\x15"))
@@ -253,23 +263,25 @@ func (c parityCase) run(t *testing.T, via string) outcome {
 			t.Errorf("plain mode never printed %q:\n%s", want, out.String())
 		}
 	case "apply":
-		applyAnswers(t, w, c.answers(w))
+		return applyAnswers(t, w, c.answers(w))
 	}
-	return collect(t, w)
+	return nil
 }
 
 // applyAnswers runs an answers file as `edge-setup apply` does, with the
 // network checks the console runs too.
-func applyAnswers(t *testing.T, w *stepstest.World, answers string) {
+func applyAnswers(t *testing.T, w *stepstest.World, answers string) []steps.OptionResult {
 	t.Helper()
 	ctx := context.Background()
 	plan, err := steps.LoadAnswers(ctx, w.Env, "a.yaml", []byte(answers), steps.CheckOptions{Verify: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := steps.Apply(ctx, w.Env, plan, steps.ApplyOptions{}); err != nil {
+	var results []steps.OptionResult
+	if err := steps.Apply(ctx, w.Env, plan, steps.ApplyOptions{Result: func(r steps.OptionResult) { results = append(results, r) }}); err != nil {
 		t.Fatalf("apply: %v", err)
 	}
+	return results
 }
 
 var (
