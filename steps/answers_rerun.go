@@ -17,6 +17,8 @@ func alreadyDone(env *Env, n int, a Answers) string {
 		return "unchanged: the network is configured with these answers"
 	case n == 2 && a[KeyInputMode] == InputConsole && postInstallMatches(env, a):
 		return "unchanged: post-installation ran with these answers"
+	case n == 3 && certificatesMatch(env, a):
+		return "unchanged: these certificate, key and licence are installed"
 	}
 	return ""
 }
@@ -54,15 +56,36 @@ func postInstallMatches(env *Env, a Answers) bool {
 	if pw, err := d.AdminPassword(); err != nil || pw != a[CfgAdminPassword] {
 		return false
 	}
-	cert, key, lic := certTargets(a[CfgDomain], a[CfgLicence])
+	if !certificatesInstalled(env, a, a[CfgDomain]) {
+		return false
+	}
+	cfg, err := env.Props.LoadAgentConfig()
+	return err == nil && cfg.URL == a[CfgCloudURL] && cfg.RemoteManagement == (a[CfgCloudURL] != "")
+}
+
+// certificatesMatch: option 3 would install what is installed (the same
+// three files, and config.dat names them).
+func certificatesMatch(env *Env, a Answers) bool {
+	domain, err := configuredDomain(env)
+	if err != nil || !certificatesInstalled(env, a, domain) {
+		return false
+	}
+	cert, key, lic := certTargets(domain, a[CfgLicence])
+	d, err := env.Props.LoadConfigDat()
+	return err == nil && d.Get(CfgCertificate) == cert && d.Get(CfgCertKey) == key && d.Get(CfgLicence) == lic
+}
+
+// certificatesInstalled: the certificate, key and licence answered are the
+// files installed for domain.
+func certificatesInstalled(env *Env, a Answers, domain string) bool {
+	cert, key, lic := certTargets(domain, a[CfgLicence])
 	for src, dst := range map[string]string{a[CfgCertificate]: cert, a[CfgCertKey]: key, a[CfgLicence]: lic} {
 		data, err := readOperatorFile(env, src, "file")
 		if err != nil || !hostFileIs(env, dst, data) {
 			return false
 		}
 	}
-	cfg, err := env.Props.LoadAgentConfig()
-	return err == nil && cfg.URL == a[CfgCloudURL] && cfg.RemoteManagement == (a[CfgCloudURL] != "")
+	return true
 }
 
 func configDatHas(env *Env, a Answers, keys ...string) bool {

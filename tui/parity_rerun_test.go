@@ -24,6 +24,7 @@ import (
 var rerunCases = map[string][]string{
 	"1 from the console":            {"apply"},
 	"2 from the console":            {"apply"},
+	"3 from the console":            {"apply"},
 	"7 disabling remote management": {"tui", "plain", "apply"},
 	"7 with a tenant URL":           {"tui", "plain", "apply"},
 	"S on, with an allow entry":     {"apply"},
