@@ -19,10 +19,10 @@ var systemCases = []parityCase{
 	{
 		name: "3 from the console", setup: postInstalled, option: "3", done: "Done.",
 		lines: func(*stepstest.World) []string {
-			return []string{"C", "\x15/tmp/edge.crt", "\x15/tmp/edge.key", "\x15/tmp/edge.licence"}
+			return []string{"C", "\x15/tmp/edge.crt", "\x15/tmp/edge.key", "\x15/root/renewed/edge.licence"}
 		},
 		answers: func(*stepstest.World) string {
-			return "options:\n  - option: 3\n    answers: {input.mode: C, ssl.certificate: /tmp/edge.crt, ssl.certificate.key: /tmp/edge.key, c8y.license: /tmp/edge.licence}\n"
+			return "options:\n  - option: 3\n    answers: {input.mode: C, ssl.certificate: /tmp/edge.crt, ssl.certificate.key: /tmp/edge.key, c8y.license: /root/renewed/edge.licence}\n"
 		},
 	},
 	{
