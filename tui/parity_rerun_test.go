@@ -7,9 +7,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/edge-setup/edge-setup/steps/stepstest"
-	"github.com/edge-setup/edge-setup/tenantapi/tenantsim"
 )
 
 // rerunCases are the cases whose second run asks the same questions, with
@@ -43,12 +40,7 @@ func TestParityOfARerun(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			for _, via := range fronts {
-				tenant := c.tenant
-				if tenant == nil {
-					tenant = func(*tenantsim.Options) {}
-				}
-				w := stepstest.NewWith(t, tenant)
-				c.setup(t, w)
+				w := c.world(t)
 				c.drive(t, w, via)
 				before := snapshot(t, w.Env.Root, rerunRecords...)
 				again := c

@@ -70,14 +70,21 @@ func TestParityOfTheFrontEnds(t *testing.T) {
 
 func (c parityCase) run(t *testing.T, via string) outcome {
 	t.Helper()
+	w := c.world(t)
+	c.drive(t, w, via)
+	return collect(t, w)
+}
+
+// world is a fresh root and tenant set up for the case.
+func (c parityCase) world(t *testing.T) *stepstest.World {
+	t.Helper()
 	tenant := c.tenant
 	if tenant == nil {
 		tenant = func(*tenantsim.Options) {}
 	}
 	w := stepstest.NewWith(t, tenant)
 	c.setup(t, w)
-	c.drive(t, w, via)
-	return collect(t, w)
+	return w
 }
 
 // drive runs the case's answers once through the front end via.
