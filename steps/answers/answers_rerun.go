@@ -17,10 +17,14 @@ func alreadyDone(env *steps.Env, n int, a steps.Answers) string {
 	case n == 7 && a[options.KeyConnectedAction] == options.ConnectedCheck:
 		cfg, _ := env.Props.LoadAgentConfig()
 		return "unchanged: this Edge is registered with " + a[steps.KeyCloudURL] + " as " + options.RegisteredHere(env, cfg, a[steps.KeyCloudURL])
-	case n == 1 && a[system.KeyInputMode] == system.InputConsole && networkMatches(env, a):
+	// From the console or a parameter file alike: by now a holds the
+	// file's values too.
+	case n == 1 && networkMatches(env, a):
 		return "unchanged: the network is configured with these answers"
-	case n == 2 && a[system.KeyInputMode] == system.InputConsole && postInstallMatches(env, a):
+	case n == 2 && postInstallMatches(env, a):
 		return "unchanged: post-installation ran with these answers"
+	case n == 3 && certificatesMatch(env, a):
+		return "unchanged: these certificate, key and licence are installed"
 	}
 	return ""
 }
@@ -58,15 +62,36 @@ func postInstallMatches(env *steps.Env, a steps.Answers) bool {
 	if pw, err := d.AdminPassword(); err != nil || pw != a[steps.CfgAdminPassword] {
 		return false
 	}
-	cert, key, lic := options.CertTargets(a[steps.CfgDomain], a[steps.CfgLicence])
+	if !certificatesInstalled(env, a, a[steps.CfgDomain]) {
+		return false
+	}
+	cfg, err := env.Props.LoadAgentConfig()
+	return err == nil && cfg.URL == a[steps.CfgCloudURL] && cfg.RemoteManagement == (a[steps.CfgCloudURL] != "")
+}
+
+// certificatesMatch: option 3 would install what is installed (the same
+// three files, and config.dat names them).
+func certificatesMatch(env *steps.Env, a steps.Answers) bool {
+	domain, err := options.ConfiguredDomain(env)
+	if err != nil || !certificatesInstalled(env, a, domain) {
+		return false
+	}
+	cert, key, lic := options.CertTargets(domain, a[steps.CfgLicence])
+	d, err := env.Props.LoadConfigDat()
+	return err == nil && d.Get(steps.CfgCertificate) == cert && d.Get(steps.CfgCertKey) == key && d.Get(steps.CfgLicence) == lic
+}
+
+// certificatesInstalled: the certificate, key and licence answered are the
+// files installed for domain.
+func certificatesInstalled(env *steps.Env, a steps.Answers, domain string) bool {
+	cert, key, lic := options.CertTargets(domain, a[steps.CfgLicence])
 	for src, dst := range map[string]string{a[steps.CfgCertificate]: cert, a[steps.CfgCertKey]: key, a[steps.CfgLicence]: lic} {
 		data, err := system.ReadOperatorFile(env, src, "file")
 		if err != nil || !hostFileIs(env, dst, data) {
 			return false
 		}
 	}
-	cfg, err := env.Props.LoadAgentConfig()
-	return err == nil && cfg.URL == a[steps.CfgCloudURL] && cfg.RemoteManagement == (a[steps.CfgCloudURL] != "")
+	return true
 }
 
 func configDatHas(env *steps.Env, a steps.Answers, keys ...string) bool {

@@ -25,12 +25,12 @@ func (UpdateCertificates) Available(env *steps.Env) error {
 	if err := system.RequirePostInstall(env); err != nil {
 		return err
 	}
-	_, err := configuredDomain(env)
+	_, err := ConfiguredDomain(env)
 	return err
 }
 
-// configuredDomain is the domain option 2 stored in config.dat.
-func configuredDomain(env *steps.Env) (string, error) {
+// ConfiguredDomain is the domain option 2 stored in config.dat.
+func ConfiguredDomain(env *steps.Env) (string, error) {
 	d, err := env.Props.LoadConfigDat()
 	if err != nil {
 		return "", fmt.Errorf("cannot read /%s: %w", edgeprops.ConfigDatFile, err)
@@ -43,7 +43,7 @@ func configuredDomain(env *steps.Env) (string, error) {
 }
 
 func (UpdateCertificates) NextPrompt(env *steps.Env, a steps.Answers) (*steps.Prompt, error) {
-	domain, err := configuredDomain(env)
+	domain, err := ConfiguredDomain(env)
 	if err != nil {
 		return nil, err
 	}
@@ -51,7 +51,7 @@ func (UpdateCertificates) NextPrompt(env *steps.Env, a steps.Answers) (*steps.Pr
 }
 
 func (UpdateCertificates) Confirm(env *steps.Env, a steps.Answers) []string {
-	domain, err := configuredDomain(env)
+	domain, err := ConfiguredDomain(env)
 	if err != nil {
 		return []string{err.Error()}
 	}
@@ -61,7 +61,7 @@ func (UpdateCertificates) Confirm(env *steps.Env, a steps.Answers) []string {
 
 func (UpdateCertificates) Run(ctx context.Context, env *steps.Env, a steps.Answers, emit steps.Emit) error {
 	t := steps.NewTrackerContext(ctx, emit)
-	domain, err := configuredDomain(env)
+	domain, err := ConfiguredDomain(env)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/edge-setup/edge-setup/edgeprops"
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/system"
 	"github.com/edge-setup/edge-setup/tenantapi"
 	"github.com/edge-setup/edge-setup/tenantapi/tenantsim"
 )
@@ -22,6 +23,8 @@ const (
 	ReaderPassword    = "reader-Passw0rd"
 	BootstrapPassword = "bootstrap-secret-42"
 )
+
+func init() { system.CheapPasswordHashesForTests() }
 
 // World is a test environment with its tenant.
 type World struct {

@@ -27,6 +27,11 @@ const PasswordHistorySize = 10
 // entry records its own, so it can be raised later. Tests lower it.
 var PasswordHashIterations = 210_000
 
+// CheapPasswordHashesForTests makes new history entries cheap (1000
+// iterations: 210,000 take seconds per hash under -race). Only test code
+// calls it (stepstest, once, before any test runs).
+func CheapPasswordHashesForTests() { PasswordHashIterations = 1000 }
+
 // PasswordHistory is the salted hashes of the last admin passwords (reuse check).
 type PasswordHistory struct {
 	Entries []passwordHash `json:"entries"` // oldest first
