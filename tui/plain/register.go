@@ -61,7 +61,7 @@ func (u *UI) register(ctx context.Context, reg *registration.Registration) error
 	conn, err := m.Run(ctx, answers)
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
-			u.println("Stopped waiting (the configuration stays saved): enter r at the menu to resume it.")
+			u.println("Stopped waiting (the configuration stays saved): start edge-setup again and enter r at the menu to resume it.")
 		} else {
 			u.println("  x Registration stopped: " + err.Error())
 		}
