@@ -115,7 +115,7 @@ func certificateFields(env *steps.Env, domain func(steps.Answers) string) []syst
 
 func (PostInstall) Confirm(env *steps.Env, a steps.Answers) []string {
 	lines := []string{
-		fmt.Sprintf("Tenant admin %s with the password entered (not shown)", a[steps.CfgAdminUser]),
+		fmt.Sprintf("Set the tenant admin to %s, with the password given (not shown)", a[steps.CfgAdminUser]),
 		"Tenant domain " + a[steps.CfgDomain] + " (cannot be changed afterwards)",
 	}
 	lines = append(lines, certificateConfirm(env, a, a[steps.CfgDomain])...)
