@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/edge-setup/edge-setup/steps/options"
+	"github.com/edge-setup/edge-setup/steps/status"
 )
 
 // The Ansible role and the example playbook against three Edges on this
@@ -103,8 +103,8 @@ func TestAnsibleFleetFirstDay(t *testing.T) {
 	first := run()
 	for name, root := range roots {
 		code, stdout, _ := runCmd(t, "--root", root, "status", "--json")
-		var st options.Status
-		if err := json.Unmarshal([]byte(stdout), &st); err != nil || code != exitOK || st.Registration.State != options.RegConnected {
+		var st status.Status
+		if err := json.Unmarshal([]byte(stdout), &st); err != nil || code != exitOK || st.Registration.State != status.RegConnected {
 			t.Fatalf("%s is not connected (exit %d): %s\n%s", name, code, stdout, first)
 		}
 		want := fmt.Sprintf("%s: device %s, managed object %s, connected", name, st.DeviceID, st.Registration.ManagedObjectID)

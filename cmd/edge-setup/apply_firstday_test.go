@@ -10,8 +10,8 @@ import (
 	"github.com/edge-setup/edge-setup/edgeprops"
 	"github.com/edge-setup/edge-setup/internal/demo"
 	"github.com/edge-setup/edge-setup/steps/answers"
-	"github.com/edge-setup/edge-setup/steps/options"
 	"github.com/edge-setup/edge-setup/steps/remoteaccess"
+	"github.com/edge-setup/edge-setup/steps/status"
 )
 
 // firstDayFile is a whole Edge in one answers file: network, post-
@@ -111,8 +111,8 @@ func TestApplyFirstDayInOneFile(t *testing.T) {
 		}
 	}
 	code, stdout, _ = runCmd(t, append(base, "status", "--json")...)
-	var st options.Status
-	if err := json.Unmarshal([]byte(stdout), &st); err != nil || code != exitOK || st.Registration.State != options.RegConnected {
+	var st status.Status
+	if err := json.Unmarshal([]byte(stdout), &st); err != nil || code != exitOK || st.Registration.State != status.RegConnected {
 		t.Errorf("status exit %d (%v): %s", code, err, stdout)
 	}
 	if r := st.RemoteAccess; !r.SetUp || r.Endpoints != 2 || !r.Relay || r.Target == "" {

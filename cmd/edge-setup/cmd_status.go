@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/edge-setup/edge-setup/steps/options"
+	"github.com/edge-setup/edge-setup/steps/status"
 )
 
 func init() {
@@ -26,7 +26,7 @@ func runStatus(ctx context.Context, g *globals, args []string, stdout, stderr io
 	var timeout time.Duration
 	fs, code, ok := parseCommandFlags("status", g, args, stderr, func(fs *flag.FlagSet) {
 		fs.BoolVar(&asJSON, "json", false, "print the status as JSON (schema in the README)")
-		fs.DurationVar(&timeout, "timeout", options.StatusCheckTimeout, "bound the live check of the registration to this `duration`")
+		fs.DurationVar(&timeout, "timeout", status.StatusCheckTimeout, "bound the live check of the registration to this `duration`")
 	})
 	if !ok {
 		return code
@@ -41,7 +41,7 @@ func runStatus(ctx context.Context, g *globals, args []string, stdout, stderr io
 	defer s.close()
 	ctx, cancel := withTimeout(ctx, timeout)
 	defer cancel()
-	st := options.GatherStatus(ctx, s.env.Env)
+	st := status.GatherStatus(ctx, s.env.Env)
 	if errors.Is(ctx.Err(), context.Canceled) {
 		fmt.Fprintln(stderr, "edge-setup status: interrupted")
 		return exitCanceled
@@ -58,7 +58,7 @@ func runStatus(ctx context.Context, g *globals, args []string, stdout, stderr io
 }
 
 // writeStatus prints the status as aligned lines.
-func writeStatus(w io.Writer, st options.Status) {
+func writeStatus(w io.Writer, st status.Status) {
 	row := func(label, value string) { fmt.Fprintf(w, "%-22s%s\n", label, value) }
 	id := st.DeviceID
 	if id == "" {
@@ -102,7 +102,7 @@ func writeStatus(w io.Writer, st options.Status) {
 }
 
 // remoteAccessLine is option S's row: what it set up, from its records here.
-func remoteAccessLine(ra options.RemoteAccessStatus) string {
+func remoteAccessLine(ra status.RemoteAccessStatus) string {
 	if !ra.SetUp {
 		if ra.Relay {
 			return "not set up (the relay service is installed; option S sets up the endpoints)"
@@ -129,26 +129,26 @@ func onOff(b bool) string {
 	return "off"
 }
 
-func registrationLine(r options.RegistrationStatus) string {
+func registrationLine(r status.RegistrationStatus) string {
 	var b strings.Builder
 	switch r.State {
-	case options.RegConnected:
+	case status.RegConnected:
 		b.WriteString("connected: tenant " + r.TenantID)
 		if r.ManagedObjectID != "" {
 			b.WriteString(", managed object " + r.ManagedObjectID)
 		}
-	case options.RegDisabled:
+	case status.RegDisabled:
 		b.WriteString("disabled (no cloud URL)")
-	case options.RegNotRegistered:
+	case status.RegNotRegistered:
 		b.WriteString("not registered")
-	case options.RegCredentialsInvalid:
+	case status.RegCredentialsInvalid:
 		b.WriteString("credentials invalid")
-	case options.RegUnreachable:
+	case status.RegUnreachable:
 		b.WriteString("tenant unreachable")
 	default:
 		b.WriteString(r.State)
 	}
-	if r.Reason != "" && r.State != options.RegDisabled {
+	if r.Reason != "" && r.State != status.RegDisabled {
 		b.WriteString(" (" + r.Reason + ")")
 	}
 	return b.String()

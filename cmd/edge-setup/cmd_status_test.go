@@ -8,16 +8,16 @@ import (
 	"testing"
 
 	"github.com/edge-setup/edge-setup/edgeprops"
-	"github.com/edge-setup/edge-setup/steps/options"
+	"github.com/edge-setup/edge-setup/steps/status"
 )
 
-func statusJSON(t *testing.T, root string) options.Status {
+func statusJSON(t *testing.T, root string) status.Status {
 	t.Helper()
 	code, stdout, stderr := runCmd(t, "--root", root, "status", "--json")
 	if code != exitOK {
 		t.Fatalf("status --json: exit %d: %s", code, stderr)
 	}
-	var st options.Status
+	var st status.Status
 	if err := json.Unmarshal([]byte(stdout), &st); err != nil {
 		t.Fatalf("status --json is not JSON: %v\n%s", err, stdout)
 	}
@@ -46,7 +46,7 @@ func TestStatusFreshRoot(t *testing.T) {
 		}
 	}
 	st := statusJSON(t, root)
-	if st.Schema != options.StatusSchema || st.DeviceID != "" || st.Registration.State != options.RegDisabled || len(st.Options) != 8 {
+	if st.Schema != status.StatusSchema || st.DeviceID != "" || st.Registration.State != status.RegDisabled || len(st.Options) != 8 {
 		t.Errorf("json = %+v", st)
 	}
 	if files := listTree(t, root); len(files) > 0 {
@@ -88,7 +88,7 @@ func TestStatusConfiguredNotRegistered(t *testing.T) {
 		}
 	}
 	st := statusJSON(t, root)
-	if st.Registration.State != options.RegNotRegistered || !st.RemoteManagement || st.CloudURL != url || !st.Options[6].Completed {
+	if st.Registration.State != status.RegNotRegistered || !st.RemoteManagement || st.CloudURL != url || !st.Options[6].Completed {
 		t.Errorf("json = %+v", st)
 	}
 }
@@ -105,7 +105,7 @@ func TestStatusConnectedJSON(t *testing.T) {
 		t.Fatalf("apply: exit %d\n%s%s", code, stdout, stderr)
 	}
 	st := statusJSON(t, root)
-	if st.Registration.State != options.RegConnected || st.Registration.TenantID != simTenant || st.Registration.ManagedObjectID == "" {
+	if st.Registration.State != status.RegConnected || st.Registration.TenantID != simTenant || st.Registration.ManagedObjectID == "" {
 		t.Errorf("registration = %+v", st.Registration)
 	}
 }

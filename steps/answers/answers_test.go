@@ -15,6 +15,7 @@ import (
 	"github.com/edge-setup/edge-setup/steps"
 	"github.com/edge-setup/edge-setup/steps/answers"
 	"github.com/edge-setup/edge-setup/steps/options"
+	"github.com/edge-setup/edge-setup/steps/status"
 	"github.com/edge-setup/edge-setup/steps/stepstest"
 	"github.com/edge-setup/edge-setup/steps/system"
 )
@@ -352,8 +353,8 @@ func TestApplyOption7RegistersWithCreateAndAccept(t *testing.T) {
 			t.Errorf("log lacks %q:\n%s", want, log)
 		}
 	}
-	st := options.GatherStatus(ctx, w.Env)
-	if st.Registration.State != options.RegConnected || st.Registration.TenantID != stepstest.TenantID || st.Registration.ManagedObjectID == "" {
+	st := status.GatherStatus(ctx, w.Env)
+	if st.Registration.State != status.RegConnected || st.Registration.TenantID != stepstest.TenantID || st.Registration.ManagedObjectID == "" {
 		t.Errorf("status registration = %+v", st.Registration)
 	}
 }
@@ -526,8 +527,8 @@ func TestGatherStatus(t *testing.T) {
 	t.Run("fresh root", func(t *testing.T) {
 		w := stepstest.New(t)
 		before := snapshot(t, w.Env.Root)
-		st := options.GatherStatus(ctx, w.Env)
-		if st.DeviceID != "" || st.CloudURL != "" || st.RemoteManagement || st.Registration.State != options.RegDisabled {
+		st := status.GatherStatus(ctx, w.Env)
+		if st.DeviceID != "" || st.CloudURL != "" || st.RemoteManagement || st.Registration.State != status.RegDisabled {
 			t.Errorf("status = %+v", st)
 		}
 		if len(st.Options) != 8 || st.Options[6].Completed || st.Hosting.Enabled || len(st.Problems) > 0 {
@@ -543,9 +544,9 @@ func TestGatherStatus(t *testing.T) {
 		if _, err := stepstest.Drive(ctx, w.Env, options.EdgeAgent{}, w.URL, ""); err != nil {
 			t.Fatal(err)
 		}
-		st := options.GatherStatus(ctx, w.Env)
+		st := status.GatherStatus(ctx, w.Env)
 		id, _, _ := w.Env.Props.DeviceID()
-		if st.DeviceID != id || st.CloudURL != w.URL || !st.RemoteManagement || st.Registration.State != options.RegNotRegistered {
+		if st.DeviceID != id || st.CloudURL != w.URL || !st.RemoteManagement || st.Registration.State != status.RegNotRegistered {
 			t.Errorf("status = %+v", st)
 		}
 		if !st.Options[6].Completed || st.Options[6].CompletedAt == nil || st.Options[6].Version != "test" {
@@ -560,13 +561,13 @@ func TestGatherStatus(t *testing.T) {
 		if err := w.Env.Props.SaveCredentials(edgeprops.Credentials{Tenant: stepstest.TenantID, Username: "device_x", Password: "not-valid", URL: w.URL}); err != nil {
 			t.Fatal(err)
 		}
-		st := options.GatherStatus(ctx, w.Env)
-		if st.Registration.State != options.RegCredentialsInvalid || !strings.Contains(st.Registration.Reason, "401") {
+		st := status.GatherStatus(ctx, w.Env)
+		if st.Registration.State != status.RegCredentialsInvalid || !strings.Contains(st.Registration.Reason, "401") {
 			t.Errorf("registration = %+v", st.Registration)
 		}
 		w.Server.Close()
-		st = options.GatherStatus(ctx, w.Env)
-		if st.Registration.State != options.RegUnreachable || st.Registration.Reason == "" {
+		st = status.GatherStatus(ctx, w.Env)
+		if st.Registration.State != status.RegUnreachable || st.Registration.Reason == "" {
 			t.Errorf("registration = %+v", st.Registration)
 		}
 	})

@@ -60,3 +60,13 @@ var MenuRules = []string{
 	"Options 3, 4 and 6 work only after option 2 has completed successfully.",
 	"Options 1 and 4 must be run from the VM console, not over a remote connection such as SSH.",
 }
+
+// StableTitle names an option the same way whatever its state: option 8's
+// menu text flips between "Enable" and "Disable", which would make a status
+// line read as an instruction (and JSON consumers see a changing title).
+func StableTitle(st steps.Step, env *steps.Env) string {
+	if n, ok := st.(interface{ StableTitle() string }); ok {
+		return n.StableTitle()
+	}
+	return st.Title(env)
+}

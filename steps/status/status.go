@@ -1,4 +1,4 @@
-package options
+package status
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 
 	"github.com/edge-setup/edge-setup/edgeprops"
 	"github.com/edge-setup/edge-setup/steps"
+	"github.com/edge-setup/edge-setup/steps/options"
 	"github.com/edge-setup/edge-setup/steps/registration"
 	"github.com/edge-setup/edge-setup/steps/remoteaccess"
 	"github.com/edge-setup/edge-setup/steps/system"
@@ -117,8 +118,8 @@ func GatherStatus(ctx context.Context, env *steps.Env) Status {
 	if err != nil {
 		problem(err)
 	}
-	for _, st := range All() {
-		o := OptionStatus{Number: st.Number(), Title: StableTitle(st, env)}
+	for _, st := range options.All() {
+		o := OptionStatus{Number: st.Number(), Title: options.StableTitle(st, env)}
 		if oc, ok := comp.Options[strconv.Itoa(st.Number())]; ok {
 			at := oc.At
 			o.Completed, o.CompletedAt, o.Version = true, &at, oc.Version
@@ -126,7 +127,7 @@ func GatherStatus(ctx context.Context, env *steps.Env) Status {
 		s.Options = append(s.Options, o)
 	}
 
-	hs, err := LoadHostingState(env)
+	hs, err := options.LoadHostingState(env)
 	if err != nil {
 		problem(fmt.Errorf("cannot read the microservice hosting state: %w", err))
 	}
@@ -240,14 +241,4 @@ func checkRegistration(ctx context.Context, env *steps.Env, url, deviceID string
 		rs.Reason = "the device's inventory entry could not be read: " + tenantapi.Explain(err)
 	}
 	return rs
-}
-
-// StableTitle names an option the same way whatever its state: option 8's
-// menu text flips between "Enable" and "Disable", which would make a status
-// line read as an instruction (and JSON consumers see a changing title).
-func StableTitle(st steps.Step, env *steps.Env) string {
-	if n, ok := st.(interface{ StableTitle() string }); ok {
-		return n.StableTitle()
-	}
-	return st.Title(env)
 }
