@@ -189,6 +189,17 @@ func (d *driver) typeTenantUser(url string) {
 	d.typeText(stepstest.AdminPassword)
 }
 
+// startRegistrationAsTenantUser runs option 7 with the tenant user up to
+// the registration screen showing the request not registered yet.
+func (d *driver) startRegistrationAsTenantUser(url string) {
+	d.t.Helper()
+	d.typeTenantUser(url)
+	d.key("enter")
+	d.waitFor("Proceed? [y/N]")
+	d.key("y")
+	d.waitFor(registration.StatusNotRegistered)
+}
+
 // acceptInTenant plays the tenant's operator: register the device, wait
 // until its poll made the request pending, accept it.
 func (d *driver) acceptInTenant(w *stepstest.World) {

@@ -62,11 +62,7 @@ func TestRegistrationScreenDrivesTheMachine(t *testing.T) {
 	w := stepstest.New(t)
 	timer := newHandTimer(t, w.Env)
 	d := newDriver(t, w.Env, 100, 30)
-	d.typeTenantUser(w.URL)
-	d.key("enter")
-	d.waitFor("Proceed? [y/N]")
-	d.key("y")
-	d.waitFor(registration.StatusNotRegistered)
+	d.startRegistrationAsTenantUser(w.URL)
 	d.waitFor("c create request")
 	d.key("c") // the machine is waiting: the command wakes it
 	d.waitFor(registration.StatusWaiting)

@@ -273,11 +273,7 @@ func TestLeavingAWaitingRegistrationAndResumingIt(t *testing.T) {
 func TestResumedRegistrationOffersTheSameActionsAndATimelineThatOnlyMovesOn(t *testing.T) {
 	w := stepstest.New(t)
 	d := newDriver(t, w.Env, 100, 30)
-	d.typeTenantUser(w.URL)
-	d.key("enter")
-	d.waitFor("Proceed? [y/N]")
-	d.key("y")
-	d.waitFor(registration.StatusNotRegistered)
+	d.startRegistrationAsTenantUser(w.URL)
 	d.key("c")
 	d.waitFor(registration.StatusPending)
 	d.key("esc")

@@ -5,10 +5,10 @@ import (
 	"github.com/edge-setup/edge-setup/tenantapi"
 )
 
-// Option7User is the tenant user option 7 was given in this run when user
+// option7User is the tenant user option 7 was given in this run when user
 // (as answered: "user" or "tenant/user") names it, else nil. Its password
 // is then not asked again.
-func Option7User(env *steps.Env, user string) *tenantapi.Credentials {
+func option7User(env *steps.Env, user string) *tenantapi.Credentials {
 	mem := env.RememberedTenantUser()
 	if mem == nil || user == "" {
 		return nil
@@ -20,6 +20,6 @@ func Option7User(env *steps.Env, user string) *tenantapi.Credentials {
 	return mem
 }
 
-// Option7UserHelp is the help of a tenant user question that offers the
+// option7UserHelp is the help of a tenant user question that offers the
 // user option 7 was given.
-const Option7UserHelp = "Enter keeps the user given to option 7 in this run (its password is not asked again). Not stored."
+const option7UserHelp = "Enter keeps the user given to option 7 in this run (its password is not asked again). Not stored."

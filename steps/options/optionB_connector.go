@@ -156,7 +156,7 @@ func cloudUserPrompt(env *steps.Env, cloudURL string, a steps.Answers) *steps.Pr
 	if !a.Has(steps.KeyTenantUser) {
 		def, help := "", "A user of "+cloudURL+" with device registration rights. Not stored."
 		if mem := env.RememberedTenantUser(); mem != nil {
-			def, help = mem.Login(), Option7UserHelp+" Clear it to show the security code instead."
+			def, help = mem.Login(), option7UserHelp+" Clear it to show the security code instead."
 		}
 		return &steps.Prompt{Key: steps.KeyTenantUser,
 			Text:    "* Enter a cloud tenant user to create and accept the data subscription from here (leave blank to show the security code for the cloud's admin):",
@@ -170,7 +170,7 @@ func cloudUserPrompt(env *steps.Env, cloudURL string, a steps.Answers) *steps.Pr
 				return s, nil
 			}}
 	}
-	if a[steps.KeyTenantUser] != "" && !a.Has(steps.KeyTenantPassword) && Option7User(env, a[steps.KeyTenantUser]) == nil {
+	if a[steps.KeyTenantUser] != "" && !a.Has(steps.KeyTenantPassword) && option7User(env, a[steps.KeyTenantUser]) == nil {
 		return &steps.Prompt{Key: steps.KeyTenantPassword, Text: fmt.Sprintf(PromptTenantPassword, a[steps.KeyTenantUser]), Secret: true,
 			Validate: required("the password"),
 			Verify: func(ctx context.Context, pw string) error {
@@ -232,7 +232,7 @@ func cloudUser(env *steps.Env, a steps.Answers) *tenantapi.Credentials {
 	if a[steps.KeyTenantUser] == "" {
 		return nil
 	}
-	if mem := Option7User(env, a[steps.KeyTenantUser]); mem != nil && !a.Has(steps.KeyTenantPassword) {
+	if mem := option7User(env, a[steps.KeyTenantUser]); mem != nil && !a.Has(steps.KeyTenantPassword) {
 		return mem
 	}
 	cr := steps.TenantUserCredentials(env, a[steps.KeyTenantUser], a[steps.KeyTenantPassword])

@@ -57,7 +57,7 @@ func raTenantUser(env *steps.Env, a steps.Answers) *tenantapi.Credentials {
 // reusesOption7User: the user answered is the one option 7 was given in
 // this run (its password is then not asked again).
 func reusesOption7User(env *steps.Env, a steps.Answers) bool {
-	return a.Has(KeyRATenantUser) && Option7User(env, a[KeyRATenantUser]) != nil
+	return a.Has(KeyRATenantUser) && option7User(env, a[KeyRATenantUser]) != nil
 }
 
 func (RemoteAccess) Number() int             { return steps.RemoteAccessNumber }
@@ -110,7 +110,7 @@ func (RemoteAccess) NextPrompt(env *steps.Env, a steps.Answers) (*steps.Prompt, 
 			help := "Creates the endpoints and tests the session as the browser would. Not stored."
 			if mem := env.RememberedTenantUser(); mem != nil {
 				def = mem.Login()
-				help = Option7UserHelp
+				help = option7UserHelp
 			}
 			return &steps.Prompt{Key: KeyRATenantUser, Text: "* Enter tenant user with remote access rights (ROLE_REMOTE_ACCESS_ADMIN):",
 				Help: help, Default: def,
